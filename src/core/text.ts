@@ -1,0 +1,31 @@
+/** Small text helpers shared by the parser, the library and the key generator. */
+
+const MONTHS: Record<string, number> = {
+  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5,
+  jun: 6, june: 6, jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9,
+  oct: 10, october: 10, nov: 11, november: 11, dec: 12, december: 12,
+};
+
+/** Month number (1-12) for an English month name or its abbreviation, case-insensitive; null otherwise. */
+export function monthNumber(name: string): number | null {
+  return MONTHS[name.toLowerCase().replace(/\.$/, '')] ?? null;
+}
+
+/** True when `day` exists in `month` (leap days allowed, since the year may be unknown). */
+export function isValidDay(month: number, day: number): boolean {
+  const lengths = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  return month >= 1 && month <= 12 && day >= 1 && day <= lengths[month - 1];
+}
+
+/**
+ * The identity of a title for recognising the same paper across digests: Unicode-normalised,
+ * case-folded, with every character that is not a letter or a digit removed.
+ */
+export function titleIdentity(title: string): string {
+  return title.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** Collapses runs of white space (including no-break and zero-width spaces) into one space and trims. */
+export function collapseSpaces(text: string): string {
+  return text.replace(/[\s\u00a0\u200b\u2060\ufeff]+/g, ' ').trim();
+}
