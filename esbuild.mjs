@@ -1,6 +1,9 @@
 // Bundles the three programs Marginalia ships: the extension (Node, CommonJS, `vscode` external),
 // the `marginalia` CLI (Node) and the paper view's browser code. Types are checked by `tsc --noEmit`.
+import { readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -49,6 +52,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
+    define: { MARGINALIA_VERSION: JSON.stringify(version) },
     plugins: [reportPlugin],
   },
 ];

@@ -29,7 +29,7 @@ const BOILERPLATE = [
 ];
 // The same phrases when a copy glued the next line onto them ("SubscribeVideo PreTraining ...").
 const GLUED_BOILERPLATE =
-  /^(?:new|subscribe|daily papers|by\s*ak and the research community|get trending papers in your email inbox(?: once a day)?!?)(?=[\p{Lu}\p{N}"'“(\[])/iu;
+  /^(?:new|subscribe|daily papers|by\s*ak and the research community|get trending papers in your email inbox(?: once a day)?!?)(?=[\p{Lu}\p{N}"'“([])/iu;
 
 const MONTH_WORD = '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?';
 const DATE_PATTERN = new RegExp(`^${MONTH_WORD}\\s+(\\d{1,2})(?:(,\\s*|\\s+)(\\d{4}))?(?:\\s+(\\d{1,7}))?$`, 'i');
@@ -141,6 +141,19 @@ class DigestParser {
       blankBefore = false;
     }
     this.finishDraft();
+    if (!this.looksLikeDigest()) {
+      return {
+        file: this.file,
+        digestDate: null,
+        entries: [],
+        diagnostics: [{
+          file: this.file,
+          line: 0,
+          severity: 'error',
+          message: 'This file does not look like a Hugging Face Daily Papers digest (titles each followed by an abstract); it was skipped.',
+        }],
+      };
+    }
     if (this.entries.length === 0 && !this.diagnostics.some((d) => d.line === 0)) {
       this.diagnostics.unshift({
         file: this.file,
@@ -150,6 +163,19 @@ class DigestParser {
       });
     }
     return { file: this.file, digestDate: this.digestDate, entries: this.entries, diagnostics: this.diagnostics };
+  }
+
+  /**
+   * Any text parses into "entries"; a digest's entries mostly have prose abstracts. A file where
+   * most of them do not (source code, a CSV, a log) is not a digest.
+   */
+  private looksLikeDigest(): boolean {
+    if (this.entries.length < 4) return true;
+    let prose = 0;
+    for (const entry of this.entries) {
+      if (entry.abstract.length >= 60 && entry.abstract.split(' ').length >= 8) prose++;
+    }
+    return prose * 2 >= this.entries.length;
   }
 
   private handleLine(i: number, blankBefore: boolean): void {
@@ -482,7 +508,7 @@ function firstWordLength(text: string): number {
 
 /** Titles start with a capital, a digit, a quote or bracket, or a word like "iVideoGPT" or "s1:". */
 function startsLikeTitle(text: string): boolean {
-  return /^[\p{Lu}\p{Lt}\p{N}"'“‘(\[¿¡]/u.test(text) || /^\p{Ll}+[\p{Lu}\p{N}]/u.test(text) || /^\S+:(\s|$)/u.test(text) || /^[^\p{L}\p{N}\s]/u.test(text) && !/^[,.;:)\]-]/.test(text);
+  return /^[\p{Lu}\p{Lt}\p{N}"'“‘([¿¡]/u.test(text) || /^\p{Ll}+[\p{Lu}\p{N}]/u.test(text) || /^\S+:(\s|$)/u.test(text) || /^[^\p{L}\p{N}\s]/u.test(text) && !/^[,.;:)\]-]/.test(text);
 }
 
 function looksLikeTitle(text: string): boolean {

@@ -1,0 +1,213 @@
+/**
+ * `marginalia`: the command line over the core. Prints to stdout, problems to stderr, and exits
+ * with a code scripts can test (see HELP).
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { mergeDigests } from './core/library';
+import { LibraryFileError, type LibraryRecords } from './core/libraryFile';
+import type { Diagnostic, Paper, ParsedDigest } from './core/types';
+import { findDigestFiles, readDigest } from './node/digestFiles';
+import { LibraryStore } from './node/libraryStore';
+
+const HELP = `marginalia: read Hugging Face Daily Papers digests from the command line
+
+Usage:
+  marginalia papers [--json] [--root DIR] [--read-only] PATH...
+      The papers of the digests at PATH (files, or folders searched for *.txt),
+      the same paper in several digests listed once with all its sources.
+      --json       a JSON array of {key, title, abstract, authors, submitter,
+                   date: {year, month, day} | null, upvotes, links, sources: [{file, line}]}
+                   (year is null when the digest omits it)
+      (default)    a table: key, date, authors, upvotes, sources, title
+
+  marginalia check [--root DIR] PATH...
+      Lists every line of the digests that could not be placed, as
+      FILE:LINE: SEVERITY: MESSAGE, and every file that could not be read.
+
+Citation keys:
+  Every paper gets a citation key that never changes once assigned. Keys are
+  kept in DIR/.marginalia/library.json (one paper per line, sorted; commit it
+  with your notes). DIR is --root, else the nearest folder above the current
+  one that has a .marginalia folder, else the current folder.
+  --read-only  compute keys for new papers without saving them
+
+Options:
+  -h, --help     this help
+  -v, --version  the version
+
+Exit codes:
+  0  success (check: no diagnostics)
+  1  check found diagnostics, or some PATH could not be read (the rest was processed)
+  2  wrong usage, or no PATH could be read at all
+  3  the library file is corrupt (it is left untouched; fix it and run again)
+  70 an internal error (please report it)
+`;
+
+/** Exit codes, as documented in HELP. */
+export const ExitCode = { ok: 0, problems: 1, usage: 2, corruptLibrary: 3 } as const;
+
+interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], cwd = process.cwd(), io: Output = stdio): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        root: { type: 'string' },
+        'read-only': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    io.err(`marginalia: ${(error as Error).message}\nRun "marginalia --help" for usage.\n`);
+    return ExitCode.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(HELP);
+    return ExitCode.ok;
+  }
+  if (values.version) {
+    io.out(`${VERSION}\n`);
+    return ExitCode.ok;
+  }
+  const [command, ...paths] = positionals;
+  if (command !== 'papers' && command !== 'check') {
+    io.err(command === undefined ? HELP : `marginalia: unknown command "${command}".\nRun "marginalia --help" for usage.\n`);
+    return ExitCode.usage;
+  }
+  if (paths.length === 0) {
+    io.err(`marginalia ${command}: give at least one digest file or folder.\nRun "marginalia --help" for usage.\n`);
+    return ExitCode.usage;
+  }
+
+  const { digests, problems } = await loadDigests(paths.map((p) => path.resolve(cwd, p)));
+  const display = (file: string) => path.relative(cwd, file) || file;
+  const printProblem = (d: Diagnostic) => io.err(`${display(d.file)}${d.line > 0 ? `:${d.line}` : ''}: ${d.severity}: ${d.message}\n`);
+
+  if (command === 'check') {
+    const diagnostics = [...problems, ...digests.flatMap((digest) => digest.diagnostics)];
+    for (const d of diagnostics) io.out(`${display(d.file)}${d.line > 0 ? `:${d.line}` : ''}: ${d.severity}: ${d.message}\n`);
+    const entries = digests.reduce((sum, digest) => sum + digest.entries.length, 0);
+    const read = digests.filter((digest) => digest.entries.length > 0).length;
+    io.err(`${read} digest${read === 1 ? '' : 's'}, ${entries} entries, ${diagnostics.length} diagnostic${diagnostics.length === 1 ? '' : 's'}\n`);
+    if (digests.length === 0) return ExitCode.usage;
+    return diagnostics.length > 0 ? ExitCode.problems : ExitCode.ok;
+  }
+
+  problems.forEach(printProblem);
+  if (digests.length === 0) {
+    io.err('marginalia papers: no digest could be read.\n');
+    return ExitCode.usage;
+  }
+  const store = new LibraryStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd));
+  let papers: Paper[];
+  try {
+    papers = values['read-only']
+      ? mergeDigests(digests, await store.read()).papers
+      : await store.update((records: LibraryRecords) => mergeDigests(digests, records).papers);
+  } catch (error) {
+    if (error instanceof LibraryFileError) {
+      io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+      return ExitCode.corruptLibrary;
+    }
+    throw error;
+  }
+  const relativePapers = papers.map((paper) => ({ ...paper, sources: paper.sources.map((s) => ({ file: display(s.file), line: s.line })) }));
+  io.out(values.json ? `${JSON.stringify(relativePapers.map(toJson), null, 2)}\n` : formatTable(relativePapers));
+  return problems.some((p) => p.severity === 'error') ? ExitCode.problems : ExitCode.ok;
+}
+
+async function loadDigests(paths: string[]): Promise<{ digests: ParsedDigest[]; problems: Diagnostic[] }> {
+  const { files, problems } = await findDigestFiles(paths);
+  const digests: ParsedDigest[] = [];
+  for (const file of files) {
+    const { digest, problems: fileProblems } = await readDigest(file);
+    problems.push(...fileProblems);
+    if (digest) digests.push(digest);
+  }
+  return { digests, problems };
+}
+
+/** The nearest folder from `cwd` upwards that has a .marginalia folder, else `cwd`. */
+function findRoot(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.marginalia'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(cwd);
+  }
+}
+
+/** The JSON shape documented in HELP, with its fields in a fixed order. */
+function toJson(paper: Paper) {
+  return {
+    key: paper.key,
+    title: paper.title,
+    abstract: paper.abstract,
+    authors: paper.authors,
+    submitter: paper.submitter,
+    date: paper.date,
+    upvotes: paper.upvotes,
+    links: paper.links,
+    sources: paper.sources,
+  };
+}
+
+function formatTable(papers: Paper[]): string {
+  const rows = papers.map((paper) => [
+    paper.key,
+    paper.date ? `${paper.date.year ?? '????'}-${pad(paper.date.month)}-${pad(paper.date.day)}` : '',
+    paper.authors === null ? '' : String(paper.authors),
+    paper.upvotes === null ? '' : String(paper.upvotes),
+    String(paper.sources.length),
+    paper.title,
+  ]);
+  const header = ['KEY', 'DATE', 'AUTHORS', 'UPVOTES', 'SOURCES', 'TITLE'];
+  const widths = header.slice(0, -1).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const width = process.stdout.columns || 120;
+  const format = (row: string[]) => {
+    const fixed = row.slice(0, -1).map((cell, column) => cell.padEnd(widths[column])).join('  ');
+    const room = Math.max(20, width - fixed.length - 2);
+    const title = row[row.length - 1];
+    return `${fixed}  ${title.length > room ? `${title.slice(0, room - 1)}…` : title}`.trimEnd();
+  };
+  return `${[header, ...rows].map(format).join('\n')}\n${papers.length} papers\n`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+declare const MARGINALIA_VERSION: string | undefined;
+const VERSION = typeof MARGINALIA_VERSION === 'string' ? MARGINALIA_VERSION : 'development';
+
+if (require.main === module) {
+  // `marginalia papers | head` closes the pipe early; that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`marginalia: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\nPlease report this.\n`);
+      process.exitCode = 70;
+    },
+  );
+}
