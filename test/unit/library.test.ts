@@ -1,0 +1,182 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { parseDigest } from '../../src/core/digestParser';
+import { mergeDigests } from '../../src/core/library';
+import { LibraryFileError, LibraryRecords, assignKeys, parseLibraryFile, serializeLibraryFile } from '../../src/core/libraryFile';
+import type { ParsedDigest } from '../../src/core/types';
+import { digest, entry } from './paperBuilders';
+
+const seedsFolder = path.join(__dirname, '..', '..', 'seeds');
+const seeds: ParsedDigest[] = readdirSync(seedsFolder)
+  .filter((name) => name.endsWith('.txt'))
+  .sort()
+  .map((name) => parseDigest(readFileSync(path.join(seedsFolder, name), 'utf8'), name));
+
+/** Keys by title for a run of mergeDigests over `digests` with `records`. */
+function keysOf(digests: ParsedDigest[], records: LibraryRecords): Map<string, string> {
+  return new Map(mergeDigests(digests, records).papers.map((paper) => [paper.title, paper.key]));
+}
+
+/** Round-trips records through the file format, as a later session would read them. */
+function reload(records: LibraryRecords): LibraryRecords {
+  return parseLibraryFile(serializeLibraryFile(records));
+}
+
+describe('mergeDigests over the seeds', () => {
+  const { papers, added } = mergeDigests(seeds, new LibraryRecords());
+
+  test('327 entries make 257 papers, 47 of them in more than one digest', () => {
+    assert.equal(seeds.reduce((sum, d) => sum + d.entries.length, 0), 327);
+    assert.equal(papers.length, 257);
+    assert.equal(papers.filter((p) => new Set(p.sources.map((s) => s.file)).size > 1).length, 47);
+    assert.equal(added.length, 257);
+  });
+
+  test('keys are unique (also ignoring case) and valid', () => {
+    const keys = papers.map((p) => p.key.toLowerCase());
+    assert.equal(new Set(keys).size, keys.length);
+    for (const paper of papers) assert.match(paper.key, /^[A-Za-z0-9]+$/);
+  });
+
+  test('a paper seen in two digests keeps both sources and the metadata of either', () => {
+    const paper = papers.find((p) => p.title === 'Demonstration-Regularized RL');
+    assert.ok(paper);
+    assert.deepEqual(paper.sources.map((s) => s.file), [
+      '000_896f7befaa86139f.txt',
+      '001_4527b1b50237e4c0.txt',
+      '002_7de4789b7565d511.txt',
+      '003_633ab4c5ca64d127.txt',
+    ]);
+    assert.equal(paper.authors, 8);
+    assert.deepEqual(paper.date, { year: 2023, month: 10, day: 26 });
+    assert.equal(paper.key, 'demonstrationRegularizedRl2023');
+  });
+});
+
+describe('merging rules', () => {
+  test('titles equal up to case, white space and punctuation are one paper', () => {
+    const a = digest('a.txt', [entry('Thought Cloning: Learning to Think')]);
+    const b = digest('b.txt', [entry('thought cloning -- learning  to think!')]);
+    const { papers } = mergeDigests([a, b], new LibraryRecords());
+    assert.equal(papers.length, 1);
+    assert.equal(papers[0].title, 'Thought Cloning: Learning to Think');
+    assert.deepEqual(papers[0].sources, [{ file: 'a.txt', line: 1 }, { file: 'b.txt', line: 1 }]);
+  });
+
+  test('fields merge the same whatever the digest order', () => {
+    const a = digest('a.txt', [entry('X Paper', { abstract: 'short', upvotes: 3, links: ['https://a.io'] })]);
+    const b = digest('b.txt', [entry('X Paper', { abstract: 'a longer abstract', authors: 4, date: { year: 2024, month: 1, day: 2 }, upvotes: 7, links: ['https://b.io'] })]);
+    const c = digest('c.txt', [entry('X Paper', { date: { year: null, month: 1, day: 2 }, submitter: 'akhaliq' })]);
+    const strip = (d: ParsedDigest[]) => {
+      const [paper] = mergeDigests(d, new LibraryRecords()).papers;
+      return { ...paper, sources: [], links: [...paper.links].sort() };
+    };
+    const expected = strip([a, b, c]);
+    assert.deepEqual(strip([c, b, a]), expected);
+    assert.deepEqual(strip([b, a, c]), expected);
+    assert.deepEqual(expected.date, { year: 2024, month: 1, day: 2 });
+    assert.equal(expected.upvotes, 7);
+    assert.equal(expected.authors, 4);
+    assert.equal(expected.submitter, 'akhaliq');
+  });
+});
+
+describe('citation keys never change', () => {
+  const [d0, d1, d2, d3] = seeds;
+
+  test('adding digests keeps every existing key', () => {
+    const records = new LibraryRecords();
+    const before = keysOf([d0, d2], records);
+    const after = keysOf([d0, d1, d2, d3], reload(records));
+    for (const [title, key] of before) assert.equal(after.get(title), key, title);
+  });
+
+  test('removing digests keeps the keys of the papers that remain, and keeps the removed ones reserved', () => {
+    const records = new LibraryRecords();
+    const before = keysOf(seeds, records);
+    const reloaded = reload(records);
+    const after = keysOf([d3], reloaded);
+    for (const [title, key] of after) assert.equal(before.get(title), key, title);
+    assert.equal(reloaded.size, before.size);
+    // Bringing the digests back brings back the same keys.
+    assert.deepEqual(keysOf(seeds, reloaded), before);
+  });
+
+  test('reordering digests changes no key, with or without a library file', () => {
+    const records = new LibraryRecords();
+    const before = keysOf(seeds, records);
+    assert.deepEqual(keysOf([d3, d1, d0, d2], reload(records)), before);
+    assert.deepEqual(keysOf([d3, d1, d0, d2], new LibraryRecords()), before);
+    assert.deepEqual(keysOf([...seeds].reverse(), new LibraryRecords()), before);
+  });
+
+  test('on a clash the first holder keeps the plain key and the newcomer gets a suffix', () => {
+    const records = new LibraryRecords();
+    const first = keysOf([digest('a.txt', [entry('PASTA: Pretrained Agents')])], records);
+    assert.equal(first.get('PASTA: Pretrained Agents'), 'pasta');
+    const second = keysOf([digest('b.txt', [entry('PASTA: Pasta Is All You Need'), entry('PASTA: Pretrained Agents')])], records);
+    assert.equal(second.get('PASTA: Pretrained Agents'), 'pasta');
+    assert.equal(second.get('PASTA: Pasta Is All You Need'), 'pastaa');
+  });
+
+  test('newcomers that clash with each other get keys independent of digest order', () => {
+    const titles = ['RAFT: Reward Ranked Finetuning', 'RAFT: Recurrent All-Pairs Field Transforms', 'RAFT: Adapting Language Models'];
+    const forward = keysOf([digest('a.txt', titles.map((t) => entry(t)))], new LibraryRecords());
+    const backward = keysOf([digest('a.txt', [...titles].reverse().map((t) => entry(t)))], new LibraryRecords());
+    assert.deepEqual(forward, backward);
+    assert.deepEqual(new Set(forward.values()), new Set(['raft', 'rafta', 'raftb']));
+  });
+
+  test('a key stays when the paper later turns up with a year', () => {
+    const records = new LibraryRecords();
+    keysOf([digest('a.txt', [entry('Genie: Generative Interactive Environments')])], records);
+    const later = keysOf([digest('b.txt', [entry('Genie: Generative Interactive Environments', { date: { year: 2024, month: 2, day: 23 } })])], reload(records));
+    assert.equal(later.get('Genie: Generative Interactive Environments'), 'genie');
+  });
+});
+
+describe('the library file', () => {
+  test('is sorted, one paper per line, and round-trips', () => {
+    const records = new LibraryRecords();
+    assignKeys(records, [{ title: 'Zeta Paper', year: 2020 }, { title: 'Alpha: Paper', year: null }]);
+    const text = serializeLibraryFile(records);
+    assert.equal(text, [
+      '{',
+      '  "version": 1,',
+      '  "papers": [',
+      '    {"key":"alpha","title":"Alpha: Paper"},',
+      '    {"key":"zetaPaper2020","title":"Zeta Paper"}',
+      '  ]',
+      '}',
+      '',
+    ].join('\n'));
+    assert.equal(serializeLibraryFile(parseLibraryFile(text)), text);
+  });
+
+  test('keeps tags sorted and unique', () => {
+    const records = new LibraryRecords([{ key: 'a', title: 'A', tags: ['to-read', 'rl', 'rl'] }]);
+    assert.match(serializeLibraryFile(records), /"tags":\["rl","to-read"\]/);
+  });
+
+  const corrupt: [string, string, RegExp][] = [
+    ['truncated JSON', '{\n  "version": 1,\n  "papers": [\n    {"key":"a","title":"A"},\n', /not valid JSON/],
+    ['no papers list', '{"version": 1}', /no "papers" list/],
+    ['a duplicate key', '{"papers": [\n{"key":"a","title":"A"},\n{"key":"a","title":"B"}\n]}', /listed twice/],
+    ['a duplicate title', '{"papers": [\n{"key":"a","title":"Same Title"},\n{"key":"b","title":"same title!"}\n]}', /listed twice/],
+    ['an invalid key', '{"papers": [\n{"key":"has space","title":"A"}\n]}', /not a valid citation key/],
+    ['bad tags', '{"papers": [\n{"key":"a","title":"A","tags":"rl"}\n]}', /tags/],
+    ['a newer version', '{"version": 99, "papers": []}', /newer Marginalia/],
+  ];
+  for (const [name, text, message] of corrupt) {
+    test(`reports ${name}`, () => {
+      assert.throws(() => parseLibraryFile(text), (error: unknown) => error instanceof LibraryFileError && message.test(error.message));
+    });
+  }
+
+  test('names the line of a bad record', () => {
+    const text = '{\n  "version": 1,\n  "papers": [\n    {"key":"a","title":"A"},\n    {"key":"a","title":"B"}\n  ]\n}\n';
+    assert.throws(() => parseLibraryFile(text), (error: unknown) => error instanceof LibraryFileError && error.line === 5);
+  });
+});

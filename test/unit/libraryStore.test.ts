@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, test } from 'node:test';
+import * as esbuild from 'esbuild';
+import { LibraryFileError, assignKeys, parseLibraryFile } from '../../src/core/libraryFile';
+import { LibraryStore, nodeFileSystem, type StoreFileSystem } from '../../src/node/libraryStore';
+
+const run = promisify(execFile);
+
+function tempRoot(): string {
+  return mkdtempSync(path.join(tmpdir(), 'marginalia-store-'));
+}
+
+/**
+ * The node file system, failing at the n-th step of a write: 1 before the temporary file is written,
+ * 2 half-way through writing it (a crash or a full disk), 3 at the rename; 4 and later succeed.
+ */
+function failingAt(n: number): StoreFileSystem {
+  let step = 0;
+  const fail = (what: string) => {
+    throw Object.assign(new Error(`simulated failure ${what}`), { code: 'ESIM' });
+  };
+  return {
+    ...nodeFileSystem,
+    async writeFile(file, data) {
+      if (++step === n) fail('before writing');
+      if (++step === n) {
+        writeFileSync(file, data.slice(0, data.length / 2));
+        fail('half-way through writing');
+      }
+      await nodeFileSystem.writeFile(file, data);
+    },
+    async rename(from, to) {
+      if (++step === n) fail('at the rename');
+      await nodeFileSystem.rename(from, to);
+    },
+  };
+}
+
+describe('LibraryStore', () => {
+  test('creates the file on the first change and reads it back', async () => {
+    const root = tempRoot();
+    const store = new LibraryStore(root);
+    assert.equal((await store.read()).size, 0);
+    await store.update((records) => assignKeys(records, [{ title: 'Genie: Generative Interactive Environments', year: 2024 }]));
+    assert.equal((await store.read()).get('genie2024')?.title, 'Genie: Generative Interactive Environments');
+    assert.deepEqual(readdirSync(path.join(root, '.marginalia')), ['library.json']);
+  });
+
+  test('writes nothing when nothing changed', async () => {
+    const root = tempRoot();
+    const store = new LibraryStore(root);
+    await store.update(() => undefined);
+    assert.deepEqual(readdirSync(path.join(root, '.marginalia')), []);
+  });
+
+  test('a write interrupted at any step leaves the old file or the new one, never a torn one', async () => {
+    const root = tempRoot();
+    await new LibraryStore(root).update((records) => assignKeys(records, [{ title: 'Old Paper', year: null }]));
+    const old = readFileSync(path.join(root, '.marginalia', 'library.json'), 'utf8');
+    const outcomes: string[] = [];
+    for (let n = 1; n <= 4; n++) {
+      const store = new LibraryStore(root, failingAt(n));
+      const outcome = await store.update((records) => assignKeys(records, [{ title: `New Paper ${n}`, year: null }])).then(() => 'written', (error: Error) => error.message);
+      const now = readFileSync(path.join(root, '.marginalia', 'library.json'), 'utf8');
+      const records = parseLibraryFile(now);
+      outcomes.push(outcome);
+      if (outcome === 'written') {
+        assert.ok(records.byTitle(`New Paper ${n}`), `step ${n}: the new record is there`);
+      } else {
+        assert.match(outcome, /simulated/);
+        assert.equal(now, old, `step ${n}: the old file is intact`);
+      }
+      assert.deepEqual(readdirSync(path.join(root, '.marginalia')).filter((name) => name !== 'library.json'), [], `step ${n}: no temporary or lock file is left`);
+    }
+    assert.deepEqual(outcomes, ['simulated failure before writing', 'simulated failure half-way through writing', 'simulated failure at the rename', 'written']);
+  });
+
+  test('a corrupt file is reported and left untouched', async () => {
+    const root = tempRoot();
+    mkdirSync(path.join(root, '.marginalia'));
+    const file = path.join(root, '.marginalia', 'library.json');
+    const garbage = '{"papers": [ {"key": "a", "title": "A"}, <<<<<<< HEAD\n';
+    writeFileSync(file, garbage);
+    await assert.rejects(
+      new LibraryStore(root).update((records) => assignKeys(records, [{ title: 'Anything', year: null }])),
+      (error: unknown) => error instanceof LibraryFileError,
+    );
+    assert.equal(readFileSync(file, 'utf8'), garbage);
+  });
+
+  test('concurrent updates in one process are serialised and all kept', async () => {
+    const root = tempRoot();
+    const store = new LibraryStore(root);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => store.update((records) => assignKeys(records, [{ title: `Paper Number ${i}`, year: null }]))));
+    assert.equal((await store.read()).size, 40);
+  });
+
+  test('50 CLI processes adding papers to one library at the same time lose nothing', async () => {
+    const root = tempRoot();
+    const cli = path.join(root, 'cli.js');
+    await esbuild.build({ entryPoints: [path.join(__dirname, '..', '..', 'src', 'cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
+    const abstract = 'We study a problem that matters and report results that are long enough to read as an abstract.';
+    const runs = Array.from({ length: 50 }, (_, i) => {
+      const file = path.join(root, `digest${i}.txt`);
+      writeFileSync(file, `Concurrent Paper Number ${i}\n\n${abstract}\n`);
+      return run(process.execPath, [cli, 'papers', '--json', '--root', root, file]);
+    });
+    const outputs = await Promise.all(runs);
+    const records = parseLibraryFile(readFileSync(path.join(root, '.marginalia', 'library.json'), 'utf8'));
+    assert.equal(records.size, 50);
+    // Each process printed the key that the file now holds for its paper.
+    outputs.forEach(({ stdout }, i) => {
+      const [paper] = JSON.parse(stdout) as { key: string; title: string }[];
+      assert.equal(records.byTitle(`Concurrent Paper Number ${i}`)?.key, paper.key);
+    });
+  });
+});
