@@ -27,5 +27,11 @@ export function titleIdentity(title: string): string {
 
 /** Collapses runs of white space (including no-break and zero-width spaces) into one space and trims. */
 export function collapseSpaces(text: string): string {
-  return text.replace(/[\s\u00a0\u200b\u2060\ufeff]+/g, ' ').trim();
+  // Most text has single spaces only; testing first avoids copying megabytes of abstracts.
+  if (!NEEDS_COLLAPSE.test(text)) return text;
+  return text.replace(SPACE_RUNS, ' ').trim();
 }
+
+const SPACE_RUNS = /[\s\u00a0\u200b\u2060\ufeff]+/g;
+// Two spaces in a row, any white space other than a plain space, or a space at either end.
+const NEEDS_COLLAPSE = /[^\S ]|[\u200b\u2060\ufeff]| {2}|^ | $/;

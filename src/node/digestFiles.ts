@@ -9,7 +9,7 @@ import { parseDigest } from '../core/digestParser';
 import type { Diagnostic, ParsedDigest } from '../core/types';
 
 /** Digests larger than this are refused: a copied page is well under a megabyte. */
-export const MAX_DIGEST_BYTES = 64 * 1024 * 1024;
+export const MAX_DIGEST_BYTES = 128 * 1024 * 1024;
 
 /** File names a folder scan takes for digests. Files named explicitly are read whatever their name. */
 const DIGEST_FILE = /\.(txt|text|digest)$/i;

@@ -62,7 +62,7 @@ describe('marginalia CLI', () => {
     mkdirSync(path.join(dir, 'empty-folder'));
     writeFileSync(path.join(dir, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]));
     writeFileSync(path.join(dir, 'huge.txt'), '');
-    truncateSync(path.join(dir, 'huge.txt'), 65 * 1024 * 1024);
+    truncateSync(path.join(dir, 'huge.txt'), 129 * 1024 * 1024);
     writeFileSync(path.join(dir, 'empty.txt'), '');
     writeFileSync(path.join(dir, 'good.txt'), `A Good Paper\n\n${abstract}\n`);
     const { code, out, err } = await cli(['papers', '--json', 'missing.txt', 'empty-folder', 'binary.txt', 'huge.txt', 'empty.txt', 'good.txt'], dir);
@@ -71,7 +71,7 @@ describe('marginalia CLI', () => {
     assert.match(err, /missing\.txt: error: No such file or folder/);
     assert.match(err, /empty-folder: error: No digests in this folder/);
     assert.match(err, /binary\.txt: error: This is a binary file/);
-    assert.match(err, /huge\.txt: error: The file is 65\.0 MiB, over the 64\.0 MiB/);
+    assert.match(err, /huge\.txt: error: The file is 129\.0 MiB, over the 128\.0 MiB/);
     assert.match(err, /empty\.txt: warning: The file is empty/);
   });
 
