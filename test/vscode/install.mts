@@ -1,0 +1,131 @@
+// Installs Node 24 and the VS Code server (inside code-server) into .vscode-test/server/, once
+// (REAL-VSCODE.md, steps 1 and 3). A marker file records the pinned versions; when it is missing or
+// names other versions, the cache is rebuilt from scratch. Run directly to install ahead of time:
+//   node --import tsx test/vscode/install.mts
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { serverCacheDir, serverPaths } from './paths.mjs';
+import type { ServerPaths } from './paths.mjs';
+import { startServer } from './server.mjs';
+import { CODE_SERVER_VERSION, NODE_VERSION } from './versions.mjs';
+
+const markerPath = path.join(serverCacheDir, 'installed.json');
+const logPath = path.join(serverCacheDir, '..', 'server-install.log');
+
+interface Marker {
+  codeServer: string;
+  node: string;
+}
+
+const wanted: Marker = { codeServer: CODE_SERVER_VERSION, node: NODE_VERSION };
+
+function isInstalled(): boolean {
+  try {
+    const marker = JSON.parse(fs.readFileSync(markerPath, 'utf8')) as Marker;
+    const paths = serverPaths();
+    return marker.codeServer === wanted.codeServer && marker.node === wanted.node
+      && fs.existsSync(paths.node) && fs.existsSync(paths.serverMain);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/**
+ * The environment for the nested npm installs. An outer `npm test` exports its own settings as
+ * `npm_*` variables; npm would read them back as config, and code-server's postinstall would then
+ * see the outer npm's user agent ("node/v20") and refuse to build. Both npm invocations re-read
+ * the same npmrc files, so nothing else is lost by dropping them.
+ */
+function npmEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!key.toLowerCase().startsWith('npm_')) env[key] = value;
+  }
+  return { ...env, ...extra };
+}
+
+/** Runs npm install in `dir`, appending its output to the install log. */
+function npmInstall(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const log = fs.openSync(logPath, 'a');
+  fs.writeSync(log, `\n$ (cd ${dir} && npm install)\n`);
+  return new Promise<void>((resolve, reject) => {
+    const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', log, log],
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      if (code === 0) resolve();
+      else reject(new Error(`npm install in ${dir} failed (${signal ?? code}); see ${logPath}:\n${tail(logPath, 30)}`));
+    });
+  }).finally(() => fs.closeSync(log));
+}
+
+function tail(file: string, lines: number): string {
+  return fs.readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
+}
+
+function writeProject(dir: string, manifest: object): void {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ private: true, ...manifest }, null, 2)}\n`);
+}
+
+async function install(log: (line: string) => void): Promise<void> {
+  const paths = serverPaths();
+  fs.rmSync(serverCacheDir, { recursive: true, force: true });
+  fs.mkdirSync(serverCacheDir, { recursive: true });
+  fs.writeFileSync(logPath, '');
+
+  log(`installing node@${NODE_VERSION} into ${paths.nodeDir}`);
+  writeProject(paths.nodeDir, {
+    dependencies: { node: NODE_VERSION },
+    // npm 11 blocks dependency install scripts; this one fetches the platform's Node binary.
+    allowScripts: { [`node@${NODE_VERSION}`]: true },
+  });
+  await npmInstall(paths.nodeDir, npmEnv({}));
+
+  log(`installing code-server@${CODE_SERVER_VERSION} into ${paths.codeServerDir} (2-3 minutes)`);
+  writeProject(paths.codeServerDir, {
+    dependencies: { 'code-server': CODE_SERVER_VERSION },
+    allowScripts: {
+      // Its postinstall installs and builds VS Code's own dependencies (lib/vscode), whose
+      // package.json lists the native modules it allows.
+      [`code-server@${CODE_SERVER_VERSION}`]: true,
+      // Password hashing for code-server's own login page, which we never start.
+      argon2: false,
+    },
+  });
+  await npmInstall(paths.codeServerDir, npmEnv({
+    // Run npm (and so the postinstall and node-gyp) with Node 24, building against its headers.
+    PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
+    npm_config_nodedir: paths.nodeHeaders,
+  }));
+
+  // Prove the server starts before promising it does.
+  log('checking that the server starts');
+  const server = await startServer();
+  await server.stop();
+  fs.writeFileSync(markerPath, `${JSON.stringify(wanted, null, 2)}\n`);
+}
+
+/**
+ * Makes sure the pinned Node 24 and VS Code server are in the cache, installing them if missing,
+ * and returns where they are. Cheap when the cache is already there.
+ */
+export async function ensureServerInstalled(log: (line: string) => void = console.log): Promise<ServerPaths> {
+  if (!isInstalled()) {
+    const started = performance.now();
+    await install(log);
+    log(`VS Code server installed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  return serverPaths();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const paths = await ensureServerInstalled();
+  console.log(`VS Code server ready: ${paths.serverMain} (Node ${NODE_VERSION})`);
+}
