@@ -42,6 +42,56 @@ export type WebviewMessage =
   | { type: 'pin' }
   | { type: 'copyKey'; key: string };
 
+// Limits on what a webview message may carry: the webview renders untrusted text, so the host treats
+// whatever it posts as untrusted too.
+const MAX_URL_LENGTH = 8192;
+const MAX_PATH_LENGTH = 4096;
+const MAX_KEY_LENGTH = 1024;
+
+/**
+ * The message `value` is, when it is a well-formed WebviewMessage; undefined otherwise (unknown type,
+ * missing or mistyped fields, oversized strings). Extra fields are dropped. It checks shape only: what
+ * a message may do (which URLs open, which files are revealed) is for the host to decide.
+ */
+export function parseWebviewMessage(value: unknown): WebviewMessage | undefined {
+  if (!isRecord(value) || typeof value.type !== 'string') return undefined;
+  const type = value.type as WebviewMessage['type'];
+  switch (type) {
+    case 'ready':
+    case 'pin':
+      return { type };
+    case 'openLink':
+      return isShortString(value.url, MAX_URL_LENGTH) ? { type, url: value.url } : undefined;
+    case 'revealInDigest':
+      return isShortString(value.file, MAX_PATH_LENGTH) && isLineNumber(value.line)
+        ? { type, file: value.file, line: value.line }
+        : undefined;
+    case 'copyKey':
+      return isShortString(value.key, MAX_KEY_LENGTH) ? { type, key: value.key } : undefined;
+    default:
+      // Not assertNever: `type` is any string the webview sent, so this branch is reachable.
+      return undefined;
+  }
+}
+
+/** The state a webview saved with setState, when it has the PaperViewState shape; undefined otherwise. */
+export function parsePaperViewState(value: unknown): PaperViewState | undefined {
+  if (!isRecord(value) || !isShortString(value.key, MAX_KEY_LENGTH) || value.key === '') return undefined;
+  return { key: value.key, preview: value.preview === true };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isShortString(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.length <= max;
+}
+
+function isLineNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
+}
+
 /** Exhaustiveness check for switches over the message unions. */
 export function assertNever(value: never): never {
   throw new Error(`Unexpected message: ${JSON.stringify(value)}`);
