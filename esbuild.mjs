@@ -1,6 +1,6 @@
 // Bundles the three programs Marginalia ships: the extension (Node, CommonJS, `vscode` external),
 // the `marginalia` CLI (Node) and the paper view's browser code. Types are checked by `tsc --noEmit`.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
@@ -33,6 +33,20 @@ const reportPlugin = {
   },
 };
 
+/**
+ * Copies the codicon font and its stylesheet next to the webview bundle: the page loads them from
+ * dist/webview, since the packaged extension has no node_modules.
+ */
+const codiconsPlugin = {
+  name: 'codicons',
+  setup(build) {
+    build.onEnd(() => {
+      mkdirSync('dist/webview', { recursive: true });
+      for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
+    });
+  },
+};
+
 const targets = [
   {
     ...common,
@@ -54,6 +68,15 @@ const targets = [
     banner: { js: '#!/usr/bin/env node' },
     define: { MARGINALIA_VERSION: JSON.stringify(version) },
     plugins: [reportPlugin],
+  },
+  {
+    ...common,
+    entryPoints: ['webview/paperView.ts'],
+    outfile: 'dist/webview/paperView.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    plugins: [reportPlugin, codiconsPlugin],
   },
 ];
 
