@@ -1,13 +1,50 @@
 /**
- * The composition root: builds the core, the adapters, the views and the commands, and hands every
- * disposable to VS Code. Nothing else lives here.
+ * The composition root: builds the library, the views, the panels and the commands, and hands
+ * every disposable to VS Code. Reading the digests starts after `activate` returns.
  */
 import * as vscode from 'vscode';
+import { ContextKeys } from './host/commandIds';
+import { LibraryCommands } from './host/libraryCommands';
+import { PaperPanels } from './host/paperPanel';
+import { PAPERS_VIEW_ID, PapersView } from './host/papersView';
+import { LibraryStatusBar } from './host/statusBar';
+import { WorkspaceLibrary } from './host/workspaceLibrary';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What the extension exposes to its integration tests (and to nobody else). */
+export interface MarginaliaApi {
+  library: WorkspaceLibrary;
+  papersView: PapersView;
+  panels: PaperPanels;
+  statusBar: LibraryStatusBar;
+  /** Resolves when the first reading of the digests has finished. */
+  ready: Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): MarginaliaApi {
+  const started = Date.now();
   const log = vscode.window.createOutputChannel('Marginalia', { log: true });
   context.subscriptions.push(log);
-  log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated`);
+
+  const library = new WorkspaceLibrary(log);
+  const panels = new PaperPanels(context.extensionUri, library, log);
+  const papersView = new PapersView(library, context.workspaceState, (key, options) => panels.show(key, options));
+  const statusBar = new LibraryStatusBar(library, `${PAPERS_VIEW_ID}.focus`);
+  const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, log);
+  context.subscriptions.push(library, panels, papersView, statusBar, commands);
+
+  const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
+  context.subscriptions.push(library.onDidChangeState(setState));
+  setState();
+
+  // Parsing waits until activation has returned, so the window is never held up by it.
+  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => library.reload()).catch((error: unknown) => {
+    log.error(`Reading the digests failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    void vscode.window.showErrorMessage('Marginalia could not read the digests; see the Marginalia log for details.', 'Show Log').then((choice) => {
+      if (choice) log.show();
+    });
+  });
+  log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${Date.now() - started} ms`);
+  return { library, papersView, panels, statusBar, ready };
 }
 
 export function deactivate(): void {

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { buildPaperViewModel, findSource, isSafeExternalUrl, panelTitle } from '../core/paperView';
 import type { Paper } from '../core/types';
 import { assertNever, parsePaperViewState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+import { Disposable } from './lifecycle';
 
 /** The webview panel type, as `onWebviewPanel:` activation events and `activeWebviewPanelId` name it. */
 export const PAPER_VIEW_TYPE = 'marginalia.paper';
@@ -38,22 +39,8 @@ export interface ShowPaperOptions {
   preserveFocus?: boolean;
 }
 
-/** Owns disposables and disposes them with itself, last created first. */
-abstract class Owner implements vscode.Disposable {
-  private readonly owned: vscode.Disposable[] = [];
-
-  protected register<T extends vscode.Disposable>(value: T): T {
-    this.owned.push(value);
-    return value;
-  }
-
-  dispose(): void {
-    for (const value of this.owned.splice(0).reverse()) value.dispose();
-  }
-}
-
 /** One panel and what it shows. */
-class PaperPanel extends Owner {
+class PaperPanel extends Disposable {
   /** True between the page's `ready` and the panel being hidden (which unloads the page). */
   ready = false;
   /** The last message sent, to skip re-rendering a page whose paper did not change. */
@@ -92,7 +79,7 @@ class PaperPanel extends Owner {
 }
 
 /** Opens, reuses, restores and updates the paper views. */
-export class PaperPanels extends Owner {
+export class PaperPanels extends Disposable {
   private readonly panels = new Set<PaperPanel>();
   private previewPanel: PaperPanel | undefined;
   private lastActiveKey: string | undefined;

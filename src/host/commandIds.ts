@@ -1,0 +1,38 @@
+/**
+ * Every command Marginalia contributes. package.json lists exactly these (a unit test checks both
+ * ways), and src/host registers exactly these.
+ */
+export const CommandIds = {
+  openPaper: 'marginalia.openPaper',
+  openPaperToSide: 'marginalia.openPaperToSide',
+  openPaperFromTree: 'marginalia.openPaperFromTree',
+  pinPaper: 'marginalia.pinPaper',
+  revealPaper: 'marginalia.revealPaper',
+  revealInDigest: 'marginalia.revealInDigest',
+  copyKey: 'marginalia.copyKey',
+  groupByDigest: 'marginalia.groupByDigest',
+  groupByMonth: 'marginalia.groupByMonth',
+  groupByTag: 'marginalia.groupByTag',
+  sortByTitle: 'marginalia.sortByTitle',
+  sortByDate: 'marginalia.sortByDate',
+  sortByUpvotes: 'marginalia.sortByUpvotes',
+  filter: 'marginalia.filter',
+  clearFilter: 'marginalia.clearFilter',
+  reindex: 'marginalia.reindex',
+  openDigest: 'marginalia.openDigest',
+  configureDigests: 'marginalia.configureDigests',
+  addSampleDigests: 'marginalia.addSampleDigests',
+  openLibraryFile: 'marginalia.openLibraryFile',
+  showLog: 'marginalia.showLog',
+} as const;
+
+export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
+
+/** Context keys set by the extension, used in package.json `when` clauses. */
+export const ContextKeys = {
+  /** 'loading' | 'noFolder' | 'empty' | 'corrupt' | 'ready' */
+  libraryState: 'marginalia.libraryState',
+  groupBy: 'marginalia.groupBy',
+  sortBy: 'marginalia.sortBy',
+  filterActive: 'marginalia.filterActive',
+} as const;

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { CommandIds } from '../../src/host/commandIds';
+
+const root = path.join(__dirname, '..', '..');
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    menus: Record<string, { command?: string; submenu?: string }[]>;
+    views: Record<string, { id: string }[]>;
+    viewsWelcome: { view: string; contents: string }[];
+  };
+};
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(folder, entry.name);
+    return entry.isDirectory() ? sourceFiles(full) : entry.name.endsWith('.ts') ? [full] : [];
+  });
+}
+
+describe('package.json and the code agree', () => {
+  const declared = manifest.contributes.commands.map((c) => c.command).sort();
+  const known = (Object.values(CommandIds) as string[]).sort();
+
+  test('every command in package.json is in CommandIds, and the other way round', () => {
+    assert.deepEqual(declared, known);
+  });
+
+  test('every command is registered somewhere in src/host through CommandIds', () => {
+    const source = sourceFiles(path.join(root, 'src', 'host')).map((file) => readFileSync(file, 'utf8')).join('\n');
+    for (const [name, id] of Object.entries(CommandIds)) {
+      assert.match(source, new RegExp(`command\\(CommandIds\\.${name},`), `${id} is not registered`);
+    }
+  });
+
+  test('every command has the Marginalia category and a title', () => {
+    for (const command of manifest.contributes.commands) {
+      assert.equal(command.category, 'Marginalia', command.command);
+      assert.ok(command.title.length > 0, command.command);
+    }
+  });
+
+  test('menus and welcome views name only declared commands and views', () => {
+    const views = new Set(Object.values(manifest.contributes.views).flat().map((view) => view.id));
+    for (const [menu, items] of Object.entries(manifest.contributes.menus)) {
+      for (const item of items) {
+        if (item.command) assert.ok(declared.includes(item.command), `${menu}: ${item.command}`);
+      }
+    }
+    for (const welcome of manifest.contributes.viewsWelcome) {
+      assert.ok(views.has(welcome.view), welcome.view);
+      for (const [, command] of welcome.contents.matchAll(/\(command:([\w.]+)\)/g)) {
+        assert.ok(declared.includes(command) || command.startsWith('vscode.') || command.startsWith('workbench.'), command);
+      }
+    }
+  });
+});
