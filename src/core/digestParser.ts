@@ -5,9 +5,33 @@
  *
  * The family of layouts it reads (see PRODUCT.md, "Digests: the input"), in any combination:
  * header boilerplate (also glued to the first title), entries with or without blank lines between
- * title and abstract, abstracts on one line or hard-wrapped over several, an optional metadata block
- * (`• N authors` or a submitter line, a `·` line, a date with or without year and an optional upvote
- * count), CRLF, a BOM, trailing spaces and non-ASCII text.
+ * title and abstract, abstracts on one line or hard-wrapped over several (Python's textwrap with or
+ * without breaking on hyphens, `fold -s`), an optional metadata block (`• N authors` or a
+ * submitter / organisation line, a `·` line, a date with or without year and an optional upvote
+ * count), CRLF or lone CR line ends, a BOM, trailing white space and non-ASCII text.
+ *
+ * How it works. Lines are first sorted into blank lines, boilerplate, metadata and text. The text
+ * lines between two boilerplate or metadata lines form a *section*: one entry or many, with or
+ * without blank lines. Each section is read as the most plausible sequence of titles, lines of a
+ * wrapped title, first abstract lines and further abstract lines: every step between two
+ * neighbouring lines gets a score and the best path is kept (a small Viterbi pass, linear in the
+ * number of lines). The evidence is local: does a line read like a title (Title Case, "NAME: ...",
+ * no final full stop), does the line before it end a sentence, is there a blank line between them,
+ * and, in hard-wrapped files, could a greedy wrapper have broken the text there (the line before
+ * is "full": the next word would not have fitted on it). The wrap width is estimated once per
+ * file from lines that can only be continuations.
+ *
+ * Limitations (the behaviour chosen is tested in test/unit/digestVariants.test.ts):
+ * - A title hard-wrapped over several lines is read as one title only where a blank line follows
+ *   it. With no blank line after it, its second line becomes the first line of the abstract.
+ * - With no blank lines and hard-wrapped abstracts, a title whose line could also be a wrapped
+ *   abstract line (the line before it full and ending a sentence, the title no longer than the
+ *   wrap width and itself full) is told apart only by reading like a title; a sentence-case title
+ *   in that position is read as part of the abstract before it. The text is kept, never dropped.
+ * - Likewise a title with no abstract there may take the next title as its abstract's first line.
+ * - A word longer than the wrap width that a wrapper cut in two (a long URL, a run of CJK text) is
+ *   joined back without a space only when the cut line is as long as the widest wrapped line; a
+ *   digest wrapped by a tool counting bytes rather than characters may keep a space in it.
  */
 import { extractLinks } from './links';
 import { collapseSpaces, isValidDay, monthNumber } from './text';
@@ -20,22 +44,29 @@ const WRAP_MAX = 200;
 /** Metadata lines are short; longer lines skip the metadata patterns altogether (speed). */
 const META_MAX = 80;
 
+// Page text of the Daily Papers site. Matched case-insensitively, whole line.
 const BOILERPLATE = [
-  /^new$/i,
-  /^subscribe$/i,
-  /^daily papers$/i,
-  /^by\s*ak and the research community$/i,
-  /^get trending papers in your email inbox(?: once a day)?!?$/i,
+  'new',
+  'subscribe',
+  'daily papers',
+  'byak and the research community',
+  'by ak and the research community',
+  'get trending papers in your email inbox!',
+  'get trending papers in your email inbox',
+  'get trending papers in your email inbox once a day!',
+  'get trending papers in your email inbox once a day',
 ];
-// The same phrases when a copy glued the next line onto them ("SubscribeVideo PreTraining ...").
-const GLUED_BOILERPLATE =
-  /^(?:new|subscribe|daily papers|by\s*ak and the research community|get trending papers in your email inbox(?: once a day)?!?)(?=[\p{Lu}\p{N}"'“([])/iu;
+const BOILERPLATE_SET = new Set(BOILERPLATE);
+const BOILERPLATE_MAX = Math.max(...BOILERPLATE.map((phrase) => phrase.length));
 
 const MONTH_WORD = '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?';
 const DATE_PATTERN = new RegExp(`^${MONTH_WORD}\\s+(\\d{1,2})(?:(,\\s*|\\s+)(\\d{4}))?(?:\\s+(\\d{1,7}))?$`, 'i');
+const GLUED_DATE = new RegExp(`^(${MONTH_WORD}\\s+\\d{1,2})(?=[^\\s,])`, 'i');
+/** "September 30, 2024 1234567", the longest date line. */
+const DATE_MAX = 32;
+const AUTHOR_WORD = /author/i;
 const AUTHORS_PATTERN = /^(?:[•·*-]\s*)?(\d{1,5})\s+authors?$/i;
-const BULLET_LINE = /^•\s*(.*)$/;
-const SUBMITTED_BY = /^submitted\s+by\b:?\s*/i;
+const SUBMITTED_BY = /^(?:•\s*)?submitted\s+by\b:?\s*/i;
 
 interface ParsedDate {
   date: PaperDate;
@@ -66,31 +97,49 @@ export function parseDateLine(text: string): ParsedDate | null {
   return { date: { year, month, day }, upvotes };
 }
 
-type LineKind = 'blank' | 'text';
+/** What a line is, decided from the line itself and its neighbours, before runs are split. */
+type Kind =
+  | 'blank'
+  | 'boilerplate'
+  /** A date: the digest's ("Mar 11") or, inside a metadata block, the paper's. */
+  | 'date'
+  /** The `·` separator, alone or followed by the date ("· Mar 30, 2021"). */
+  | 'dot'
+  /** `• 3 authors`, possibly followed by `· Mar 30, 2021`. */
+  | 'authors'
+  /** A submitter or organisation: the line just before a `·`. */
+  | 'who'
+  | 'text';
 
 interface Line {
-  kind: LineKind;
-  /** Trimmed on both sides, tabs and control characters turned into spaces. */
+  kind: Kind;
+  /** Trimmed, runs of white space made one space, control and zero-width characters removed. */
   text: string;
   /** 1-based. */
   number: number;
   indented: boolean;
+  /**
+   * Length of the trimmed line as it stands in the file (before white space runs are collapsed),
+   * in code points as wrappers count; for lines longer than TITLE_MAX, in UTF-16 units.
+   */
+  width: number;
+  /** titleScore, computed once (NaN until then). */
+  title: number;
+  date?: ParsedDate;
+  authors?: number;
 }
 
 interface Draft {
-  titleParts: string[];
+  titleParts: Line[];
   line: number;
-  abstractLines: string[];
-  /** The longest abstract line so far that was followed by another abstract line: the wrap width. */
-  wrapWidth: number;
+  abstractLines: Line[];
   authors: number | null;
   submitter: string | null;
   date: PaperDate | null;
   upvotes: number | null;
+  /** A metadata line was seen: the abstract is over. */
   hasMeta: boolean;
 }
-
-type State = 'header' | 'title' | 'abstract' | 'meta';
 
 /**
  * Parses one digest. `file` is only copied into diagnostics and sources; the parser reads nothing.
@@ -110,36 +159,84 @@ export function parseDigest(text: string, file: string): ParsedDigest {
   }
 }
 
+// Scores of the section splitter, in rough log-odds: 0 is "as expected", negative is "surprising".
+/** A title with no abstract. */
+const EMPTY_ABSTRACT = -5;
+/** A line continuing an abstract where a greedy wrapper could not have broken the line. */
+const NOT_A_WRAP = -8;
+/** A line that a greedy wrapper would have broken just there. */
+const WRAP_FITS = 2;
+/** ... but the line before it ends a sentence, as an abstract's last line does. */
+const SENTENCE_ENDS_AT_WRAP = -2.5;
+/** Text after a blank line continuing the abstract before it (a second paragraph). */
+const SECOND_PARAGRAPH = -6;
+/** A title in the middle of a paragraph, in a file that puts blank lines between entries. */
+const TITLE_MID_RUN = -4;
+/** A title's line read as the next line of a wrapped title rather than as the start of something. */
+const TITLE_MORE_COST = -1;
+const IMPOSSIBLE = -1e6;
+
+// The states of a text line in splitSection.
+const TITLE = 0;
+const TITLE_MORE = 1;
+const ABSTRACT_START = 2;
+const ABSTRACT = 3;
+const STATES = [TITLE, TITLE_MORE, ABSTRACT_START, ABSTRACT];
+const NOT_TITLE_MORE = [TITLE, ABSTRACT_START, ABSTRACT];
+const TITLES = [TITLE, TITLE_MORE];
+const ONLY_TITLE = [TITLE];
+const ABSTRACTS = [ABSTRACT_START, ABSTRACT];
+/** An abstract of one line shorter than this is suspicious: it is more likely a title. */
+const SHORT_ABSTRACT = 60;
+/** ... and how suspicious. */
+const SHORT_ABSTRACT_COST = -3;
+
 class DigestParser {
   private readonly lines: Line[];
   private readonly entries: DigestEntry[] = [];
   private readonly diagnostics: Diagnostic[] = [];
   private digestDate: { month: number; day: number } | null = null;
   private draft: Draft | null = null;
-  private state: State = 'header';
-  /** Wrap width seen across the whole file (0 when nothing in it looks hard-wrapped). */
-  private readonly fileWrapWidth: number;
-  /** Whether this file puts blank lines between a title and its abstract. */
-  private readonly blankAfterTitles: boolean;
+  /** After boilerplate or a digest date: the next text may carry boilerplate glued to its start. */
+  private inHeader = true;
+  /** The file's hard-wrap width (0: its abstracts are not hard-wrapped). */
+  private readonly wrapWidth: number;
+  /** How much longer than wrapWidth a wrapped line may be, as the estimate may fall short. */
+  private readonly wrapSlack: number;
+  /** The file has (almost) no blank lines: entries follow each other line after line. */
+  private readonly tight: boolean;
 
   constructor(text: string, private readonly file: string) {
     this.lines = splitLines(text);
-    this.fileWrapWidth = estimateWrapWidth(this.lines);
-    this.blankAfterTitles = countBlank(this.lines) * 3 >= this.lines.length;
+    classify(this.lines);
+    const [width, evidence] = estimateWrapWidth(this.lines);
+    this.wrapWidth = width;
+    this.wrapSlack = evidence >= 8 ? 1 : 4;
+    let blank = 0;
+    let textLines = 0;
+    for (const line of this.lines) {
+      if (line.kind === 'blank') blank++;
+      else textLines++;
+    }
+    this.tight = blank <= Math.max(2, textLines * 0.02);
   }
 
   parse(): ParsedDigest {
     const lines = this.lines;
-    let blankBefore = true;
+    // A section: the text lines (and the blank lines between them) up to the next boilerplate or
+    // metadata line. Sections always start with nothing open: a new entry, or a skipped line.
+    let section: number[] = [];
     for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      if (line.kind === 'blank') {
-        blankBefore = true;
-        continue;
+      const kind = lines[i].kind;
+      if (kind === 'text') {
+        section.push(i);
+      } else if (kind !== 'blank') {
+        this.handleSection(section);
+        section = [];
+        this.handleOther(i);
       }
-      this.handleLine(i, blankBefore);
-      blankBefore = false;
     }
+    this.handleSection(section);
     this.finishDraft();
     if (!this.looksLikeDigest()) {
       return {
@@ -170,230 +267,269 @@ class DigestParser {
    * most of them do not (source code, a CSV, a log) is not a digest.
    */
   private looksLikeDigest(): boolean {
-    if (this.entries.length < 4) return true;
+    // Source code: many lines end with a brace or a semicolon, which prose lines never do.
+    let code = 0;
+    let text = 0;
+    for (const line of this.lines) {
+      if (line.kind !== 'text') continue;
+      text++;
+      const last = line.text.charCodeAt(line.text.length - 1);
+      if (last === 59 /* ; */ || last === 123 /* { */ || last === 125 /* } */) code++;
+    }
+    if (code * 8 > text) return false;
+    // Otherwise entries mostly have prose abstracts (a CSV, a log or binary noise do not).
     let prose = 0;
+    let other = 0;
     for (const entry of this.entries) {
-      if (entry.abstract.length >= 60 && entry.abstract.split(' ').length >= 8) prose++;
+      // Titles without abstract are reported one by one; they say nothing about the file.
+      if (entry.abstract === '') continue;
+      if (entry.abstract.length >= 60 && hasWords(entry.abstract, 8)) prose++;
+      else other++;
     }
-    return prose * 2 >= this.entries.length;
+    return prose + other < 4 || prose >= other;
   }
 
-  private handleLine(i: number, blankBefore: boolean): void {
+  /** Blank lines, boilerplate and metadata. */
+  private handleOther(i: number): void {
     const line = this.lines[i];
-    const text = line.text;
-
-    if (text.length <= META_MAX && this.handleMeta(i)) return;
-
-    switch (this.state) {
-      case 'header':
-      case 'meta':
-        this.startEntryOrSkip(i);
+    const draft = this.draft;
+    switch (line.kind) {
+      case 'blank':
         return;
-      case 'title':
-        this.afterTitle(i, blankBefore);
-        return;
-      case 'abstract':
-        if (this.continuesAbstract(i, blankBefore)) {
-          this.addAbstractLine(text);
-        } else {
-          this.startEntryOrSkip(i);
-        }
-        return;
-    }
-  }
-
-  /** Metadata lines: authors count, submitter, the `·` separator and dates. True when consumed. */
-  private handleMeta(i: number): boolean {
-    const line = this.lines[i];
-    const text = line.text;
-
-    const date = parseDateLine(text.replace(/^·\s*/, ''));
-    if (date) {
-      const afterDot = text.startsWith('·') || this.previousText(i) === '·' || this.draft?.hasMeta === true;
-      if (this.draft && (this.state === 'abstract' || this.state === 'meta' || this.state === 'title') && afterDot) {
-        this.draft.date = date.date;
-        this.draft.upvotes = date.upvotes;
-        this.draft.hasMeta = true;
-        this.state = this.state === 'title' ? 'title' : 'meta';
-        return true;
-      }
-      // A lone date outside a metadata block dates the digest (or a day's section of it).
-      if (date.upvotes === null && (this.state !== 'title' || this.draft === null)) {
+      case 'boilerplate':
         this.finishDraft();
-        this.state = 'header';
-        this.digestDate = { month: date.date.month, day: date.date.day };
-        return true;
-      }
-      return false;
+        this.inHeader = true;
+        return;
+      case 'authors':
+        if (!draft) return this.report(line.number, 'warning', `An authors line ("${line.text}") that follows no paper; skipped.`);
+        draft.authors = line.authors!;
+        if (line.date) this.setDate(draft, line.date);
+        draft.hasMeta = true;
+        return;
+      case 'who':
+        if (!draft) return this.report(line.number, 'warning', `A submitter line ("${line.text}") that follows no paper; skipped.`);
+        draft.submitter = collapseSpaces(line.text.replace(SUBMITTED_BY, '')) || null;
+        draft.hasMeta = true;
+        return;
+      case 'dot':
+        if (!draft) return this.report(line.number, 'warning', 'A metadata separator "·" that follows no paper; skipped.');
+        if (line.date) this.setDate(draft, line.date);
+        draft.hasMeta = true;
+        return;
+      case 'date':
+        this.handleDate(i);
+        return;
+      case 'text':
+        return;
     }
-
-    if (text === '·' || text === '•') {
-      if (this.draft && this.state !== 'header') {
-        this.draft.hasMeta = true;
-        if (this.state !== 'title') this.state = 'meta';
-      } else {
-        this.report(line.number, 'warning', 'A metadata separator "·" that follows no paper; skipped.');
-      }
-      return true;
-    }
-
-    // "• 3 authors · Mar 30, 2021" on one line.
-    if (text.includes('·') && this.draft && this.state !== 'header') {
-      const parts = text.split('·').map((part) => part.trim()).filter(Boolean);
-      const authors = parts.length > 0 ? AUTHORS_PATTERN.exec(parts[0]) : null;
-      const dated = parts.length > 1 ? parseDateLine(parts[parts.length - 1]) : null;
-      if (authors && (parts.length === 1 || dated) && parts.length <= 2) {
-        this.draft.authors = Number(authors[1]);
-        if (dated) {
-          this.draft.date = dated.date;
-          this.draft.upvotes = dated.upvotes;
-        }
-        this.draft.hasMeta = true;
-        if (this.state !== 'title') this.state = 'meta';
-        return true;
-      }
-    }
-
-    const authors = AUTHORS_PATTERN.exec(text);
-    if (authors) {
-      if (this.draft && this.state !== 'header') {
-        this.draft.authors = Number(authors[1]);
-        this.draft.hasMeta = true;
-        if (this.state !== 'title') this.state = 'meta';
-      } else {
-        this.report(line.number, 'warning', `An authors line ("${text}") that follows no paper; skipped.`);
-      }
-      return true;
-    }
-
-    // A submitter or organisation stands where the authors count would: just before the `·` line.
-    if (this.draft && (this.state === 'abstract' || this.state === 'meta') && this.nextIsDot(i)) {
-      const bullet = BULLET_LINE.exec(text);
-      const plausible = bullet !== null || line.indented || this.state === 'meta' || !/[.!?]$/.test(text);
-      if (plausible) {
-        const name = collapseSpaces((bullet ? bullet[1] : text).replace(SUBMITTED_BY, ''));
-        if (name) this.draft.submitter = name;
-        this.draft.hasMeta = true;
-        this.state = 'meta';
-        return true;
-      }
-    }
-    // "Submitted by" on a line of its own, the name on the next, then the `·`.
-    if (this.draft && (this.state === 'abstract' || this.state === 'meta') && /^(?:•\s*)?submitted\s+by:?$/i.test(text) && this.nextIsDot(i + 1)) {
-      this.draft.hasMeta = true;
-      this.state = 'meta';
-      return true;
-    }
-    return false;
   }
 
-  private afterTitle(i: number, blankBefore: boolean): void {
-    const draft = this.draft!;
-    const text = this.lines[i].text;
-    if (isBoilerplate(text)) {
-      this.report(this.lines[i].number, 'info', `Skipped the page text "${text}".`);
-      return;
-    }
-    // A title hard-wrapped over two or three lines of its own paragraph (digest e-mails).
-    if (!blankBefore && this.blankAfterTitles && this.isTitleContinuation(i, draft)) {
-      draft.titleParts.push(text);
-      return;
-    }
-    // A title with no abstract, followed by the next paper's title and abstract.
-    if (looksLikeTitle(text) && this.nextTextLooksLikeAbstractStart(i) && !looksLikeAbstractLine(text)) {
-      this.startEntry(i);
-      return;
-    }
-    this.addAbstractLine(text);
-    this.state = 'abstract';
-  }
-
-  private isTitleContinuation(i: number, draft: Draft): boolean {
-    const text = this.lines[i].text;
-    if (draft.titleParts.length >= 3 || !looksLikeTitle(text)) return false;
-    const title = draft.titleParts.join(' ');
-    if (title.length + 1 + text.length > TITLE_MAX) return false;
-    // Only when the title paragraph ends right after this line and an abstract follows the blank.
-    const next = this.lines[i + 1];
-    if (next === undefined || next.kind !== 'blank') return false;
-    const width = this.fileWrapWidth;
-    return width > 0 && title.length + 1 + firstWordLength(text) > width;
-  }
-
-  /** Decides whether text line `i` continues the current abstract or starts the next paper. */
-  private continuesAbstract(i: number, blankBefore: boolean): boolean {
-    const draft = this.draft!;
-    const text = this.lines[i].text;
-    const previous = draft.abstractLines[draft.abstractLines.length - 1];
-    if (blankBefore) {
-      // After a blank line only text that cannot be a title continues the abstract (a second paragraph).
-      return text.length > TITLE_MAX || /^\p{Ll}/u.test(text) && !/^\p{Ll}+[\p{Lu}\p{N}]/u.test(text) && !/^\S+:\s/.test(text);
-    }
-    if (text.length > TITLE_MAX || !startsLikeTitle(text)) return true;
-    if (previous.length > WRAP_MAX) {
-      // The abstract was one long line: it is complete, unless this line is a lone page-text line.
-      return false;
-    }
-    const width = Math.max(draft.wrapWidth, this.fileWrapWidth);
-    if (width === 0) return false;
-    if (!endsSentence(previous)) return false;
-    if (previous.length + 1 + firstWordLength(text) <= width) return false;
-    // The previous line was full, so the break may be a wrap; a title still shows by ending early.
-    const next = this.lines[i + 1];
-    if (next && next.kind === 'text' && !/[.]$/.test(text) && startsLikeTitle(next.text) && text.length + 1 + firstWordLength(next.text) <= width && !this.nextIsDot(i)) {
-      return false;
-    }
-    return true;
-  }
-
-  private startEntryOrSkip(i: number): void {
+  private handleDate(i: number): void {
     const line = this.lines[i];
-    if (isBoilerplate(line.text)) {
-      this.finishDraft();
-      this.state = 'header';
+    const date = line.date!;
+    const draft = this.draft;
+    const previous = this.previousNonBlank(i);
+    // Inside a metadata block (after the `·` or the authors line) the date is the paper's. So is a
+    // date with a year or upvotes right after an abstract: a digest's own date has neither.
+    const inBlock = previous !== null && (previous.kind === 'dot' || previous.kind === 'authors' || previous.kind === 'who');
+    const paperLike = date.date.year !== null || date.upvotes !== null;
+    if (draft && !draft.date && (inBlock || (paperLike && draft.abstractLines.length > 0))) {
+      this.setDate(draft, date);
+      draft.hasMeta = true;
       return;
     }
-    this.startEntry(i);
+    if (!paperLike) {
+      // A lone date outside a metadata block dates the digest (the first one: a second digest
+      // pasted below keeps its entries but not its date).
+      this.finishDraft();
+      this.inHeader = true;
+      if (this.digestDate === null) {
+        this.digestDate = { month: date.date.month, day: date.date.day };
+      } else {
+        this.report(line.number, 'info', `Read the date "${line.text}" on a line of its own as the start of another digest pasted into this file.`);
+      }
+      return;
+    }
+    this.report(line.number, 'warning', `A date line ("${line.text}") that follows no paper; skipped.`);
+  }
+
+  private setDate(draft: Draft, date: ParsedDate): void {
+    draft.date = date.date;
+    draft.upvotes = date.upvotes;
+  }
+
+  /** Splits a section's text lines (indices into `lines`) into entries: titles and abstract lines. */
+  private handleSection(section: number[]): void {
+    if (section.length === 0) return;
+    this.finishDraft();
+    let first = 0;
+    // Boilerplate glued to the first title goes first ("SubscribeVideo PreTraining ...").
+    if (this.inHeader) this.stripGluedBoilerplate(section[0]);
+    this.inHeader = false;
+    // Nothing is open, so the section must start with a title: report lines that cannot be one.
+    while (first < section.length && titleScore(this.lines[section[first]]) === IMPOSSIBLE) {
+      const line = this.lines[section[first]];
+      this.report(line.number, 'warning', `Could not place the line "${shorten(line.text)}": it follows no paper and cannot be a title; skipped.`);
+      first++;
+    }
+    const indices = section.slice(first);
+    if (indices.length === 0) return;
+    const states = this.splitSection(indices);
+    for (let k = 0; k < indices.length; k++) {
+      const line = this.lines[indices[k]];
+      switch (states[k]) {
+        case TITLE:
+          this.startEntry(indices[k]);
+          break;
+        case TITLE_MORE:
+          this.draft!.titleParts.push(line);
+          break;
+        case ABSTRACT_START:
+          this.draft!.abstractLines.push(line);
+          break;
+        case ABSTRACT: {
+          const previous = this.lines[indices[k - 1]];
+          if (previous.number + 1 < line.number) {
+            this.report(line.number, 'info', `Read the paragraph at line ${line.number} as more of the abstract above it.`);
+          } else if (!this.fitsWrap(previous, line)) {
+            // Neither a wrapped line nor a title: stray text, kept where it stands but reported.
+            this.report(line.number, 'warning', `The line "${shorten(line.text)}" neither continues the abstract above it nor reads like a title; it was added to that abstract.`);
+          }
+          this.draft!.abstractLines.push(line);
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * The most plausible reading of a section: for each text line, whether it starts an entry
+   * (TITLE), continues a title wrapped over several lines (TITLE_MORE), starts an abstract
+   * (ABSTRACT_START) or continues one (ABSTRACT). Scores of each step are summed and the best path
+   * kept (Viterbi); a step looks only at two neighbouring lines and at the blank lines between them.
+   */
+  private splitSection(indices: number[]): Uint8Array {
+    const n = indices.length;
+    const score = STATES.map(() => new Float64Array(n));
+    const back = STATES.map(() => new Uint8Array(n));
+    const midRun = this.tight ? 0 : TITLE_MID_RUN;
+    score[TITLE][0] = titleScore(this.lines[indices[0]]);
+    score[TITLE_MORE][0] = score[ABSTRACT_START][0] = score[ABSTRACT][0] = IMPOSSIBLE;
+    // Best predecessor among `from` states, with an extra score per predecessor.
+    const pick = (k: number, to: number, from: readonly number[], extra: readonly number[], add: number): void => {
+      let best = -Infinity;
+      for (const state of from) {
+        const value = score[state][k - 1] + extra[state];
+        if (value > best) {
+          best = value;
+          back[to][k] = state;
+        }
+      }
+      score[to][k] = best + add;
+    };
+    const none = [0, 0, 0, 0];
+    for (let k = 1; k < n; k++) {
+      const previous = this.lines[indices[k - 1]];
+      const line = this.lines[indices[k]];
+      const blank = indices[k - 1] + 1 < indices[k];
+      const title = titleScore(line);
+      // A title: whatever was open before ends on the previous line. A wrapped title ends with
+      // its paragraph; a title mid-paragraph is rare where blank lines separate entries.
+      pick(k, TITLE, blank ? STATES : NOT_TITLE_MORE, entryEnds(previous), title + (blank ? 0 : midRun));
+      // The next line of a wrapped title.
+      if (!blank && this.continuesTitle(previous, line)) pick(k, TITLE_MORE, TITLES, none, WRAP_FITS + TITLE_MORE_COST);
+      else score[TITLE_MORE][k] = IMPOSSIBLE;
+      // An abstract's first line: abstracts are prose, so reading like a title speaks against it.
+      pick(k, ABSTRACT_START, blank ? TITLES : ONLY_TITLE, none, -Math.max(0, title));
+      // An abstract's next line: a wrapped line, or a paragraph after a blank line.
+      pick(k, ABSTRACT, ABSTRACTS, none, blank ? SECOND_PARAGRAPH : this.continuation(previous, line));
+    }
+    // Metadata, boilerplate or the end of the file follows: whatever is open ends here.
+    const ends = entryEnds(this.lines[indices[n - 1]]);
+    let state = TITLE;
+    for (const candidate of STATES) {
+      if (score[candidate][n - 1] + ends[candidate] > score[state][n - 1] + ends[state]) state = candidate;
+    }
+    const states = new Uint8Array(n);
+    for (let k = n - 1; k >= 0; k--) {
+      states[k] = state;
+      state = back[state][k];
+    }
+    return states;
+  }
+
+  /** How plausible it is that `line` continues the abstract line `previous` in the same paragraph. */
+  private continuation(previous: Line, line: Line): number {
+    if (!this.fitsWrap(previous, line)) return NOT_A_WRAP;
+    // That the previous line is full is near certain for a wrap and a coincidence before a title;
+    // that it ends a sentence is the reverse.
+    return WRAP_FITS + (endsSentence(previous.text) ? SENTENCE_ENDS_AT_WRAP : 0);
+  }
+
+  /** Could a greedy wrapper at the file's width have broken the text between these two lines? */
+  private fitsWrap(previous: Line, line: Line): boolean {
+    const width = this.wrapWidth;
+    if (width === 0) return false;
+    // A line longer than the wrap width was not wrapped: a whole abstract on one line, or a title.
+    const limit = width + this.wrapSlack;
+    if (previous.width > limit || line.width > limit) return false;
+    // A wrapper breaks a line only when the next word does not fit on it.
+    return previous.width + 1 + firstWordWidth(line.text) >= width;
+  }
+
+  /**
+   * Could `line` be the next line of a title hard-wrapped like the abstracts? Only in a file with
+   * blank lines, since splitSection ends a wrapped title with its paragraph: with no blank line
+   * after it, a title's second line cannot be told from the first line of its abstract.
+   */
+  private continuesTitle(previous: Line, line: Line): boolean {
+    if (this.tight || this.wrapWidth === 0) return false;
+    // Titles may end with "?" or "!", hardly ever with a full stop.
+    return !previous.text.endsWith('.') && !line.text.endsWith('.') && this.fitsWrap(previous, line);
+  }
+
+  /** Boilerplate glued to the first title: "SubscribeVideo PreTraining (VPT): ...". */
+  private stripGluedBoilerplate(i: number): void {
+    const line = this.lines[i];
+    for (;;) {
+      let stripped = stripGlued(line.text);
+      // The digest's date glued to the title: "Mar 11Thought Cloning ...".
+      const date = stripped === null ? GLUED_DATE.exec(line.text.slice(0, 24)) : null;
+      if (date) {
+        const parsed = parseDateLine(date[1]);
+        const rest = line.text.slice(date[0].length);
+        if (parsed && startsLikeTitle(rest)) {
+          this.digestDate ??= { month: parsed.date.month, day: parsed.date.day };
+          stripped = rest;
+        }
+      }
+      if (stripped === null) return;
+      line.text = stripped;
+      line.width = codePointLength(stripped);
+    }
   }
 
   private startEntry(i: number): void {
     this.finishDraft();
     const line = this.lines[i];
-    let title = line.text;
-    if (this.state === 'header') {
-      // Boilerplate glued to the first title: "SubscribeVideo PreTraining (VPT): ...".
-      for (let match = GLUED_BOILERPLATE.exec(title); match; match = GLUED_BOILERPLATE.exec(title)) {
-        title = title.slice(match[0].length);
-      }
-    }
     this.draft = {
-      titleParts: [title],
+      titleParts: [line],
       line: line.number,
       abstractLines: [],
-      wrapWidth: 0,
       authors: null,
       submitter: null,
       date: null,
       upvotes: null,
       hasMeta: false,
     };
-    this.state = 'title';
-  }
-
-  private addAbstractLine(text: string): void {
-    const draft = this.draft!;
-    const last = draft.abstractLines[draft.abstractLines.length - 1];
-    if (last !== undefined && last.length <= WRAP_MAX) draft.wrapWidth = Math.max(draft.wrapWidth, last.length);
-    draft.abstractLines.push(text);
   }
 
   private finishDraft(): void {
     const draft = this.draft;
     this.draft = null;
     if (!draft) return;
-    const title = collapseSpaces(draft.titleParts.join(' '));
-    const abstract = joinWrapped(draft.abstractLines);
-    if (!title) return;
+    const title = joinWrapped(draft.titleParts, this.wrapWidth);
+    const abstract = joinWrapped(draft.abstractLines, this.wrapWidth);
     if (!abstract) {
       this.report(draft.line, 'warning', `No abstract follows the title "${shorten(title)}"; the paper is listed without one.`);
     }
@@ -409,23 +545,9 @@ class DigestParser {
     });
   }
 
-  private nextTextLooksLikeAbstractStart(i: number): boolean {
-    for (let j = i + 1; j < this.lines.length; j++) {
-      const line = this.lines[j];
-      if (line.kind === 'blank') continue;
-      return looksLikeAbstractLine(line.text);
-    }
-    return false;
-  }
-
-  private nextIsDot(i: number): boolean {
-    const next = this.lines[i + 1];
-    return next !== undefined && next.kind === 'text' && (next.text === '·' || (next.text.startsWith('·') && parseDateLine(next.text.slice(1).trim()) !== null));
-  }
-
-  private previousText(i: number): string | null {
+  private previousNonBlank(i: number): Line | null {
     for (let j = i - 1; j >= 0; j--) {
-      if (this.lines[j].kind === 'text') return this.lines[j].text;
+      if (this.lines[j].kind !== 'blank') return this.lines[j];
     }
     return null;
   }
@@ -439,88 +561,302 @@ class DigestParser {
 // copied page; they would otherwise end up in titles and keys.
 // eslint-disable-next-line no-control-regex
 const NOISE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b\u200e\u200f\u2060\ufeff]/g;
+// Anything that makes a line need more than trimming: noise, white space other than a plain
+// space. Lines of printable ASCII (most of them) skip the test.
+// eslint-disable-next-line no-control-regex
+const UNUSUAL = /[\u0000-\u001f\u007f\u00a0\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f\u2060\u3000\ufeff]/;
+const NOT_PRINTABLE_ASCII = /[^ -~]/;
+const DOUBLE_SPACE = / {2}/;
+const SPACE_RUN = /\s+/g;
 
 function splitLines(text: string): Line[] {
-  const raw = text.split(/\r\n|\r|\n|\u2028|\u2029/);
+  // Splitting on "\n" alone is twice as fast; most files have no other line breaks.
+  const other = text.includes('\r') || text.includes('\u2028') || text.includes('\u2029');
+  const raw = other ? text.split(/\r\n|\r|\n|\u2028|\u2029/) : text.split('\n');
   const lines: Line[] = new Array(raw.length);
   for (let i = 0; i < raw.length; i++) {
-    let value = raw[i];
-    if (NOISE.test(value)) value = value.replace(NOISE, '');
-    NOISE.lastIndex = 0;
-    if (value.includes('\t')) value = value.replace(/\t/g, ' ');
-    const trimmed = value.trim();
+    const value = raw[i];
+    let trimmed = value.trim();
+    let normal = trimmed;
+    if ((NOT_PRINTABLE_ASCII.test(trimmed) && UNUSUAL.test(trimmed)) || DOUBLE_SPACE.test(trimmed)) {
+      // Noise goes; tabs and other white space count as spaces for the width, as a wrapper saw them.
+      trimmed = trimmed.replace(NOISE, '').replace(/\s/g, ' ').trim();
+      normal = trimmed.replace(SPACE_RUN, ' ');
+    }
     lines[i] = {
-      kind: trimmed === '' ? 'blank' : 'text',
-      text: trimmed,
+      kind: normal === '' ? 'blank' : 'text',
+      text: normal,
       number: i + 1,
-      indented: trimmed !== '' && value.charCodeAt(0) === 32,
+      indented: normal !== '' && (value.charCodeAt(0) === 32 || value.charCodeAt(0) === 9),
+      width: trimmed.length <= TITLE_MAX ? codePointLength(trimmed) : trimmed.length,
+      title: NaN,
     };
   }
   return lines;
 }
 
-function countBlank(lines: Line[]): number {
-  let count = 0;
-  for (const line of lines) if (line.kind === 'blank') count++;
-  return count;
+/** Sorts lines into boilerplate, metadata and text. Only short lines are tried as metadata. */
+function classify(lines: Line[]): void {
+  for (const line of lines) {
+    if (line.kind !== 'text' || line.text.length > META_MAX) continue;
+    const text = line.text;
+    if (text.length <= BOILERPLATE_MAX && BOILERPLATE_SET.has(text.toLowerCase())) {
+      line.kind = 'boilerplate';
+      continue;
+    }
+    // Cheap tests first: most short lines are wrapped abstract text, not metadata.
+    const date = text.length <= DATE_MAX ? parseDateLine(text) : null;
+    if (date) {
+      line.kind = 'date';
+      line.date = date;
+      continue;
+    }
+    if (text === '·' || text === '•') {
+      line.kind = 'dot';
+      continue;
+    }
+    if (text.startsWith('·')) {
+      const dated = parseDateLine(text.slice(1).trim());
+      if (dated) {
+        line.kind = 'dot';
+        line.date = dated;
+        continue;
+      }
+    }
+    // "• 3 authors", or "• 3 authors · Mar 30, 2021" on one line.
+    if (!AUTHOR_WORD.test(text)) continue;
+    const dot = text.indexOf('·', 1);
+    const authors = AUTHORS_PATTERN.exec(dot === -1 ? text : text.slice(0, dot).trim());
+    if (authors) {
+      const dated = dot === -1 ? null : parseDateLine(text.slice(dot + 1).trim());
+      if (dot === -1 || dated) {
+        line.kind = 'authors';
+        line.authors = Number(authors[1]);
+        if (dated) line.date = dated;
+      }
+    }
+  }
+  // A submitter or organisation stands where the authors count would: just before the `·`.
+  for (let i = 1; i + 1 < lines.length; i++) {
+    const line = lines[i];
+    if (line.kind === 'text' && lines[i + 1].kind === 'dot' && looksLikeName(line)) line.kind = 'who';
+  }
+  // "Submitted by" on a line of its own, the name on the next.
+  for (let i = 0; i + 1 < lines.length; i++) {
+    if (lines[i].kind === 'text' && lines[i + 1].kind === 'who' && /^(?:•\s*)?submitted\s+by:?$/i.test(lines[i].text)) lines[i].kind = 'who';
+  }
 }
 
 /**
- * The width a file was hard-wrapped at: the longest line that is followed directly by a line that
- * can only be a continuation (it starts with a lower-case word). 0 when no such pair exists.
+ * A submitter or organisation line ("Submitted by akhaliq", "  NVIDIA", "OpenMOSS-Team OpenMOSS"):
+ * short, no URL, and not the end of a sentence (which would make it an abstract's last line).
  */
-function estimateWrapWidth(lines: Line[]): number {
+function looksLikeName(line: Line): boolean {
+  const text = line.text;
+  if (SUBMITTED_BY.test(text) || text.startsWith('•')) return true;
+  if (text.length > 60 || text.includes('://') || /[.!?,;:。]$/.test(text)) return false;
+  if (line.indented) return true;
+  // A user name ("akhaliq") is one word; several lower-case words are the end of a sentence.
+  return /^\p{Ll}/u.test(text) ? !text.includes(' ') : text.split(' ').length <= 6;
+}
+
+/**
+ * The width a file was hard-wrapped at, and how many lines vouch for it: the longest line followed
+ * in the same paragraph by a line that can only be a continuation (it starts with a lower-case
+ * word, or the break falls inside CJK text). 0 when no such pair exists. A line that follows a one-line abstract is a title, whatever
+ * comes after it, and is no evidence.
+ */
+function estimateWrapWidth(lines: Line[]): [number, number] {
   let width = 0;
+  let evidence = 0;
   for (let i = 0; i + 1 < lines.length; i++) {
     const line = lines[i];
     const next = lines[i + 1];
     if (line.kind !== 'text' || next.kind !== 'text') continue;
-    if (line.text.length < 20 || line.text.length > WRAP_MAX) continue;
-    if (/^\p{Ll}+(?:[\s,.;:)]|$)/u.test(next.text)) width = Math.max(width, line.text.length);
+    if (line.width < 20 || line.width > WRAP_MAX) continue;
+    if (i > 0 && lines[i - 1].kind === 'text' && lines[i - 1].width > WRAP_MAX) continue;
+    if (/^\p{Ll}+(?:[\s,.;:)]|$)/u.test(next.text) || brokenInsideCjk(line.text, next.text)) {
+      width = Math.max(width, line.width);
+      evidence++;
+    }
   }
-  return width;
+  return [width, evidence];
+}
+
+// Scripts written without spaces between words (and Hangul, whose lines end mid-sentence without
+// a stop): a line ending in one of their letters, followed by another, was cut inside a sentence.
+const CJK_END = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]$/u;
+const CJK_START = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
+
+function brokenInsideCjk(text: string, next: string): boolean {
+  return CJK_END.test(text.slice(-2)) && CJK_START.test(next);
 }
 
 /**
- * Joins hard-wrapped lines with single spaces; a word hyphenated at a line end ("pre-" / "trained")
- * is joined back without one.
+ * Joins hard-wrapped lines with single spaces, except where the wrapper cut inside a word: after
+ * a hyphen ("Vision-" / "Language"; not "self-" / "and cross-attention"), around a double hyphen
+ * ("degree--" / "of"), and inside a word longer than a line (a long URL cut at the wrap width).
  */
-function joinWrapped(lines: string[]): string {
+function joinWrapped(lines: Line[], wrapWidth: number): string {
   if (lines.length === 0) return '';
-  let result = lines[0];
+  let result = lines[0].text;
   for (let i = 1; i < lines.length; i++) {
-    const next = lines[i];
-    if (/\p{L}-$/u.test(result) && /^\p{L}/u.test(next)) result += next;
-    else result += ' ' + next;
+    const next = lines[i].text;
+    result += cutInsideWord(lines[i - 1], next, wrapWidth) ? next : ' ' + next;
   }
-  return collapseSpaces(result);
+  // Lines are trimmed and single-spaced already (splitLines): no need to collapse megabytes again.
+  return result;
 }
 
-function isBoilerplate(text: string): boolean {
-  if (text.length > 60) return false;
-  return BOILERPLATE.some((pattern) => pattern.test(text));
+const SUSPENDED_HYPHEN = /^(?:and|or|nor|to|vs\.?|versus)(?:[\s,;:.)]|$)/i;
+
+function cutInsideWord(line: Line, next: string, wrapWidth: number): boolean {
+  const previous = line.text;
+  const last = previous.charCodeAt(previous.length - 1);
+  if (last === 45 /* - */) {
+    const tail = previous.slice(-3);
+    // "degree--" / "of--freedom": textwrap breaks after an em-dash written as two hyphens.
+    if (/[\p{L}\p{N}_!"'&.,?]--$/u.test(tail) && /^[\p{L}\p{N}_]/u.test(next)) return true;
+    // "Vision-" / "Language": a hyphenated word broken after its hyphen. A hyphen before "and"
+    // ("self- and cross-attention") is a word of its own.
+    if (/[\p{L}\p{N}]-$/u.test(tail) && /^[\p{L}\p{N}]/u.test(next) && !SUSPENDED_HYPHEN.test(next)) return true;
+    // A URL cut after a hyphen ("https://x.io/abc-" / "1def").
+    if (lastWord(previous).includes('://') && /^\S/.test(next)) return true;
+  }
+  // "degree" / "--of--freedom".
+  if (next.startsWith('--') && /^--+[\p{L}\p{N}_]/u.test(next) && /[\p{L}\p{N}_!"'&.,?]$/u.test(previous.slice(-2))) return true;
+  // A word longer than a line, cut where the line was full: the two halves together are longer
+  // than any line, which two separate words side by side hardly ever are.
+  if (wrapWidth > 0 && line.width >= wrapWidth && line.width <= TITLE_MAX) {
+    const cut = lastWord(previous);
+    const rest = firstWord(next);
+    if (codePointLength(cut) + codePointLength(rest) > wrapWidth) return true;
+  }
+  return false;
 }
 
-function firstWordLength(text: string): number {
+/** Whether `text` has at least `count` space-separated words (without splitting all of it). */
+function hasWords(text: string, count: number): boolean {
+  let at = -1;
+  for (let words = 1; words < count; words++) {
+    at = text.indexOf(' ', at + 1);
+    if (at === -1) return false;
+  }
+  return true;
+}
+
+function lastWord(text: string): string {
+  const space = text.lastIndexOf(' ');
+  return space === -1 ? text : text.slice(space + 1);
+}
+
+function firstWord(text: string): string {
   const space = text.indexOf(' ');
-  return space === -1 ? text.length : space;
+  return space === -1 ? text : text.slice(0, space);
 }
 
-/** Titles start with a capital, a digit, a quote or bracket, or a word like "iVideoGPT" or "s1:". */
+function firstWordWidth(text: string): number {
+  return codePointLength(firstWord(text));
+}
+
+/** Length in code points, as wrappers count: an emoji is one, not two UTF-16 units. */
+function codePointLength(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) length--;
+  }
+  return length;
+}
+
+/** Removes one boilerplate phrase glued to the start of `text`; null when there is none. */
+function stripGlued(text: string): string | null {
+  const lower = text.slice(0, 64).toLowerCase();
+  for (const phrase of BOILERPLATE) {
+    // "new" is a common word: only the page's lower-case "new" counts, never "New Frontiers".
+    const present = phrase === 'new' ? text.startsWith('new') : lower.startsWith(phrase);
+    if (!present || text.length === phrase.length) continue;
+    const rest = text.slice(phrase.length);
+    // Glued to something that starts like a title: "SubscribeVideo", "SubscribeiVideoGPT", but
+    // not "Subscriber Churn" or "newton".
+    if (startsLikeTitle(rest)) return rest;
+  }
+  return null;
+}
+
+/**
+ * Titles start with a capital, a digit, a letter of a script without case (CJK), a quote, bracket
+ * or symbol (emoji), or a word like "iVideoGPT" or "s1:".
+ */
 function startsLikeTitle(text: string): boolean {
-  return /^[\p{Lu}\p{Lt}\p{N}"'“‘([¿¡]/u.test(text) || /^\p{Ll}+[\p{Lu}\p{N}]/u.test(text) || /^\S+:(\s|$)/u.test(text) || /^[^\p{L}\p{N}\s]/u.test(text) && !/^[,.;:)\]-]/.test(text);
+  // Fast answers for ASCII capitals and digits; the patterns below for everything else.
+  const first = text.charCodeAt(0);
+  if ((first >= 65 && first <= 90) || (first >= 48 && first <= 57)) return true;
+  return /^[\p{Lu}\p{Lt}\p{Lo}\p{N}"'“‘([¿¡]/u.test(text) || /^\p{Ll}+[\p{Lu}\p{N}]/u.test(text) || /^\S+:(?:\s|$)/u.test(text)
+    || (/^[^\p{L}\p{N}\s]/u.test(text) && !/^[,.;:!?)\]}…-]/.test(text));
 }
 
-function looksLikeTitle(text: string): boolean {
-  return text.length <= TITLE_MAX && startsLikeTitle(text) && !/[.]$/.test(text);
+/** Short words that stay lower-case in Title Case. */
+const MINOR_WORDS = new Set(['a', 'an', 'the', 'and', 'or', 'nor', 'but', 'for', 'of', 'on', 'in', 'to', 'at', 'by', 'as', 'via', 'with', 'from', 'into', 'over', 'vs', 'is', 'are', 'be', 'its', 'than', 'up', 'per']);
+
+/**
+ * How much a line reads like a title (0: neutral); IMPOSSIBLE when it cannot be one. Title Case
+ * and "NAME: ..." count for; a final full stop, a comma, a URL or a second sentence count against.
+ */
+function titleScore(line: Line): number {
+  if (Number.isNaN(line.title)) line.title = computeTitleScore(line);
+  return line.title;
 }
 
-function looksLikeAbstractLine(text: string): boolean {
-  return text.length > WRAP_MAX || (text.length > 100 && /[.!?]$/.test(text));
+// A word after the first, without the brackets or quotes before it.
+const LATER_WORD = /\s[("“‘'[]*(\p{L}\S*)/gu;
+const INNER_CAPITAL = /^\p{Ll}+\p{Lu}/u;
+const SECOND_SENTENCE = /\.\s+\p{Lu}/u;
+
+function computeTitleScore(line: Line): number {
+  const text = line.text;
+  if (line.kind !== 'text' || text.length > TITLE_MAX || !startsLikeTitle(text)) return IMPOSSIBLE;
+  let score = 0;
+  const last = text[text.length - 1];
+  if ((last === '.' && !text.endsWith('...')) || last === '。') score -= 4;
+  else if (last === ',' || last === ';' || last === '-' || last === '–') score -= 5;
+  else if (last === ':') score -= 2;
+  if (text.includes('://')) score -= 4;
+  if (SECOND_SENTENCE.test(text)) score -= 3;
+  const colon = text.indexOf(': ');
+  if (colon > 0 && colon < 40 && !text.slice(0, colon).includes(', ')) score += 1.5;
+  // Title Case: the share of capitalised words among the words that Title Case capitalises.
+  let capitalised = 0;
+  let counted = 0;
+  for (const match of text.matchAll(LATER_WORD)) {
+    const word = match[1];
+    if (word.length <= 6 && MINOR_WORDS.has(word.toLowerCase().replace(/[^\p{L}]+$/u, ''))) continue;
+    counted++;
+    const first = word[0];
+    if (first !== first.toLowerCase() || INNER_CAPITAL.test(word)) capitalised++;
+  }
+  if (counted >= 2) score += (capitalised / counted - 0.5) * 6;
+  return score;
+}
+
+/**
+ * The score of an entry ending on `line`, for each state `line` may be in: a title with no
+ * abstract, a short one-line abstract, an abstract that does not end like a sentence are unusual.
+ */
+function entryEnds(line: Line): number[] {
+  const end = endScore(line);
+  return [EMPTY_ABSTRACT, EMPTY_ABSTRACT, end + (line.width < SHORT_ABSTRACT ? SHORT_ABSTRACT_COST : 0), end];
+}
+
+/** Did an abstract plausibly end with this line? Sentences end with a stop, a URL or a bracket. */
+function endScore(line: Line): number {
+  if (endsSentence(line.text)) return 0;
+  if (lastWord(line.text).includes('://') || /[)\]]$/.test(line.text.slice(-1))) return -1;
+  return -4;
 }
 
 function endsSentence(text: string): boolean {
-  return /[.!?…]["'”’)\]]*$/.test(text) || /[.!?]\)?$/.test(text) || /https?:\/\/\S+$/.test(text) || /[)\]]$/.test(text);
+  return /[.!?。！？…]["'”’)\]]*$/u.test(text.slice(-4));
 }
 
 function shorten(text: string): string {
