@@ -77,6 +77,27 @@ async function endGroup(pid: number): Promise<void> {
   for (let waited = 0; waited < 2000 && groupAlive(pid); waited += 100) await sleep(100);
 }
 
+/**
+ * Settings of the server's machine, which the workbench applies on top of its defaults. They turn
+ * off what would only add noise and processes to a test run on a machine without internet.
+ */
+const MACHINE_SETTINGS = {
+  'chat.disableAIFeatures': true,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+};
+
+function writeMachineSettings(userData: string): void {
+  const dir = path.join(userData, 'Machine');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 2));
+}
+
 /** The flags every server start uses: loopback only, no token, smoke-test driver for `payload`. */
 function serverFlags(dirs: { userData: string; extensions: string; serverData: string }): string[] {
   return [
@@ -110,6 +131,7 @@ export async function startServer(options: StartOptions = {}): Promise<VsCodeSer
     serverData: path.join(dataRoot, 'server-data'),
   };
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
+  writeMachineSettings(dirs.userData);
 
   installExitHooks();
   const child = spawn(node, [serverMain, ...serverFlags(dirs)], {

@@ -1,0 +1,24 @@
+// A fresh copy of the fixture workspace per run, so that tests may write into it (new digests,
+// a library file) without touching the repository.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fixtureWorkspace, repoRoot } from './paths.mjs';
+
+/** A temporary workspace folder; `remove()` deletes it. */
+export interface TempWorkspace {
+  folder: string;
+  remove(): void;
+}
+
+/**
+ * Copies test/fixtures/workspace/ and the repository's sample digests (seeds/, the digests the
+ * extension offers to new users) into a new folder under the system temp folder.
+ */
+export function copyFixtureWorkspace(): TempWorkspace {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-workspace-'));
+  const folder = path.join(root, 'workspace');
+  fs.cpSync(fixtureWorkspace, folder, { recursive: true });
+  fs.cpSync(path.join(repoRoot, 'seeds'), path.join(folder, 'seeds'), { recursive: true, force: false });
+  return { folder, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+}

@@ -1,0 +1,114 @@
+// Runs the integration tests (out/test/integration/index.js, built by buildTests.mts) inside a real
+// VS Code: the VS Code server plus its web workbench in Chromium, with the extension loaded from
+// this folder and the tests module given as extensionTestsPath (REAL-VSCODE.md, steps 5 and 6).
+// Builds nothing: run `npm run build && npm run build:tests` first (npm test does).
+//   node --import tsx test/vscode/runIntegration.mts
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import { ensureServerInstalled } from './install.mjs';
+import { copyFixtureWorkspace } from './fixtureWorkspace.mjs';
+import { integrationTestsModule, repoRoot, testResultsDir } from './paths.mjs';
+import { startServer } from './server.mjs';
+import { launchChromium, workbenchUrl } from './workbench.mjs';
+
+/** Test counts of one phase. */
+export interface Counts {
+  passed: number;
+  failed: number;
+}
+
+// Printed by test/integration/index.ts before mocha starts and when it is done.
+const START_LINE = 'MOCHA-START';
+const RESULT_LINE = /^MOCHA-RESULT (\{.*\})/;
+
+interface LogFile {
+  relativePath: string;
+  contents: string;
+}
+
+/**
+ * Starts a server and a browser, runs the integration tests in the extension host, prints their
+ * output, and resolves with mocha's counts. Throws if the suite could not run to the end (no
+ * counts, or it did not finish within `timeoutMs`). Always stops the browser and the server.
+ */
+export async function runIntegration(timeoutMs = 5 * 60_000): Promise<Counts> {
+  for (const required of [path.join(repoRoot, 'dist', 'extension.js'), integrationTestsModule]) {
+    if (!fs.existsSync(required)) throw new Error(`${required} is missing: run npm run build && npm run build:tests`);
+  }
+  await ensureServerInstalled();
+  const workspace = copyFixtureWorkspace();
+  const server = await startServer().catch((error: unknown) => { workspace.remove(); throw error; });
+  const browser = await launchChromium().catch(async (error: unknown) => { await server.stop(); workspace.remove(); throw error; });
+  const started = performance.now();
+  try {
+    const page = await browser.newPage();
+    let counts: Counts | undefined;
+    // The workbench forwards its own log and the extension host's console here, unmarked. Print
+    // what the tests print (between the two marker lines) and keep the rest for a failure.
+    const consoleLines: string[] = [];
+    let testsRunning = false;
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
+      const text = Array.isArray(args) ? format(...(args as unknown[])) : String(args);
+      consoleLines.push(`[${type}] ${text}`);
+      if (text.startsWith(START_LINE)) {
+        testsRunning = true;
+        return;
+      }
+      const result = RESULT_LINE.exec(text);
+      if (result) {
+        counts = JSON.parse(result[1]) as Counts;
+        testsRunning = false;
+      } else if (testsRunning) {
+        console.log(text);
+      }
+    });
+    const exited = new Promise<{ code: number; logs: LogFile[] }>((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code: number, logs: LogFile[] = []) => resolve({ code, logs }));
+    });
+    await page.goto(workbenchUrl(server, {
+      folder: workspace.folder,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: integrationTestsModule,
+    }));
+
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`The integration tests did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
+    });
+    const { code, logs } = await Promise.race([exited, timedOut]).finally(() => clearTimeout(timer));
+    console.log(`integration: the extension host exited with ${code} after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    if (code !== 0 || !counts) saveLogs(logs, consoleLines, server.output());
+    if (!counts) throw new Error(`The integration tests ended (exit code ${code}) without reporting their counts`);
+    // A failure outside any test (a hook, a file that fails to load) still fails the phase.
+    if (code !== 0 && counts.failed === 0) counts.failed = 1;
+    return counts;
+  } finally {
+    await browser.close();
+    await server.stop();
+    workspace.remove();
+  }
+}
+
+/** Keeps the workbench's and the server's logs of a failed run where a person can read them. */
+function saveLogs(logs: LogFile[], consoleLines: string[], serverOutput: string): void {
+  const dir = path.join(testResultsDir, 'integration-logs');
+  fs.rmSync(dir, { recursive: true, force: true });
+  for (const { relativePath, contents } of logs) {
+    const file = path.join(dir, 'workbench', relativePath);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, contents);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'server.log'), serverOutput);
+  fs.writeFileSync(path.join(dir, 'console.log'), `${consoleLines.join('\n')}\n`);
+  console.log(`integration: logs kept in ${path.relative(repoRoot, dir)}`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const counts = await runIntegration();
+  console.log(`integration: ${counts.passed} passed, ${counts.failed} failed`);
+  process.exitCode = counts.failed > 0 ? 1 : 0;
+}
