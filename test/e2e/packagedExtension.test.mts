@@ -1,0 +1,76 @@
+// Marginalia as a user gets it: packaged with `npm run package`, installed from the .vsix with the
+// server's --install-extension, and opened in a normal window (no extensionDevelopmentPath).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { repoRoot } from '../vscode/paths.mjs';
+import { installVsix } from '../vscode/server.mjs';
+import { openWorkbench } from '../vscode/workbench.mjs';
+import type { WorkbenchSession } from '../vscode/workbench.mjs';
+import { outputChannelText, runCommand, runningExtensionRow, screenshot } from './ui.mjs';
+
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+const vsix = path.join(repoRoot, 'marginalia.vsix');
+
+describe('Packaged extension', { timeout: 240_000 }, () => {
+  let extensionsDir: string;
+  let session: WorkbenchSession | undefined;
+
+  before(async () => {
+    fs.rmSync(vsix, { force: true });
+    const packaging = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(packaging.status, 0, `npm run package failed:\n${packaging.stdout}${packaging.stderr}`);
+    extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-extensions-'));
+    installVsix(vsix, extensionsDir);
+    session = await openWorkbench({ extensionsDir });
+  });
+
+  after(async () => {
+    await session?.close();
+    if (extensionsDir) fs.rmSync(extensionsDir, { recursive: true, force: true });
+  });
+
+  it('installs the bundles, their assets and the sample digests, and no sources', () => {
+    const installed = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+    for (const shipped of ['package.json', 'LICENSE.txt', 'dist/extension.js', 'dist/webview', 'media', 'seeds/000_896f7befaa86139f.txt']) {
+      assert.ok(fs.existsSync(path.join(installed, shipped)), `${shipped} is missing from the installed extension`);
+    }
+    for (const unshipped of ['src', 'test', 'node_modules', 'dist/extension.js.map', '.vscode-test']) {
+      assert.ok(!fs.existsSync(path.join(installed, unshipped)), `${unshipped} should not be in the .vsix`);
+    }
+  });
+
+  it('opens a normal window, not an Extension Development Host', async () => {
+    const page = session!.page;
+    await page.waitForFunction(() => document.title.includes('workspace'));
+    assert.doesNotMatch(await page.title(), /Extension Development Host/);
+  });
+
+  it('lists Marginalia among the installed extensions', async () => {
+    const page = session!.page;
+    await runCommand(page, 'Extensions: Show Installed Extensions');
+    const item = page.locator('.extensions-viewlet .monaco-list-row', { hasText: 'Marginalia' });
+    await item.waitFor();
+    await screenshot(page, 'vsix-installed-extensions');
+    assert.match(await item.innerText(), /Read, annotate and cite/);
+  });
+
+  it('runs the installed Marginalia, activated', async () => {
+    const page = session!.page;
+    const row = await runningExtensionRow(page, /marginalia/i);
+    await screenshot(page, 'vsix-running-extensions');
+    assert.match(await row.innerText(), new RegExp(manifest.version.replace(/\./g, '\\.')));
+    assert.equal(await row.locator('.codicon-error, .codicon-warning').count(), 0, 'the row shows an error or warning');
+  });
+
+  it('writes its log to the Marginalia output channel', async () => {
+    const page = session!.page;
+    const text = await outputChannelText(page, 'Marginalia');
+    await screenshot(page, 'vsix-output');
+    assert.match(text, /\[info\] Marginalia\b/);
+    assert.doesNotMatch(text, /\[error\]/);
+  });
+});

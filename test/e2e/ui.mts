@@ -1,0 +1,67 @@
+// What a person does in the workbench, as Playwright steps: run a command from the title bar's
+// Quick Access box, read the Running Extensions editor and the Output panel, take screenshots.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { testResultsDir } from '../vscode/paths.mjs';
+
+/** Runs a command palette command by its title, as a person would: click, type, pick. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  // A modal editor (Running Extensions opens as one) covers the title bar, as it would for a person.
+  const modal = page.locator('.monaco-modal-editor-block');
+  if (await modal.isVisible()) {
+    await page.keyboard.press('Escape');
+    await modal.waitFor({ state: 'hidden' });
+  }
+  await page.locator('.command-center-quick-pick').click(); // the title bar's Quick Access box
+  await pickQuickInputItem(page, `>${title}`, title);
+}
+
+/** Types `text` into the open quick input and clicks the first item whose label contains `label`. */
+export async function pickQuickInputItem(page: Page, text: string, label: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+}
+
+/**
+ * Opens Developer: Show Running Extensions and returns the row of the extension whose name
+ * matches, once it shows an activation time (so the extension has finished activating).
+ */
+export async function runningExtensionRow(page: Page, name: RegExp): Promise<Locator> {
+  await runCommand(page, 'Developer: Show Running Extensions');
+  const list = page.locator('.runtime-extensions-editor .monaco-list');
+  const row = list.locator('.monaco-list-row').filter({ has: page.locator('.name', { hasText: name }) });
+  await list.locator('.monaco-list-row').first().waitFor();
+  // The list renders only the rows in view: scroll down through it, as a person would.
+  for (let scrolls = 0; (await row.count()) === 0 && scrolls < 20; scrolls++) {
+    await list.hover();
+    await page.mouse.wheel(0, 210);
+    await page.waitForTimeout(100);
+  }
+  // Select it and move the keyboard focus away and back: the list reveals a row focused by keys.
+  await row.click();
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowDown');
+  await row.locator('.activation-time', { hasText: /Activation: \d/ }).waitFor();
+  return row;
+}
+
+/** Shows an output channel in the Output panel and returns the text of its lines. */
+export async function outputChannelText(page: Page, channel: string): Promise<string> {
+  await runCommand(page, 'Output: Show Output Channels...');
+  await pickQuickInputItem(page, channel, channel);
+  const lines = page.locator('.part.panel .output-view .view-lines');
+  await lines.locator('.view-line').first().waitFor();
+  // Monaco renders spaces as no-break spaces.
+  return (await lines.innerText()).replace(/\u00a0/g, ' ');
+}
+
+/** Saves what the page shows as test-results/e2e/<name>.png and returns the file's path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const file = path.join(testResultsDir, 'e2e', `${name}.png`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await page.screenshot({ path: file });
+  return file;
+}
