@@ -1,24 +1,140 @@
-// `npm test`: builds, runs the unit tests with Node's test runner, and ends with one line
-// "N passed, N failed". The phases that drive a real VS Code are added to PHASES as they land.
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// `npm test`: build, then the unit tests (Node's test runner), then the integration and e2e suites
+// in a real VS Code (test/vscode/). Prints each phase's counts and time, and ends with exactly one
+// line "N passed, N failed" summed over the phases. A phase that crashes counts as 1 failure.
+//
+//   npm test                         everything
+//   npm test -- --unit               only the unit tests (any of --unit, --integration, --e2e)
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const flags = new Set(process.argv.slice(2));
+const unknown = [...flags].filter((flag) => !['--unit', '--integration', '--e2e'].includes(flag));
+if (unknown.length > 0) {
+  console.error(`Unknown option(s) ${unknown.join(' ')}: use --unit, --integration and/or --e2e`);
+  process.exit(2);
+}
+const all = flags.size === 0;
+const wanted = { unit: all || flags.has('--unit'), integration: all || flags.has('--integration'), e2e: all || flags.has('--e2e') };
+
+/**
+ * Runs a command with its output shown as it comes, and resolves with its exit code and stdout.
+ * @param {string} command
+ * @param {string[]} args
+ * @returns {Promise<{ code: number | null, stdout: string }>}
+ */
 function run(command, args) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
-  process.stdout.write(result.stdout ?? '');
-  return result;
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      stdout += chunk;
+    });
+    child.once('error', (error) => {
+      console.error(error);
+      resolve({ code: null, stdout });
+    });
+    child.once('close', (code) => resolve({ code, stdout }));
+  });
 }
 
-const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
-if (build.status !== 0) {
-  console.log('0 passed, 1 failed');
-  process.exit(1);
+/** Reads the "<phase>: N passed, N failed" line a runner of test/vscode/ prints last. */
+function runnerCounts(stdout, phase) {
+  const lines = [...stdout.matchAll(new RegExp(`^${phase}: (\\d+) passed, (\\d+) failed$`, 'gm'))];
+  const last = lines.at(-1);
+  return last ? { passed: Number(last[1]), failed: Number(last[2]) } : undefined;
 }
 
-const unitFiles = readdirSync('test/unit').filter((name) => name.endsWith('.test.ts')).map((name) => `test/unit/${name}`);
-const unit = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', ...unitFiles]);
-const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(unit.stdout ?? '')?.[1] ?? 0);
-const passed = count('pass');
-const failed = count('fail') + (unit.status !== 0 && count('fail') === 0 ? 1 : 0);
+/** Reads the summary counts of Node's TAP reporter; a cancelled test (timeout) counts as failed. */
+function tapCounts(tap) {
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  return { passed: count('pass'), failed: count('fail') + count('cancelled') };
+}
+
+async function build() {
+  const bundles = await run('npm', ['run', 'build']);
+  if (bundles.code !== 0) return { passed: 0, failed: 1, note: 'npm run build failed' };
+  const tests = await run('npm', ['run', 'build:tests']);
+  if (tests.code !== 0) return { passed: 0, failed: 1, note: 'npm run build:tests failed' };
+  return { passed: 0, failed: 0, note: 'ok' };
+}
+
+async function unit() {
+  const dir = path.join(root, 'test', 'unit');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.test.ts')).sort() : [];
+  if (files.length === 0) return { passed: 0, failed: 0, note: 'no test/unit/*.test.ts' };
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-unit-'));
+  try {
+    const tapFile = path.join(scratch, 'report.tap');
+    // The spec report is for people; the TAP report, written to a file, is for the counts.
+    const { code } = await run(process.execPath, [
+      '--import', 'tsx', '--test',
+      '--test-reporter=spec', '--test-reporter-destination=stdout',
+      '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+      ...files.map((name) => path.join('test', 'unit', name)),
+    ]);
+    const counts = tapCounts(fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '');
+    if (code !== 0 && counts.failed === 0) return { ...counts, failed: 1, note: `crashed (exit ${code})` };
+    return counts;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Runs one of the test/vscode/ runners with tsx and reads its counts line. */
+async function vscodeRunner(script, phase) {
+  const { code, stdout } = await run(process.execPath, ['--import', 'tsx', path.join('test', 'vscode', script)]);
+  const counts = runnerCounts(stdout, phase);
+  if (!counts) return { passed: 0, failed: 1, note: `crashed (exit ${code})` };
+  if (code !== 0 && counts.failed === 0) return { ...counts, failed: 1, note: `exit ${code}` };
+  return counts;
+}
+
+async function setup() {
+  const { code } = await run(process.execPath, ['--import', 'tsx', path.join('test', 'vscode', 'install.mts')]);
+  return code === 0 ? { passed: 0, failed: 0, note: 'ok' } : { passed: 0, failed: 1, note: 'installing the VS Code server failed' };
+}
+
+const phases = [
+  { name: 'build', run: build, needed: true, gate: true },
+  { name: 'unit', run: unit, needed: wanted.unit },
+  { name: 'vscode setup', run: setup, needed: wanted.integration || wanted.e2e, gate: true },
+  { name: 'integration', run: () => vscodeRunner('runIntegration.mts', 'integration'), needed: wanted.integration },
+  { name: 'e2e', run: () => vscodeRunner('runE2e.mts', 'e2e'), needed: wanted.e2e },
+];
+
+const results = [];
+let blockedBy;
+for (const phase of phases.filter((candidate) => candidate.needed)) {
+  if (blockedBy) {
+    results.push({ name: phase.name, passed: 0, failed: 0, note: `not run: ${blockedBy} failed`, seconds: 0 });
+    continue;
+  }
+  console.log(`\n=== ${phase.name} ===`);
+  const started = performance.now();
+  let result;
+  try {
+    result = await phase.run();
+  } catch (error) {
+    console.error(error);
+    result = { passed: 0, failed: 1, note: 'crashed' };
+  }
+  const seconds = (performance.now() - started) / 1000;
+  results.push({ name: phase.name, ...result, seconds });
+  // Without a build or a server, the later phases could only crash: say so once instead.
+  if (phase.gate && result.failed > 0) blockedBy = phase.name;
+}
+
+console.log('\n=== summary ===');
+for (const { name, passed, failed, note, seconds } of results) {
+  const counts = note === 'ok' ? 'ok' : `${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`;
+  console.log(`${name.padEnd(13)} ${counts.padEnd(44)} ${seconds.toFixed(1).padStart(6)} s`);
+}
+const passed = results.reduce((sum, result) => sum + result.passed, 0);
+const failed = results.reduce((sum, result) => sum + result.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 ? 1 : 0);
+process.exitCode = failed > 0 ? 1 : 0;
