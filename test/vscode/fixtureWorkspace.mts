@@ -18,7 +18,12 @@ export interface TempWorkspace {
 export function copyFixtureWorkspace(): TempWorkspace {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-workspace-'));
   const folder = path.join(root, 'workspace');
+  const remove = () => {
+    fs.rmSync(root, { recursive: true, force: true });
+    process.off('exit', remove);
+  };
+  process.on('exit', remove); // also when a run ends early (a crash, Ctrl+C: see server.mts)
   fs.cpSync(fixtureWorkspace, folder, { recursive: true });
   fs.cpSync(path.join(repoRoot, 'seeds'), path.join(folder, 'seeds'), { recursive: true, force: false });
-  return { folder, remove: () => fs.rmSync(root, { recursive: true, force: true }) };
+  return { folder, remove };
 }
