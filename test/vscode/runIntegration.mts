@@ -64,9 +64,9 @@ export async function runIntegration(timeoutMs = 5 * 60_000): Promise<Counts> {
         console.log(text);
       }
     });
-    const exited = new Promise<{ code: number; logs: LogFile[] }>((resolve) => {
-      void page.exposeFunction('codeAutomationExit', (code: number, logs: LogFile[] = []) => resolve({ code, logs }));
-    });
+    let finish!: (exit: { code: number; logs: LogFile[] }) => void;
+    const exited = new Promise<{ code: number; logs: LogFile[] }>((resolve) => { finish = resolve; });
+    await page.exposeFunction('codeAutomationExit', (code: number, logs: LogFile[] = []) => finish({ code, logs }));
     await page.goto(workbenchUrl(server, {
       folder: workspace.folder,
       extensionDevelopmentPath: repoRoot,
@@ -77,7 +77,9 @@ export async function runIntegration(timeoutMs = 5 * 60_000): Promise<Counts> {
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`The integration tests did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
     });
-    const { code, logs } = await Promise.race([exited, timedOut]).finally(() => clearTimeout(timer));
+    const { code, logs } = await Promise.race([exited, timedOut])
+      .catch((error: unknown) => { saveLogs([], consoleLines, server.output()); throw error; })
+      .finally(() => clearTimeout(timer));
     console.log(`integration: the extension host exited with ${code} after ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     if (code !== 0 || !counts) saveLogs(logs, consoleLines, server.output());
