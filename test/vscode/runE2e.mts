@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ensureServerInstalled } from './install.mjs';
-import { repoRoot } from './paths.mjs';
+import { repoRoot, testResultsDir } from './paths.mjs';
 import type { Counts } from './runIntegration.mjs';
 
 const e2eDir = path.join(repoRoot, 'test', 'e2e');
@@ -23,6 +23,7 @@ export async function runE2e(): Promise<Counts> {
   await ensureServerInstalled();
   const files = fs.readdirSync(e2eDir).filter((name) => name.endsWith('.test.mts')).sort().map((name) => path.join(e2eDir, name));
   if (files.length === 0) return { passed: 0, failed: 0 };
+  fs.rmSync(path.join(testResultsDir, 'e2e'), { recursive: true, force: true }); // only this run's screenshots
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-e2e-'));
   const tapFile = path.join(scratch, 'report.tap');

@@ -23,6 +23,8 @@ export interface Counts {
 const START_LINE = 'MOCHA-START';
 const RESULT_LINE = /^MOCHA-RESULT (\{.*\})/;
 
+const logsDir = path.join(testResultsDir, 'integration-logs');
+
 interface LogFile {
   relativePath: string;
   contents: string;
@@ -38,6 +40,7 @@ export async function runIntegration(timeoutMs = 5 * 60_000): Promise<Counts> {
     if (!fs.existsSync(required)) throw new Error(`${required} is missing: run npm run build && npm run build:tests`);
   }
   await ensureServerInstalled();
+  fs.rmSync(logsDir, { recursive: true, force: true }); // logs of an earlier failed run would mislead
   const workspace = copyFixtureWorkspace();
   const server = await startServer().catch((error: unknown) => { workspace.remove(); throw error; });
   const browser = await launchChromium().catch(async (error: unknown) => { await server.stop(); workspace.remove(); throw error; });
@@ -96,17 +99,15 @@ export async function runIntegration(timeoutMs = 5 * 60_000): Promise<Counts> {
 
 /** Keeps the workbench's and the server's logs of a failed run where a person can read them. */
 function saveLogs(logs: LogFile[], consoleLines: string[], serverOutput: string): void {
-  const dir = path.join(testResultsDir, 'integration-logs');
-  fs.rmSync(dir, { recursive: true, force: true });
   for (const { relativePath, contents } of logs) {
-    const file = path.join(dir, 'workbench', relativePath);
+    const file = path.join(logsDir, 'workbench', relativePath);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, contents);
   }
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'server.log'), serverOutput);
-  fs.writeFileSync(path.join(dir, 'console.log'), `${consoleLines.join('\n')}\n`);
-  console.log(`integration: logs kept in ${path.relative(repoRoot, dir)}`);
+  fs.mkdirSync(logsDir, { recursive: true });
+  fs.writeFileSync(path.join(logsDir, 'server.log'), serverOutput);
+  fs.writeFileSync(path.join(logsDir, 'console.log'), `${consoleLines.join('\n')}\n`);
+  console.log(`integration: logs kept in ${path.relative(repoRoot, logsDir)}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
