@@ -13,24 +13,26 @@ import type { WorkbenchSession } from '../vscode/workbench.mjs';
 import { outputChannelText, runCommand, runningExtensionRow, screenshot } from './ui.mjs';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-const vsix = path.join(repoRoot, 'marginalia.vsix');
-
 describe('Packaged extension', { timeout: 240_000 }, () => {
+  let scratch: string;
   let extensionsDir: string;
   let session: WorkbenchSession | undefined;
 
   before(async () => {
-    fs.rmSync(vsix, { force: true });
-    const packaging = spawnSync('npm', ['run', 'package'], { cwd: repoRoot, encoding: 'utf8' });
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-vsix-test-'));
+    // Into a folder of our own, so that another run packaging at the same time cannot swap it.
+    const vsix = path.join(scratch, 'marginalia.vsix');
+    const packaging = spawnSync('npm', ['run', 'package', '--', '--out', vsix], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(packaging.status, 0, `npm run package failed:\n${packaging.stdout}${packaging.stderr}`);
-    extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-extensions-'));
+    extensionsDir = path.join(scratch, 'extensions');
+    fs.mkdirSync(extensionsDir);
     installVsix(vsix, extensionsDir);
     session = await openWorkbench({ extensionsDir });
   });
 
   after(async () => {
     await session?.close();
-    if (extensionsDir) fs.rmSync(extensionsDir, { recursive: true, force: true });
+    if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
   });
 
   it('installs the bundles, their assets and the sample digests, and no sources', () => {
