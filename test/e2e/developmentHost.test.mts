@@ -1,10 +1,10 @@
 // Marginalia loaded from this folder into a real VS Code, as F5 ("Run Extension") does.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { repoRoot } from '../vscode/paths.mjs';
 import { openWorkbench } from '../vscode/workbench.mjs';
 import type { WorkbenchSession } from '../vscode/workbench.mjs';
-import { outputChannelText, runningExtensionRow, screenshot } from './ui.mjs';
+import { outputChannelText, runningExtensionRow, screenshot, screenshotOnFailure } from './ui.mjs';
 
 describe('Extension Development Host', { timeout: 180_000 }, () => {
   let session: WorkbenchSession;
@@ -12,6 +12,8 @@ describe('Extension Development Host', { timeout: 180_000 }, () => {
   before(async () => {
     session = await openWorkbench({ extensionDevelopmentPath: repoRoot });
   });
+
+  afterEach(screenshotOnFailure(() => session?.page, 'dev-host'));
 
   after(async () => {
     await session?.close();

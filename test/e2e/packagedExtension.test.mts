@@ -5,12 +5,12 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { repoRoot } from '../vscode/paths.mjs';
 import { installVsix } from '../vscode/server.mjs';
 import { openWorkbench } from '../vscode/workbench.mjs';
 import type { WorkbenchSession } from '../vscode/workbench.mjs';
-import { outputChannelText, runCommand, runningExtensionRow, screenshot } from './ui.mjs';
+import { outputChannelText, runCommand, runningExtensionRow, screenshot, screenshotOnFailure } from './ui.mjs';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
 describe('Packaged extension', { timeout: 240_000 }, () => {
@@ -29,6 +29,8 @@ describe('Packaged extension', { timeout: 240_000 }, () => {
     installVsix(vsix, extensionsDir);
     session = await openWorkbench({ extensionsDir });
   });
+
+  afterEach(screenshotOnFailure(() => session?.page, 'vsix'));
 
   after(async () => {
     await session?.close();

@@ -2,6 +2,7 @@
 // Quick Access box, read the Running Extensions editor and the Output panel, take screenshots.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SuiteContext, TestContext } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { testResultsDir } from '../vscode/paths.mjs';
 
@@ -64,4 +65,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   await page.screenshot({ path: file });
   return file;
+}
+
+/**
+ * An afterEach hook that saves test-results/e2e/FAILED-<prefix>-<test name>.png when a test
+ * failed, so a failure comes with a picture of what the window showed at that moment.
+ */
+export function screenshotOnFailure(page: () => Page | undefined, prefix: string): (context: TestContext | SuiteContext) => Promise<void> {
+  return async (context) => {
+    const current = page();
+    // `passed` is on the test context since Node 20.12, but not yet in @types/node 20.
+    if (!current || (context as { passed?: boolean }).passed !== false) return;
+    const name = context.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    await screenshot(current, `FAILED-${prefix}-${name}`);
+  };
 }
