@@ -1,0 +1,176 @@
+// The library in a real VS Code: digests found and parsed, the Papers tree, the paper view opened
+// from it, and the library following digests that change on disk.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { suite, suiteSetup, test } from 'mocha';
+import * as vscode from 'vscode';
+import type { MarginaliaApi } from '../../src/extension';
+import { CommandIds } from '../../src/host/commandIds';
+
+const SEED_GROUPS: [string, number][] = [
+  ['000_896f7befaa86139f.txt', 58],
+  ['001_4527b1b50237e4c0.txt', 49],
+  ['002_7de4789b7565d511.txt', 74],
+  ['003_633ab4c5ca64d127.txt', 146],
+];
+
+const ABSTRACT = 'We study how agents learn from demonstrations and show, across many benchmarks and real robots, that the method improves sample efficiency while staying simple to implement.';
+
+/** Polls `condition` until it holds, or fails after `timeoutMs` with `what`. */
+async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function root(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests need a workspace folder');
+  return folder.uri.fsPath;
+}
+
+suite('Library and Papers tree', () => {
+  let api: MarginaliaApi;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    const extension = vscode.extensions.getExtension<MarginaliaApi>('marginalia.marginalia');
+    assert.ok(extension);
+    api = await extension.activate();
+    await api.ready;
+    await vscode.commands.executeCommand(CommandIds.groupByDigest);
+    await vscode.commands.executeCommand(CommandIds.sortByTitle);
+  });
+
+  test('the seeds show 257 papers in 4 digest groups of 58, 49, 74 and 146', () => {
+    const groups = api.papersView.snapshot();
+    for (const [file, count] of SEED_GROUPS) {
+      const group = groups.find((g) => g.label === file);
+      assert.ok(group, `no group for ${file}`);
+      assert.equal(group.keys.length, count, file);
+      assert.match(group.description ?? '', new RegExp(`${count} papers`));
+    }
+    const seedKeys = new Set(groups.filter((g) => SEED_GROUPS.some(([file]) => file === g.label)).flatMap((g) => g.keys));
+    assert.equal(seedKeys.size, 257);
+    assert.equal(api.library.state, 'ready');
+    assert.match(api.statusBar.text, new RegExp(`${api.library.papers.length} papers`));
+  });
+
+  test('changing grouping and sorting changes the tree', async () => {
+    await vscode.commands.executeCommand(CommandIds.groupByMonth);
+    const months = api.papersView.snapshot();
+    assert.ok(months.some((g) => g.label === 'September 2024'), months.map((g) => g.label).join(', '));
+    assert.equal(months.at(-1)?.label, 'No date');
+
+    await vscode.commands.executeCommand(CommandIds.sortByUpvotes);
+    const byUpvotes = api.papersView.snapshot().flatMap((g) => g.keys.map((key) => api.library.get(key)?.upvotes ?? -1));
+    assert.ok(byUpvotes.length > 0);
+    await vscode.commands.executeCommand(CommandIds.groupByDigest);
+    const group = api.papersView.snapshot().find((g) => g.label === '001_4527b1b50237e4c0.txt');
+    assert.ok(group);
+    const upvotes = group.keys.map((key) => api.library.get(key)?.upvotes ?? -1);
+    assert.deepEqual(upvotes, [...upvotes].sort((a, b) => b - a));
+    assert.ok(upvotes[0] > 0);
+
+    await vscode.commands.executeCommand(CommandIds.sortByTitle);
+    const titles = api.papersView.snapshot().find((g) => g.label === '001_4527b1b50237e4c0.txt')!.keys.map((key) => api.library.get(key)!.title);
+    assert.deepEqual(titles, [...titles].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })));
+  });
+
+  test('the filter narrows the tree and says so', async () => {
+    await vscode.commands.executeCommand(CommandIds.filter, 'humanoid');
+    const keys = new Set(api.papersView.snapshot().flatMap((g) => g.keys));
+    assert.ok(keys.size > 0 && keys.size < 20, `${keys.size} papers match`);
+    for (const key of keys) assert.match(`${api.library.get(key)!.title} ${api.library.get(key)!.abstract}`, /humanoid/i);
+    await vscode.commands.executeCommand(CommandIds.clearFilter);
+    assert.ok(new Set(api.papersView.snapshot().flatMap((g) => g.keys)).size >= 257);
+  });
+
+  test('a paper item has a description, an icon that tells code links, and a tooltip with the abstract', () => {
+    const dynamo = api.library.papers.find((p) => p.title.startsWith('DynaMo:'));
+    assert.ok(dynamo);
+    const item = api.papersView.treeItem(dynamo.key);
+    assert.ok(item);
+    assert.equal(item.label, dynamo.title);
+    assert.equal(item.description, '2024 · 5 authors · ▲ 3');
+    // DynaMo links only a project page; a paper linking its GitHub repository gets the code icon.
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'file');
+    const withCode = api.library.papers.find((p) => p.links.some((link) => link.startsWith('https://github.com/')));
+    assert.ok(withCode);
+    assert.equal((api.papersView.treeItem(withCode.key)?.iconPath as vscode.ThemeIcon).id, 'file-code');
+    const tooltip = item.tooltip as vscode.MarkdownString;
+    assert.equal(tooltip.isTrusted, false);
+    // appendText escapes markdown punctuation and writes spaces as &nbsp;: compare plain words.
+    const plain = tooltip.value.replace(/&nbsp;/g, ' ');
+    assert.ok(plain.includes('Imitation learning has proven to be a powerful tool for training complex visuomotor policies'), plain.slice(0, 300));
+    assert.ok(plain.includes('dynamo2024 · Sep 18, 2024 · 5 authors · ▲ 3'), plain.slice(0, 300));
+  });
+
+  test('a click opens a preview that the next paper replaces; a double-click keeps it', async () => {
+    const [first, second] = api.library.papers;
+    await vscode.commands.executeCommand(CommandIds.openPaperFromTree, first.key);
+    await waitFor('the preview panel', () => api.panels.openPanels().some((p) => p.key === first.key && p.preview));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    await vscode.commands.executeCommand(CommandIds.openPaperFromTree, second.key);
+    await waitFor('the preview to show the second paper', () => api.panels.openPanels().some((p) => p.key === second.key && p.preview));
+    assert.equal(api.panels.openPanels().filter((p) => p.preview).length, 1);
+    assert.ok(!api.panels.openPanels().some((p) => p.key === first.key), 'the first paper was replaced');
+    await vscode.commands.executeCommand(CommandIds.openPaperFromTree, second.key);
+    await waitFor('the double-clicked paper to be kept', () => api.panels.openPanels().some((p) => p.key === second.key && !p.preview));
+    assert.equal(api.panels.activePaperKey, second.key);
+  });
+
+  test('Reveal in Papers selects the paper of the active paper view', async () => {
+    const paper = api.library.papers.find((p) => p.title.startsWith('HumanPlus'));
+    assert.ok(paper);
+    api.panels.show(paper.key, { preview: false });
+    await waitFor('the panel', () => api.panels.activePaperKey === paper.key);
+    await vscode.commands.executeCommand(CommandIds.revealPaper);
+    await waitFor('the tree selection', () => api.papersView.selectedKeys().includes(paper.key));
+  });
+
+  test('a digest created, edited and deleted on disk updates the library', async function () {
+    this.timeout(20_000);
+    const file = path.join(root(), 'digests', 'integration-new-digest.txt');
+    fs.writeFileSync(file, `Watching Digests Change: A Test Paper\n\n${ABSTRACT}\n`);
+    await waitFor('the new paper', () => api.library.papers.some((p) => p.title === 'Watching Digests Change: A Test Paper'), 8000);
+
+    fs.appendFileSync(file, `\nA Second Paper Appended Later\n\n${ABSTRACT}\n`);
+    await waitFor('the appended paper', () => api.library.papers.some((p) => p.title === 'A Second Paper Appended Later'), 8000);
+    const key = api.library.papers.find((p) => p.title === 'A Second Paper Appended Later')!.key;
+
+    fs.rmSync(file);
+    await waitFor('the papers to go', () => !api.library.papers.some((p) => p.key === key), 8000);
+    assert.ok(!api.library.papers.some((p) => p.title === 'Watching Digests Change: A Test Paper'));
+  });
+
+  test('an unparseable line shows in the Problems panel on its line', async function () {
+    this.timeout(20_000);
+    const file = path.join(root(), 'digests', 'integration-broken-digest.txt');
+    fs.writeFileSync(file, `  • 3 authors\n\nA Paper After A Stray Line\n\n${ABSTRACT}\n`);
+    const uri = vscode.Uri.file(file);
+    await waitFor('a diagnostic', () => vscode.languages.getDiagnostics(uri).length > 0, 8000);
+    const [diagnostic] = vscode.languages.getDiagnostics(uri);
+    assert.equal(diagnostic.range.start.line, 0);
+    assert.equal(diagnostic.source, 'Marginalia');
+    assert.match(diagnostic.message, /authors line/);
+    fs.rmSync(file);
+    await waitFor('the diagnostic to go', () => vscode.languages.getDiagnostics(uri).length === 0, 8000);
+  });
+
+  test('a corrupt library file is reported and left untouched; fixing it brings the library back', async function () {
+    this.timeout(20_000);
+    const file = path.join(root(), '.marginalia', 'library.json');
+    const good = fs.readFileSync(file, 'utf8');
+    const broken = `${good.slice(0, good.length / 2)}\n<<<<<<< HEAD\n`;
+    fs.writeFileSync(file, broken);
+    await waitFor('the corrupt state', () => api.library.state === 'corrupt', 8000);
+    assert.equal(api.library.papers.length, 0);
+    assert.equal(fs.readFileSync(file, 'utf8'), broken);
+    fs.writeFileSync(file, good);
+    await waitFor('the library to come back', () => api.library.state === 'ready' && api.library.papers.length >= 257, 8000);
+  });
+});
