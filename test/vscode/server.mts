@@ -27,6 +27,8 @@ export interface StartOptions {
   extensionsDir?: string;
   /** How long to wait for the server to listen. */
   timeoutMs?: number;
+  /** The port to listen on; 0 (the default) lets the server pick a free one. */
+  port?: number;
 }
 
 const READY = /Extension host agent listening on (\d+)/;
@@ -99,10 +101,10 @@ function writeMachineSettings(userData: string): void {
 }
 
 /** The flags every server start uses: loopback only, no token, smoke-test driver for `payload`. */
-function serverFlags(dirs: { userData: string; extensions: string; serverData: string }): string[] {
+function serverFlags(dirs: { userData: string; extensions: string; serverData: string }, port: number): string[] {
   return [
     '--host', '127.0.0.1',
-    '--port', '0', // the server picks a free port and prints it
+    '--port', String(port), // 0: the server picks a free port and prints it
     '--without-connection-token',
     '--accept-server-license-terms',
     '--enable-smoke-test-driver',
@@ -134,7 +136,7 @@ export async function startServer(options: StartOptions = {}): Promise<VsCodeSer
   writeMachineSettings(dirs.userData);
 
   installExitHooks();
-  const child = spawn(node, [serverMain, ...serverFlags(dirs)], {
+  const child = spawn(node, [serverMain, ...serverFlags(dirs, options.port ?? 0)], {
     detached: true, // own process group, so stop() reaches every child
     stdio: ['ignore', 'pipe', 'pipe'],
   });
