@@ -21,17 +21,25 @@
  * is "full": the next word would not have fitted on it). The wrap width is estimated once per
  * file from lines that can only be continuations.
  *
- * Limitations (the behaviour chosen is tested in test/unit/digestVariants.test.ts):
+ * Limitations (the behaviour chosen is tested in test/unit/digestVariants.test.ts and
+ * test/unit/parserProperties.test.ts): where the layout leaves a line ambiguous, the parser picks
+ * a reading and keeps every word; nothing is dropped, but a paper may be cut or merged.
  * - A title hard-wrapped over several lines is read as one title only where a blank line follows
  *   it. With no blank line after it, its second line becomes the first line of the abstract.
- * - With no blank lines and hard-wrapped abstracts, a title whose line could also be a wrapped
- *   abstract line (the line before it full and ending a sentence, the title no longer than the
- *   wrap width and itself full) is told apart only by reading like a title; a sentence-case title
- *   in that position is read as part of the abstract before it. The text is kept, never dropped.
- * - Likewise a title with no abstract there may take the next title as its abstract's first line.
+ * - With no blank lines and hard-wrapped abstracts, a line that a wrapper could have made (the
+ *   line before it full and ending a sentence, the line itself no wider than the wrap width and
+ *   full) is told from a title only by reading like one. A sentence-case title there joins the
+ *   abstract before it; a Title-Case run of abstract text there ("Direct Alignment Algorithms
+ *   (DDAs) like Direct Preference") becomes a title. On the seeds so wrapped, about 1 paper in 500.
+ * - Likewise a title with no abstract there may take the next title for its abstract's first line.
  * - A word longer than the wrap width that a wrapper cut in two (a long URL, a run of CJK text) is
- *   joined back without a space only when the cut line is as long as the widest wrapped line; a
- *   digest wrapped by a tool counting bytes rather than characters may keep a space in it.
+ *   joined back without a space when the cut line is as wide as the widest wrapped line; a long
+ *   word that merely ends there is then joined to the next word too, unless a sentence ends there.
+ *   A wrapper counting bytes rather than characters (GNU fold on non-ASCII text) defeats this.
+ * - A user name alone on a line before the `·` ("akhaliq") after an abstract that ends without a
+ *   full stop is read as the abstract's last word.
+ * - A digest of only one or two short wrapped papers shows little of its wrap width; the parser
+ *   then trusts the fit of each break rather than the width of lines.
  */
 import { extractLinks } from './links';
 import { collapseSpaces, isValidDay, monthNumber } from './text';
@@ -39,22 +47,25 @@ import type { Diagnostic, DigestEntry, ParsedDigest, PaperDate } from './types';
 
 /** A title longer than this is taken for abstract text. */
 const TITLE_MAX = 300;
+/** Where the wrap width is unknown, a line shorter than this was not wrapped. */
+const UNKNOWN_WRAP_MIN = 40;
 /** A line longer than this was not hard-wrapped: an abstract on one line. */
 const WRAP_MAX = 200;
 /** Metadata lines are short; longer lines skip the metadata patterns altogether (speed). */
 const META_MAX = 80;
 
-// Page text of the Daily Papers site. Matched case-insensitively, whole line.
+// Page text of the Daily Papers site, whole lines, spelt as the page spells them: a title or a
+// wrapped line may well be "New" or "Subscribers".
 const BOILERPLATE = [
   'new',
-  'subscribe',
-  'daily papers',
-  'byak and the research community',
-  'by ak and the research community',
-  'get trending papers in your email inbox!',
-  'get trending papers in your email inbox',
-  'get trending papers in your email inbox once a day!',
-  'get trending papers in your email inbox once a day',
+  'Subscribe',
+  'Daily Papers',
+  'byAK and the research community',
+  'by AK and the research community',
+  'Get trending papers in your email inbox!',
+  'Get trending papers in your email inbox',
+  'Get trending papers in your email inbox once a day!',
+  'Get trending papers in your email inbox once a day',
 ];
 const BOILERPLATE_SET = new Set(BOILERPLATE);
 const BOILERPLATE_MAX = Math.max(...BOILERPLATE.map((phrase) => phrase.length));
@@ -67,6 +78,7 @@ const DATE_MAX = 32;
 const AUTHOR_WORD = /author/i;
 const AUTHORS_PATTERN = /^(?:[•·*-]\s*)?(\d{1,5})\s+authors?$/i;
 const SUBMITTED_BY = /^(?:•\s*)?submitted\s+by\b:?\s*/i;
+const SUBMITTED_BY_NAME = /^(?:•\s*)?submitted\s+by:?\s+\S+$/i;
 
 interface ParsedDate {
   date: PaperDate;
@@ -118,6 +130,8 @@ interface Line {
   /** 1-based. */
   number: number;
   indented: boolean;
+  /** The line ended with white space in the file (as `fold -s` leaves it where it breaks). */
+  trailingBlank: boolean;
   /**
    * Length of the trimmed line as it stands in the file (before white space runs are collapsed),
    * in code points as wrappers count; for lines longer than TITLE_MAX, in UTF-16 units.
@@ -166,14 +180,18 @@ const EMPTY_ABSTRACT = -5;
 const NOT_A_WRAP = -8;
 /** A line that a greedy wrapper would have broken just there. */
 const WRAP_FITS = 2;
-/** ... but the line before it ends a sentence, as an abstract's last line does. */
+/** ... but the line before it ends a sentence or a link, as an abstract's last line does. */
 const SENTENCE_ENDS_AT_WRAP = -2.5;
+/** ... and the line is wider than the widest the wrap width was estimated from. */
+const WIDER_THAN_SEEN = -1.5;
 /** Text after a blank line continuing the abstract before it (a second paragraph). */
-const SECOND_PARAGRAPH = -6;
+const SECOND_PARAGRAPH = -8;
 /** A title in the middle of a paragraph, in a file that puts blank lines between entries. */
 const TITLE_MID_RUN = -4;
-/** A title's line read as the next line of a wrapped title rather than as the start of something. */
-const TITLE_MORE_COST = -1;
+/** A line read as the next line of a wrapped title, which is rarer than a wrapped abstract line. */
+const TITLE_MORE_COST = -2;
+/** An abstract whose first line does not start like a sentence (lower case, a bracket). */
+const ABSTRACT_START_COST = -3;
 const IMPOSSIBLE = -1e6;
 
 // The states of a text line in splitSection.
@@ -181,12 +199,13 @@ const TITLE = 0;
 const TITLE_MORE = 1;
 const ABSTRACT_START = 2;
 const ABSTRACT = 3;
-const STATES = [TITLE, TITLE_MORE, ABSTRACT_START, ABSTRACT];
-const NOT_TITLE_MORE = [TITLE, ABSTRACT_START, ABSTRACT];
-const TITLES = [TITLE, TITLE_MORE];
+// Listed so that on a tie the reading with fewer titles wins: a stray title makes a bogus paper.
+const STATES = [ABSTRACT, ABSTRACT_START, TITLE_MORE, TITLE];
+const NOT_TITLE_MORE = [ABSTRACT, ABSTRACT_START, TITLE];
+const TITLES = [TITLE_MORE, TITLE];
 const ONLY_TITLE = [TITLE];
-const ABSTRACTS = [ABSTRACT_START, ABSTRACT];
-/** An abstract of one line shorter than this is suspicious: it is more likely a title. */
+const ABSTRACTS = [ABSTRACT, ABSTRACT_START];
+/** An abstract of one short line that is not a sentence is suspicious: it is more likely a title. */
 const SHORT_ABSTRACT = 60;
 /** ... and how suspicious. */
 const SHORT_ABSTRACT_COST = -3;
@@ -199,26 +218,35 @@ class DigestParser {
   private draft: Draft | null = null;
   /** After boilerplate or a digest date: the next text may carry boilerplate glued to its start. */
   private inHeader = true;
-  /** The file's hard-wrap width (0: its abstracts are not hard-wrapped). */
+  /**
+   * The file's hard-wrap width as far as its lines show it: the widest line that a wrapper broke
+   * (0: its abstracts are not hard-wrapped). The true width may be a little more.
+   */
   private readonly wrapWidth: number;
-  /** How much longer than wrapWidth a wrapped line may be, as the estimate may fall short. */
-  private readonly wrapSlack: number;
-  /** The file has (almost) no blank lines: entries follow each other line after line. */
+  /** The widest a wrapped line can be: no line the wrapper broke had room for the next word. */
+  private readonly wrapLimit: number;
+  /** The file has (almost) no blank lines between text lines: entries follow line after line. */
   private readonly tight: boolean;
 
   constructor(text: string, private readonly file: string) {
     this.lines = splitLines(text);
     classify(this.lines);
-    const [width, evidence] = estimateWrapWidth(this.lines);
-    this.wrapWidth = width;
-    this.wrapSlack = evidence >= 8 ? 1 : 4;
-    let blank = 0;
+    [this.wrapWidth, this.wrapLimit] = estimateWrapWidth(this.lines);
+    // Count the blank runs before a text line that follows an entry's text or metadata: those at
+    // the start or around the header's boilerplate say nothing about how entries are separated.
+    let gaps = 0;
     let textLines = 0;
-    for (const line of this.lines) {
-      if (line.kind === 'blank') blank++;
-      else textLines++;
+    let previous: Kind = 'blank';
+    for (let i = 0; i < this.lines.length; i++) {
+      const kind = this.lines[i].kind;
+      if (kind === 'blank') continue;
+      if (kind === 'text') {
+        textLines++;
+        if (previous !== 'blank' && previous !== 'boilerplate' && this.lines[i - 1].kind === 'blank') gaps++;
+      }
+      previous = kind;
     }
-    this.tight = blank <= Math.max(2, textLines * 0.02);
+    this.tight = gaps * 50 < textLines;
   }
 
   parse(): ParsedDigest {
@@ -233,6 +261,14 @@ class DigestParser {
       } else if (kind !== 'blank') {
         this.handleSection(section);
         section = [];
+        // A name line before a `·` after a paper that has its metadata already is no submitter
+        // of it: read it as text (a title, most likely).
+        const draft = this.draft;
+        if (kind === 'who' && (draft === null || draft.date !== null || draft.authors !== null || draft.submitter !== null)) {
+          lines[i].kind = 'text';
+          section.push(i);
+          continue;
+        }
         this.handleOther(i);
       }
     }
@@ -267,16 +303,17 @@ class DigestParser {
    * most of them do not (source code, a CSV, a log) is not a digest.
    */
   private looksLikeDigest(): boolean {
-    // Source code: many lines end with a brace or a semicolon, which prose lines never do.
+    // Source code: many lines end with a brace, or with a semicolon after code ("f(x);", "a = 1;"),
+    // which prose lines hardly ever do.
     let code = 0;
     let text = 0;
     for (const line of this.lines) {
       if (line.kind !== 'text') continue;
       text++;
       const last = line.text.charCodeAt(line.text.length - 1);
-      if (last === 59 /* ; */ || last === 123 /* { */ || last === 125 /* } */) code++;
+      if (last === 123 /* { */ || last === 125 /* } */ || (last === 59 /* ; */ && CODE_STATEMENT.test(line.text))) code++;
     }
-    if (code * 8 > text) return false;
+    if (code >= 4 && code * 8 > text) return false;
     // Otherwise entries mostly have prose abstracts (a CSV, a log or binary noise do not).
     let prose = 0;
     let other = 0;
@@ -391,7 +428,9 @@ class DigestParser {
           const previous = this.lines[indices[k - 1]];
           if (previous.number + 1 < line.number) {
             this.report(line.number, 'info', `Read the paragraph at line ${line.number} as more of the abstract above it.`);
-          } else if (!this.fitsWrap(previous, line)) {
+          } else if (!this.fitsWrap(previous, line) && (this.wrapWidth > 0 || previous.width > WRAP_MAX)) {
+            // (In a file with no sign of hard wrapping, a line after a short one may still be a
+            // wrapped line: only one after a whole one-line abstract is surely stray.)
             // Neither a wrapped line nor a title: stray text, kept where it stands but reported.
             this.report(line.number, 'warning', `The line "${shorten(line.text)}" neither continues the abstract above it nor reads like a title; it was added to that abstract.`);
           }
@@ -436,17 +475,23 @@ class DigestParser {
       // A title: whatever was open before ends on the previous line. A wrapped title ends with
       // its paragraph; a title mid-paragraph is rare where blank lines separate entries.
       pick(k, TITLE, blank ? STATES : NOT_TITLE_MORE, entryEnds(previous), title + (blank ? 0 : midRun));
-      // The next line of a wrapped title.
-      if (!blank && this.continuesTitle(previous, line)) pick(k, TITLE_MORE, TITLES, none, WRAP_FITS + TITLE_MORE_COST);
-      else score[TITLE_MORE][k] = IMPOSSIBLE;
+      // The next line of a wrapped title: it fits the wrap, and reads like the rest of a title.
+      // (Only worth working out where a title can precede: most wrapped lines cannot be titles.)
+      const titleBefore = Math.max(score[TITLE][k - 1], score[TITLE_MORE][k - 1]) > IMPOSSIBLE / 2;
+      if (!blank && titleBefore && this.continuesTitle(previous, line)) {
+        const fits = this.wrapWidth > 0 ? WRAP_FITS : 0;
+        pick(k, TITLE_MORE, TITLES, none, fits + TITLE_MORE_COST + Math.min(0, titleCase(line.text, 0)));
+      } else {
+        score[TITLE_MORE][k] = IMPOSSIBLE;
+      }
       // An abstract's first line: abstracts are prose, so reading like a title speaks against it.
-      pick(k, ABSTRACT_START, blank ? TITLES : ONLY_TITLE, none, -Math.max(0, title));
+      pick(k, ABSTRACT_START, blank ? TITLES : ONLY_TITLE, none, abstractStartScore(line) - Math.max(0, title));
       // An abstract's next line: a wrapped line, or a paragraph after a blank line.
       pick(k, ABSTRACT, ABSTRACTS, none, blank ? SECOND_PARAGRAPH : this.continuation(previous, line));
     }
     // Metadata, boilerplate or the end of the file follows: whatever is open ends here.
     const ends = entryEnds(this.lines[indices[n - 1]]);
-    let state = TITLE;
+    let state = ABSTRACT;
     for (const candidate of STATES) {
       if (score[candidate][n - 1] + ends[candidate] > score[state][n - 1] + ends[state]) state = candidate;
     }
@@ -463,16 +508,20 @@ class DigestParser {
     if (!this.fitsWrap(previous, line)) return NOT_A_WRAP;
     // That the previous line is full is near certain for a wrap and a coincidence before a title;
     // that it ends a sentence is the reverse.
-    return WRAP_FITS + (endsSentence(previous.text) ? SENTENCE_ENDS_AT_WRAP : 0);
+    const ended = endsSentence(previous.text) || LINK_WORD.test(lastWord(previous.text));
+    // A line wider than the estimate is possible (the estimate may fall short in a short digest)
+    // but less likely than one within it.
+    const wider = line.width > this.wrapWidth;
+    return WRAP_FITS + (ended ? SENTENCE_ENDS_AT_WRAP : 0) + (wider ? WIDER_THAN_SEEN : 0);
   }
 
   /** Could a greedy wrapper at the file's width have broken the text between these two lines? */
   private fitsWrap(previous: Line, line: Line): boolean {
     const width = this.wrapWidth;
     if (width === 0) return false;
-    // A line longer than the wrap width was not wrapped: a whole abstract on one line, or a title.
-    const limit = width + this.wrapSlack;
-    if (previous.width > limit || line.width > limit) return false;
+    // A line longer than any the wrapper could make was not wrapped: a whole abstract on one line,
+    // or a title.
+    if (previous.width > this.wrapLimit || line.width > this.wrapLimit) return false;
     // A wrapper breaks a line only when the next word does not fit on it.
     return previous.width + 1 + firstWordWidth(line.text) >= width;
   }
@@ -483,9 +532,12 @@ class DigestParser {
    * after it, a title's second line cannot be told from the first line of its abstract.
    */
   private continuesTitle(previous: Line, line: Line): boolean {
-    if (this.tight || this.wrapWidth === 0) return false;
-    // Titles may end with "?" or "!", hardly ever with a full stop.
-    return !previous.text.endsWith('.') && !line.text.endsWith('.') && this.fitsWrap(previous, line);
+    // Titles may end with "?" or "!", hardly ever with a full stop; they have words in them.
+    if (previous.text.endsWith('.') || line.text.endsWith('.') || !/[\p{L}\p{N}]/u.test(line.text)) return false;
+    // With no evidence of the wrap width (a file of one or two papers), at least the first line is
+    // long and the next one no longer.
+    if (this.wrapWidth === 0) return previous.width >= UNKNOWN_WRAP_MIN && line.width <= previous.width;
+    return this.fitsWrap(previous, line);
   }
 
   /** Boilerplate glued to the first title: "SubscribeVideo PreTraining (VPT): ...". */
@@ -504,8 +556,8 @@ class DigestParser {
         }
       }
       if (stripped === null) return;
+      // The width stays: it is what a wrapper saw, glue included.
       line.text = stripped;
-      line.width = codePointLength(stripped);
     }
   }
 
@@ -588,6 +640,7 @@ function splitLines(text: string): Line[] {
       text: normal,
       number: i + 1,
       indented: normal !== '' && (value.charCodeAt(0) === 32 || value.charCodeAt(0) === 9),
+      trailingBlank: normal !== '' && (value.charCodeAt(value.length - 1) === 32 || value.charCodeAt(value.length - 1) === 9),
       width: trimmed.length <= TITLE_MAX ? codePointLength(trimmed) : trimmed.length,
       title: NaN,
     };
@@ -600,7 +653,7 @@ function classify(lines: Line[]): void {
   for (const line of lines) {
     if (line.kind !== 'text' || line.text.length > META_MAX) continue;
     const text = line.text;
-    if (text.length <= BOILERPLATE_MAX && BOILERPLATE_SET.has(text.toLowerCase())) {
+    if (text.length <= BOILERPLATE_MAX && BOILERPLATE_SET.has(text)) {
       line.kind = 'boilerplate';
       continue;
     }
@@ -637,9 +690,11 @@ function classify(lines: Line[]): void {
     }
   }
   // A submitter or organisation stands where the authors count would: just before the `·`.
-  for (let i = 1; i + 1 < lines.length; i++) {
+  // "Submitted by ..." says what it is wherever it stands.
+  for (let i = 1; i < lines.length; i++) {
     const line = lines[i];
-    if (line.kind === 'text' && lines[i + 1].kind === 'dot' && looksLikeName(line)) line.kind = 'who';
+    if (line.kind !== 'text' || line.text.length > META_MAX) continue;
+    if (i + 1 < lines.length && lines[i + 1].kind === 'dot' ? looksLikeName(line, lines[i - 1]) : SUBMITTED_BY_NAME.test(line.text)) line.kind = 'who';
   }
   // "Submitted by" on a line of its own, the name on the next.
   for (let i = 0; i + 1 < lines.length; i++) {
@@ -651,45 +706,65 @@ function classify(lines: Line[]): void {
  * A submitter or organisation line ("Submitted by akhaliq", "  NVIDIA", "OpenMOSS-Team OpenMOSS"):
  * short, no URL, and not the end of a sentence (which would make it an abstract's last line).
  */
-function looksLikeName(line: Line): boolean {
+function looksLikeName(line: Line, previous: Line | undefined): boolean {
   const text = line.text;
   if (SUBMITTED_BY.test(text) || text.startsWith('•')) return true;
-  if (text.length > 60 || text.includes('://') || /[.!?,;:。]$/.test(text)) return false;
+  if (text.length > 60 || /[.!?,;:。]$/.test(text)) return false;
+  // The rest of a URL or of a word cut by a wrapper ("https://arnold-" / "benchmark.github.io"),
+  // or of a sentence wrapped just before its last word ("...rewards and" / "transition").
+  if (text.includes('/') || /\p{L}\.\p{L}/u.test(text)) return false;
+  if (previous?.kind === 'text' && (previous.text.endsWith('-') || endScore(previous) === -4)) return false;
   if (line.indented) return true;
   // A user name ("akhaliq") is one word; several lower-case words are the end of a sentence.
   return /^\p{Ll}/u.test(text) ? !text.includes(' ') : text.split(' ').length <= 6;
 }
 
 /**
- * The width a file was hard-wrapped at, and how many lines vouch for it: the longest line followed
- * in the same paragraph by a line that can only be a continuation (it starts with a lower-case
- * word, or the break falls inside CJK text). 0 when no such pair exists. A line that follows a one-line abstract is a title, whatever
- * comes after it, and is no evidence.
+ * The width a file was hard-wrapped at, as bounds: the widest line a wrapper broke, and the widest
+ * a wrapped line can be. A wrapper breaks a line when the next word does not fit, so each broken
+ * line plus a space plus the next line's first word is wider than the width (`fold -s`, which
+ * counts the blank it breaks at, allows one character less): the narrowest such sum bounds every
+ * wrapped line. The lines that show a break are those followed in the same paragraph by a line
+ * that can only be a continuation: it cannot start a title, starts with a lower-case word, or the
+ * break falls inside a hyphenated word or inside CJK text. A line after a one-line abstract is a
+ * title, whatever follows it, and shows nothing. [0, 0] when no line shows a break.
  */
 function estimateWrapWidth(lines: Line[]): [number, number] {
   let width = 0;
-  let evidence = 0;
+  const sums: number[] = [];
+  let unwrapped = 0;
   for (let i = 0; i + 1 < lines.length; i++) {
     const line = lines[i];
     const next = lines[i + 1];
+    if (line.kind === 'text' && line.width > WRAP_MAX) unwrapped++;
     if (line.kind !== 'text' || next.kind !== 'text') continue;
-    if (line.width < 20 || line.width > WRAP_MAX) continue;
+    if (line.width < 20 || line.width > WRAP_MAX || next.width > WRAP_MAX) continue;
     if (i > 0 && lines[i - 1].kind === 'text' && lines[i - 1].width > WRAP_MAX) continue;
-    if (/^\p{Ll}+(?:[\s,.;:)]|$)/u.test(next.text) || brokenInsideCjk(line.text, next.text)) {
+    if (!startsLikeTitle(next.text) || /^\p{Ll}+(?:[\s,.;:)]|$)/u.test(next.text) || brokenInsideCjk(line.text, next.text) || brokenAfterHyphen(line.text, next.text)) {
       width = Math.max(width, line.width);
-      evidence++;
+      sums.push(line.width + 1 + firstWordWidth(next.text));
     }
   }
-  return [width, evidence];
+  // A few stray lines in a file of one-line abstracts do not make it hard-wrapped.
+  if (width === 0 || sums.length * 4 < unwrapped) return [0, 0];
+  // A pair that is no break after all (a title before a lower-case abstract) gives a sum below
+  // the widest line; leave those out, and the narrowest remaining sum too when there are others.
+  const bounds = sums.filter((sum) => sum >= width).sort((a, b) => a - b);
+  return [width, bounds.length >= 3 ? bounds[1] : bounds.length > 0 ? bounds[0] : width];
 }
 
-// Scripts written without spaces between words (and Hangul, whose lines end mid-sentence without
-// a stop): a line ending in one of their letters, followed by another, was cut inside a sentence.
-const CJK_END = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]$/u;
+// Scripts written without spaces between words or sentences (and Hangul): a line ending in one of
+// their letters or punctuation marks ("。") followed by one of their letters was cut by a wrapper.
+const CJK_END = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}\u3000-\u303f\uff01-\uff60]$/u;
 const CJK_START = /^[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Hangul}]/u;
 
 function brokenInsideCjk(text: string, next: string): boolean {
   return CJK_END.test(text.slice(-2)) && CJK_START.test(next);
+}
+
+/** "Vision-" / "Language": a line ending inside a hyphenated word (not "self-" / "and cross-"). */
+function brokenAfterHyphen(text: string, next: string): boolean {
+  return /[\p{L}\p{N}]-$/u.test(text.slice(-2)) && /^[\p{L}\p{N}]/u.test(next) && !SUSPENDED_HYPHEN.test(next);
 }
 
 /**
@@ -714,20 +789,23 @@ function cutInsideWord(line: Line, next: string, wrapWidth: number): boolean {
   const previous = line.text;
   const last = previous.charCodeAt(previous.length - 1);
   if (last === 45 /* - */) {
-    const tail = previous.slice(-3);
-    // "degree--" / "of--freedom": textwrap breaks after an em-dash written as two hyphens.
-    if (/[\p{L}\p{N}_!"'&.,?]--$/u.test(tail) && /^[\p{L}\p{N}_]/u.test(next)) return true;
+    const tail = previous.slice(-8);
+    // "degree--" / "of--freedom": textwrap breaks after an em-dash written as hyphens.
+    if (/[\p{L}\p{N}_!"'&.,?]-{2,}$/u.test(tail) && /^[\p{L}\p{N}_]/u.test(next)) return true;
     // "Vision-" / "Language": a hyphenated word broken after its hyphen. A hyphen before "and"
     // ("self- and cross-attention") is a word of its own.
-    if (/[\p{L}\p{N}]-$/u.test(tail) && /^[\p{L}\p{N}]/u.test(next) && !SUSPENDED_HYPHEN.test(next)) return true;
+    if (brokenAfterHyphen(tail, next)) return true;
     // A URL cut after a hyphen ("https://x.io/abc-" / "1def").
     if (lastWord(previous).includes('://') && /^\S/.test(next)) return true;
   }
   // "degree" / "--of--freedom".
   if (next.startsWith('--') && /^--+[\p{L}\p{N}_]/u.test(next) && /[\p{L}\p{N}_!"'&.,?]$/u.test(previous.slice(-2))) return true;
+  // CJK text has no spaces: a break inside it is a wrapper's.
+  if (brokenInsideCjk(previous, next)) return true;
   // A word longer than a line, cut where the line was full: the two halves together are longer
-  // than any line, which two separate words side by side hardly ever are.
-  if (wrapWidth > 0 && line.width >= wrapWidth && line.width <= TITLE_MAX) {
+  // than any line, which two separate words side by side hardly ever are (unless a sentence ends
+  // there, "...智能。" / "Language", outside a URL; or a URL starts, "website" / "https://...").
+  if (wrapWidth > 0 && line.width >= wrapWidth && line.width <= TITLE_MAX && !(endsSentence(previous) && (!lastWord(previous).includes('/') || /^[\p{Lu}\p{Lo}]/u.test(next))) && !/^https?:\/\//i.test(next)) {
     const cut = lastWord(previous);
     const rest = firstWord(next);
     if (codePointLength(cut) + codePointLength(rest) > wrapWidth) return true;
@@ -771,11 +849,8 @@ function codePointLength(text: string): number {
 
 /** Removes one boilerplate phrase glued to the start of `text`; null when there is none. */
 function stripGlued(text: string): string | null {
-  const lower = text.slice(0, 64).toLowerCase();
   for (const phrase of BOILERPLATE) {
-    // "new" is a common word: only the page's lower-case "new" counts, never "New Frontiers".
-    const present = phrase === 'new' ? text.startsWith('new') : lower.startsWith(phrase);
-    if (!present || text.length === phrase.length) continue;
+    if (!text.startsWith(phrase) || text.length === phrase.length) continue;
     const rest = text.slice(phrase.length);
     // Glued to something that starts like a title: "SubscribeVideo", "SubscribeiVideoGPT", but
     // not "Subscriber Churn" or "newton".
@@ -793,7 +868,7 @@ function startsLikeTitle(text: string): boolean {
   const first = text.charCodeAt(0);
   if ((first >= 65 && first <= 90) || (first >= 48 && first <= 57)) return true;
   return /^[\p{Lu}\p{Lt}\p{Lo}\p{N}"'“‘([¿¡]/u.test(text) || /^\p{Ll}+[\p{Lu}\p{N}]/u.test(text) || /^\S+:(?:\s|$)/u.test(text)
-    || (/^[^\p{L}\p{N}\s]/u.test(text) && !/^[,.;:!?)\]}…-]/.test(text));
+    || (/^[^\p{L}\p{N}\s]/u.test(text) && !/^[,.;:!?)\]}…/-]/.test(text));
 }
 
 /** Short words that stay lower-case in Title Case. */
@@ -808,10 +883,12 @@ function titleScore(line: Line): number {
   return line.title;
 }
 
-// A word after the first, without the brackets or quotes before it.
-const LATER_WORD = /\s[("“‘'[]*(\p{L}\S*)/gu;
 const INNER_CAPITAL = /^\p{Ll}+\p{Lu}/u;
 const SECOND_SENTENCE = /\.\s+\p{Lu}/u;
+const CODE_STATEMENT = /[)\]'"`]\s*;$|\s=\s|^(?:import|export|const|let|var|return)\b/;
+const FIRST_WORD_COMMA = /^(?:\S+,\s\p{Ll}|\S+\s\p{Ll}\S*,\s)/u;
+const SENTENCE_START = /^(?:[\p{Lu}\p{Lt}\p{Lo}\p{N}"'“‘¿¡]|\p{Ll}+[\p{Lu}\p{N}])/u;
+
 
 function computeTitleScore(line: Line): number {
   const text = line.text;
@@ -821,39 +898,99 @@ function computeTitleScore(line: Line): number {
   if ((last === '.' && !text.endsWith('...')) || last === '。') score -= 4;
   else if (last === ',' || last === ';' || last === '-' || last === '–') score -= 5;
   else if (last === ':') score -= 2;
+  // Titles end with a word, a bracket, a quote, "?" or "!"; not with "&", "=", ">" or "/".
+  else if (/[^\p{L}\p{N}\p{M}\p{So})\]}"'”’?!…]$/u.test(text.slice(-2))) score -= 2;
   if (text.includes('://')) score -= 4;
   if (SECOND_SENTENCE.test(text)) score -= 3;
+  // "However, we ...", "Our method, ...": a sentence ("Show, Don't Tell" is a title).
+  if (FIRST_WORD_COMMA.test(text)) score -= 2;
   const colon = text.indexOf(': ');
   if (colon > 0 && colon < 40 && !text.slice(0, colon).includes(', ')) score += 1.5;
-  // Title Case: the share of capitalised words among the words that Title Case capitalises.
+  return score + titleCase(text, 1);
+}
+
+/**
+ * Title Case: from -3 to 3 with the share of capitalised words among the words (from the
+ * `from`-th, 0-based) that Title Case capitalises; 0 with fewer than two such words.
+ */
+function titleCase(text: string, from: number): number {
   let capitalised = 0;
   let counted = 0;
-  for (const match of text.matchAll(LATER_WORD)) {
-    const word = match[1];
-    if (word.length <= 6 && MINOR_WORDS.has(word.toLowerCase().replace(/[^\p{L}]+$/u, ''))) continue;
-    counted++;
-    const first = word[0];
-    if (first !== first.toLowerCase() || INNER_CAPITAL.test(word)) capitalised++;
+  const words = text.split(' ');
+  for (let i = from; i < words.length; i++) {
+    let word = words[i];
+    // Brackets and quotes before a word do not count: "(ADS)", "“Speaks”".
+    let start = 0;
+    while (start < word.length && OPENERS.includes(word[start])) start++;
+    if (start > 0) word = word.slice(start);
+    const code = word.charCodeAt(0);
+    if (code >= 97 && code <= 122) {
+      // A lower-case ASCII letter: a minor word, a lower-case word, or "iVideoGPT".
+      if (word.length <= 6 && MINOR_WORDS.has(stripTrailing(word))) continue;
+      counted++;
+      if (hasInnerCapital(word)) capitalised++;
+    } else if (code >= 65 && code <= 90) {
+      if (word.length <= 6 && MINOR_WORDS.has(stripTrailing(word).toLowerCase())) continue;
+      counted++;
+      capitalised++;
+    } else if (code > 127 && /^\p{L}/u.test(word)) {
+      counted++;
+      if (word[0] !== word[0].toLowerCase() || INNER_CAPITAL.test(word)) capitalised++;
+    }
   }
-  if (counted >= 2) score += (capitalised / counted - 0.5) * 6;
-  return score;
+  return counted >= 2 ? (capitalised / counted - 0.5) * 6 : 0;
+}
+
+const OPENERS = '("“‘\'[';
+
+/** The word without the punctuation after it ("of," -> "of"). */
+function stripTrailing(word: string): string {
+  let end = word.length;
+  while (end > 0 && !/[A-Za-z]/.test(word[end - 1])) end--;
+  return end === word.length ? word : word.slice(0, end);
+}
+
+/** "iVideoGPT", "xLSTM": lower-case ASCII letters, then a capital. */
+function hasInnerCapital(word: string): boolean {
+  for (let i = 1; i < word.length; i++) {
+    const code = word.charCodeAt(i);
+    if (code >= 65 && code <= 90) return true;
+    if (code < 97 || code > 122) return code > 127 && INNER_CAPITAL.test(word);
+  }
+  return false;
+}
+
+/**
+ * How plausibly `line` starts an abstract: abstracts start like sentences, with a capital, a
+ * digit, a quote or a name like "iVideoGPT"; not in lower case or with a bracket ("(DITTO), ...").
+ */
+function abstractStartScore(line: Line): number {
+  return SENTENCE_START.test(line.text) ? 0 : ABSTRACT_START_COST;
 }
 
 /**
  * The score of an entry ending on `line`, for each state `line` may be in: a title with no
- * abstract, a short one-line abstract, an abstract that does not end like a sentence are unusual.
+ * abstract, a one-line abstract that is short and no sentence, an abstract that does not end like a
+ * sentence are unusual.
  */
 function entryEnds(line: Line): number[] {
   const end = endScore(line);
-  return [EMPTY_ABSTRACT, EMPTY_ABSTRACT, end + (line.width < SHORT_ABSTRACT ? SHORT_ABSTRACT_COST : 0), end];
+  const short = line.width < SHORT_ABSTRACT && !endsSentence(line.text);
+  return [EMPTY_ABSTRACT, EMPTY_ABSTRACT, end + (short ? SHORT_ABSTRACT_COST : 0), end];
 }
 
-/** Did an abstract plausibly end with this line? Sentences end with a stop, a URL or a bracket. */
+/**
+ * Did an abstract plausibly end with this line? Abstracts end with a sentence (0), or a link or a
+ * bracket (-1: "Project page: x.github.io"); anything else is a sentence cut short (-4).
+ */
 function endScore(line: Line): number {
   if (endsSentence(line.text)) return 0;
-  if (lastWord(line.text).includes('://') || /[)\]]$/.test(line.text.slice(-1))) return -1;
+  if (/[)\]]$/.test(line.text.slice(-1)) || LINK_WORD.test(lastWord(line.text))) return -1;
   return -4;
 }
+
+// A URL or a bare domain ("rlif-page.github.io", "tinyurl.com/3mc6793z") as a last word.
+const LINK_WORD = /^(?:https?:\/\/\S+|[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?:\/\S*)?)$/i;
 
 function endsSentence(text: string): boolean {
   return /[.!?。！？…]["'”’)\]]*$/u.test(text.slice(-4));
