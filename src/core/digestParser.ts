@@ -262,9 +262,10 @@ class DigestParser {
         this.handleSection(section);
         section = [];
         // A name line before a `·` after a paper that has its metadata already is no submitter
-        // of it: read it as text (a title, most likely).
+        // of it: read it as text (a title, most likely). "Submitted by ..." says what it is.
         const draft = this.draft;
-        if (kind === 'who' && (draft === null || draft.date !== null || draft.authors !== null || draft.submitter !== null)) {
+        const explicit = SUBMITTED_BY.test(lines[i].text);
+        if (kind === 'who' && !explicit && (draft === null || draft.date !== null || draft.authors !== null || draft.submitter !== null)) {
           lines[i].kind = 'text';
           section.push(i);
           continue;
@@ -713,7 +714,8 @@ function looksLikeName(line: Line, previous: Line | undefined): boolean {
   // The rest of a URL or of a word cut by a wrapper ("https://arnold-" / "benchmark.github.io"),
   // or of a sentence wrapped just before its last word ("...rewards and" / "transition").
   if (text.includes('/') || /\p{L}\.\p{L}/u.test(text)) return false;
-  if (previous?.kind === 'text' && (previous.text.endsWith('-') || endScore(previous) === -4)) return false;
+  const afterSubmittedBy = previous !== undefined && SUBMITTED_BY.test(previous.text);
+  if (previous?.kind === 'text' && !afterSubmittedBy && (previous.text.endsWith('-') || endScore(previous) === -4)) return false;
   if (line.indented) return true;
   // A user name ("akhaliq") is one word; several lower-case words are the end of a sentence.
   return /^\p{Ll}/u.test(text) ? !text.includes(' ') : text.split(' ').length <= 6;
