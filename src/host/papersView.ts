@@ -125,17 +125,27 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 }
 
-/** A markdown tooltip; digest text goes in with appendText, so it is shown, never interpreted. */
+/** A markdown tooltip; digest text goes in escaped (markdownText), so it is shown, never interpreted. */
 function paperTooltip(paper: Paper, tags: readonly string[]): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString(undefined, false);
   tooltip.isTrusted = false;
   tooltip.supportHtml = false;
-  tooltip.appendMarkdown('**').appendText(paper.title).appendMarkdown('**\n\n');
+  tooltip.appendMarkdown(`**${markdownText(paper.title)}**\n\n`);
   const facts = [paper.key, paper.date ? formatDate(paper.date) : '', describePaper(paper).replace(/^\d{4}( · )?/, ''), tags.length ? `tags: ${tags.join(', ')}` : ''].filter(Boolean);
-  tooltip.appendText(facts.join(' · ')).appendMarkdown('\n\n');
+  tooltip.appendMarkdown(`${markdownText(facts.join(' · '))}\n\n`);
   const abstract = paper.abstract.length > TOOLTIP_ABSTRACT_LENGTH ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT_LENGTH).replace(/\s+\S*$/, '')}…` : paper.abstract;
-  tooltip.appendText(abstract || 'No abstract in the digest.');
+  tooltip.appendMarkdown(markdownText(abstract || 'No abstract in the digest.'));
   return tooltip;
+}
+
+/**
+ * Untrusted text as markdown that renders as exactly that text: every ASCII punctuation character
+ * that markdown or HTML could read as syntax is backslash-escaped, and white space runs become one
+ * space. Not MarkdownString.appendText: it writes every space as &nbsp;, so the hover cannot wrap
+ * between words and breaks lines inside them instead ("deep u / nderstanding").
+ */
+function markdownText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(/[\\`*_{}[\]()#+\-.!|<>&~:]/g, '\\$&');
 }
 
 /** Opens a paper from the tree; the view decides between preview and pinned. */
