@@ -97,7 +97,8 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     if (group.file) {
       const digest = this.library.digest(group.file);
       const date = digest?.digestDate ? formatDate({ year: null, ...digest.digestDate }) : undefined;
-      item.description = date ? `${date} · ${count}` : count;
+      // The count first: it is what tells digests apart, and a narrow sidebar cuts the end of the description.
+      item.description = date ? `${count} · ${date}` : count;
       item.tooltip = `${this.library.workspaceRelative(group.file)}\n${count}`;
       item.iconPath = new vscode.ThemeIcon('file-text');
       item.contextValue = 'digestGroup';
