@@ -60,9 +60,12 @@ export class WorkspaceLibrary extends Disposable {
     return this.currentState;
   }
 
-  /** The digest files read, in library order. */
+  /**
+   * The digest files read, in library order: by path, whether a file was there at the start or
+   * created later (the map keeps insertion order, which would put a new digest last until a reload).
+   */
   get digestFiles(): string[] {
-    return [...this.digests.keys()];
+    return [...this.digests.keys()].sort(comparePaths);
   }
 
   /** Digest metadata (its header date), for labels. */
