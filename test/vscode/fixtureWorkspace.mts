@@ -12,10 +12,10 @@ export interface TempWorkspace {
 }
 
 /**
- * Copies test/fixtures/workspace/ and the repository's sample digests (seeds/, the digests the
- * extension offers to new users) into a new folder under the system temp folder.
+ * A new empty folder under the system temp folder, deleted by `remove()` or when this process
+ * exits. Tests copy into it what they need (a fixture digest, nothing at all for the welcome view).
  */
-export function copyFixtureWorkspace(): TempWorkspace {
+export function emptyWorkspace(): TempWorkspace {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-workspace-'));
   const folder = path.join(root, 'workspace');
   const remove = () => {
@@ -23,7 +23,17 @@ export function copyFixtureWorkspace(): TempWorkspace {
     process.off('exit', remove);
   };
   process.on('exit', remove); // also when a run ends early (a crash, Ctrl+C: see server.mts)
-  fs.cpSync(fixtureWorkspace, folder, { recursive: true });
-  fs.cpSync(path.join(repoRoot, 'seeds'), path.join(folder, 'seeds'), { recursive: true, force: false });
+  fs.mkdirSync(folder);
   return { folder, remove };
+}
+
+/**
+ * Copies test/fixtures/workspace/ and the repository's sample digests (seeds/, the digests the
+ * extension offers to new users) into a new folder under the system temp folder.
+ */
+export function copyFixtureWorkspace(): TempWorkspace {
+  const workspace = emptyWorkspace();
+  fs.cpSync(fixtureWorkspace, workspace.folder, { recursive: true });
+  fs.cpSync(path.join(repoRoot, 'seeds'), path.join(workspace.folder, 'seeds'), { recursive: true, force: false });
+  return workspace;
 }

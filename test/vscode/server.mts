@@ -29,6 +29,8 @@ export interface StartOptions {
   timeoutMs?: number;
   /** The port to listen on; 0 (the default) lets the server pick a free one. */
   port?: number;
+  /** User settings (User/settings.json) every window of this server starts with, e.g. a colour theme. */
+  userSettings?: Record<string, unknown>;
 }
 
 const READY = /Extension host agent listening on (\d+)/;
@@ -100,6 +102,13 @@ function writeMachineSettings(userData: string): void {
   fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(MACHINE_SETTINGS, null, 2));
 }
 
+/** The web workbench keeps its user settings on the server, in the server's user-data folder. */
+function writeUserSettings(userData: string, settings: Record<string, unknown>): void {
+  const dir = path.join(userData, 'User');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(settings, null, 2));
+}
+
 /** The flags every server start uses: loopback only, no token, smoke-test driver for `payload`. */
 function serverFlags(dirs: { userData: string; extensions: string; serverData: string }, port: number): string[] {
   return [
@@ -134,6 +143,7 @@ export async function startServer(options: StartOptions = {}): Promise<VsCodeSer
   };
   for (const dir of Object.values(dirs)) fs.mkdirSync(dir, { recursive: true });
   writeMachineSettings(dirs.userData);
+  if (options.userSettings) writeUserSettings(dirs.userData, options.userSettings);
 
   installExitHooks();
   const child = spawn(node, [serverMain, ...serverFlags(dirs, options.port ?? 0)], {
