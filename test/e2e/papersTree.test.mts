@@ -1,0 +1,182 @@
+// The Papers tree as a person sees it in the sidebar: the digest groups with their counts, a paper's
+// tooltip with its abstract, long titles in a narrow sidebar, the welcome view of a workspace without
+// digests, and the tree and the Problems panel following a digest edited on disk.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
+import {
+  dismissHover,
+  expandGroup,
+  groupRow,
+  hoverRow,
+  marginaliaSidebar,
+  paperRow,
+  papersTree,
+  setSidebarWidth,
+  showPapers,
+  treeRows,
+} from './marginalia.mjs';
+import { runCommand, screenshot, screenshotOnFailure } from './ui.mjs';
+import { startWorkbenches } from './windows.mjs';
+import type { TestWindow, Workbenches } from './windows.mjs';
+
+/** The seed digests and their paper counts (test/unit pins them entry by entry). */
+const SEED_GROUPS: [string, number][] = [
+  ['000_896f7befaa86139f.txt', 58],
+  ['001_4527b1b50237e4c0.txt', 49],
+  ['002_7de4789b7565d511.txt', 74],
+  ['003_633ab4c5ca64d127.txt', 146],
+];
+/** The digest of test/fixtures/workspace/. */
+const FIXTURE_GROUP = '2024-03-11_daily-papers.txt';
+
+const ABSTRACT = 'We study how readers keep up with the daily flood of papers and show, across many fields and teams, that a library kept beside the code is read more often than one kept elsewhere.';
+
+describe('Papers tree', { timeout: 300_000 }, () => {
+  let workbenches: Workbenches;
+  let window: TestWindow | undefined;
+
+  before(async () => {
+    workbenches = await startWorkbenches();
+  });
+
+  afterEach(async (context: TestContext) => {
+    await screenshotOnFailure(() => window?.page, 'tree')(context);
+    await window?.close();
+    window = undefined;
+  });
+
+  after(async () => {
+    await workbenches?.close();
+  });
+
+  it('shows one group per digest with its paper count, and a paper\'s abstract in its tooltip', async () => {
+    window = await workbenches.open('seeds');
+    const { page } = window;
+    await showPapers(page);
+    for (const [file, count] of [...SEED_GROUPS, [FIXTURE_GROUP, 4] as [string, number]]) {
+      await groupRow(page, file).locator('.label-description', { hasText: new RegExp(`^${count} papers\\b`) }).waitFor();
+    }
+    const groups = (await treeRows(page)).filter((row) => row.level === 1);
+    assert.deepEqual(groups.map((row) => row.label), [FIXTURE_GROUP, ...SEED_GROUPS.map(([file]) => file)]);
+    await screenshot(page, 'tree-1-seed-groups');
+
+    await expandGroup(page, SEED_GROUPS[0][0]);
+    const dynamo = paperRow(page, 'DynaMo: In-Domain Dynamics Pretraining');
+    await dynamo.waitFor();
+    assert.match(await dynamo.locator('.label-description').innerText(), /^2024 · 5 authors · ▲ 3$/);
+    await screenshot(page, 'tree-2-group-expanded');
+
+    const tooltip = await hoverRow(page, dynamo);
+    await tooltip.getByText('Imitation learning has proven to be a powerful tool', { exact: false }).waitFor();
+    const text = await tooltip.innerText();
+    assert.match(text, /^DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control/);
+    assert.match(text, /dynamo2024 · Sep 18, 2024 · 5 authors · ▲ 3/);
+    assert.match(text, /…$/, 'a long abstract is cut with an ellipsis');
+    // Words wrap as words: no-break spaces (MarkdownString.appendText) make the hover split inside them.
+    assert.equal(await tooltip.evaluate((element) => (element.textContent ?? '').includes('\u00a0')), false, 'the tooltip uses no-break spaces');
+    await screenshot(page, 'tree-3-tooltip-abstract');
+    await dismissHover(page);
+  });
+
+  it('keeps long titles readable in a narrow sidebar, and shows descriptions when there is room', async () => {
+    window = await workbenches.open('seeds');
+    const { page } = window;
+    await showPapers(page);
+    await expandGroup(page, SEED_GROUPS[1][0]);
+    await paperRow(page, 'ACT-JEPA').waitFor();
+
+    const narrow = await setSidebarWidth(page, 220);
+    assert.ok(Math.abs(narrow - 220) <= 12, `the sidebar is ${narrow}px wide`);
+    await screenshot(page, 'tree-4-narrow-sidebar');
+    const rows = await papersTree(page).locator('.monaco-list-row[aria-level="2"]').evaluateAll((elements) => elements.map((row) => {
+      const container = row.querySelector('.monaco-icon-label-container') as HTMLElement;
+      return {
+        label: row.querySelector('.label-name')?.textContent ?? '',
+        ariaLabel: row.getAttribute('aria-label') ?? '',
+        clipped: container.scrollWidth > container.clientWidth,
+        textOverflow: getComputedStyle(container).textOverflow,
+        right: row.getBoundingClientRect().right,
+      };
+    }));
+    const sidebarRight = (await marginaliaSidebar(page).boundingBox())!;
+    assert.ok(rows.length > 10, `${rows.length} paper rows showing`);
+    const clipped = rows.filter((row) => row.clipped);
+    assert.ok(clipped.length > rows.length / 2, 'most titles are longer than a narrow sidebar');
+    for (const row of clipped) {
+      assert.equal(row.textOverflow, 'ellipsis', `${row.label} is cut without an ellipsis`);
+      assert.ok(row.ariaLabel.startsWith(row.label), `${row.label}: a screen reader still gets the whole title`);
+    }
+    for (const row of rows) assert.ok(row.right <= sidebarRight.x + sidebarRight.width + 1, `${row.label} overflows the sidebar`);
+
+    const wide = await setSidebarWidth(page, 560);
+    assert.ok(wide > 500, `the sidebar is ${wide}px wide`);
+    await screenshot(page, 'tree-5-wide-sidebar');
+    // With room, a group's count and a paper's year, authors and upvotes show in full, not clipped.
+    for (const row of [groupRow(page, SEED_GROUPS[1][0]), paperRow(page, 'Data Quality in Imitation Learning')]) {
+      const fits = await row.evaluate((element) => {
+        const container = element.querySelector('.monaco-icon-label-container')!.getBoundingClientRect();
+        const description = element.querySelector('.label-description');
+        return description !== null && description.textContent !== '' && description.getBoundingClientRect().right <= container.right + 0.5;
+      });
+      assert.ok(fits, `the description of ${await row.getAttribute('aria-label')} is clipped or missing`);
+    }
+    assert.match(await groupRow(page, SEED_GROUPS[1][0]).locator('.label-description').innerText(), /^49 papers · /);
+  });
+
+  it('shows the welcome view in a workspace without digests, and the seeds after "Add Sample Digests"', async () => {
+    window = await workbenches.open('empty');
+    const { page, folder } = window;
+    await showPapers(page);
+    const welcome = marginaliaSidebar(page).locator('.welcome-view-content');
+    await welcome.getByText('No Daily Papers digests found in this workspace').waitFor();
+    const buttons = await welcome.locator('.monaco-button').allInnerTexts();
+    assert.deepEqual(buttons, ['Add Digests...', 'Add Sample Digests', 'Configure Digest Location']);
+    assert.match(await page.locator('.statusbar-item', { hasText: /papers/ }).first().innerText(), /\b0 papers\b/);
+    await screenshot(page, 'welcome-1-no-digests');
+
+    await welcome.locator('.monaco-button', { hasText: 'Add Sample Digests' }).click();
+    for (const [file, count] of SEED_GROUPS) {
+      await groupRow(page, file).locator('.label-description', { hasText: new RegExp(`^${count} papers\\b`) }).waitFor({ timeout: 30_000 });
+    }
+    assert.equal(await welcome.isVisible(), false, 'the welcome view is gone');
+    assert.deepEqual((await treeRows(page)).map((row) => row.label), SEED_GROUPS.map(([file]) => file));
+    assert.deepEqual(fs.readdirSync(path.join(folder, 'digests')).sort(), SEED_GROUPS.map(([file]) => file));
+    await page.locator('.statusbar-item', { hasText: /\b257 papers\b/ }).waitFor();
+    await screenshot(page, 'welcome-2-after-sample-digests');
+  });
+
+  it('follows a digest edited on disk, and lists a line it cannot place in the Problems panel', async () => {
+    window = await workbenches.open('seeds');
+    const { page, folder } = window;
+    await showPapers(page);
+    await expandGroup(page, FIXTURE_GROUP);
+    await paperRow(page, 'Marginal Notes').waitFor();
+    assert.equal((await treeRows(page)).filter((row) => row.level === 2).length, 4);
+
+    const title = 'Reading Beside the Code: A Paper Appended While the Tree Was Open';
+    fs.appendFileSync(path.join(folder, 'digests', FIXTURE_GROUP), `\n${title}\n\n${ABSTRACT}\n`);
+    await paperRow(page, title).waitFor({ timeout: 15_000 });
+    await groupRow(page, FIXTURE_GROUP).locator('.label-description', { hasText: /^5 papers\b/ }).waitFor();
+    await screenshot(page, 'tree-6-after-digest-edit');
+
+    // A digest that starts with a metadata line belonging to no paper: reported, not dropped.
+    fs.writeFileSync(path.join(folder, 'digests', 'stray-line-digest.txt'), `  • 3 authors\n\nA Paper After A Stray Line\n\n${ABSTRACT}\n`);
+    await groupRow(page, 'stray-line-digest.txt').waitFor({ timeout: 15_000 });
+    // A new digest takes its place by path, as it would after a reload, rather than going last.
+    assert.deepEqual((await treeRows(page)).filter((row) => row.level === 1).map((row) => row.label), [FIXTURE_GROUP, 'stray-line-digest.txt', ...SEED_GROUPS.map(([file]) => file)]);
+    await runCommand(page, 'View: Focus Problems');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    const problems = page.locator('.part.panel .markers-panel');
+    const problem = problems.locator('.monaco-list-row', { hasText: /authors line/ });
+    await problem.waitFor({ timeout: 15_000 });
+    await problems.locator('.monaco-list-row', { hasText: 'stray-line-digest.txt' }).waitFor();
+    const text = await problem.innerText();
+    assert.match(text, /An authors line \("• 3 authors"\) that follows no paper; skipped\./);
+    assert.match(text, /Marginalia/);
+    assert.match(text, /\[Ln 1, Col 1\]/);
+    await screenshot(page, 'problems-unplaced-line');
+  });
+});

@@ -1,0 +1,111 @@
+// One VS Code server and one browser per test file, and a fresh workbench window per test: each
+// test gets its own workspace folder and its own extension host, so no test sees another's state,
+// while the server and Chromium (the slow parts to start) are started once.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { copyFixtureWorkspace, emptyWorkspace } from '../vscode/fixtureWorkspace.mjs';
+import type { TempWorkspace } from '../vscode/fixtureWorkspace.mjs';
+import { repoRoot } from '../vscode/paths.mjs';
+import { startServer } from '../vscode/server.mjs';
+import type { VsCodeServer } from '../vscode/server.mjs';
+import { launchChromium, workbenchUrl } from '../vscode/workbench.mjs';
+
+/** The theme every window starts in; tests that switch it switch it back. */
+export const START_THEME = 'Default Light Modern';
+
+/** What a test window's folder holds. */
+export type WorkspaceKind =
+  /** test/fixtures/workspace/ (one small digest) plus the four seed digests under seeds/. */
+  | 'seeds'
+  /** test/fixtures/hostile/ (a digest whose titles and abstracts carry scripts and javascript: links). */
+  | 'hostile'
+  /** Nothing at all: the welcome view. */
+  | 'empty';
+
+const hostileFixture = path.join(repoRoot, 'test', 'fixtures', 'hostile');
+
+function makeWorkspace(kind: WorkspaceKind): TempWorkspace {
+  if (kind === 'seeds') return copyFixtureWorkspace();
+  const workspace = emptyWorkspace();
+  if (kind === 'hostile') fs.cpSync(hostileFixture, workspace.folder, { recursive: true });
+  return workspace;
+}
+
+/** A workbench window on its own workspace folder, with Marginalia loaded from this repository. */
+export interface TestWindow {
+  page: Page;
+  /** The workspace folder the window shows (a temp folder; write into it freely). */
+  folder: string;
+  /** Closes the window (which ends its extension host) and deletes the folder. */
+  close(): Promise<void>;
+}
+
+export interface Workbenches {
+  server: VsCodeServer;
+  /** Opens a new window on a new folder of `kind`, and waits until Marginalia's icon is in the activity bar. */
+  open(kind: WorkspaceKind): Promise<TestWindow>;
+  /** Closes every window still open, the browser and the server. */
+  close(): Promise<void>;
+}
+
+/** Starts the server (Light Modern theme, so that screenshots compare) and Chromium. */
+export async function startWorkbenches(): Promise<Workbenches> {
+  const server = await startServer({ userSettings: { 'workbench.colorTheme': START_THEME } });
+  let browser: Browser;
+  try {
+    browser = await launchChromium();
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  const open = new Set<TestWindow>();
+
+  return {
+    server,
+    async open(kind) {
+      const workspace = makeWorkspace(kind);
+      let context: BrowserContext | undefined;
+      const window: TestWindow = {
+        page: undefined as unknown as Page,
+        folder: workspace.folder,
+        async close() {
+          open.delete(window);
+          await context?.close().catch(() => undefined);
+          workspace.remove();
+        },
+      };
+      open.add(window);
+      try {
+        context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+        window.page = await context.newPage();
+        await window.page.goto(workbenchUrl(server, { folder: workspace.folder, extensionDevelopmentPath: repoRoot }));
+        await waitForMarginaliaIcon(window.page);
+        return window;
+      } catch (error) {
+        await window.close();
+        throw error;
+      }
+    },
+    async close() {
+      for (const window of [...open]) await window.close();
+      await browser.close().catch(() => undefined);
+      await server.stop();
+    },
+  };
+}
+
+/**
+ * Waits for the workbench and for the Marginalia container's icon in the activity bar, which shows
+ * once the server's extension host has reported the extension's contributions. Also right after a
+ * window reload, when the Explorer may not be the visible view.
+ */
+export async function waitForMarginaliaIcon(page: Page, timeoutMs = 60_000): Promise<void> {
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
+  await marginaliaIcon(page).waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/** The activity-bar item of the Marginalia view container. */
+export function marginaliaIcon(page: Page) {
+  return page.locator('.part.activitybar .action-label[aria-label^="Marginalia"]');
+}
