@@ -36,6 +36,8 @@
  *   joined back without a space when the cut line is as wide as the widest wrapped line; a long
  *   word that merely ends there is then joined to the next word too, unless a sentence ends there.
  *   A wrapper counting bytes rather than characters (GNU fold on non-ASCII text) defeats this.
+ * - A title in lower case ("attention is all you need") is read as one only where it cannot be a
+ *   wrapped line: after a blank line, or in a file that does not wrap its abstracts.
  * - A user name alone on a line before the `·` ("akhaliq") after an abstract that ends without a
  *   full stop is read as the abstract's last word.
  * - A digest of only one or two short wrapped papers shows little of its wrap width; the parser
@@ -190,6 +192,8 @@ const SECOND_PARAGRAPH = -8;
 const TITLE_MID_RUN = -4;
 /** A line read as the next line of a wrapped title, which is rarer than a wrapped abstract line. */
 const TITLE_MORE_COST = -2;
+/** A title in lower case, possible only where nothing is open before it. */
+const LOWER_CASE_TITLE = -6;
 /** An abstract whose first line does not start like a sentence (lower case, a bracket). */
 const ABSTRACT_START_COST = -3;
 const IMPOSSIBLE = -1e6;
@@ -376,9 +380,9 @@ class DigestParser {
       draft.hasMeta = true;
       return;
     }
-    if (!paperLike) {
-      // A lone date outside a metadata block dates the digest (the first one: a second digest
-      // pasted below keeps its entries but not its date).
+    // A lone date outside a metadata block dates the digest (the first one: a second digest
+    // pasted below keeps its entries but not its date); in the header it may carry a year.
+    if (!paperLike || (draft === null && date.upvotes === null)) {
       this.finishDraft();
       this.inHeader = true;
       if (this.digestDate === null) {
@@ -405,7 +409,7 @@ class DigestParser {
     if (this.inHeader) this.stripGluedBoilerplate(section[0]);
     this.inHeader = false;
     // Nothing is open, so the section must start with a title: report lines that cannot be one.
-    while (first < section.length && titleScore(this.lines[section[first]]) === IMPOSSIBLE) {
+    while (first < section.length && openingTitleScore(this.lines[section[first]]) === IMPOSSIBLE) {
       const line = this.lines[section[first]];
       this.report(line.number, 'warning', `Could not place the line "${shorten(line.text)}": it follows no paper and cannot be a title; skipped.`);
       first++;
@@ -453,7 +457,7 @@ class DigestParser {
     const score = STATES.map(() => new Float64Array(n));
     const back = STATES.map(() => new Uint8Array(n));
     const midRun = this.tight ? 0 : TITLE_MID_RUN;
-    score[TITLE][0] = titleScore(this.lines[indices[0]]);
+    score[TITLE][0] = openingTitleScore(this.lines[indices[0]]);
     score[TITLE_MORE][0] = score[ABSTRACT_START][0] = score[ABSTRACT][0] = IMPOSSIBLE;
     // Best predecessor among `from` states, with an extra score per predecessor.
     const pick = (k: number, to: number, from: readonly number[], extra: readonly number[], add: number): void => {
@@ -472,7 +476,9 @@ class DigestParser {
       const previous = this.lines[indices[k - 1]];
       const line = this.lines[indices[k]];
       const blank = indices[k - 1] + 1 < indices[k];
-      const title = titleScore(line);
+      // A line in lower case is a title only where it cannot be a wrapped line: after a blank
+      // line, or in a file that does not wrap its abstracts.
+      const title = blank || this.wrapWidth === 0 ? openingTitleScore(line) : titleScore(line);
       // A title: whatever was open before ends on the previous line. A wrapped title ends with
       // its paragraph; a title mid-paragraph is rare where blank lines separate entries.
       pick(k, TITLE, blank ? STATES : NOT_TITLE_MORE, entryEnds(previous), title + (blank ? 0 : midRun));
@@ -909,6 +915,17 @@ function computeTitleScore(line: Line): number {
   const colon = text.indexOf(': ');
   if (colon > 0 && colon < 40 && !text.slice(0, colon).includes(', ')) score += 1.5;
   return score + titleCase(text, 1);
+}
+
+/**
+ * titleScore where the line cannot be a wrapped line (a section's first, a line after a blank line,
+ * any line of a file that does not wrap its abstracts): there a line in lower case ("attention is
+ * all you need") is a title too, if an unusual one.
+ */
+function openingTitleScore(line: Line): number {
+  const score = titleScore(line);
+  if (score !== IMPOSSIBLE || line.kind !== 'text' || line.text.length > TITLE_MAX || !/^\p{L}/u.test(line.text)) return score;
+  return LOWER_CASE_TITLE;
 }
 
 /**

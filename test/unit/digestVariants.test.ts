@@ -357,3 +357,27 @@ describe('metadata odds and ends', () => {
     assert.deepEqual(result.diagnostics.map((d) => d.line), [1, 2, 3, 4]);
   });
 });
+
+describe('odd titles and headers', () => {
+  test('a title in lower case, where it cannot be a wrapped line', () => {
+    const lower = { ...CORPUS[5], title: 'attention is all you need' };
+    const entries = [CORPUS[4], lower, CORPUS[6], { ...CORPUS[7], title: 'large language models are zero-shot reasoners' }];
+    for (const layout of LAYOUTS) assertRoundTrip(entries, { layout });
+    assertRoundTrip(entries, { layout: 'blank', wrap: { kind: 'textwrap', width: 72, breakOnHyphens: true } });
+    assertRoundTrip(entries, { layout: 'paragraphs', wrap: { kind: 'fold', width: 80 } });
+    assertRoundTrip([lower, ...CORPUS.slice(1, 4)], { layout: 'tight', wrap: { kind: 'textwrap', width: 72, breakOnHyphens: true } });
+  });
+
+  test('a header date with a year', () => {
+    const result = assertRoundTrip(CORPUS.slice(0, 4), { header: ['Daily Papers', 'Mar 11, 2025'] });
+    assert.deepEqual(result.digestDate, { month: 3, day: 11 });
+  });
+
+  test('titles in capitals, with LaTeX, brackets and quotes', () => {
+    const titles = ['LLAMA: OPEN AND EFFICIENT FOUNDATION LANGUAGE MODELS', '$\\pi_0$: A Vision-Language-Action Flow Model for General Robot Control', '(Almost) Free Modality Stitching of Foundation Models', '[Re] Reproducing Decision Transformer', '“Give Me BF16 or Give Me Death”: Accuracy-Performance Trade-Offs in LLM Quantization', 'Sim-to-Real Transfer, Revisited'];
+    const entries = titles.map((title, i) => ({ ...CORPUS[10 + i], title }));
+    for (const layout of LAYOUTS) {
+      for (const wrap of WRAPS.slice(0, 3)) assertRoundTrip(entries, { layout, wrap });
+    }
+  });
+});
