@@ -114,7 +114,7 @@ export function readPaperView(frame: Frame): Promise<PaperViewContent> {
   return frame.evaluate(() => ({
     title: document.querySelector('#paper-title')?.textContent ?? '',
     meta: document.querySelector('.meta')?.textContent ?? '',
-    abstractText: document.querySelector('.abstract')?.textContent ?? '',
+    abstractText: (document.querySelector('.abstract')?.textContent ?? '').trim(),
     abstractLinks: [...document.querySelectorAll('.abstract a')].map((a) => ({ text: a.textContent ?? '', href: a.getAttribute('href') })),
     sectionLinks: [...document.querySelectorAll('.link-list a')].map((a) => a.getAttribute('href') ?? ''),
     themeKind: document.body.dataset.vscodeThemeKind ?? '',

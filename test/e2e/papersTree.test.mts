@@ -134,7 +134,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     await welcome.getByText('No Daily Papers digests found in this workspace').waitFor();
     const buttons = await welcome.locator('.monaco-button').allInnerTexts();
     assert.deepEqual(buttons, ['Add Digests...', 'Add Sample Digests', 'Configure Digest Location']);
-    assert.match(await page.locator('.statusbar-item', { hasText: /papers/ }).first().innerText(), /\b0 papers\b/);
+    await page.locator('.statusbar-item', { hasText: /\b0 papers\b/ }).waitFor();
     await screenshot(page, 'welcome-1-no-digests');
 
     await welcome.locator('.monaco-button', { hasText: 'Add Sample Digests' }).click();
