@@ -18,8 +18,8 @@ export interface SourceRef {
   line: number;
 }
 
-/** One paper as a single digest shows it. */
-export interface DigestEntry {
+/** What a digest says about a paper: the fields a digest entry and a library paper share. */
+export interface PaperFields {
   title: string;
   /** Wrapped lines joined by single spaces; empty when the digest has no abstract for the title. */
   abstract: string;
@@ -29,6 +29,10 @@ export interface DigestEntry {
   upvotes: number | null;
   /** http(s) URLs found in the abstract, in order of appearance, without duplicates. */
   links: string[];
+}
+
+/** One paper as a single digest shows it. */
+export interface DigestEntry extends PaperFields {
   /** 1-based line of the title. */
   line: number;
 }
@@ -54,16 +58,9 @@ export interface ParsedDigest {
 }
 
 /** One paper of the library: the same paper seen in several digests is one Paper with several sources. */
-export interface Paper {
-  /** The citation key: never changes once assigned (see KeyRegistry). */
+export interface Paper extends PaperFields {
+  /** The citation key: never changes once assigned (see assignKeys in libraryFile.ts). */
   key: string;
-  title: string;
-  abstract: string;
-  authors: number | null;
-  submitter: string | null;
-  date: PaperDate | null;
-  upvotes: number | null;
-  links: string[];
   /** Every place the paper appears, in the order the digests were given. */
   sources: SourceRef[];
 }
