@@ -405,8 +405,9 @@ class DigestParser {
     if (section.length === 0) return;
     this.finishDraft();
     let first = 0;
-    // Boilerplate glued to the first title goes first ("SubscribeVideo PreTraining ...").
-    if (this.inHeader) this.stripGluedBoilerplate(section[0]);
+    // Boilerplate glued to the first title goes first ("SubscribeVideo PreTraining ..."), and so
+    // do lines of nothing but glued page text ("byAK and the research communityMar 11").
+    while (this.inHeader && first < section.length && this.stripGluedBoilerplate(section[first])) first++;
     this.inHeader = false;
     // Nothing is open, so the section must start with a title: report lines that cannot be one.
     while (first < section.length && openingTitleScore(this.lines[section[first]]) === IMPOSSIBLE) {
@@ -547,10 +548,14 @@ class DigestParser {
     return this.fitsWrap(previous, line);
   }
 
-  /** Boilerplate glued to the first title: "SubscribeVideo PreTraining (VPT): ...". */
-  private stripGluedBoilerplate(i: number): void {
+  /**
+   * Removes boilerplate glued to the first title: "SubscribeVideo PreTraining (VPT): ...". True
+   * when nothing but page text was left (the line is then no title).
+   */
+  private stripGluedBoilerplate(i: number): boolean {
     const line = this.lines[i];
-    for (;;) {
+    for (let stripping = false; ; stripping = true) {
+      if (stripping && this.isPageText(line.text)) return true;
       let stripped = stripGlued(line.text);
       // The digest's date glued to the title: "Mar 11Thought Cloning ...".
       const date = stripped === null ? GLUED_DATE.exec(line.text.slice(0, 24)) : null;
@@ -562,10 +567,19 @@ class DigestParser {
           stripped = rest;
         }
       }
-      if (stripped === null) return;
+      if (stripped === null) return false;
       // The width stays: it is what a wrapper saw, glue included.
       line.text = stripped;
     }
+  }
+
+  /** What is left of a line of glued page text may be page text too: "SubscribeDaily Papers". */
+  private isPageText(text: string): boolean {
+    if (BOILERPLATE_SET.has(text)) return true;
+    const date = parseDateLine(text);
+    if (date === null || date.upvotes !== null) return false;
+    this.digestDate ??= { month: date.date.month, day: date.date.day };
+    return true;
   }
 
   private startEntry(i: number): void {
@@ -696,12 +710,18 @@ function classify(lines: Line[]): void {
       }
     }
   }
-  // A submitter or organisation stands where the authors count would: just before the `·`.
-  // "Submitted by ..." says what it is wherever it stands.
-  for (let i = 1; i < lines.length; i++) {
+  // A submitter or organisation stands where the authors count would: just before the `·` (or
+  // before the authors count, when a page shows both), blank lines allowed between. "Submitted by
+  // ..." says what it is wherever it stands.
+  let next: Line | undefined;
+  for (let i = lines.length - 1; i >= 1; i--) {
     const line = lines[i];
+    if (line.kind === 'blank') continue;
+    const following = next;
+    next = line;
     if (line.kind !== 'text' || line.text.length > META_MAX) continue;
-    if (i + 1 < lines.length && lines[i + 1].kind === 'dot' ? looksLikeName(line, lines[i - 1]) : SUBMITTED_BY_NAME.test(line.text)) line.kind = 'who';
+    const beforeMeta = following !== undefined && (following.kind === 'dot' || following.kind === 'authors');
+    if (beforeMeta ? looksLikeName(line, lines[i - 1]) : SUBMITTED_BY_NAME.test(line.text)) line.kind = 'who';
   }
   // "Submitted by" on a line of its own, the name on the next.
   for (let i = 0; i + 1 < lines.length; i++) {

@@ -63,6 +63,8 @@ describe('metadata blocks', () => {
     { metaLayout: 'dotDate' },
     { metaLayout: 'oneLine' },
     { metaBlank: false },
+    { metaInnerBlank: true },
+    { metaInnerBlank: true, metaBlank: false, submitterStyle: 'plain' },
     { metaIndent: '' },
     { metaIndent: '\t' },
     { submitterStyle: 'submittedBy' },
@@ -342,6 +344,25 @@ describe('metadata odds and ends', () => {
       [CORPUS[4].title, null, null, null],
     ]);
     assert.deepEqual(result.diagnostics, []);
+  });
+
+  test('an organisation line and an authors count both', () => {
+    const text = [CORPUS[2].title, '', CORPUS[2].abstract, '', '  NVIDIA', '  • 7 authors', '·', 'Mar 3, 2024 7', '', CORPUS[4].title, '', CORPUS[4].abstract].join('\n');
+    const result = parseDigest(text, 'x.txt');
+    assert.deepEqual(result.entries.map((e) => [e.title, e.submitter, e.authors, e.date, e.upvotes]), [
+      [CORPUS[2].title, 'NVIDIA', 7, { year: 2024, month: 3, day: 3 }, 7],
+      [CORPUS[4].title, null, null, null, null],
+    ]);
+    assert.deepEqual(result.diagnostics, []);
+  });
+
+  test('a header of nothing but glued page text', () => {
+    for (const header of ['newGet trending papers in your email inbox!SubscribebyAK and the research communityMar 11', 'SubscribeDaily Papers']) {
+      const text = [header, '', ...CORPUS.slice(0, 3).flatMap((e) => [e.title, '', e.abstract, ''])].join('\n');
+      const result = parseDigest(text, 'x.txt');
+      assert.deepEqual(result.entries.map((e) => e.title), CORPUS.slice(0, 3).map((e) => e.title));
+      assert.deepEqual(result.diagnostics, []);
+    }
   });
 
   test('the digest date glued to the first title', () => {

@@ -104,6 +104,7 @@ function optionsArb(layouts: RenderOptions['layout'][], wrap: fc.Arbitrary<Wrap 
     wrap,
     wrapTitles: fc.boolean(),
     metaBlank: fc.boolean(),
+    metaInnerBlank: fc.boolean(),
     metaLayout: fc.constantFrom('lines' as const, 'dotDate' as const, 'oneLine' as const),
     metaIndent: fc.constantFrom('  ', '', '\t'),
     submitterStyle: fc.constantFrom('submittedBy' as const, 'indented' as const, 'plain' as const),
