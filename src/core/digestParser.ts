@@ -111,7 +111,7 @@ export function parseDateLine(text: string): ParsedDate | null {
   return { date: { year, month, day }, upvotes };
 }
 
-/** What a line is, decided from the line itself and its neighbours, before runs are split. */
+/** What a line is, decided from the line itself and its neighbours, before sections are split. */
 type Kind =
   | 'blank'
   | 'boilerplate'
@@ -121,7 +121,7 @@ type Kind =
   | 'dot'
   /** `• 3 authors`, possibly followed by `· Mar 30, 2021`. */
   | 'authors'
-  /** A submitter or organisation: the line just before a `·`. */
+  /** A submitter or organisation: "Submitted by ...", or a name just before the `·` or the authors. */
   | 'who'
   | 'text';
 
@@ -192,7 +192,7 @@ const SECOND_PARAGRAPH = -8;
 const TITLE_MID_RUN = -4;
 /** A line read as the next line of a wrapped title, which is rarer than a wrapped abstract line. */
 const TITLE_MORE_COST = -2;
-/** A title in lower case, possible only where nothing is open before it. */
+/** A title in lower case, possible only where the line cannot be a wrapped one. */
 const LOWER_CASE_TITLE = -6;
 /** An abstract whose first line does not start like a sentence (lower case, a bracket). */
 const ABSTRACT_START_COST = -3;
@@ -435,9 +435,9 @@ class DigestParser {
           if (previous.number + 1 < line.number) {
             this.report(line.number, 'info', `Read the paragraph at line ${line.number} as more of the abstract above it.`);
           } else if (!this.fitsWrap(previous, line) && (this.wrapWidth > 0 || previous.width > WRAP_MAX)) {
+            // Neither a wrapped line nor a title: stray text, kept where it stands but reported.
             // (In a file with no sign of hard wrapping, a line after a short one may still be a
             // wrapped line: only one after a whole one-line abstract is surely stray.)
-            // Neither a wrapped line nor a title: stray text, kept where it stands but reported.
             this.report(line.number, 'warning', `The line "${shorten(line.text)}" neither continues the abstract above it nor reads like a title; it was added to that abstract.`);
           }
           this.draft!.abstractLines.push(line);

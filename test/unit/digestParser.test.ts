@@ -56,6 +56,20 @@ describe('the four seeds', () => {
     });
   }
 
+  test('read the same with CRLF or lone CR line ends, a BOM, trailing white space and tabs', () => {
+    for (const name of SEEDS) {
+      const original = seedText(name);
+      const expected = parseDigest(original, name);
+      const variants = [
+        '\ufeff' + original.replace(/\n/g, '\r\n'),
+        original.replace(/\n/g, '\r'),
+        original.split('\n').map((line) => (line ? `${line} \t ` : line)).join('\n'),
+        original.replace(/^ {2}/gm, '\t'),
+      ];
+      for (const variant of variants) assert.deepEqual(parseDigest(variant, name), expected);
+    }
+  });
+
   test('digest dates come from the lone date in the header; 003 has none', () => {
     assert.deepEqual(SEEDS.map((_, i) => seed(i).digestDate), [{ month: 3, day: 11 }, { month: 12, day: 9 }, { month: 3, day: 14 }, null]);
   });

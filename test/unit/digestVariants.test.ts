@@ -10,7 +10,7 @@ import { parseDigest } from '../../src/core/digestParser';
 import { extractLinks } from '../../src/core/links';
 import type { ParsedDigest } from '../../src/core/types';
 import { SEED_FILES, SPECIAL_ENTRIES, readSeed, seedEntries, seedText, variantCorpus } from '../fixtures/digests/corpus';
-import { renderDigest } from '../fixtures/digests/render';
+import { foldS, renderDigest, textwrap } from '../fixtures/digests/render';
 import type { RenderOptions, SourceEntry, Wrap } from '../fixtures/digests/render';
 
 const CORPUS = variantCorpus();
@@ -304,6 +304,26 @@ describe('digest e-mails made by the real tools (test/fixtures/digests/make_emai
       }
       assert.deepEqual(actualEntries(result), expected);
       assert.deepEqual(result.diagnostics, []);
+    });
+  }
+});
+
+describe('the renderer\'s wrappers agree with the real tools', () => {
+  // The fixtures above hold the real tools' output for every abstract of three seeds: the ports
+  // in render.ts, which all other wrapped layouts are made with, must give the same lines.
+  const fixtures: [string, number, (abstract: string) => string[]][] = [
+    ['email-textwrap-72.txt', 1, (abstract) => textwrap(abstract, 72, true)],
+    ['email-fold-76-crlf.txt', 3, (abstract) => foldS(abstract, 76)],
+    ['email-textwrap-60-tight.txt', 0, (abstract) => textwrap(abstract, 60, false)],
+  ];
+  for (const [name, seed, wrap] of fixtures) {
+    test(name, () => {
+      const lines = readFileSync(join(__dirname, '..', 'fixtures', 'digests', name), 'utf8').split(/\r?\n/);
+      for (const entry of readSeed(seedText(SEED_FILES[seed]))) {
+        const wrapped = wrap(entry.abstract);
+        const at = lines.indexOf(entry.title) + 1;
+        assert.deepEqual(lines.slice(at, at + wrapped.length), wrapped, entry.title);
+      }
     });
   }
 });
