@@ -740,9 +740,10 @@ function looksLikeName(line: Line, previous: Line | undefined): boolean {
   // The rest of a URL or of a word cut by a wrapper ("https://arnold-" / "benchmark.github.io"),
   // or of a sentence wrapped just before its last word ("...rewards and" / "transition").
   if (text.includes('/') || /\p{L}\.\p{L}/u.test(text)) return false;
+  // Wrapped text is never indented; a page's metadata often is ("  NVIDIA").
+  if (line.indented) return true;
   const afterSubmittedBy = previous !== undefined && SUBMITTED_BY.test(previous.text);
   if (previous?.kind === 'text' && !afterSubmittedBy && (previous.text.endsWith('-') || endScore(previous) === -4)) return false;
-  if (line.indented) return true;
   // A user name ("akhaliq") is one word; several lower-case words are the end of a sentence.
   return /^\p{Ll}/u.test(text) ? !text.includes(' ') : text.split(' ').length <= 6;
 }

@@ -409,6 +409,20 @@ describe('odd titles and headers', () => {
     assertRoundTrip([lower, ...CORPUS.slice(1, 4)], { layout: 'tight', wrap: { kind: 'textwrap', width: 72, breakOnHyphens: true } });
   });
 
+  test('a title ending with a full stop, where a title can stand', () => {
+    const entries = [CORPUS[4], { ...CORPUS[5], title: 'Attention Is All You Need.' }, CORPUS[6]];
+    for (const layout of LAYOUTS) assertRoundTrip(entries, { layout });
+    assertRoundTrip(entries, { layout: 'blank', wrap: { kind: 'textwrap', width: 72, breakOnHyphens: true } });
+  });
+
+  test('a title with no abstract but a metadata block', () => {
+    const orphan = { ...SPECIAL_ENTRIES.find((e) => e.abstract === '')!, authors: 3, date: { year: 2024, month: 6, day: 5 }, upvotes: 4 };
+    const entries = [CORPUS[4], orphan, CORPUS[6], { ...orphan, title: 'Another Orphan With Metadata', authors: null, submitter: 'NVIDIA' }];
+    for (const layout of LAYOUTS) {
+      for (const wrap of [null, { kind: 'textwrap', width: 72, breakOnHyphens: true } as Wrap]) assertRoundTrip(entries, { layout, wrap });
+    }
+  });
+
   test('a header date with a year', () => {
     const result = assertRoundTrip(CORPUS.slice(0, 4), { header: ['Daily Papers', 'Mar 11, 2025'] });
     assert.deepEqual(result.digestDate, { month: 3, day: 11 });
