@@ -8,6 +8,9 @@ import { marginaliaIcon, waitForMarginaliaIcon } from './windows.mjs';
 // Callbacks given to evaluate() run in the page: no named inner functions in them (tsx would wrap
 // those in a __name() helper that does not exist there).
 
+/** A spot in the empty editor area, away from anything that has a hover. */
+const RESTING_SPOT = { x: 900, y: 700 };
+
 /** The Marginalia view container in the sidebar. */
 export function marginaliaSidebar(page: Page): Locator {
   return page.locator('.part.sidebar .composite[id="workbench.view.extension.marginalia"]');
@@ -20,7 +23,11 @@ export function papersTree(page: Page): Locator {
 
 /** Opens the Marginalia container from the activity bar, unless it is showing already. */
 export async function showPapers(page: Page): Promise<void> {
-  if (!(await marginaliaSidebar(page).isVisible())) await marginaliaIcon(page).click();
+  if (!(await marginaliaSidebar(page).isVisible())) {
+    await marginaliaIcon(page).click();
+    // Off the icon, whose "Marginalia" hover would otherwise sit in every screenshot.
+    await page.mouse.move(RESTING_SPOT.x, RESTING_SPOT.y);
+  }
   await marginaliaSidebar(page).waitFor({ state: 'visible' });
 }
 
@@ -32,6 +39,13 @@ export function groupRow(page: Page, label: string): Locator {
 /** The tree row of a paper whose title contains `title`. */
 export function paperRow(page: Page, title: string | RegExp): Locator {
   return papersTree(page).locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.label-name', { hasText: title }) });
+}
+
+/** Clicks a paper in the tree (which opens it in the preview paper view), then moves the mouse off the tree. */
+export async function clickPaper(page: Page, title: string | RegExp): Promise<void> {
+  await paperRow(page, title).click();
+  // A mouse resting on the row would bring up its tooltip over the paper view.
+  await page.mouse.move(RESTING_SPOT.x, RESTING_SPOT.y);
 }
 
 /** Every visible row of the tree: label and description as shown. */
@@ -52,23 +66,33 @@ export async function expandGroup(page: Page, label: string): Promise<void> {
 }
 
 /**
- * Rests the mouse on a row, as a person does, and returns the hover that appears. The mouse moves
- * to the row's coordinates rather than through locator.hover(), which would scroll the label inside
- * its clipped container and show an empty row that no person ever sees.
+ * Rests the mouse on a row, as a person does, and returns its hover once it shows `text`. The mouse
+ * moves to the row's coordinates rather than through locator.hover(), which would scroll the label
+ * inside its clipped container and show an empty row that no person ever sees. If the tree redraws
+ * the row under a resting mouse, no hover comes (nothing fired mouseover on the new row): the mouse
+ * then leaves and comes back, as a person would.
  */
-export async function hoverRow(page: Page, row: Locator): Promise<Locator> {
-  await row.waitFor();
-  const box = await row.boundingBox();
-  if (!box) throw new Error('The row has no box: is it scrolled out of view?');
-  await page.mouse.move(box.x + Math.min(120, box.width / 2), box.y + box.height / 2);
-  const hover = page.locator('.workbench-hover').filter({ visible: true }).last();
-  await hover.waitFor({ timeout: 15_000 });
-  return hover;
+export async function hoverRow(page: Page, row: Locator, text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const hover = page.locator('.workbench-hover').filter({ visible: true }).filter({ hasText: text });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await row.waitFor({ timeout: Math.max(deadline - Date.now(), 1) });
+    const box = await row.boundingBox();
+    if (!box) throw new Error('The row has no box: is it scrolled out of view?');
+    await page.mouse.move(RESTING_SPOT.x, RESTING_SPOT.y);
+    await page.mouse.move(box.x + Math.min(120, box.width / 2), box.y + box.height / 2, { steps: 3 });
+    try {
+      await hover.waitFor({ timeout: Math.min(5000, Math.max(deadline - Date.now(), 1)) });
+      return hover;
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+    }
+  }
 }
 
 /** Moves the mouse away and waits for the hover to go. */
 export async function dismissHover(page: Page): Promise<void> {
-  await page.mouse.move(900, 700);
+  await page.mouse.move(RESTING_SPOT.x, RESTING_SPOT.y);
   await page.keyboard.press('Escape');
   await page.locator('.workbench-hover').filter({ visible: true }).waitFor({ state: 'hidden' });
 }
@@ -89,8 +113,8 @@ export interface PaperViewContent {
 }
 
 /**
- * The frame of a paper view whose title matches `title`, once it has rendered. Webviews are nested
- * iframes; the page's own document is the one with the #paper element.
+ * The frame of a paper view whose title matches `title`, once it has rendered and its icon font has
+ * loaded. Webviews are nested iframes; the page's own document is the one with the #paper element.
  */
 export async function paperFrame(page: Page, title: string | RegExp, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
@@ -101,7 +125,11 @@ export async function paperFrame(page: Page, title: string | RegExp, timeoutMs =
     for (const frame of page.frames()) {
       const shown = await frame.evaluate(() => document.querySelector('#paper #paper-title')?.textContent ?? null).catch(() => null);
       if (shown === null) continue;
-      if (matches(shown)) return frame;
+      if (matches(shown)) {
+        // Settled: the icon font has loaded too (the first paint may show empty icons and buttons).
+        await frame.waitForFunction(() => [...document.fonts].some((font) => font.family.replace(/["']/g, '') === 'codicon' && font.status === 'loaded'), undefined, { timeout: Math.max(deadline - Date.now(), 5000) });
+        return frame;
+      }
       seen.push(shown);
     }
     await page.waitForTimeout(200);
@@ -188,7 +216,7 @@ export async function expectExternalOpen(page: Page, context: BrowserContext, ac
   await action();
   const first = await Promise.race([newPage, dialog]);
   if (first.via === 'page') {
-    await first.opened.waitForLoadState('commit').catch(() => undefined);
+    await first.opened.waitForLoadState('domcontentloaded').catch(() => undefined);
     const url = first.opened.url();
     await first.opened.close();
     return { via: 'page', url };

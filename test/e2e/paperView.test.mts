@@ -3,10 +3,11 @@
 // neither run nor load nor open anything; and the view coming back after a window reload.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { TestContext } from 'node:test';
+import type { SuiteContext, TestContext } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
   cancelExternalOpen,
+  clickPaper,
   dismissHover,
   expandGroup,
   expectExternalOpen,
@@ -92,7 +93,7 @@ describe('Paper view', { timeout: 300_000 }, () => {
     workbenches = await startWorkbenches();
   });
 
-  afterEach(async (context: TestContext) => {
+  afterEach(async (context: TestContext | SuiteContext) => {
     await screenshotOnFailure(() => window?.page, 'paper')(context);
     await window?.close();
     window = undefined;
@@ -107,7 +108,7 @@ describe('Paper view', { timeout: 300_000 }, () => {
     const { page } = window;
     await showPapers(page);
     await expandGroup(page, SEED_000);
-    await paperRow(page, DYNAMO).click();
+    await clickPaper(page, DYNAMO);
 
     const frame = await paperFrame(page, DYNAMO);
     await paperTab(page, 'DynaMo: In-Domain Dynamics').waitFor();
@@ -166,14 +167,13 @@ describe('Paper view', { timeout: 300_000 }, () => {
     const imgRow = paperRow(page, HOSTILE_IMG_TITLE);
     await scriptRow.waitFor();
     await imgRow.waitFor();
-    const tooltip = await hoverRow(page, imgRow);
-    await tooltip.getByText('A plain link', { exact: false }).waitFor();
+    const tooltip = await hoverRow(page, imgRow, 'A plain link');
     assert.ok((await tooltip.innerText()).startsWith(HOSTILE_IMG_TITLE), await tooltip.innerText());
     assert.equal(await tooltip.locator('img, iframe, script, a[href^="javascript"]').count(), 0, 'the tooltip rendered markup from the digest');
     await screenshot(page, 'hostile-1-tree-tooltip');
     await dismissHover(page);
 
-    await scriptRow.click();
+    await clickPaper(page, HOSTILE_TITLE);
     const frame = await paperFrame(page, HOSTILE_TITLE);
     const view = await readPaperView(frame);
     assert.equal(view.title, HOSTILE_TITLE, 'the title is shown as text');
@@ -220,7 +220,7 @@ describe('Paper view', { timeout: 300_000 }, () => {
     const { page } = window;
     await showPapers(page);
     await expandGroup(page, SEED_000);
-    await paperRow(page, 'HumanPlus').click();
+    await clickPaper(page, 'HumanPlus');
     const before = await readPaperView(await paperFrame(page, /^HumanPlus/));
     assert.match(before.abstractText, /\w{4,}/);
     await screenshot(page, 'reload-1-before');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import type { TestContext } from 'node:test';
+import type { SuiteContext, TestContext } from 'node:test';
 import {
   dismissHover,
   expandGroup,
@@ -42,7 +42,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     workbenches = await startWorkbenches();
   });
 
-  afterEach(async (context: TestContext) => {
+  afterEach(async (context: TestContext | SuiteContext) => {
     await screenshotOnFailure(() => window?.page, 'tree')(context);
     await window?.close();
     window = undefined;
@@ -69,8 +69,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     assert.match(await dynamo.locator('.label-description').innerText(), /^2024 · 5 authors · ▲ 3$/);
     await screenshot(page, 'tree-2-group-expanded');
 
-    const tooltip = await hoverRow(page, dynamo);
-    await tooltip.getByText('Imitation learning has proven to be a powerful tool', { exact: false }).waitFor();
+    const tooltip = await hoverRow(page, dynamo, 'Imitation learning has proven to be a powerful tool');
     const text = await tooltip.innerText();
     assert.match(text, /^DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control/);
     assert.match(text, /dynamo2024 · Sep 18, 2024 · 5 authors · ▲ 3/);
