@@ -63,6 +63,16 @@ async function build() {
   return { passed: 0, failed: 0, note: 'ok' };
 }
 
+/** Types and lint (module boundaries included): each that fails counts as one failure. */
+async function checks() {
+  const failures = [];
+  for (const script of ['typecheck', 'lint']) {
+    const { code } = await run('npm', ['run', '--silent', script]);
+    if (code !== 0) failures.push(script);
+  }
+  return failures.length === 0 ? { passed: 0, failed: 0, note: 'ok' } : { passed: 0, failed: failures.length, note: `${failures.join(' and ')} failed` };
+}
+
 async function unit() {
   const dir = path.join(root, 'test', 'unit');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.test.ts')).sort() : [];
@@ -101,6 +111,7 @@ async function setup() {
 
 const phases = [
   { name: 'build', run: build, needed: true, gate: true },
+  { name: 'types, lint', run: checks, needed: all },
   { name: 'unit', run: unit, needed: wanted.unit },
   { name: 'vscode setup', run: setup, needed: wanted.integration || wanted.e2e, gate: true },
   { name: 'integration', run: () => vscodeRunner('runIntegration.mts', 'integration'), needed: wanted.integration },
