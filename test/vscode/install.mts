@@ -2,7 +2,7 @@
 // (REAL-VSCODE.md, steps 1 and 3). A marker file records the pinned versions; when it is missing or
 // names other versions, the cache is rebuilt from scratch. Run directly to install ahead of time:
 //   node --import tsx test/vscode/install.mts
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -74,7 +74,28 @@ function writeProject(dir: string, manifest: object): void {
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ private: true, ...manifest }, null, 2)}\n`);
 }
 
+/**
+ * The server's native modules build against the Kerberos (gssapi) headers of Debian's
+ * libkrb5-dev. On a fresh Debian machine, installs the package when running as root (as CI and
+ * these machines do); otherwise says which command to run. Elsewhere (no dpkg) it trusts the system.
+ */
+function ensureKerberosHeaders(log: (line: string) => void): void {
+  const query = spawnSync('dpkg-query', ['-W', '-f=${Status}', 'libkrb5-dev'], { encoding: 'utf8' });
+  if (query.error) return; // not a Debian-like system: nothing to check with
+  if (query.stdout.includes('install ok installed')) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error('The VS Code server needs the Kerberos headers to build: run "sudo apt-get install -y libkrb5-dev", then try again.');
+  }
+  log('installing libkrb5-dev with apt-get (the server builds a native module against it)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update'], ['install', '-y', '--no-install-recommends', 'libkrb5-dev']]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (result.status !== 0) throw new Error(`apt-get ${args.join(' ')} failed; install libkrb5-dev yourself and try again.`);
+  }
+}
+
 async function install(log: (line: string) => void): Promise<void> {
+  ensureKerberosHeaders(log);
   const paths = serverPaths();
   fs.rmSync(serverCacheDir, { recursive: true, force: true });
   fs.mkdirSync(serverCacheDir, { recursive: true });
