@@ -22,13 +22,6 @@ export interface PaperGroup {
 }
 
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const MONTH_ABBREVIATIONS = MONTH_NAMES.map((name) => name.slice(0, 3));
-
-/** "Mar 30, 2021", or "Mar 6" when the year is unknown. */
-export function formatDate(date: PaperDate): string {
-  const day = `${MONTH_ABBREVIATIONS[date.month - 1]} ${date.day}`;
-  return date.year === null ? day : `${day}, ${date.year}`;
-}
 
 /**
  * Groups papers. `digestLabel` names a digest file for display; `tagsOf` gives a paper's tags.

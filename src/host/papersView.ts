@@ -4,8 +4,9 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { GROUP_BY_VALUES, SORT_BY_VALUES, describePaper, filterPapers, formatDate, groupPapers, sortPapers, type GroupBy, type PaperGroup, type SortBy } from '../core/grouping';
+import { GROUP_BY_VALUES, SORT_BY_VALUES, describePaper, filterPapers, groupPapers, sortPapers, type GroupBy, type PaperGroup, type SortBy } from '../core/grouping';
 import { isCodeLink } from '../core/links';
+import { formatPaperDate } from '../core/paperView';
 import type { Paper } from '../core/types';
 import { CommandIds, ContextKeys } from './commandIds';
 import { Disposable } from './lifecycle';
@@ -96,7 +97,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     const count = `${group.papers.length} paper${group.papers.length === 1 ? '' : 's'}`;
     if (group.file) {
       const digest = this.library.digest(group.file);
-      const date = digest?.digestDate ? formatDate({ year: null, ...digest.digestDate }) : undefined;
+      const date = digest?.digestDate ? formatPaperDate({ year: null, ...digest.digestDate }) : undefined;
       // The count first: it is what tells digests apart, and a narrow sidebar cuts the end of the description.
       item.description = date ? `${count} · ${date}` : count;
       item.tooltip = `${this.library.workspaceRelative(group.file)}\n${count}`;
@@ -132,7 +133,7 @@ function paperTooltip(paper: Paper, tags: readonly string[]): vscode.MarkdownStr
   tooltip.isTrusted = false;
   tooltip.supportHtml = false;
   tooltip.appendMarkdown(`**${markdownText(paper.title)}**\n\n`);
-  const facts = [paper.key, paper.date ? formatDate(paper.date) : '', describePaper(paper).replace(/^\d{4}( · )?/, ''), tags.length ? `tags: ${tags.join(', ')}` : ''].filter(Boolean);
+  const facts = [paper.key, formatPaperDate(paper.date), describePaper(paper).replace(/^\d{4}( · )?/, ''), tags.length ? `tags: ${tags.join(', ')}` : ''].filter(Boolean);
   tooltip.appendMarkdown(`${markdownText(facts.join(' · '))}\n\n`);
   const abstract = paper.abstract.length > TOOLTIP_ABSTRACT_LENGTH ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT_LENGTH).replace(/\s+\S*$/, '')}…` : paper.abstract;
   tooltip.appendMarkdown(markdownText(abstract || 'No abstract in the digest.'));

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { describePaper, filterPapers, formatDate, groupPapers, sortPapers } from '../../src/core/grouping';
+import { describePaper, filterPapers, groupPapers, sortPapers } from '../../src/core/grouping';
+import { formatPaperDate } from '../../src/core/paperView';
 import { parseDigest } from '../../src/core/digestParser';
 import { mergeDigests } from '../../src/core/library';
 import { LibraryRecords } from '../../src/core/libraryFile';
@@ -79,8 +80,8 @@ describe('filterPapers and labels', () => {
   });
 
   test('dates and descriptions read well', () => {
-    assert.equal(formatDate({ year: 2021, month: 3, day: 30 }), 'Mar 30, 2021');
-    assert.equal(formatDate({ year: null, month: 3, day: 6 }), 'Mar 6');
+    assert.equal(formatPaperDate({ year: 2021, month: 3, day: 30 }), 'Mar 30, 2021');
+    assert.equal(formatPaperDate({ year: null, month: 3, day: 6 }), 'Mar 6');
     assert.equal(describePaper(paper('a', { date: { year: 2024, month: 9, day: 18 }, authors: 5, upvotes: 3 })), '2024 · 5 authors · ▲ 3');
     assert.equal(describePaper(paper('a', { authors: 1 })), '1 author');
     assert.equal(describePaper(paper('a', { submitter: 'NVIDIA' })), 'NVIDIA');
