@@ -64,6 +64,10 @@ describe('Packaged extension', { timeout: 240_000 }, () => {
 
   it('runs the installed Marginalia, activated', async () => {
     const page = session!.page;
+    // Activated and done reading the workspace: the status bar counts the papers.
+    const status = page.locator('.statusbar-item', { hasText: /\d+ papers/ });
+    await status.waitFor();
+    assert.match(await status.innerText(), /[1-9]\d* papers/);
     const row = await runningExtensionRow(page, /marginalia/i);
     await screenshot(page, 'vsix-running-extensions');
     assert.match(await row.innerText(), new RegExp(manifest.version.replace(/\./g, '\\.')));

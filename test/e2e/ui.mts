@@ -35,16 +35,14 @@ export async function runningExtensionRow(page: Page, name: RegExp): Promise<Loc
   const list = page.locator('.runtime-extensions-editor .monaco-list');
   const row = list.locator('.monaco-list-row').filter({ has: page.locator('.name', { hasText: name }) });
   await list.locator('.monaco-list-row').first().waitFor();
-  // The list renders only the rows in view: scroll down through it, as a person would.
-  for (let scrolls = 0; (await row.count()) === 0 && scrolls < 20; scrolls++) {
-    await list.hover();
-    await page.mouse.wheel(0, 210);
-    await page.waitForTimeout(100);
+  // The list renders only the rows in view, sorted by activation time: walk down it with the
+  // keyboard, as a person would, until the row is focused (a focused row is always revealed).
+  await list.locator('.monaco-list-row').first().click();
+  await page.keyboard.press('Home');
+  const focused = async () => (await row.count()) > 0 && (await row.first().evaluate((element) => element.classList.contains('focused')));
+  for (let presses = 0; presses < 100 && !(await focused()); presses++) {
+    await page.keyboard.press('ArrowDown');
   }
-  // Select it and move the keyboard focus away and back: the list reveals a row focused by keys.
-  await row.click();
-  await page.keyboard.press('ArrowUp');
-  await page.keyboard.press('ArrowDown');
   await row.locator('.activation-time', { hasText: /Activation: \d/ }).waitFor();
   return row;
 }
