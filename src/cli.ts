@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mergeDigests } from './core/library';
-import { LibraryFileError, type LibraryRecords } from './core/libraryFile';
+import { LibraryFileError, TagError, type LibraryRecords } from './core/libraryFile';
 import type { Diagnostic, Paper, ParsedDigest } from './core/types';
 import { findDigestFiles, readDigest } from './node/digestFiles';
 import { LibraryStore } from './node/libraryStore';
@@ -26,6 +26,16 @@ Usage:
       Lists every line of the digests that could not be placed, as
       FILE:LINE: SEVERITY: MESSAGE, and every file that could not be read.
 
+  marginalia tag add [--root DIR] KEY... TAG
+  marginalia tag rm [--root DIR] KEY... TAG
+  marginalia tag rename [--root DIR] OLD NEW
+      Adds a tag to papers, removes it, or renames a tag on every paper. Keys
+      are those "marginalia papers" prints. A tag is one word (no spaces or
+      commas). Any number of these may run at once: none loses another's change.
+
+  marginalia tags [--json] [--root DIR]
+      Every tag with its number of papers.
+
 Citation keys:
   Every paper gets a citation key that never changes once assigned. Keys are
   kept in DIR/.marginalia/library.json (one paper per line, sorted; commit it
@@ -39,7 +49,8 @@ Options:
 
 Exit codes:
   0  success (check: no diagnostics)
-  1  check found diagnostics, or some PATH could not be read (the rest was processed)
+  1  check found diagnostics, some PATH could not be read (the rest was processed),
+     or a tag command named an unknown key or an invalid tag (nothing was changed)
   2  wrong usage, or no PATH could be read at all
   3  the library file is corrupt (it is left untouched; fix it and run again)
   70 an internal error (please report it)
@@ -87,6 +98,9 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
     return ExitCode.ok;
   }
   const [command, ...paths] = positionals;
+  if (command === 'tag' || command === 'tags') {
+    return tagCommand(command, paths, values, cwd, io);
+  }
   if (command !== 'papers' && command !== 'check') {
     io.err(command === undefined ? HELP : `marginalia: unknown command "${command}".\nRun "marginalia --help" for usage.\n`);
     return ExitCode.usage;
@@ -131,6 +145,48 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
   const relativePapers = papers.map((paper) => ({ ...paper, sources: paper.sources.map((s) => ({ file: display(s.file), line: s.line })) }));
   io.out(values.json ? `${JSON.stringify(relativePapers.map(toJson), null, 2)}\n` : formatTable(relativePapers));
   return problems.some((p) => p.severity === 'error') ? ExitCode.problems : ExitCode.ok;
+}
+
+/** `tag add|rm|rename` and `tags`: changes and lists tags in the library file, under its lock. */
+async function tagCommand(command: 'tag' | 'tags', args: string[], values: { json?: boolean; root?: string }, cwd: string, io: Output): Promise<number> {
+  const store = new LibraryStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd));
+  const usage = (message: string) => {
+    io.err(`marginalia ${command}: ${message}\nRun "marginalia --help" for usage.\n`);
+    return ExitCode.usage;
+  };
+  try {
+    if (command === 'tags') {
+      if (args.length > 0) return usage('takes no arguments.');
+      const counts = (await store.read()).tagCounts();
+      io.out(values.json ? `${JSON.stringify(counts, null, 2)}\n` : counts.map(({ tag, count }) => `${tag}\t${count}\n`).join(''));
+      return ExitCode.ok;
+    }
+    const [action, ...rest] = args;
+    if (action === 'rename') {
+      if (rest.length !== 2) return usage('rename takes the old and the new tag.');
+      const [from, to] = rest;
+      const changed = await store.update((records) => records.renameTag(from, to));
+      io.err(`Renamed "${from}" to "${to}" on ${changed.length} paper${changed.length === 1 ? '' : 's'}.\n`);
+      return ExitCode.ok;
+    }
+    if (action !== 'add' && action !== 'rm') return usage(action === undefined ? 'say add, rm or rename.' : `unknown action "${action}": say add, rm or rename.`);
+    if (rest.length < 2) return usage(`${action} takes one or more keys and then the tag.`);
+    const tag = rest[rest.length - 1];
+    const keys = rest.slice(0, -1);
+    const changed = await store.update((records) => (action === 'add' ? records.addTag(keys, tag) : records.removeTag(keys, tag)));
+    io.err(`${action === 'add' ? 'Tagged' : 'Untagged'} ${changed.length} paper${changed.length === 1 ? '' : 's'} ${action === 'add' ? 'with' : 'from'} "${tag}".\n`);
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof TagError) {
+      io.err(`marginalia ${command}: ${error.reason}. Nothing was changed.\n`);
+      return ExitCode.problems;
+    }
+    if (error instanceof LibraryFileError) {
+      io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+      return ExitCode.corruptLibrary;
+    }
+    throw error;
+  }
 }
 
 async function loadDigests(paths: string[]): Promise<{ digests: ParsedDigest[]; problems: Diagnostic[] }> {

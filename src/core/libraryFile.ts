@@ -44,6 +44,14 @@ export class LibraryFileError extends Error {
   }
 }
 
+/** Why a tag could not be changed: an invalid tag or an unknown key. Nothing was changed. */
+export class TagError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'TagError';
+  }
+}
+
 /** The records of a library file, checked: unique keys, unique title identities. */
 export class LibraryRecords {
   private readonly byKey = new Map<string, LibraryRecord>();
@@ -84,6 +92,51 @@ export class LibraryRecords {
   /** Lower-cased keys already in use. */
   keys(): ReadonlySet<string> {
     return this.takenKeys;
+  }
+
+  /**
+   * Adds `tag` to each paper of `keys`; returns the keys that did not have it. Throws TagError for
+   * an invalid tag or a key the library does not hold (and then changes nothing).
+   */
+  addTag(keys: readonly string[], tag: string): string[] {
+    const records = this.recordsFor(keys, tag);
+    const changed = records.filter((record) => !record.tags.includes(tag));
+    for (const record of changed) record.tags = normaliseTags([...record.tags, tag]);
+    return changed.map((record) => record.key);
+  }
+
+  /** Removes `tag` from each paper of `keys`; returns the keys that had it. Throws like addTag. */
+  removeTag(keys: readonly string[], tag: string): string[] {
+    const records = this.recordsFor(keys, tag);
+    const changed = records.filter((record) => record.tags.includes(tag));
+    for (const record of changed) record.tags = record.tags.filter((existing) => existing !== tag);
+    return changed.map((record) => record.key);
+  }
+
+  /** Renames `from` to `to` on every paper (merging with `to` where a paper has both); returns the keys changed. */
+  renameTag(from: string, to: string): string[] {
+    if (!isValidTag(to)) throw new TagError(`"${to}" is not a valid tag: use one word without spaces or commas, at most 64 characters`);
+    const changed: string[] = [];
+    for (const record of this.byKey.values()) {
+      if (!record.tags.includes(from)) continue;
+      record.tags = normaliseTags(record.tags.map((tag) => (tag === from ? to : tag)));
+      changed.push(record.key);
+    }
+    return changed;
+  }
+
+  /** Every tag with the number of papers that have it, sorted by tag. */
+  tagCounts(): { tag: string; count: number }[] {
+    const counts = new Map<string, number>();
+    for (const record of this.byKey.values()) for (const tag of record.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tag, count]) => ({ tag, count }));
+  }
+
+  private recordsFor(keys: readonly string[], tag: string): LibraryRecord[] {
+    if (!isValidTag(tag)) throw new TagError(`"${tag}" is not a valid tag: use one word without spaces or commas, at most 64 characters`);
+    const unknown = keys.filter((key) => !this.byKey.has(key));
+    if (unknown.length > 0) throw new TagError(`no paper has the key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}`);
+    return [...new Set(keys)].map((key) => this.byKey.get(key)!);
   }
 
   /** Records sorted by key (code-unit order, so every platform sorts alike). */
