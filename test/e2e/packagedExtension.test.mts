@@ -10,7 +10,7 @@ import { repoRoot } from '../vscode/paths.mjs';
 import { installVsix } from '../vscode/server.mjs';
 import { openWorkbench } from '../vscode/workbench.mjs';
 import type { WorkbenchSession } from '../vscode/workbench.mjs';
-import { outputChannelText, runCommand, runningExtensionRow, screenshot, screenshotOnFailure } from './ui.mjs';
+import { outputChannelText, runCommand, screenshot, screenshotOnFailure, waitForPaperCount } from './ui.mjs';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
 describe('Packaged extension', { timeout: 240_000 }, () => {
@@ -65,13 +65,10 @@ describe('Packaged extension', { timeout: 240_000 }, () => {
   it('runs the installed Marginalia, activated', async () => {
     const page = session!.page;
     // Activated and done reading the workspace: the status bar counts the papers.
-    const status = page.locator('.statusbar-item', { hasText: /\d+ papers/ });
-    await status.waitFor();
-    assert.match(await status.innerText(), /[1-9]\d* papers/);
-    const row = await runningExtensionRow(page, /marginalia/i);
-    await screenshot(page, 'vsix-running-extensions');
-    assert.match(await row.innerText(), new RegExp(manifest.version.replace(/\./g, '\\.')));
-    assert.equal(await row.locator('.codicon-error, .codicon-warning').count(), 0, 'the row shows an error or warning');
+    assert.ok((await waitForPaperCount(page)) > 0, 'the status bar counts the papers');
+    await screenshot(page, 'vsix-running');
+    const text = await outputChannelText(page, 'Marginalia');
+    assert.match(text, new RegExp(`Marginalia ${manifest.version.replace(/\./g, '\\.')} activated`));
   });
 
   it('writes its log to the Marginalia output channel', async () => {

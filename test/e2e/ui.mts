@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SuiteContext, TestContext } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { testResultsDir } from '../vscode/paths.mjs';
 
 /** Runs a command palette command by its title, as a person would: click, type, pick. */
@@ -27,24 +27,14 @@ export async function pickQuickInputItem(page: Page, text: string, label: string
 }
 
 /**
- * Opens Developer: Show Running Extensions and returns the row of the extension whose name
- * matches, once it shows an activation time (so the extension has finished activating).
+ * Waits until Marginalia has activated and read the workspace, as a person sees it: the status
+ * bar counts the papers. Returns that count. (The Running Extensions list is virtualised and
+ * re-sorts itself live, which made reading a row from it flaky.)
  */
-export async function runningExtensionRow(page: Page, name: RegExp): Promise<Locator> {
-  await runCommand(page, 'Developer: Show Running Extensions');
-  const list = page.locator('.runtime-extensions-editor .monaco-list');
-  const row = list.locator('.monaco-list-row').filter({ has: page.locator('.name', { hasText: name }) });
-  await list.locator('.monaco-list-row').first().waitFor();
-  // The list renders only the rows in view, sorted by activation time: walk down it with the
-  // keyboard, as a person would, until the row is focused (a focused row is always revealed).
-  await list.locator('.monaco-list-row').first().click();
-  await page.keyboard.press('Home');
-  const focused = async () => (await row.count()) > 0 && (await row.first().evaluate((element) => element.classList.contains('focused')));
-  for (let presses = 0; presses < 100 && !(await focused()); presses++) {
-    await page.keyboard.press('ArrowDown');
-  }
-  await row.locator('.activation-time', { hasText: /Activation: \d/ }).waitFor();
-  return row;
+export async function waitForPaperCount(page: Page): Promise<number> {
+  const status = page.locator('.statusbar-item', { hasText: /\d[\d,]* papers?/ });
+  await status.first().waitFor();
+  return Number(/([\d,]+) papers?/.exec(await status.first().innerText())![1].replace(/,/g, ''));
 }
 
 /** Shows an output channel in the Output panel and returns the text of its lines. */
