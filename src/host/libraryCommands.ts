@@ -68,7 +68,7 @@ export class LibraryCommands extends Disposable {
       }));
 
     command(CommandIds.openPaper, async (first, all) => {
-      for (const key of await this.keysOrAsk(first, all, 'Open Paper')) this.panels.show(key, { preview: false });
+      for (const key of await this.keysOrAsk(first, all, 'Open Paper', { useTreeSelection: false })) this.panels.show(key, { preview: false });
     });
     command(CommandIds.openPaperToSide, async (first, all) => {
       for (const key of await this.keysOrAsk(first, all, 'Open Paper to the Side')) this.panels.show(key, { preview: false, viewColumn: vscode.ViewColumn.Beside });
@@ -111,11 +111,15 @@ export class LibraryCommands extends Disposable {
     });
   }
 
-  private async keysOrAsk(first: unknown, all: unknown, title: string): Promise<string[]> {
+  /**
+   * The papers a command acts on: its arguments, else (from the palette) the tree's selection
+   * unless `useTreeSelection` is false, else one paper the user picks.
+   */
+  private async keysOrAsk(first: unknown, all: unknown, title: string, { useTreeSelection = true } = {}): Promise<string[]> {
     const keys = keysFromArguments(first, all);
     if (keys.length > 0) return keys;
     const selected = this.papersView.selectedKeys();
-    if (first === undefined && selected.length > 0 && title !== 'Open Paper') return selected;
+    if (useTreeSelection && first === undefined && selected.length > 0) return selected;
     const key = await pickPaper(this.library, title);
     return key ? [key] : [];
   }
