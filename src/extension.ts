@@ -8,6 +8,9 @@ import { LibraryCommands } from './host/libraryCommands';
 import { PaperPanels } from './host/paperPanel';
 import { PAPERS_VIEW_ID, PapersView } from './host/papersView';
 import { LibraryStatusBar } from './host/statusBar';
+import { NoteCommands } from './host/noteCommands';
+import { NoteIndex, Notes } from './host/notes';
+import { Tags } from './host/tags';
 import { WorkspaceLibrary } from './host/workspaceLibrary';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
@@ -16,6 +19,8 @@ export interface MarginaliaApi {
   papersView: PapersView;
   panels: PaperPanels;
   statusBar: LibraryStatusBar;
+  notes: Notes;
+  tags: Tags;
   /** Resolves when the first reading of the digests has finished. */
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
@@ -34,13 +39,20 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const statusBar = new LibraryStatusBar(library, `${PAPERS_VIEW_ID}.focus`);
   const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, log);
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
+  const noteIndex = new NoteIndex(log);
+  const notes = new Notes(noteIndex, library, log);
+  const noteCommands = new NoteCommands(notes, library, panels, () => papersView.selectedKeys(), log);
+  const tags = new Tags(library, { selectedKeys: () => papersView.selectedKeys(), activePaperKey: () => panels.activePaperKey }, log);
+  panels.addPart(noteCommands);
+  panels.addPart(tags);
+  context.subscriptions.push(noteIndex, notes, noteCommands, tags);
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));
   setState();
 
   // Parsing waits until activation has returned, so the window is never held up by it.
-  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => library.reload()).then(() => {
+  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => Promise.all([library.reload(), noteIndex.rescan()])).then(() => {
     timings.firstTree = performance.now() - started;
     log.info(`First tree after ${Math.round(timings.firstTree)} ms`);
   }, (error: unknown) => {
@@ -51,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   });
   timings.activation = performance.now() - started;
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
-  return { library, papersView, panels, statusBar, ready, timings };
+  return { library, papersView, panels, statusBar, notes, tags, ready, timings };
 }
 
 export function deactivate(): void {

@@ -31,7 +31,21 @@ export type HostMessage =
   | { type: 'didLoadPaper'; model: PaperViewModel }
   /** The paper was removed from the library (its digests were deleted). */
   | { type: 'didRemovePaper'; key: string }
-  | { type: 'didChangePreview'; preview: boolean };
+  | { type: 'didChangePreview'; preview: boolean }
+  /** The paper's note (null: none yet), for the note preview. */
+  | { type: 'didLoadNote'; key: string; note: NotePreview | null }
+  /** The paper's tags, and every tag of the library for completion. */
+  | { type: 'didLoadTags'; key: string; tags: string[]; allTags: string[] }
+  /** "Quote in Note" was chosen from the context menu: answer with quoteInNote and the selection. */
+  | { type: 'didRequestQuote' };
+
+/** The start of a paper's note, as the paper view shows it. */
+export interface NotePreview {
+  /** Workspace-relative path of the note. */
+  path: string;
+  /** The start of what the reader wrote (see noteExcerpt); '' when nothing yet. Plain text. */
+  excerpt: string;
+}
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -40,13 +54,21 @@ export type WebviewMessage =
   | { type: 'revealInDigest'; file: string; line: number }
   /** Keep this panel: it is no longer replaced by the next paper. */
   | { type: 'pin' }
-  | { type: 'copyKey'; key: string };
+  | { type: 'copyKey'; key: string }
+  /** Open (creating if needed) the note of the panel's paper. */
+  | { type: 'openNote' }
+  /** Append `text` (the selection in the abstract) as a quote to the panel's paper's note. */
+  | { type: 'quoteInNote'; text: string }
+  | { type: 'addTag'; tag: string }
+  | { type: 'removeTag'; tag: string };
 
 // Limits on what a webview message may carry: the webview renders untrusted text, so the host treats
 // whatever it posts as untrusted too.
 const MAX_URL_LENGTH = 8192;
 const MAX_PATH_LENGTH = 4096;
 const MAX_KEY_LENGTH = 1024;
+const MAX_QUOTE_LENGTH = 100_000;
+const MAX_TAG_LENGTH = 256;
 
 /**
  * The message `value` is, when it is a well-formed WebviewMessage; undefined otherwise (unknown type,
@@ -59,7 +81,13 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
   switch (type) {
     case 'ready':
     case 'pin':
+    case 'openNote':
       return { type };
+    case 'quoteInNote':
+      return isShortString(value.text, MAX_QUOTE_LENGTH) ? { type, text: value.text } : undefined;
+    case 'addTag':
+    case 'removeTag':
+      return isShortString(value.tag, MAX_TAG_LENGTH) ? { type, tag: value.tag } : undefined;
     case 'openLink':
       return isShortString(value.url, MAX_URL_LENGTH) ? { type, url: value.url } : undefined;
     case 'revealInDigest':

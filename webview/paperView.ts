@@ -8,6 +8,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
+import { decoratePaper, handleNotesAndTags, initNotesAndTags } from './notesAndTags.js';
 import { ABSTRACT_MAX_CHARS, capText, isSafeExternalUrl, paperMetadata, type MetadataPart } from '../src/core/paperView.js';
 import {
   assertNever,
@@ -123,6 +124,7 @@ function renderPaper(model: PaperViewModel): void {
   if (codeLinks.length > 0) main.append(linkSection('code', 'Code', codeLinks, true));
   if (otherLinks.length > 0) main.append(linkSection('links', 'Links', otherLinks, false));
   if (model.sources.length > 0) main.append(sourcesSection(model));
+  decoratePaper(main, paper.key);
 
   replacePage(main);
 }
@@ -263,12 +265,17 @@ function handle(message: HostMessage): void {
       setPreview(message.preview);
       break;
     }
+    case 'didLoadNote':
+    case 'didLoadTags':
+    case 'didRequestQuote':
+      handleNotesAndTags(message);
+      break;
     default:
       assertNever(message);
   }
 }
 
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['didLoadPaper', 'didRemovePaper', 'didChangePreview']);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['didLoadPaper', 'didRemovePaper', 'didChangePreview', 'didLoadNote', 'didLoadTags', 'didRequestQuote']);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const data = event.data;
@@ -298,4 +305,5 @@ function requireElement(id: string): HTMLElement {
   return element;
 }
 
+initNotesAndTags(post);
 post({ type: 'ready' });

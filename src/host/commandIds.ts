@@ -24,6 +24,11 @@ export const CommandIds = {
   addSampleDigests: 'marginalia.addSampleDigests',
   openLibraryFile: 'marginalia.openLibraryFile',
   showLog: 'marginalia.showLog',
+  openNote: 'marginalia.openNote',
+  quoteInNote: 'marginalia.quoteInNote',
+  addTag: 'marginalia.addTag',
+  removeTag: 'marginalia.removeTag',
+  renameTag: 'marginalia.renameTag',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -78,9 +78,21 @@ class PaperPanel extends Disposable {
   }
 }
 
+/**
+ * A feature that adds to the paper view (note preview, tags): the messages it sends for a paper
+ * after didLoadPaper, and the webview messages of its own that it handles for a panel's paper.
+ */
+export interface PaperViewPart {
+  messages(key: string): HostMessage[] | Promise<HostMessage[]>;
+  receive(key: string, message: WebviewMessage): void;
+  /** Fires with the key of a paper whose part changed, or undefined for every paper. */
+  readonly onDidChange: vscode.Event<string | undefined>;
+}
+
 /** Opens, reuses, restores and updates the paper views. */
 export class PaperPanels extends Disposable {
   private readonly panels = new Set<PaperPanel>();
+  private readonly parts: PaperViewPart[] = [];
   private previewPanel: PaperPanel | undefined;
   private lastActiveKey: string | undefined;
   private readonly activeChanged = this.register(new vscode.EventEmitter<string | undefined>());
@@ -151,6 +163,22 @@ export class PaperPanels extends Disposable {
     return undefined;
   }
 
+  /** Adds a part to every paper view, now and later. */
+  addPart(part: PaperViewPart): void {
+    this.parts.push(part);
+    this.register(part.onDidChange((key) => {
+      for (const item of this.panels) if (key === undefined || item.key === key) this.renderParts(item);
+    }));
+    for (const item of this.panels) this.renderParts(item);
+  }
+
+  /** Posts `message` to the active paper view; false when no paper view is active. */
+  postToActive(message: HostMessage): boolean {
+    const item = [...this.panels].find((candidate) => candidate.panel.active);
+    item?.post(message);
+    return item !== undefined;
+  }
+
   /** For tests: the keys shown, and which panel is the preview. */
   openPanels(): { key: string; preview: boolean; active: boolean }[] {
     return [...this.panels].map((item) => ({ key: item.key, preview: item.preview, active: item.panel.active }));
@@ -200,10 +228,22 @@ export class PaperPanels extends Disposable {
     if (paper) {
       item.panel.title = panelTitle(paper.title);
       item.post({ type: 'didLoadPaper', model: buildPaperViewModel(paper, item.preview, (file) => this.papers.workspaceRelative(file)) });
+      this.renderParts(item);
     } else if (this.papers.state !== 'loading') {
       item.post({ type: 'didRemovePaper', key: item.key });
     }
     // While the library loads, a missing paper may still come: the page keeps saying "Loading".
+  }
+
+  /** Sends the parts' messages for the panel's paper (after its didLoadPaper). */
+  private renderParts(item: PaperPanel): void {
+    const key = item.key;
+    if (!item.ready || !this.papers.get(key)) return;
+    for (const part of this.parts) {
+      void Promise.resolve(part.messages(key)).then((messages) => {
+        if (item.key === key && !item.isDisposed) for (const message of messages) item.post(message);
+      }, (error: unknown) => this.log.error(`A paper view part failed for ${key}: ${errorText(error)}`));
+    }
   }
 
   private pinPanel(item: PaperPanel): void {
@@ -254,6 +294,12 @@ export class PaperPanels extends Disposable {
         break;
       case 'copyKey':
         void this.copyKey(from, message);
+        break;
+      case 'openNote':
+      case 'quoteInNote':
+      case 'addTag':
+      case 'removeTag':
+        for (const part of this.parts) part.receive(from.key, message);
         break;
       default:
         assertNever(message);

@@ -9,6 +9,7 @@ import { isCodeLink } from '../core/links';
 import { formatPaperDate } from '../core/paperView';
 import type { Paper } from '../core/types';
 import { CommandIds, ContextKeys } from './commandIds';
+import { paperResourceUri } from './noteCommands';
 import { Disposable } from './lifecycle';
 import type { WorkspaceLibrary } from './workspaceLibrary';
 
@@ -120,6 +121,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     const hasCode = paper.links.some(isCodeLink);
     item.iconPath = new vscode.ThemeIcon(hasCode ? 'file-code' : 'file');
     item.contextValue = hasCode ? 'paper hasCode' : 'paper';
+    item.resourceUri = paperResourceUri(paper.key); // carries the "has a note" decoration
     item.tooltip = paperTooltip(paper, this.library.tagsOf(paper.key));
     item.command = { command: CommandIds.openPaperFromTree, title: 'Open Paper', arguments: [paper.key] };
     item.accessibilityInformation = { label: [paper.title, item.description, hasCode ? 'has code' : ''].filter(Boolean).join(', ') };

@@ -81,6 +81,32 @@ export class WorkspaceLibrary extends Disposable {
     return this.records?.get(key)?.tags ?? [];
   }
 
+  /** Every tag in the library file with its number of papers, sorted by tag. */
+  tagCounts(): { tag: string; count: number }[] {
+    return this.records?.tagCounts() ?? [];
+  }
+
+  /**
+   * Changes the library file (tags) through the store: under its lock, on what is on disk at that
+   * moment, written atomically; then shows the result at once instead of waiting for the watcher.
+   * Throws LibraryFileError, leaving the file untouched, when it does not parse.
+   */
+  async changeRecords<T>(change: (records: LibraryRecords) => T): Promise<T> {
+    const root = this.root;
+    if (!root) throw new Error('Open a folder first: tags are kept in the workspace.');
+    let latest: LibraryRecords | undefined;
+    const result = await new LibraryStore(root).update((records) => {
+      const value = change(records);
+      latest = records;
+      return value;
+    });
+    if (latest && this.currentState === 'ready') {
+      this.records = latest;
+      this.changed.fire();
+    }
+    return result;
+  }
+
   /** Why the library file could not be read, when the state is 'corrupt'. */
   get corruption(): string | null {
     return this.corruptReason;
