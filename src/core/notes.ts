@@ -219,7 +219,8 @@ function frontMatterRange(text: string): { yaml: string; end: number } | null {
 export function readFrontMatter(text: string): Record<string, unknown> | null {
   const range = frontMatterRange(text);
   if (!range) return null;
-  const document = parseDocument(range.yaml, { uniqueKeys: false });
+  // logLevel 'error': a template's own `{{key}}` reads as a mapping key, which the library would warn about on stderr.
+  const document = parseDocument(range.yaml, { uniqueKeys: false, logLevel: 'error' });
   if (!isDocument(document) || document.errors.length > 0) return null;
   let data: unknown;
   try {

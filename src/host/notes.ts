@@ -37,16 +37,14 @@ export class NoteIndex extends Disposable implements NoteLookup {
   private readonly files = new Map<string, string | undefined>();
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   private scanning: Promise<void> | undefined;
+  private watcher: vscode.FileSystemWatcher | undefined;
   private readonly decoder = new TextDecoder('utf-8');
 
   readonly onDidChangeNote = this.changed.event;
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     super();
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher('**/*.md'));
-    this.register(watcher.onDidCreate((uri) => void this.update(uri)));
-    this.register(watcher.onDidChange((uri) => void this.update(uri)));
-    this.register(watcher.onDidDelete((uri) => void this.update(uri)));
+    this.register({ dispose: () => this.watcher?.dispose() });
     this.register(vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(`marginalia.${NOTES_FOLDER_SETTING}`)) this.fireAll();
     }));
@@ -54,8 +52,19 @@ export class NoteIndex extends Disposable implements NoteLookup {
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.fireAll()));
   }
 
-  /** Reads the front matter of every markdown file in the workspace. */
+  /** Reads the front matter of every markdown file in the workspace, and watches them. */
   rescan(): Promise<void> {
+    this.watcher?.dispose();
+    this.watcher = undefined;
+    const folder = vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file');
+    if (folder) {
+      // A RelativePattern: a bare glob string is not reliably watched by every VS Code host.
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**/*.md'));
+      watcher.onDidCreate((uri) => void this.update(uri));
+      watcher.onDidChange((uri) => void this.update(uri));
+      watcher.onDidDelete((uri) => void this.update(uri));
+      this.watcher = watcher;
+    }
     this.scanning = (async () => {
       const uris = (await vscode.workspace.findFiles('**/*.md', EXCLUDE, MAX_MARKDOWN_FILES)).filter((uri) => uri.scheme === 'file');
       this.files.clear();
