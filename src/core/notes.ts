@@ -311,7 +311,11 @@ export function noteExcerpt(text: string, paper: Pick<Paper, 'title' | 'abstract
       skipBlank();
     }
   }
-  // A trailing empty "## Notes" heading is the template's, not something the reader wrote.
+  // The default template's "## Notes" heading is not something the reader wrote; nor is a lone heading left at the end.
+  if (/^#{1,6}\s+notes\s*#*\s*$/i.test(lines[0] ?? '')) {
+    lines = lines.slice(1);
+    skipBlank();
+  }
   const rest = lines.join('\n').trimEnd();
   if (/^#{1,6}\s+[^\n]*$/.test(rest) && !rest.includes('\n')) return '';
   if (rest.length <= max) return rest;

@@ -43,8 +43,11 @@ export interface ShowPaperOptions {
 class PaperPanel extends Disposable {
   /** True between the page's `ready` and the panel being hidden (which unloads the page). */
   ready = false;
-  /** The last message sent, to skip re-rendering a page whose paper did not change. */
-  lastSent: string | undefined;
+  /**
+   * The last message sent of each kind, to skip re-rendering a page whose paper did not change (a
+   * rebuilt page loses the reader's selection). didLoadPaper and didRemovePaper share a slot.
+   */
+  readonly lastSent = new Map<string, string>();
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -72,8 +75,9 @@ class PaperPanel extends Disposable {
   post(message: HostMessage): void {
     if (!this.ready) return;
     const text = JSON.stringify(message);
-    if (text === this.lastSent) return;
-    this.lastSent = text;
+    const slot = message.type === 'didRemovePaper' ? 'didLoadPaper' : message.type;
+    if (this.lastSent.get(slot) === text) return;
+    this.lastSent.set(slot, text);
     void this.panel.webview.postMessage(message);
   }
 }
@@ -280,7 +284,7 @@ export class PaperPanels extends Disposable {
     switch (message.type) {
       case 'ready':
         from.ready = true;
-        from.lastSent = undefined;
+        from.lastSent.clear();
         this.render(from);
         break;
       case 'openLink':

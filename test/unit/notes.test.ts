@@ -240,7 +240,8 @@ describe('note excerpt', () => {
 
   test('the reader’s text follows, without the front matter, title and abstract', () => {
     const note = `${renderNote(DEFAULT_NOTE_TEMPLATE, context())}Great results on **Atari**.\n\n> a quote\n`;
-    assert.equal(noteExcerpt(note, p), '## Notes\n\nGreat results on **Atari**.\n\n> a quote');
+    assert.equal(noteExcerpt(note, p), 'Great results on **Atari**.\n\n> a quote');
+    assert.equal(noteExcerpt('# Other heading\n\n## Method\nmine', p), '# Other heading\n\n## Method\nmine');
   });
 
   test('long notes are cut at a line with an ellipsis', () => {

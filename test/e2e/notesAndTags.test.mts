@@ -1,0 +1,140 @@
+// Notes and tags as a person sees them: tags typed into the paper view's chips input, a sentence of
+// the abstract selected and quoted into the note (which the paper view then previews), tags written
+// by the CLI showing up in the Tags tree, in Light and Dark Modern.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { SuiteContext, TestContext } from 'node:test';
+import type { Frame, Page } from 'playwright-core';
+import { clickPaper, expandGroup, marginaliaSidebar, paperFrame, setColorTheme, showPapers } from './marginalia.mjs';
+import { screenshot, screenshotOnFailure, waitForPaperCount } from './ui.mjs';
+import { startWorkbenches } from './windows.mjs';
+import type { TestWindow, Workbenches } from './windows.mjs';
+import { repoRoot } from '../vscode/paths.mjs';
+
+const SEED_000 = '000_896f7befaa86139f.txt';
+const DYNAMO = 'DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control';
+const QUOTED = 'Imitation learning has proven to be a powerful tool for training complex visuomotor policies.';
+
+function tagsTree(page: Page) {
+  return marginaliaSidebar(page).locator('.monaco-list[aria-label="Tags"]');
+}
+
+/** Types a tag into the paper view's input and waits for its chip. */
+async function addTagInView(frame: Frame, tag: string): Promise<void> {
+  await frame.locator('.tag-input').fill(tag);
+  await frame.locator('.tag-input').press('Enter');
+  await frame.locator('.tag-chip .tag-name', { hasText: new RegExp(`^${tag}$`) }).waitFor();
+}
+
+/** Selects the first sentence of the abstract, as a mouse drag would. */
+async function selectInAbstract(frame: Frame, text: string): Promise<void> {
+  await frame.evaluate((wanted) => {
+    const abstract = document.querySelector('.abstract')!;
+    const walker = document.createTreeWalker(abstract, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf(wanted);
+      if (at === -1) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + wanted.length);
+      window.getSelection()!.removeAllRanges();
+      window.getSelection()!.addRange(range);
+      return;
+    }
+    throw new Error(`"${wanted}" is not in one text node of the abstract`);
+  }, text);
+}
+
+describe('Notes and tags', { timeout: 300_000 }, () => {
+  let workbenches: Workbenches;
+  let window: TestWindow | undefined;
+
+  before(async () => {
+    workbenches = await startWorkbenches();
+  });
+
+  afterEach(async (context: TestContext | SuiteContext) => {
+    await screenshotOnFailure(() => window?.page, 'notes')(context);
+    await window?.close();
+    window = undefined;
+  });
+
+  after(async () => {
+    await workbenches?.close();
+  });
+
+  it('tags a paper in its view, quotes its abstract into its note, and lists tags in the Tags tree, in light and dark', async () => {
+    window = await workbenches.open('seeds');
+    const { page, folder } = window;
+    await showPapers(page);
+    await waitForPaperCount(page);
+    await expandGroup(page, SEED_000);
+    await clickPaper(page, DYNAMO);
+    const frame = await paperFrame(page, DYNAMO);
+
+    // Tags from the paper view: the input completes existing tags; each becomes a chip.
+    await frame.locator('.section-note .note-actions').waitFor();
+    assert.match(await frame.locator('.section-note').innerText(), /No note yet/);
+    await addTagInView(frame, 'robotics');
+    await addTagInView(frame, 'to-read');
+    await frame.locator('.tag-input').fill('two words');
+    await frame.locator('.tag-input').press('Enter');
+    await frame.locator('.tag-error', { hasText: 'one word' }).waitFor();
+    await frame.locator('.tag-input').fill('');
+    await frame.locator('.tag-remove[aria-label="Remove tag to-read"]').click();
+    await frame.locator('.tag-chip', { hasText: 'to-read' }).waitFor({ state: 'detached' });
+    await addTagInView(frame, 'to-read');
+
+    // Quote in Note: the button shows for a selection in the abstract; the note is created and previewed.
+    assert.equal(await frame.locator('.quote-button').isVisible(), false);
+    await selectInAbstract(frame, QUOTED);
+    await frame.locator('.quote-button').waitFor({ state: 'visible' });
+    // The context menu of the abstract offers it too (webview/context with data-vscode-context).
+    await frame.locator('.abstract').click({ button: 'right', position: { x: 40, y: 8 } });
+    const menuItem = page.locator('.context-view .monaco-menu .action-label', { hasText: 'Quote in Note' });
+    await menuItem.waitFor();
+    await screenshot(page, 'notes-tags-0-quote-selection');
+    await page.keyboard.press('Escape');
+    await menuItem.waitFor({ state: 'hidden' });
+    await selectInAbstract(frame, QUOTED);
+    await frame.locator('.quote-button').click();
+    const note = path.join(folder, 'notes', 'dynamo2024.md');
+    await frame.locator('.note-excerpt', { hasText: QUOTED }).waitFor();
+    const text = fs.readFileSync(note, 'utf8');
+    assert.ok(text.startsWith('---\nkey: dynamo2024\ntitle: "DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control"\n'), text.slice(0, 200));
+    assert.match(text, /\ntags:\n {2}- robotics\n {2}- to-read\n/);
+    assert.ok(text.endsWith(`## Notes\n\n> ${QUOTED}\n`), text.slice(-200));
+
+    // More tags, written by the CLI as another process would: the views follow the library file.
+    const library = JSON.parse(fs.readFileSync(path.join(folder, '.marginalia', 'library.json'), 'utf8')) as { papers: { key: string; title: string }[] };
+    const keyOf = (start: string) => library.papers.find((p) => p.title.startsWith(start))!.key;
+    const cli = path.join(repoRoot, 'dist', 'cli.js');
+    await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', folder, keyOf('HumanPlus'), keyOf('Thought Cloning'), 'robotics']);
+    await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', folder, keyOf('HumanPlus'), 'humanoids']);
+    const rows = tagsTree(page).locator('.monaco-list-row');
+    await rows.filter({ hasText: 'humanoids' }).waitFor();
+    await rows.filter({ hasText: 'robotics' }).locator('.label-description', { hasText: '3 papers' }).waitFor();
+    await rows.filter({ hasText: 'robotics' }).click();
+    await rows.filter({ hasText: 'HumanPlus' }).waitFor();
+    await page.mouse.move(900, 700);
+    // The paper with a note carries the badge in the Tags tree too.
+    // (VS Code draws decoration badges as ::after content.)
+    await page.waitForFunction(() => [...document.querySelectorAll('.part.sidebar .monaco-list[aria-label="Tags"] .monaco-list-row')]
+      .filter((row) => row.textContent?.includes('DynaMo'))
+      .some((row) => [...row.querySelectorAll('*')].some((element) => getComputedStyle(element, '::after').content.includes('✎'))));
+    await frame.locator('.section-note').scrollIntoViewIfNeeded();
+    await screenshot(page, 'notes-tags-1-light');
+
+    try {
+      await setColorTheme(page, 'Dark Modern');
+      await frame.waitForFunction(() => document.body.dataset.vscodeThemeKind === 'vscode-dark');
+      await screenshot(page, 'notes-tags-2-dark');
+    } finally {
+      await setColorTheme(page, 'Light Modern');
+    }
+  });
+});
