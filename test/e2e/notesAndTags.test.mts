@@ -115,6 +115,9 @@ describe('Notes and tags', { timeout: 300_000 }, () => {
     const cli = path.join(repoRoot, 'dist', 'cli.js');
     await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', folder, keyOf('HumanPlus'), keyOf('Thought Cloning'), 'robotics']);
     await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', folder, keyOf('HumanPlus'), 'humanoids']);
+    // The Tags view starts collapsed, leaving the sidebar to the Papers tree: open it as a person does.
+    const tagsHeader = marginaliaSidebar(page).locator('.pane-header', { hasText: 'Tags' });
+    if ((await tagsHeader.getAttribute('aria-expanded')) !== 'true') await tagsHeader.click();
     const rows = tagsTree(page).locator('.monaco-list-row');
     await rows.filter({ hasText: 'humanoids' }).waitFor();
     await rows.filter({ hasText: 'robotics' }).locator('.label-description', { hasText: '3 papers' }).waitFor();
