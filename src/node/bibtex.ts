@@ -68,7 +68,7 @@ function entry(item: CslItem, bibtex: FormattedEntry | undefined, biblatex: Form
   const braced = (name: string, value: string | undefined) => {
     if (value !== undefined && value !== '') fields.push([name, `{${value}}`]);
   };
-  const title = bibtex?.properties.title === undefined ? undefined : collapseBraces(bibtex.properties.title);
+  const title = bibtex?.properties.title === undefined ? undefined : protectSpecialGroups(collapseBraces(bibtex.properties.title));
   braced('title', title);
   // BibTeX styles sort (and alpha.bst labels) by author, else by `key`, and warn when both are missing.
   fields.push(['key', `{${item.id}}`]);
@@ -81,6 +81,41 @@ function entry(item: CslItem, bibtex: FormattedEntry | undefined, biblatex: Form
   braced('keywords', biblatex?.properties.keywords);
   braced('note', bibtex?.properties.note);
   return `@misc{${item.id},\n${fields.map(([name, value]) => `  ${name} = ${plainerLatex(value)},\n`).join('')}}\n`;
+}
+
+/**
+ * BibTeX case-changes a top-level group that starts with a backslash (a "special character"), so
+ * the braces around a protected word that starts with a command, `{\L{}{\' o}d{\' z}}` for
+ * "Łódź", would let `\L` become `\l`. Such a group holding a capital gets a second pair of braces.
+ */
+function protectSpecialGroups(value: string): string {
+  let result = '';
+  let depth = 0;
+  let groupStart = -1;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i];
+    if (ch === '\\' && depth === 0) {
+      // A command at top level ("\&", "\textless{}"): copied with its empty argument as it is.
+      const command = /^\\(?:[A-Za-z]+|.)(?:\{\})?/.exec(value.slice(i))?.[0] ?? ch;
+      result += command;
+      i += command.length - 1;
+      continue;
+    }
+    if (ch === '{') {
+      if (depth === 0) groupStart = result.length;
+      depth++;
+    } else if (ch === '}') {
+      depth--;
+      if (depth === 0 && groupStart >= 0) {
+        const group = result.slice(groupStart) + ch;
+        result = result.slice(0, groupStart) + (group.startsWith('{\\') && /[A-Z]/.test(group) ? `{${group}}` : group);
+        groupStart = -1;
+        continue;
+      }
+    }
+    result += ch;
+  }
+  return result;
 }
 
 /**
