@@ -9,6 +9,8 @@ import { PaperPanels } from './host/paperPanel';
 import { PAPERS_VIEW_ID, PapersView } from './host/papersView';
 import { LibraryStatusBar } from './host/statusBar';
 import { WorkspaceLibrary } from './host/workspaceLibrary';
+import { BibCommands } from './host/bibCommands';
+import { CodeLinks } from './host/codeLinks';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -20,6 +22,8 @@ export interface MarginaliaApi {
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
   timings: { activation: number; firstTree?: number };
+  /** Open Code's links, local clones and actions. */
+  codeLinks: CodeLinks;
 }
 
 export function activate(context: vscode.ExtensionContext): MarginaliaApi {
@@ -34,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const statusBar = new LibraryStatusBar(library, `${PAPERS_VIEW_ID}.focus`);
   const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, log);
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
+  const codeLinks = new CodeLinks(library, papersView, log);
+  context.subscriptions.push(new BibCommands(library, papersView, log), codeLinks);
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));
@@ -51,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   });
   timings.activation = performance.now() - started;
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
-  return { library, papersView, panels, statusBar, ready, timings };
+  return { library, papersView, panels, statusBar, ready, timings, codeLinks };
 }
 
 export function deactivate(): void {

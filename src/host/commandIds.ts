@@ -24,6 +24,10 @@ export const CommandIds = {
   addSampleDigests: 'marginalia.addSampleDigests',
   openLibraryFile: 'marginalia.openLibraryFile',
   showLog: 'marginalia.showLog',
+  copyBibtex: 'marginalia.copyBibtex',
+  exportBibtex: 'marginalia.exportBibtex',
+  exportCslJson: 'marginalia.exportCslJson',
+  openCode: 'marginalia.openCode',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
