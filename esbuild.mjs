@@ -47,6 +47,9 @@ const codiconsPlugin = {
   },
 };
 
+/** citation-js's URL fetchers, which the extension and the CLI never use (see scripts/noNetwork.cjs). */
+const noNetwork = { 'node-fetch': './scripts/noNetwork.cjs', 'sync-fetch': './scripts/noNetwork.cjs' };
+
 const targets = [
   {
     ...common,
@@ -56,6 +59,7 @@ const targets = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    alias: noNetwork,
     plugins: [reportPlugin],
   },
   {
@@ -67,6 +71,7 @@ const targets = [
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
     define: { MARGINALIA_VERSION: JSON.stringify(version) },
+    alias: noNetwork,
     plugins: [reportPlugin],
   },
   {

@@ -4,7 +4,7 @@
 //
 //   npm test                         everything
 //   npm test -- --unit               only the unit tests (any of --unit, --integration, --e2e)
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,7 +73,27 @@ async function checks() {
   return failures.length === 0 ? { passed: 0, failed: 0, note: 'ok' } : { passed: 0, failed: failures.length, note: `${failures.join(' and ')} failed` };
 }
 
+/**
+ * The BibTeX toolchain that test/unit/bibToolchain.test.ts runs (Debian packages; .ci/run installs
+ * them). A missing tool fails that test; this says up front which one and how to install it.
+ */
+function checkBibToolchain() {
+  const tools = [
+    { name: 'biber', args: ['--version'], apt: 'biber' },
+    { name: 'bibtex', args: ['--version'], apt: 'texlive-binaries' },
+    { name: 'kpsewhich', args: ['plain.bst'], apt: 'texlive-base', what: 'plain.bst' },
+    { name: 'pandoc', args: ['--version'], apt: 'pandoc' },
+  ];
+  const missing = tools.filter(({ name, args }) => {
+    const result = spawnSync(name, args, { encoding: 'utf8' });
+    return result.error !== undefined || result.status !== 0 || (name === 'kpsewhich' && result.stdout.trim() === '');
+  });
+  for (const { name, apt, what } of missing) console.error(`Missing ${what ?? name} (the BibTeX toolchain tests will fail): apt-get install --no-install-recommends ${apt}`);
+  if (missing.length > 0) console.error(`Or all at once: apt-get install -y --no-install-recommends ${[...new Set(missing.map(({ apt }) => apt))].join(' ')}`);
+}
+
 async function unit() {
+  checkBibToolchain();
   const dir = path.join(root, 'test', 'unit');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.test.ts')).sort() : [];
   if (files.length === 0) return { passed: 0, failed: 0, note: 'no test/unit/*.test.ts' };

@@ -10,6 +10,7 @@ import { LibraryFileError, TagError, type LibraryRecords } from './core/libraryF
 import type { Diagnostic, Paper, ParsedDigest } from './core/types';
 import { findDigestFiles, readDigest } from './node/digestFiles';
 import { LibraryStore } from './node/libraryStore';
+import { BIB_HELP, runBib } from './cliBib';
 
 const HELP = `marginalia: read Hugging Face Daily Papers digests from the command line
 
@@ -36,6 +37,7 @@ Usage:
   marginalia tags [--json] [--root DIR]
       Every tag with its number of papers.
 
+${BIB_HELP}
 Citation keys:
   Every paper gets a citation key that never changes once assigned. Keys are
   kept in DIR/.marginalia/library.json (one paper per line, sorted; commit it
@@ -50,7 +52,8 @@ Options:
 Exit codes:
   0  success (check: no diagnostics)
   1  check found diagnostics, some PATH could not be read (the rest was processed),
-     or a tag command named an unknown key or an invalid tag (nothing was changed)
+     or a tag command named an unknown key or an invalid tag (nothing was changed),
+     or bib named an unknown key or selected nothing
   2  wrong usage, or no PATH could be read at all
   3  the library file is corrupt (it is left untouched; fix it and run again)
   70 an internal error (please report it)
@@ -80,6 +83,9 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
         json: { type: 'boolean' },
         root: { type: 'string' },
         'read-only': { type: 'boolean' },
+        tag: { type: 'string' },
+        'cited-in': { type: 'string' },
+        csl: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -100,6 +106,16 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
   const [command, ...paths] = positionals;
   if (command === 'tag' || command === 'tags') {
     return tagCommand(command, paths, values, cwd, io);
+  }
+  if (command === 'bib') {
+    const store = new LibraryStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd));
+    try {
+      return await runBib(paths, values, cwd, io, { exitCodes: ExitCode, loadDigests, store, save: !values['read-only'] });
+    } catch (error) {
+      if (!(error instanceof LibraryFileError)) throw error;
+      io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+      return ExitCode.corruptLibrary;
+    }
   }
   if (command !== 'papers' && command !== 'check') {
     io.err(command === undefined ? HELP : `marginalia: unknown command "${command}".\nRun "marginalia --help" for usage.\n`);

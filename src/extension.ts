@@ -12,6 +12,8 @@ import { NoteCommands } from './host/noteCommands';
 import { NoteIndex, Notes } from './host/notes';
 import { Tags } from './host/tags';
 import { WorkspaceLibrary } from './host/workspaceLibrary';
+import { BibCommands } from './host/bibCommands';
+import { CodeLinks } from './host/codeLinks';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -25,6 +27,8 @@ export interface MarginaliaApi {
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
   timings: { activation: number; firstTree?: number };
+  /** Open Code's links, local clones and actions. */
+  codeLinks: CodeLinks;
 }
 
 export function activate(context: vscode.ExtensionContext): MarginaliaApi {
@@ -46,6 +50,8 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   panels.addPart(noteCommands);
   panels.addPart(tags);
   context.subscriptions.push(noteIndex, notes, noteCommands, tags);
+  const codeLinks = new CodeLinks(library, papersView, log);
+  context.subscriptions.push(new BibCommands(library, papersView, log), codeLinks);
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));
@@ -63,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   });
   timings.activation = performance.now() - started;
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
-  return { library, papersView, panels, statusBar, notes, tags, ready, timings };
+  return { library, papersView, panels, statusBar, notes, tags, codeLinks, ready, timings };
 }
 
 export function deactivate(): void {

@@ -60,7 +60,11 @@ export type WebviewMessage =
   /** Append `text` (the selection in the abstract) as a quote to the panel's paper's note. */
   | { type: 'quoteInNote'; text: string }
   | { type: 'addTag'; tag: string }
-  | { type: 'removeTag'; tag: string };
+  | { type: 'removeTag'; tag: string }
+  /** Copy the paper's BibTeX entry (the Copy BibTeX command). */
+  | { type: 'copyBibtex'; key: string }
+  /** Open the paper's code link, or a local clone of it (the Open Code command). */
+  | { type: 'openCode'; key: string };
 
 // Limits on what a webview message may carry: the webview renders untrusted text, so the host treats
 // whatever it posts as untrusted too.
@@ -95,6 +99,8 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
         ? { type, file: value.file, line: value.line }
         : undefined;
     case 'copyKey':
+    case 'copyBibtex':
+    case 'openCode':
       return isShortString(value.key, MAX_KEY_LENGTH) ? { type, key: value.key } : undefined;
     default:
       // Not assertNever: `type` is any string the webview sent, so this branch is reachable.

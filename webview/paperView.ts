@@ -18,6 +18,7 @@ import {
   type PaperViewState,
   type WebviewMessage,
 } from '../src/protocol.js';
+import { bibActions } from './bibActions.js';
 
 /** The part of the API VS Code gives a webview that this page uses. */
 interface VsCodeApi {
@@ -108,6 +109,7 @@ function renderPaper(model: PaperViewModel): void {
   // Focusable by script only, so that focus has somewhere sensible to go when a control disappears.
   header.append(el('h1', { text: paper.title || 'Untitled paper', attrs: { id: 'paper-title', tabindex: '-1' } }));
   header.append(metadataLine(model));
+  header.append(bibActions(model, post));
   main.append(header);
 
   const abstract = section('abstract', 'Abstract');

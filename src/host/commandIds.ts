@@ -29,6 +29,10 @@ export const CommandIds = {
   addTag: 'marginalia.addTag',
   removeTag: 'marginalia.removeTag',
   renameTag: 'marginalia.renameTag',
+  copyBibtex: 'marginalia.copyBibtex',
+  exportBibtex: 'marginalia.exportBibtex',
+  exportCslJson: 'marginalia.exportCslJson',
+  openCode: 'marginalia.openCode',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { buildPaperViewModel, findSource, isSafeExternalUrl, panelTitle } from '../core/paperView';
 import type { Paper } from '../core/types';
 import { assertNever, parsePaperViewState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+import { CommandIds } from './commandIds';
 import { Disposable } from './lifecycle';
 
 /** The webview panel type, as `onWebviewPanel:` activation events and `activeWebviewPanelId` name it. */
@@ -304,6 +305,11 @@ export class PaperPanels extends Disposable {
       case 'addTag':
       case 'removeTag':
         for (const part of this.parts) part.receive(from.key, message);
+        break;
+      case 'copyBibtex':
+      case 'openCode':
+        // The panel's own paper only: a page cannot ask for another paper's entry or code.
+        if (message.key === from.key) void vscode.commands.executeCommand(message.type === 'copyBibtex' ? CommandIds.copyBibtex : CommandIds.openCode, from.key);
         break;
       default:
         assertNever(message);

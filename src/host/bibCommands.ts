@@ -1,0 +1,198 @@
+/**
+ * Copy BibTeX, Export BibTeX... and Export CSL-JSON...: papers chosen in the tree, the paper view or
+ * a quick pick; exports for all papers, a tag or the papers cited in the workspace, written where
+ * the user says (atomically) and confirmed with an "Open File" button.
+ */
+import * as vscode from 'vscode';
+import { formatCslJson, selectPapers, tagCounts, toCslItem, type ExportScope } from '../core/bibliography';
+import { CITABLE_FILE_EXTENSIONS, citationSyntaxForFileName, scanCitations } from '../core/citations';
+import type { Paper } from '../core/types';
+import { BibtexKeyError, formatBibtex } from '../node/bibtex';
+import { CommandIds } from './commandIds';
+import { keysFromArguments, pickPaper } from './libraryCommands';
+import { Disposable } from './lifecycle';
+import type { PapersView } from './papersView';
+import type { WorkspaceLibrary } from './workspaceLibrary';
+
+/** Where the workspace scan for cited keys does not look. */
+const SCAN_EXCLUDE = '{**/node_modules/**,**/.git/**,**/.marginalia/**,**/.vscode-test/**,**/dist/**,**/out/**}';
+/** Files larger than this are not scanned for citations (data, not prose or code). */
+const MAX_SCANNED_BYTES = 4 * 1024 * 1024;
+
+export type ExportFormat = 'bibtex' | 'csl';
+
+/** What Export BibTeX / CSL-JSON accept as arguments (tests and other commands pass them; users get asked). */
+export interface ExportRequest {
+  scope?: { kind: 'all' } | { kind: 'tag'; tag: string } | { kind: 'cited' };
+  /** Where to write, instead of asking with a save dialog. */
+  target?: vscode.Uri;
+}
+
+/**
+ * The keys cited in the workspace: markdown, LaTeX and code comments of every file the citation
+ * scanner reads, open editors' unsaved text included. A function of its own so that the integrator
+ * can point it at the shared citation index once there is one.
+ */
+export async function scanWorkspaceCitedKeys(token?: vscode.CancellationToken): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const pattern = `**/*.{${CITABLE_FILE_EXTENSIONS.join(',')}}`;
+  const uris = await vscode.workspace.findFiles(pattern, SCAN_EXCLUDE, undefined, token);
+  const open = new Map(vscode.workspace.textDocuments.map((document) => [document.uri.toString(), document]));
+  for (const uri of uris) {
+    if (token?.isCancellationRequested) break;
+    const syntax = citationSyntaxForFileName(uri.path);
+    if (!syntax) continue;
+    let text: string;
+    const document = open.get(uri.toString());
+    if (document) {
+      text = document.getText();
+    } else {
+      const stat = await vscode.workspace.fs.stat(uri);
+      if (stat.size > MAX_SCANNED_BYTES) continue;
+      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    }
+    for (const mention of scanCitations(text, syntax)) keys.add(mention.key);
+  }
+  return keys;
+}
+
+export class BibCommands extends Disposable {
+  constructor(
+    private readonly library: WorkspaceLibrary,
+    private readonly papersView: PapersView,
+    private readonly log: vscode.LogOutputChannel,
+    /** The keys cited in the workspace (replaceable by the shared citation index). */
+    private readonly citedKeys: () => Promise<Set<string>> = () => scanWorkspaceCitedKeys(),
+  ) {
+    super();
+    const command = (id: string, run: (first?: unknown, all?: unknown) => unknown) =>
+      this.register(vscode.commands.registerCommand(id, async (first?: unknown, all?: unknown) => {
+        try {
+          return await run(first, all);
+        } catch (error) {
+          this.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+          const message = error instanceof BibtexKeyError ? `${error.message}.` : `Marginalia could not do that: ${error instanceof Error ? error.message : String(error)} (details in the Marginalia log).`;
+          void vscode.window.showErrorMessage(message);
+          return undefined;
+        }
+      }));
+    command(CommandIds.copyBibtex, (first, all) => this.copyBibtex(first, all));
+    command(CommandIds.exportBibtex, (first) => this.export('bibtex', first as ExportRequest | undefined));
+    command(CommandIds.exportCslJson, (first) => this.export('csl', first as ExportRequest | undefined));
+  }
+
+  /** Copies the BibTeX of the papers the command was given, else those selected in the tree, else one picked. */
+  private async copyBibtex(first: unknown, all: unknown): Promise<string | undefined> {
+    let keys = keysFromArguments(first, all);
+    if (keys.length === 0 && first === undefined) keys = this.papersView.selectedKeys();
+    if (keys.length === 0) {
+      const key = await pickPaper(this.library, 'Copy BibTeX');
+      if (!key) return undefined;
+      keys = [key];
+    }
+    const papers = keys.map((key) => this.library.get(key)).filter((paper): paper is Paper => paper !== undefined);
+    if (papers.length === 0) {
+      void vscode.window.showInformationMessage('That paper is no longer in the library, so there is no BibTeX to copy.');
+      return undefined;
+    }
+    const text = formatBibtex(papers.map((paper) => toCslItem(paper, this.library.tagsOf(paper.key))));
+    await vscode.env.clipboard.writeText(text);
+    vscode.window.setStatusBarMessage(`Copied BibTeX for ${papers.length === 1 ? papers[0].key : `${papers.length} papers`}`, 3000);
+    return text;
+  }
+
+  /** Asks for the scope (unless given), then the file (unless given), writes it and offers to open it. */
+  private async export(format: ExportFormat, request: ExportRequest = {}): Promise<vscode.Uri | undefined> {
+    const what = format === 'bibtex' ? 'BibTeX' : 'CSL-JSON';
+    if (this.library.papers.length === 0) {
+      void vscode.window.showInformationMessage(`The Marginalia library is empty: add a Daily Papers digest to the workspace before exporting ${what}.`);
+      return undefined;
+    }
+    const scope = request.scope ?? (await this.pickScope(what));
+    if (!scope) return undefined;
+
+    let selection: ExportScope;
+    let label: string;
+    let fileStem: string;
+    if (scope.kind === 'cited') {
+      const keys = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Marginalia: finding citations' }, () => this.citedKeys());
+      selection = { kind: 'keys', keys: [...keys] };
+      label = 'cited in the workspace';
+      fileStem = 'cited';
+    } else if (scope.kind === 'tag') {
+      selection = scope;
+      label = `tagged "${scope.tag}"`;
+      fileStem = scope.tag.replace(/[^\p{L}\p{N}_-]+/gu, '-');
+    } else {
+      selection = scope;
+      label = 'in the library';
+      fileStem = 'papers';
+    }
+    const { papers } = selectPapers(this.library.papers, selection, (key) => this.library.tagsOf(key));
+    if (papers.length === 0) {
+      void vscode.window.showInformationMessage(scope.kind === 'cited'
+        ? `No paper of the library is cited in the workspace ([@key] in markdown or code comments, \\cite{key} in LaTeX), so no ${what} file was written.`
+        : `No paper is ${label}, so no ${what} file was written.`);
+      return undefined;
+    }
+    const items = papers.map((paper) => toCslItem(paper, this.library.tagsOf(paper.key)));
+    const text = format === 'bibtex' ? formatBibtex(items) : formatCslJson(items);
+
+    const extension = format === 'bibtex' ? 'bib' : 'json';
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const target = request.target ?? (await vscode.window.showSaveDialog({
+      title: `Export ${what}: ${papers.length} paper${papers.length === 1 ? '' : 's'} ${label}`,
+      saveLabel: 'Export',
+      defaultUri: folder ? vscode.Uri.joinPath(folder, `${fileStem}.${extension}`) : undefined,
+      filters: format === 'bibtex' ? { BibTeX: ['bib'] } : { 'CSL-JSON': ['json'] },
+    }));
+    if (!target) return undefined;
+    await writeAtomically(target, text);
+    this.log.info(`Exported ${papers.length} ${what} entries (${label}) to ${target.toString()}`);
+    const open = 'Open File';
+    void vscode.window.showInformationMessage(`Exported ${papers.length} paper${papers.length === 1 ? '' : 's'} ${label} to ${vscode.workspace.asRelativePath(target)}.`, open).then((choice) => {
+      if (choice === open) void vscode.window.showTextDocument(target);
+    });
+    return target;
+  }
+
+  private async pickScope(what: string): Promise<ExportRequest['scope'] | undefined> {
+    const tags = tagCounts(this.library.papers, (key) => this.library.tagsOf(key));
+    type Item = vscode.QuickPickItem & { scope?: 'all' | 'tag' | 'cited' };
+    const items: Item[] = [
+      { label: '$(library) All papers', description: `${this.library.papers.length}`, scope: 'all' },
+      { label: '$(tag) Papers with a tag...', description: tags.length === 0 ? 'no paper is tagged yet' : `${tags.length} tag${tags.length === 1 ? '' : 's'}`, scope: 'tag' },
+      { label: '$(references) Papers cited in the workspace', description: 'markdown, LaTeX and code comments', scope: 'cited' },
+    ];
+    const choice = await vscode.window.showQuickPick(items, { title: `Export ${what}`, placeHolder: 'Which papers?' });
+    if (!choice?.scope) return undefined;
+    if (choice.scope !== 'tag') return { kind: choice.scope };
+    if (tags.length === 0) {
+      void vscode.window.showInformationMessage(`No paper is tagged yet, so there is no tag to export ${what} for.`);
+      return undefined;
+    }
+    const tag = await vscode.window.showQuickPick(
+      tags.map(({ tag: name, count }) => ({ label: name.replace(/\$\(/g, '\\$('), description: `${count} paper${count === 1 ? '' : 's'}`, tag: name })),
+      { title: `Export ${what}: Papers with a Tag`, placeHolder: 'Pick a tag' },
+    );
+    return tag ? { kind: 'tag', tag: tag.tag } : undefined;
+  }
+}
+
+/**
+ * Writes `text` to `target` through a temporary file in the same folder and a rename, so that a
+ * reader never sees half a file. An open editor of the target reloads it (it is an export, not the
+ * user's text, so replacing it is what the user asked for).
+ */
+async function writeAtomically(target: vscode.Uri, text: string): Promise<void> {
+  const folder = vscode.Uri.joinPath(target, '..');
+  const name = target.path.slice(target.path.lastIndexOf('/') + 1);
+  const temp = vscode.Uri.joinPath(folder, `.${name}.${process.pid}.${Date.now()}.tmp`);
+  await vscode.workspace.fs.writeFile(temp, new TextEncoder().encode(text));
+  try {
+    await vscode.workspace.fs.rename(temp, target, { overwrite: true });
+  } catch (error) {
+    await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
+    throw error;
+  }
+}
