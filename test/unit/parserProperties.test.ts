@@ -262,11 +262,9 @@ describe('arbitrary text', () => {
     fc.assert(fc.property(fc.array(piece, { maxLength: 200 }), fc.constantFrom('\n', '\r\n', '\n\n'), (lines, eol) => !crashed(parseDigest(lines.join(eol), 'any.txt'))), options);
   });
 
-  test('a big random file (1 MB) parses in well under a second', () => {
+  // How fast is for npm run bench:parse; this checks that a big random file is read without a crash.
+  test('a big random file (1 MB) never crashes it', () => {
     const text = fc.sample(fc.string({ unit: 'binary', minLength: 1000, maxLength: 1000 }), runs(7, 1000)).join('\n');
-    const start = performance.now();
-    const result = parseDigest(text, 'big.txt');
-    assert.ok(!crashed(result));
-    assert.ok(performance.now() - start < 1000);
+    assert.ok(!crashed(parseDigest(text, 'big.txt')));
   });
 });
