@@ -3,6 +3,10 @@
  * every disposable to VS Code. Reading the digests starts after `activate` returns.
  */
 import * as vscode from 'vscode';
+import { CitationCommands } from './host/citationCommands';
+import { WorkspaceCitations } from './host/citationIndex';
+import { CitationFeatures } from './host/citationProviders';
+import { CitedIn } from './host/citedIn';
 import { ContextKeys } from './host/commandIds';
 import { LibraryCommands } from './host/libraryCommands';
 import { PaperPanels } from './host/paperPanel';
@@ -20,6 +24,10 @@ export interface MarginaliaApi {
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
   timings: { activation: number; firstTree?: number };
+  /** The workspace citation index (its `ready` resolves after the first background scan). */
+  citations: WorkspaceCitations;
+  citationFeatures: CitationFeatures;
+  citationCommands: CitationCommands;
 }
 
 export function activate(context: vscode.ExtensionContext): MarginaliaApi {
@@ -34,6 +42,16 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const statusBar = new LibraryStatusBar(library, `${PAPERS_VIEW_ID}.focus`);
   const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, log);
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
+
+  // Citations: the index scans the workspace in the background, after activation has returned.
+  // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
+  const citations = new WorkspaceCitations(log);
+  const citationFeatures = new CitationFeatures(library, citations, undefined);
+  const citationCommands = new CitationCommands(library, citationFeatures, citations, papersView, log);
+  const citedIn = new CitedIn(citations, log);
+  panels.attachCitedIn(citedIn);
+  context.subscriptions.push(citations, citationFeatures, citationCommands, citedIn);
+  setImmediate(() => void citations.start());
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));
@@ -51,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   });
   timings.activation = performance.now() - started;
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
-  return { library, papersView, panels, statusBar, ready, timings };
+  return { library, papersView, panels, statusBar, ready, timings, citations, citationFeatures, citationCommands };
 }
 
 export function deactivate(): void {

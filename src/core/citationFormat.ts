@@ -140,3 +140,24 @@ function commonPrefix(a: string, b: string): number {
   while (n < a.length && n < b.length && a[n] === b[n]) n++;
   return n;
 }
+
+/**
+ * The citation text for several papers at once: with the default formats one citation of all keys
+ * (`[@a; @b]`, `\cite{a,b}`, `// [@a; @b]`); with a user's format, each paper formatted and
+ * joined by spaces. One paper gives exactly {@link formatCitation}.
+ */
+export function formatCitations(papers: readonly Pick<Paper, 'key' | 'title' | 'date' | 'links'>[], languageId: string, formats?: CitationFormats): string {
+  if (papers.length === 1) return formatCitation(papers[0], languageId, formats);
+  const format = citationFormatFor(languageId, formats);
+  const keys = papers.map((paper) => paper.key);
+  if (format === defaultCitationFormat(languageId)) {
+    if (format === '\\cite{${key}}') return `\\cite{${keys.join(',')}}`;
+    const pandoc = `[${keys.map((key) => `@${key}`).join('; ')}]`;
+    if (format === '[@${key}]') return pandoc;
+    const token = lineCommentToken(languageId);
+    if (token) return `${token} ${pandoc}`;
+    const block = BLOCK_ONLY_COMMENTS[languageId];
+    if (block) return `${block[0]} ${pandoc} ${block[1]}`;
+  }
+  return papers.map((paper) => formatCitation(paper, languageId, formats)).join(' ');
+}

@@ -907,3 +907,19 @@ export function citationSyntaxForFileName(fileName: string): CitationSyntax | un
 
 /** The file extensions (lower case, without dot) whose files {@link citationSyntaxForFileName} reads. */
 export const CITABLE_FILE_EXTENSIONS: readonly string[] = Object.keys(EXTENSION_LANGUAGES);
+
+/** Every VS Code language id whose documents Marginalia reads citations in. */
+export const CITABLE_LANGUAGES: readonly string[] = [...MARKDOWN_LANGUAGES, ...LATEX_LANGUAGES, ...Object.keys(CODE_LANGUAGES)];
+
+/**
+ * Whether the position stands inside a comment of a code document (for `code` syntax; always
+ * false for markdown and LaTeX). Insert Citation writes a bare `[@key]` there instead of a new
+ * comment.
+ */
+export function isInsideComment(text: string, line: number, character: number, syntax: CitationSyntax): boolean {
+  if (syntax.kind !== 'code') return false;
+  const lines = new LineMap(text);
+  if (line < 0 || line >= lines.lineCount) return false;
+  const offset = lines.offset(line, character);
+  return commentRegions(text.slice(0, lines.lineEnd(line)), syntax).some(([start, end]) => start <= offset && offset <= end);
+}

@@ -24,6 +24,9 @@ export const CommandIds = {
   addSampleDigests: 'marginalia.addSampleDigests',
   openLibraryFile: 'marginalia.openLibraryFile',
   showLog: 'marginalia.showLog',
+  insertCitation: 'marginalia.insertCitation',
+  copyCitation: 'marginalia.copyCitation',
+  findCitations: 'marginalia.findCitations',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { buildPaperViewModel, findSource, isSafeExternalUrl, panelTitle } from '../core/paperView';
 import type { Paper } from '../core/types';
 import { assertNever, parsePaperViewState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
+import type { CitedInHook } from './citedIn';
 import { Disposable } from './lifecycle';
 
 /** The webview panel type, as `onWebviewPanel:` activation events and `activeWebviewPanelId` name it. */
@@ -96,6 +97,15 @@ export class PaperPanels extends Disposable {
 
   /** Fires with the key of the paper in the active panel, or undefined when no paper view is active. */
   readonly onDidChangeActivePaper = this.activeChanged.event;
+  private citedIn: CitedInHook | undefined;
+
+  /** Adds the "Cited in" section: its entries follow the workspace's citations of each panel's paper. */
+  attachCitedIn(hook: CitedInHook): void {
+    this.citedIn = hook;
+    this.register(hook.onDidChange((keys) => {
+      for (const item of this.panels) if (keys.has(item.key)) hook.post(item.key, item.ready, (message) => item.panel.webview.postMessage(message));
+    }));
+  }
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -200,6 +210,7 @@ export class PaperPanels extends Disposable {
     if (paper) {
       item.panel.title = panelTitle(paper.title);
       item.post({ type: 'didLoadPaper', model: buildPaperViewModel(paper, item.preview, (file) => this.papers.workspaceRelative(file)) });
+      this.citedIn?.post(item.key, item.ready, (message) => item.panel.webview.postMessage(message));
     } else if (this.papers.state !== 'loading') {
       item.post({ type: 'didRemovePaper', key: item.key });
     }
@@ -254,6 +265,12 @@ export class PaperPanels extends Disposable {
         break;
       case 'copyKey':
         void this.copyKey(from, message);
+        break;
+      case 'openCitation':
+      case 'insertCitation':
+      case 'copyCitation':
+      case 'findCitations':
+        void this.citedIn?.handle(from.key, message, from.panel.viewColumn);
         break;
       default:
         assertNever(message);
