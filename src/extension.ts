@@ -28,6 +28,7 @@ export interface MarginaliaApi {
   citations: WorkspaceCitations;
   citationFeatures: CitationFeatures;
   citationCommands: CitationCommands;
+  citedIn: CitedIn;
 }
 
 export function activate(context: vscode.ExtensionContext): MarginaliaApi {
@@ -69,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   });
   timings.activation = performance.now() - started;
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
-  return { library, papersView, panels, statusBar, ready, timings, citations, citationFeatures, citationCommands };
+  return { library, papersView, panels, statusBar, ready, timings, citations, citationFeatures, citationCommands, citedIn };
 }
 
 export function deactivate(): void {

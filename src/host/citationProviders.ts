@@ -151,10 +151,10 @@ export class CitationFeatures extends Disposable {
     if (!paper) {
       if (this.library.state !== 'ready' || mention.form === 'bare') return undefined;
       const text = new vscode.MarkdownString();
-      text.appendText(`Unknown citation key ${mention.key}: no paper in the Marginalia library has it.`);
+      text.appendMarkdown(markdownText(`Unknown citation key ${mention.key}: no paper in the Marginalia library has it.`));
       return new vscode.Hover(text, range);
     }
-    return new vscode.Hover(paperHover(paper, this.notes?.noteUri(paper.key) !== undefined), range);
+    return new vscode.Hover(paperHover(paper), range);
   }
 
   // --- Definition, links, references -------------------------------------------------------------
@@ -178,7 +178,7 @@ export class CitationFeatures extends Disposable {
       .map((mention) => {
         const link = new vscode.DocumentLink(
           new vscode.Range(mention.line, mention.start, mention.line, mention.end),
-          commandUri(CommandIds.openPaper, mention.key),
+          vscode.Uri.parse(commandLink(CommandIds.openPaper, mention.key), true),
         );
         link.tooltip = 'Open Paper';
         return link;
@@ -271,62 +271,71 @@ export function syntaxOf(document: vscode.TextDocument): CitationSyntax | undefi
   return citationSyntaxForLanguage(document.languageId);
 }
 
-/** A `command:` URI running `command` with `key` as its one argument. */
-export function commandUri(command: string, key: string): vscode.Uri {
-  return vscode.Uri.parse(`command:${command}?${encodeURIComponent(JSON.stringify([key]))}`, true);
+/** A `command:` link running `command` with `key` as its one argument (JSON, percent-encoded). */
+export function commandLink(command: string, key: string): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify([key]))}`;
 }
 
 /**
- * The hover of a paper. Digest text is hostile: every digest string goes in through appendText
+ * The hover of a paper. Digest text is hostile: every digest string goes in through markdownText
  * (escaped), links only when http(s) and percent-encoded, and the only trusted parts are the
  * command links to Open Paper and Open Note.
  */
-export function paperHover(paper: Paper, hasNote: boolean): vscode.MarkdownString {
-  // Theme icons on before any text goes in, so that appendText escapes a `$(icon)` in digest text.
+export function paperHover(paper: Paper): vscode.MarkdownString {
   const text = new vscode.MarkdownString(undefined, true);
   text.isTrusted = { enabledCommands: HOVER_COMMANDS };
   text.supportHtml = false;
   text.appendMarkdown('**');
-  text.appendText(paper.title || paper.key);
+  text.appendMarkdown(markdownText(paper.title || paper.key));
   text.appendMarkdown('**\n\n');
   const facts = [
     formatPaperDate(paper.date),
     paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : paper.submitter?.trim() ?? '',
     paper.upvotes !== null ? `${paper.upvotes} upvote${paper.upvotes === 1 ? '' : 's'}` : '',
   ].filter((part) => part !== '');
-  text.appendText([paper.key, ...facts].join(' · '));
+  text.appendMarkdown(markdownText([paper.key, ...facts].join(' · ')));
   text.appendMarkdown('\n\n');
   if (paper.abstract.trim() !== '') {
-    text.appendText(trimText(paper.abstract, HOVER_ABSTRACT_CHARS));
+    text.appendMarkdown(markdownText(trimText(paper.abstract, HOVER_ABSTRACT_CHARS)));
     text.appendMarkdown('\n\n');
   }
   const links = paper.links.filter(isSafeExternalUrl).slice(0, 4);
   for (const url of links) {
     text.appendMarkdown(`[$(link-external) `);
-    text.appendText(displayUrl(url));
+    text.appendMarkdown(markdownText(displayUrl(url)));
     text.appendMarkdown(`](${markdownUrl(url)})  \n`);
   }
   if (links.length > 0) text.appendMarkdown('\n');
-  text.appendMarkdown(`[Open Paper](${commandUri(CommandIds.openPaper, paper.key).toString(true)})`);
-  text.appendMarkdown(` | [${hasNote ? 'Open Note' : 'Create Note'}](${commandUri('marginalia.openNote', paper.key).toString(true)})`);
+  text.appendMarkdown(`[Open Paper](${commandLink(CommandIds.openPaper, paper.key)})`);
+  text.appendMarkdown(` | [Open Note](${commandLink('marginalia.openNote', paper.key)})`);
   return text;
 }
 
 function completionDocumentation(paper: Paper): vscode.MarkdownString {
   const text = new vscode.MarkdownString();
   text.appendMarkdown('**');
-  text.appendText(paper.title);
+  text.appendMarkdown(markdownText(paper.title));
   text.appendMarkdown('**');
   const date = formatPaperDate(paper.date);
   if (date) {
     text.appendMarkdown(' · ');
-    text.appendText(date);
+    text.appendMarkdown(markdownText(date));
   }
   if (paper.abstract.trim() !== '') {
     text.appendMarkdown('\n\n');
-    text.appendText(trimText(paper.abstract, COMPLETION_ABSTRACT_CHARS));
+    text.appendMarkdown(markdownText(trimText(paper.abstract, COMPLETION_ABSTRACT_CHARS)));
   }
   return text;
+}
+
+/**
+ * Untrusted text as markdown that renders as exactly that text: ASCII punctuation that markdown,
+ * HTML or a theme icon (`$(...)`) could read as syntax is backslash-escaped, and white space runs
+ * become one space. Not MarkdownString.appendText, which writes every space as &nbsp; so that a
+ * hover cannot wrap between words.
+ */
+export function markdownText(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().replace(/[\\`*_{}[\]()#+\-.!|<>&~:$]/g, '\\$&');
 }
 
 /** Cuts text at a word boundary with an ellipsis. */
