@@ -170,8 +170,13 @@ export interface BatchScan {
   index: CitationIndex;
   /** Gives the host a turn (the extension passes `setImmediate`); called between batches. */
   yieldToHost(): Promise<void>;
-  /** Files per batch (default 25). */
+  /** Files read at once (default 25). */
   batchSize?: number;
+  /**
+   * Longest stretch of scanning between two yields, in milliseconds (default 8): a batch yields
+   * again after any file that takes it past this, so one keystroke never waits for a whole batch.
+   */
+  sliceMs?: number;
   /** Stops early when this returns true (a newer scan started, the index was disposed). */
   cancelled?(): boolean;
   /** Called after every batch with the keys whose mentions changed in it. */
@@ -188,18 +193,20 @@ export interface BatchScanResult {
   cancelled: boolean;
   /** Wall-clock time of the whole scan. */
   totalMs: number;
-  /** The longest stretch of synchronous work (scanning one batch): how long the host was held. */
+  /** The longest stretch of synchronous scanning between two yields: how long the host was held. */
   longestBatchMs: number;
 }
 
 /**
  * Scans files into an index in batches: reads a batch (concurrently, through `read`), scans it
- * synchronously, then yields to the host before the next batch. Files whose read fails or returns
+ * in slices of at most about `sliceMs` (a file is never split), yielding to the host between
+ * slices and batches. Files whose read fails or returns
  * undefined are counted as skipped. Never throws for a file; `read` errors are the caller's to log.
  */
 export async function scanInBatches(scan: BatchScan): Promise<BatchScanResult> {
   const now = scan.now ?? (() => performance.now());
   const size = Math.max(1, scan.batchSize ?? 25);
+  const sliceMs = scan.sliceMs ?? 8;
   const started = now();
   let scanned = 0;
   let skipped = 0;
@@ -211,19 +218,28 @@ export async function scanInBatches(scan: BatchScan): Promise<BatchScanResult> {
     const batch = scan.files.slice(start, start + size);
     const texts = await Promise.all(batch.map((file) => scan.read(file).catch(() => undefined)));
     if (scan.cancelled?.()) continue;
-    const batchStarted = now();
-    const changed = new Set<string>();
-    batch.forEach((file, i) => {
+    let sliceStarted = now();
+    let changed = new Set<string>();
+    for (let i = 0; i < batch.length; i++) {
       const text = texts[i];
-      const syntax = scan.syntaxOf(file);
+      const syntax = scan.syntaxOf(batch[i]);
       if (text === undefined || syntax === undefined) {
         skipped++;
-        return;
+        continue;
       }
-      for (const key of scan.index.setFile(file, text, syntax)) changed.add(key);
+      for (const key of scan.index.setFile(batch[i], text, syntax)) changed.add(key);
       scanned++;
-    });
-    longest = Math.max(longest, now() - batchStarted);
+      const elapsed = now() - sliceStarted;
+      if (elapsed > sliceMs && i + 1 < batch.length) {
+        longest = Math.max(longest, elapsed);
+        if (changed.size > 0) scan.onBatch?.(changed);
+        changed = new Set();
+        await scan.yieldToHost();
+        if (scan.cancelled?.()) break;
+        sliceStarted = now();
+      }
+    }
+    longest = Math.max(longest, now() - sliceStarted);
     if (changed.size > 0) scan.onBatch?.(changed);
     await scan.yieldToHost();
   }

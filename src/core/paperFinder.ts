@@ -36,7 +36,9 @@ export class PaperFinder {
   private readonly entries: Entry[];
 
   constructor(papers: readonly Paper[]) {
-    this.entries = papers.map((paper) => {
+    // Kept in result order (newest first, then by key): a query then fills its rank buckets in
+    // order and stops early, with no sort per keystroke.
+    this.entries = [...papers].sort(byYearThenKey).map((paper) => {
       const title = fold(paper.title);
       return {
         paper,
@@ -60,16 +62,14 @@ export class PaperFinder {
    */
   complete(prefix: string, limit = 100): PaperMatch[] {
     const needle = fold(prefix);
-    const matches: PaperMatch[] = [];
+    const buckets = new Buckets(3, limit);
     for (const entry of this.entries) {
-      let rank: number;
-      if (needle === '' || entry.lowerKey.startsWith(needle)) rank = 0;
-      else if (entry.titleWords.some((word) => word.startsWith(needle))) rank = 1;
-      else if (needle.length >= 2 && entry.head.includes(needle)) rank = 2;
-      else continue;
-      matches.push({ paper: entry.paper, rank });
+      if (needle === '' || entry.lowerKey.startsWith(needle)) buckets.add(0, entry.paper);
+      else if (entry.titleWords.some((word) => word.startsWith(needle))) buckets.add(1, entry.paper);
+      else if (needle.length >= 2 && entry.head.includes(needle)) buckets.add(2, entry.paper);
+      if (buckets.full) break;
     }
-    return best(matches, limit);
+    return buckets.result();
   }
 
   /**
@@ -80,8 +80,9 @@ export class PaperFinder {
    */
   search(query: string, limit = 200): PaperMatch[] {
     const words = fold(query).split(/\s+/).filter(Boolean);
-    const matches: PaperMatch[] = [];
+    const buckets = new Buckets(4, limit, words.length === 0 ? 0 : 1);
     for (const entry of this.entries) {
+      if (buckets.full) break;
       let rank = 0;
       let ok = true;
       for (const word of words) {
@@ -97,16 +98,46 @@ export class PaperFinder {
         ok = false;
         break;
       }
-      if (ok) matches.push({ paper: entry.paper, rank: words.length === 0 ? 0 : rank === 0 ? 1 : rank });
+      if (ok) buckets.add(words.length === 0 ? 0 : rank === 0 ? 1 : rank, entry.paper);
     }
-    return best(matches, limit);
+    return buckets.result();
   }
 }
 
-function best(matches: PaperMatch[], limit: number): PaperMatch[] {
-  matches.sort((a, b) =>
-    a.rank - b.rank
-    || (b.paper.date?.year ?? 0) - (a.paper.date?.year ?? 0)
-    || (a.paper.key < b.paper.key ? -1 : a.paper.key > b.paper.key ? 1 : 0));
-  return matches.slice(0, limit);
+function byYearThenKey(a: Paper, b: Paper): number {
+  return (b.date?.year ?? 0) - (a.date?.year ?? 0) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/**
+ * Matches by rank, each rank in arrival order, up to `limit` in all: full as soon as the best
+ * ranks hold `limit` matches, since nothing arriving later can displace them.
+ */
+class Buckets {
+  private readonly lists: Paper[][];
+
+  /** `best` is the best rank a match can have in this query (full as soon as it is). */
+  constructor(ranks: number, private readonly limit: number, private readonly best = 0) {
+    this.lists = Array.from({ length: ranks }, () => []);
+  }
+
+  add(rank: number, paper: Paper): void {
+    // A rank whose better ranks are full already cannot make the result.
+    let better = 0;
+    for (let r = 0; r < rank; r++) better += this.lists[r].length;
+    if (better >= this.limit) return;
+    if (this.lists[rank].length < this.limit) this.lists[rank].push(paper);
+  }
+
+  /** True when the best possible rank alone fills the limit. */
+  get full(): boolean {
+    return this.lists[this.best].length >= this.limit;
+  }
+
+  result(): PaperMatch[] {
+    const result: PaperMatch[] = [];
+    this.lists.forEach((list, rank) => {
+      for (const paper of list) if (result.length < this.limit) result.push({ paper, rank });
+    });
+    return result;
+  }
 }
