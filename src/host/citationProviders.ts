@@ -126,7 +126,7 @@ export class CitationFeatures extends Disposable {
       const { paper } = match;
       const year = paper.date?.year;
       const item = new vscode.CompletionItem({ label: paper.key, detail: year ? ` ${year}` : undefined, description: shortTitle(paper.title, 70) }, vscode.CompletionItemKind.Reference);
-      item.detail = paper.title;
+      item.detail = [paper.key, formatPaperDate(paper.date), paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : ''].filter(Boolean).join(' · ');
       item.documentation = completionDocumentation(paper);
       item.insertText = context.needsAt ? `@${paper.key}` : paper.key;
       item.range = range;
@@ -180,7 +180,7 @@ export class CitationFeatures extends Disposable {
           new vscode.Range(mention.line, mention.start, mention.line, mention.end),
           vscode.Uri.parse(commandLink(CommandIds.openPaper, mention.key), true),
         );
-        link.tooltip = 'Open Paper';
+        link.tooltip = 'Open the paper view';
         return link;
       });
   }
