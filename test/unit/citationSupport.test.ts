@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { citationFormatFor, defaultCitationFormat, editDistance, formatCitation, nearestKeys, shortTitle } from '../../src/core/citationFormat';
+import { citationFormatFor, defaultCitationFormat, editDistance, formatCitation, formatCitations, nearestKeys, shortTitle } from '../../src/core/citationFormat';
 import { CitationIndex, looksBinary, scanInBatches } from '../../src/core/citationIndex';
-import { citationSyntaxForFileName } from '../../src/core/citations';
+import { citationSyntaxForFileName, citationSyntaxForLanguage, isInsideComment } from '../../src/core/citations';
 import { PaperFinder } from '../../src/core/paperFinder';
 import type { Paper } from '../../src/core/types';
 
@@ -41,6 +41,26 @@ describe('formatCitation', () => {
   test('a hostile title cannot end the comment or break the line', () => {
     const hostile = paper('x', 'Evil */ alert(1) /* and\nnew line --> end');
     assert.equal(formatCitation(hostile, 'css', { css: '/* ${title} */' }), '/* Evil * / alert(1) /* and new line -- > end */');
+  });
+
+  test('several papers make one citation with the default formats', () => {
+    const vpt = paper('vpt2022', 'Video PreTraining (VPT): Learning to Act', { date: { year: 2022, month: 6, day: 1 } });
+    assert.equal(formatCitations([PASTA, vpt], 'markdown'), '[@pasta2023; @vpt2022]');
+    assert.equal(formatCitations([PASTA, vpt], 'latex'), '\\cite{pasta2023,vpt2022}');
+    assert.equal(formatCitations([PASTA, vpt], 'python'), '# [@pasta2023; @vpt2022]');
+    assert.equal(formatCitations([PASTA, vpt], 'css'), '/* [@pasta2023; @vpt2022] */');
+    assert.equal(formatCitations([PASTA, vpt], 'markdown', { markdown: '@${key}' }), '@pasta2023 @vpt2022');
+    assert.equal(formatCitations([PASTA], 'python'), formatCitation(PASTA, 'python'));
+  });
+
+  test('isInsideComment', () => {
+    const py = citationSyntaxForLanguage('python')!;
+    const text = 'x = "# no"  # yes\ny = 2';
+    assert.equal(isInsideComment(text, 0, 6, py), false);
+    assert.equal(isInsideComment(text, 0, 15, py), true);
+    assert.equal(isInsideComment(text, 1, 3, py), false);
+    assert.equal(isInsideComment('/* a\n b */ c', 1, 1, citationSyntaxForLanguage('typescript')!), true);
+    assert.equal(isInsideComment('[@a]', 0, 2, { kind: 'markdown' }), false);
   });
 
   test('shortTitle', () => {
@@ -149,6 +169,8 @@ describe('CitationIndex', () => {
       batchSize: 10,
       yieldToHost: async () => { yields++; },
       onBatch: (changed) => batches.push([...changed]),
+      // A clock that never moves: no batch is ever cut into slices here (see the next test).
+      now: () => 0,
     });
     assert.equal(result.scanned, 53);
     assert.equal(result.skipped, 2);
@@ -156,6 +178,25 @@ describe('CitationIndex', () => {
     assert.equal(yields, 6);
     assert.equal(index.mentionsOf('key0').length, 11);
     assert.deepEqual(batches[0].sort(), ['key0', 'key1', 'key2', 'key3', 'key4']);
+  });
+
+  test('scanInBatches yields inside a batch once a slice has taken sliceMs', async () => {
+    let clock = 0;
+    let yields = 0;
+    const result = await scanInBatches({
+      files: Array.from({ length: 10 }, (_, i) => `f${i}.md`),
+      read: async () => '[@k]',
+      syntaxOf: () => md,
+      index: new CitationIndex(),
+      batchSize: 10,
+      sliceMs: 8,
+      // Every reading of the clock is 3 ms after the last, so a slice passes 8 ms on its third file.
+      now: () => (clock += 3),
+      yieldToHost: async () => { yields++; },
+    });
+    assert.equal(result.scanned, 10);
+    assert.ok(yields > 1, `one batch of ten files was cut into ${yields} slice(s)`);
+    assert.ok(result.longestBatchMs < 20, String(result.longestBatchMs));
   });
 
   test('scanInBatches stops when cancelled', async () => {
@@ -169,6 +210,7 @@ describe('CitationIndex', () => {
       batchSize: 10,
       yieldToHost: async () => { batches++; },
       cancelled: () => batches >= 3,
+      now: () => 0,
     });
     assert.equal(result.cancelled, true);
     assert.equal(result.scanned, 30);
