@@ -3,6 +3,10 @@
  * every disposable to VS Code. Reading the digests starts after `activate` returns.
  */
 import * as vscode from 'vscode';
+import { CitationCommands } from './host/citationCommands';
+import { WorkspaceCitations } from './host/citationIndex';
+import { CitationFeatures } from './host/citationProviders';
+import { CitedIn } from './host/citedIn';
 import { ContextKeys } from './host/commandIds';
 import { LibraryCommands } from './host/libraryCommands';
 import { PaperPanels } from './host/paperPanel';
@@ -29,6 +33,11 @@ export interface MarginaliaApi {
   timings: { activation: number; firstTree?: number };
   /** Open Code's links, local clones and actions. */
   codeLinks: CodeLinks;
+  /** The workspace citation index (its `ready` resolves after the first background scan). */
+  citations: WorkspaceCitations;
+  citationFeatures: CitationFeatures;
+  citationCommands: CitationCommands;
+  citedIn: CitedIn;
 }
 
 export function activate(context: vscode.ExtensionContext): MarginaliaApi {
@@ -50,8 +59,24 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   panels.addPart(noteCommands);
   panels.addPart(tags);
   context.subscriptions.push(noteIndex, notes, noteCommands, tags);
+
+  // Citations: the index scans the workspace in the background, after activation has returned.
+  // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
+  const citations = new WorkspaceCitations(log);
+  const citationFeatures = new CitationFeatures(library, citations, noteIndex);
+  const citationCommands = new CitationCommands(library, citationFeatures, citations, papersView, log);
+  const citedIn = new CitedIn(citations, log);
+  panels.attachCitedIn(citedIn);
+  context.subscriptions.push(citations, citationFeatures, citationCommands, citedIn);
+  setImmediate(() => void citations.start());
+  // "Papers cited in the workspace" for the exports comes from the same index, once it is current.
+  const citedKeys = async () => {
+    await citations.start();
+    await citations.settled();
+    return new Set(citations.citedKeys().keys());
+  };
   const codeLinks = new CodeLinks(library, papersView, log);
-  context.subscriptions.push(new BibCommands(library, papersView, log), codeLinks);
+  context.subscriptions.push(new BibCommands(library, papersView, log, citedKeys), codeLinks);
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));
@@ -69,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   });
   timings.activation = performance.now() - started;
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
-  return { library, papersView, panels, statusBar, notes, tags, codeLinks, ready, timings };
+  return { library, papersView, panels, statusBar, notes, tags, codeLinks, citations, citationFeatures, citationCommands, citedIn, ready, timings };
 }
 
 export function deactivate(): void {

@@ -27,8 +27,24 @@ export interface PaperViewState {
   preview: boolean;
 }
 
+/** One workspace line that cites the paper, for the paper view's "Cited in" section. */
+export interface CitedInEntry {
+  /** The file's URI (the host checks it against its index before opening anything). */
+  file: string;
+  /** The file as the user reads it: a workspace-relative path. */
+  label: string;
+  /** 1-based. */
+  line: number;
+  /** The line's text, trimmed and cut. */
+  text: string;
+  /** Markdown mentions are the paper's backlinks; code and LaTeX are listed apart. */
+  kind: 'markdown' | 'latex' | 'code';
+}
+
 export type HostMessage =
   | { type: 'didLoadPaper'; model: PaperViewModel }
+  /** Where the workspace cites the paper; `scanning` while the first scan of the workspace runs. */
+  | { type: 'didUpdateCitedIn'; key: string; entries: CitedInEntry[]; scanning: boolean }
   /** The paper was removed from the library (its digests were deleted). */
   | { type: 'didRemovePaper'; key: string }
   | { type: 'didChangePreview'; preview: boolean }
@@ -64,7 +80,12 @@ export type WebviewMessage =
   /** Copy the paper's BibTeX entry (the Copy BibTeX command). */
   | { type: 'copyBibtex'; key: string }
   /** Open the paper's code link, or a local clone of it (the Open Code command). */
-  | { type: 'openCode'; key: string };
+  | { type: 'openCode'; key: string }
+  /** Open a file at a line of the panel paper's "Cited in" list; the host checks it is one. */
+  | { type: 'openCitation'; file: string; line: number }
+  | { type: 'insertCitation' }
+  | { type: 'copyCitation' }
+  | { type: 'findCitations' };
 
 // Limits on what a webview message may carry: the webview renders untrusted text, so the host treats
 // whatever it posts as untrusted too.
@@ -92,6 +113,12 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
     case 'addTag':
     case 'removeTag':
       return isShortString(value.tag, MAX_TAG_LENGTH) ? { type, tag: value.tag } : undefined;
+    case 'insertCitation':
+    case 'copyCitation':
+    case 'findCitations':
+      return { type };
+    case 'openCitation':
+      return isShortString(value.file, MAX_PATH_LENGTH) && isLineNumber(value.line) ? { type, file: value.file, line: value.line } : undefined;
     case 'openLink':
       return isShortString(value.url, MAX_URL_LENGTH) ? { type, url: value.url } : undefined;
     case 'revealInDigest':

@@ -19,6 +19,7 @@ import {
   type WebviewMessage,
 } from '../src/protocol.js';
 import { bibActions } from './bibActions.js';
+import { renderCitedIn } from './citedIn.js';
 
 /** The part of the API VS Code gives a webview that this page uses. */
 interface VsCodeApi {
@@ -34,6 +35,8 @@ const root = requireElement('paper');
 
 /** The model on screen, kept to update the preview notice without rebuilding the page. */
 let shown: PaperViewModel | undefined;
+/** The latest "Cited in" entries, kept so that a re-rendered paper shows them at once. */
+let citedIn: Extract<HostMessage, { type: 'didUpdateCitedIn' }> | undefined;
 
 // --- The abstract: markdown to sanitised DOM --------------------------------------------------
 
@@ -127,6 +130,7 @@ function renderPaper(model: PaperViewModel): void {
   if (otherLinks.length > 0) main.append(linkSection('links', 'Links', otherLinks, false));
   if (model.sources.length > 0) main.append(sourcesSection(model));
   decoratePaper(main, paper.key);
+  if (citedIn?.key === paper.key) main.append(renderCitedIn(citedIn, post));
 
   replacePage(main);
 }
@@ -272,12 +276,28 @@ function handle(message: HostMessage): void {
     case 'didRequestQuote':
       handleNotesAndTags(message);
       break;
+    case 'didUpdateCitedIn':
+      citedIn = message;
+      updateCitedIn(message);
+      break;
     default:
       assertNever(message);
   }
 }
 
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['didLoadPaper', 'didRemovePaper', 'didChangePreview', 'didLoadNote', 'didLoadTags', 'didRequestQuote']);
+/** Replaces the "Cited in" section in place, keeping focus on the same entry or button. */
+function updateCitedIn(message: Extract<HostMessage, { type: 'didUpdateCitedIn' }>): void {
+  const article = root.querySelector('article.paper');
+  if (!article || shown?.paper.key !== message.key) return;
+  const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focus : undefined;
+  const section = renderCitedIn(message, post);
+  const old = article.querySelector('#cited-in');
+  if (old) old.replaceWith(section);
+  else article.append(section);
+  if (focused) root.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focused)}"]`)?.focus();
+}
+
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['didLoadPaper', 'didRemovePaper', 'didChangePreview', 'didLoadNote', 'didLoadTags', 'didRequestQuote', 'didUpdateCitedIn']);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const data = event.data;

@@ -182,7 +182,8 @@ interface BracketFrame {
   mentions: RawMention[];
 }
 
-const BLANK_LINE_AFTER = /^[ \t]*(?:\r\n|\n|\r|$)/;
+/** The characters scanPandoc acts on; it jumps over everything else. */
+const PANDOC_SPECIAL = /[\n\r\\`<[\];@]/g;
 const AUTOLINK = /<[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>/y;
 const REFERENCE_DEFINITION = /^ {0,3}\[[^\]\n\r]+\]:[ \t]/;
 
@@ -201,8 +202,14 @@ function lineBreakFrom(text: string, i: number, limit: number): number {
 
 /** Whether a blank line starts right after the line break at `i`. */
 function blankLineFollows(text: string, breakAt: number): boolean {
-  const after = text[breakAt] === '\r' && text[breakAt + 1] === '\n' ? breakAt + 2 : breakAt + 1;
-  return after >= text.length || BLANK_LINE_AFTER.test(text.slice(after, after + 256));
+  let j = text.charCodeAt(breakAt) === 13 && text.charCodeAt(breakAt + 1) === 10 ? breakAt + 2 : breakAt + 1;
+  while (j < text.length) {
+    const code = text.charCodeAt(j);
+    if (code === 10 || code === 13) return true;
+    if (code !== 32 && code !== 9) return false;
+    j++;
+  }
+  return true;
 }
 
 /**
@@ -216,6 +223,10 @@ function scanPandoc(text: string, from: number, to: number, bare: boolean, out: 
   const unclosedUntil = new Map<number, number>();
   let i = from;
   while (i < to) {
+    PANDOC_SPECIAL.lastIndex = i;
+    const special = PANDOC_SPECIAL.exec(text);
+    if (!special || special.index >= to) break;
+    i = special.index;
     const ch = text[i];
     if (ch === '\n' || ch === '\r') {
       if (blankLineFollows(text, i)) {
@@ -454,9 +465,17 @@ function commentRegions(text: string, syntax: Extract<CitationSyntax, { kind: 'c
   const lineTokens = syntax.lineComments.filter((token) => token !== '');
   const blocks = (syntax.blockComments ?? []).filter(([open, close]) => open !== '' && close !== '');
   const quotes = syntax.quotes ?? [];
+  const tokens = [...blocks.map(([open]) => open), ...lineTokens, ...quotes];
+  if (tokens.length === 0) return regions;
+  // Jump from one possible token start to the next: the loop below then looks at that spot only.
+  const next = new RegExp(tokens.map((token) => token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   let i = 0;
   const n = text.length;
   outer: while (i < n) {
+    next.lastIndex = i;
+    const found = next.exec(text);
+    if (!found) break;
+    i = found.index;
     for (const [open, close] of blocks) {
       if (text.startsWith(open, i)) {
         const end = text.indexOf(close, i + open.length);
@@ -907,3 +926,19 @@ export function citationSyntaxForFileName(fileName: string): CitationSyntax | un
 
 /** The file extensions (lower case, without dot) whose files {@link citationSyntaxForFileName} reads. */
 export const CITABLE_FILE_EXTENSIONS: readonly string[] = Object.keys(EXTENSION_LANGUAGES);
+
+/** Every VS Code language id whose documents Marginalia reads citations in. */
+export const CITABLE_LANGUAGES: readonly string[] = [...MARKDOWN_LANGUAGES, ...LATEX_LANGUAGES, ...Object.keys(CODE_LANGUAGES)];
+
+/**
+ * Whether the position stands inside a comment of a code document (for `code` syntax; always
+ * false for markdown and LaTeX). Insert Citation writes a bare `[@key]` there instead of a new
+ * comment.
+ */
+export function isInsideComment(text: string, line: number, character: number, syntax: CitationSyntax): boolean {
+  if (syntax.kind !== 'code') return false;
+  const lines = new LineMap(text);
+  if (line < 0 || line >= lines.lineCount) return false;
+  const offset = lines.offset(line, character);
+  return commentRegions(text.slice(0, lines.lineEnd(line)), syntax).some(([start, end]) => start <= offset && offset <= end);
+}

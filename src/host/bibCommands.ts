@@ -5,7 +5,6 @@
  */
 import * as vscode from 'vscode';
 import { formatCslJson, selectPapers, tagCounts, toCslItem, type ExportScope } from '../core/bibliography';
-import { CITABLE_FILE_EXTENSIONS, citationSyntaxForFileName, scanCitations } from '../core/citations';
 import type { Paper } from '../core/types';
 import { BibtexKeyError, formatBibtex } from '../node/bibtex';
 import { CommandIds } from './commandIds';
@@ -13,11 +12,6 @@ import { keysFromArguments, pickPaper } from './libraryCommands';
 import { Disposable } from './lifecycle';
 import type { PapersView } from './papersView';
 import type { WorkspaceLibrary } from './workspaceLibrary';
-
-/** Where the workspace scan for cited keys does not look. */
-const SCAN_EXCLUDE = '{**/node_modules/**,**/.git/**,**/.marginalia/**,**/.vscode-test/**,**/dist/**,**/out/**}';
-/** Files larger than this are not scanned for citations (data, not prose or code). */
-const MAX_SCANNED_BYTES = 4 * 1024 * 1024;
 
 export type ExportFormat = 'bibtex' | 'csl';
 
@@ -28,41 +22,13 @@ export interface ExportRequest {
   target?: vscode.Uri;
 }
 
-/**
- * The keys cited in the workspace: markdown, LaTeX and code comments of every file the citation
- * scanner reads, open editors' unsaved text included. A function of its own so that the integrator
- * can point it at the shared citation index once there is one.
- */
-export async function scanWorkspaceCitedKeys(token?: vscode.CancellationToken): Promise<Set<string>> {
-  const keys = new Set<string>();
-  const pattern = `**/*.{${CITABLE_FILE_EXTENSIONS.join(',')}}`;
-  const uris = await vscode.workspace.findFiles(pattern, SCAN_EXCLUDE, undefined, token);
-  const open = new Map(vscode.workspace.textDocuments.map((document) => [document.uri.toString(), document]));
-  for (const uri of uris) {
-    if (token?.isCancellationRequested) break;
-    const syntax = citationSyntaxForFileName(uri.path);
-    if (!syntax) continue;
-    let text: string;
-    const document = open.get(uri.toString());
-    if (document) {
-      text = document.getText();
-    } else {
-      const stat = await vscode.workspace.fs.stat(uri);
-      if (stat.size > MAX_SCANNED_BYTES) continue;
-      text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    }
-    for (const mention of scanCitations(text, syntax)) keys.add(mention.key);
-  }
-  return keys;
-}
-
 export class BibCommands extends Disposable {
   constructor(
     private readonly library: WorkspaceLibrary,
     private readonly papersView: PapersView,
     private readonly log: vscode.LogOutputChannel,
-    /** The keys cited in the workspace (replaceable by the shared citation index). */
-    private readonly citedKeys: () => Promise<Set<string>> = () => scanWorkspaceCitedKeys(),
+    /** The keys cited in the workspace, once the citation index is up to date. */
+    private readonly citedKeys: () => Promise<Set<string>>,
   ) {
     super();
     const command = (id: string, run: (first?: unknown, all?: unknown) => unknown) =>

@@ -33,6 +33,9 @@ export const CommandIds = {
   exportBibtex: 'marginalia.exportBibtex',
   exportCslJson: 'marginalia.exportCslJson',
   openCode: 'marginalia.openCode',
+  insertCitation: 'marginalia.insertCitation',
+  copyCitation: 'marginalia.copyCitation',
+  findCitations: 'marginalia.findCitations',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

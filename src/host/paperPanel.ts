@@ -10,6 +10,7 @@ import { buildPaperViewModel, findSource, isSafeExternalUrl, panelTitle } from '
 import type { Paper } from '../core/types';
 import { assertNever, parsePaperViewState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
 import { CommandIds } from './commandIds';
+import type { CitedInHook } from './citedIn';
 import { Disposable } from './lifecycle';
 
 /** The webview panel type, as `onWebviewPanel:` activation events and `activeWebviewPanelId` name it. */
@@ -113,6 +114,15 @@ export class PaperPanels extends Disposable {
 
   /** Fires with the key of the paper in the active panel, or undefined when no paper view is active. */
   readonly onDidChangeActivePaper = this.activeChanged.event;
+  private citedIn: CitedInHook | undefined;
+
+  /** Adds the "Cited in" section: its entries follow the workspace's citations of each panel's paper. */
+  attachCitedIn(hook: CitedInHook): void {
+    this.citedIn = hook;
+    this.register(hook.onDidChange((keys) => {
+      for (const item of this.panels) if (keys.has(item.key)) hook.post(item.key, item.ready, (message) => item.panel.webview.postMessage(message));
+    }));
+  }
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -234,6 +244,7 @@ export class PaperPanels extends Disposable {
       item.panel.title = panelTitle(paper.title);
       item.post({ type: 'didLoadPaper', model: buildPaperViewModel(paper, item.preview, (file) => this.papers.workspaceRelative(file)) });
       this.renderParts(item);
+      this.citedIn?.post(item.key, item.ready, (message) => item.panel.webview.postMessage(message));
     } else if (this.papers.state !== 'loading') {
       item.post({ type: 'didRemovePaper', key: item.key });
     }
@@ -310,6 +321,12 @@ export class PaperPanels extends Disposable {
       case 'openCode':
         // The panel's own paper only: a page cannot ask for another paper's entry or code.
         if (message.key === from.key) void vscode.commands.executeCommand(message.type === 'copyBibtex' ? CommandIds.copyBibtex : CommandIds.openCode, from.key);
+        break;
+      case 'openCitation':
+      case 'insertCitation':
+      case 'copyCitation':
+      case 'findCitations':
+        void this.citedIn?.handle(from.key, message, from.panel.viewColumn);
         break;
       default:
         assertNever(message);
