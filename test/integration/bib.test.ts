@@ -6,25 +6,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Cite } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
-import { suite, suiteSetup, test } from 'mocha';
+import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
 import { LibraryStore } from '../../src/node/libraryStore';
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function root(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need a workspace folder');
-  return folder.uri.fsPath;
-}
+import { waitFor, workspaceRoot } from './workspace';
 
 /** The entries of a BibTeX text as a real parser (citation-js's) reads them: key and title. */
 function parseBibtex(text: string): { id: string; title: string }[] {
@@ -42,6 +29,16 @@ suite('BibTeX export and code links', () => {
     await api.ready;
   });
 
+  // The suites share one workspace: leave it as this suite found it.
+  suiteTeardown(async () => {
+    await new LibraryStore(workspaceRoot()).update((records) => {
+      records.removeTag(['thoughtCloning', 'dynamo2024', 'vpt'], 'export-test');
+      return records;
+    });
+    for (const file of ['exports', 'notes/cited.md', 'notes/train.py', 'code']) fs.rmSync(path.join(workspaceRoot(), file), { recursive: true, force: true });
+    await waitFor('the library to drop the test tag', () => !api.library.papers.some((paper) => api.library.tagsOf(paper.key).includes('export-test')));
+  });
+
   test('Copy BibTeX puts valid entries for the two selected papers on the clipboard', async () => {
     await vscode.env.clipboard.writeText('');
     // The tree passes the clicked node and the whole selection; keys stand for nodes here.
@@ -57,13 +54,13 @@ suite('BibTeX export and code links', () => {
   test('Export BibTeX and CSL-JSON for a tag write exactly the tagged papers; an empty tag writes nothing', async () => {
     const tagged = ['thoughtCloning', 'dynamo2024', 'vpt'];
     for (const key of tagged) assert.ok(api.library.get(key), `${key} is in the seeds`);
-    await new LibraryStore(root()).update((records) => {
+    await new LibraryStore(workspaceRoot()).update((records) => {
       records.addTag(tagged, 'export-test');
       return records;
     });
     await waitFor('the library to see the new tag', () => tagged.every((key) => api.library.tagsOf(key).includes('export-test')));
 
-    const bibFile = vscode.Uri.file(path.join(root(), 'exports', 'export-test.bib'));
+    const bibFile = vscode.Uri.file(path.join(workspaceRoot(), 'exports', 'export-test.bib'));
     fs.mkdirSync(path.dirname(bibFile.fsPath), { recursive: true });
     const written = await vscode.commands.executeCommand<vscode.Uri | undefined>(CommandIds.exportBibtex, { scope: { kind: 'tag', tag: 'export-test' }, target: bibFile });
     assert.equal(written?.fsPath, bibFile.fsPath);
@@ -72,22 +69,24 @@ suite('BibTeX export and code links', () => {
     assert.equal((bibtex.match(/keywords = \{export-test\}/g) ?? []).length, 3);
     assert.deepEqual(fs.readdirSync(path.dirname(bibFile.fsPath)).filter((name) => name.endsWith('.tmp')), [], 'no temporary file is left');
 
-    const jsonFile = vscode.Uri.file(path.join(root(), 'exports', 'export-test.json'));
+    const jsonFile = vscode.Uri.file(path.join(workspaceRoot(), 'exports', 'export-test.json'));
     await vscode.commands.executeCommand(CommandIds.exportCslJson, { scope: { kind: 'tag', tag: 'export-test' }, target: jsonFile });
     const items = JSON.parse(fs.readFileSync(jsonFile.fsPath, 'utf8')) as { id: string; type: string }[];
     assert.deepEqual(items.map((item) => item.id), [...tagged].sort());
 
-    const nothing = vscode.Uri.file(path.join(root(), 'exports', 'nothing.bib'));
+    const nothing = vscode.Uri.file(path.join(workspaceRoot(), 'exports', 'nothing.bib'));
     const none = await vscode.commands.executeCommand(CommandIds.exportBibtex, { scope: { kind: 'tag', tag: 'no-paper-has-this' }, target: nothing });
     assert.equal(none, undefined);
     assert.equal(fs.existsSync(nothing.fsPath), false);
   });
 
   test('Export for the papers cited in the workspace finds markdown and code citations', async () => {
-    fs.mkdirSync(path.join(root(), 'notes'), { recursive: true });
-    fs.writeFileSync(path.join(root(), 'notes', 'cited.md'), 'Building on [@pasta] and [@notInTheLibrary].\n');
-    fs.writeFileSync(path.join(root(), 'notes', 'train.py'), '# [@vpt] Video PreTraining\n');
-    const target = vscode.Uri.file(path.join(root(), 'exports', 'cited.bib'));
+    fs.mkdirSync(path.join(workspaceRoot(), 'notes'), { recursive: true });
+    fs.writeFileSync(path.join(workspaceRoot(), 'notes', 'cited.md'), 'Building on [@pasta] and [@notInTheLibrary].\n');
+    fs.writeFileSync(path.join(workspaceRoot(), 'notes', 'train.py'), '# [@vpt] Video PreTraining\n');
+    // The export reads the citation index, which learns of new files from the file watcher.
+    await waitFor('the citation index to see both files', () => ['pasta', 'vpt'].every((key) => api.citations.mentionsOf(key).some((m) => /notes\/(cited\.md|train\.py)$/.test(m.uri.path))));
+    const target = vscode.Uri.file(path.join(workspaceRoot(), 'exports', 'cited.bib'));
     await vscode.commands.executeCommand(CommandIds.exportBibtex, { scope: { kind: 'cited' }, target });
     const keys = parseBibtex(fs.readFileSync(target.fsPath, 'utf8')).map((entry) => entry.id);
     assert.ok(keys.includes('pasta') && keys.includes('vpt'), keys.join(', '));
@@ -99,10 +98,10 @@ suite('BibTeX export and code links', () => {
     assert.ok(key, 'a seed paper links github.com/argmax-ai/aime');
     assert.deepEqual(api.codeLinks.codeLinksOf(key), ['https://github.com/argmax-ai/aime']);
     // A clone two levels down (ssh remote, other case), and a clone of another repository.
-    const clone = path.join(root(), 'code', 'aime-clone');
+    const clone = path.join(workspaceRoot(), 'code', 'aime-clone');
     fs.mkdirSync(path.join(clone, '.git'), { recursive: true });
     fs.writeFileSync(path.join(clone, '.git', 'config'), '[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:Argmax-AI/AIME.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n');
-    const other = path.join(root(), 'code', 'other');
+    const other = path.join(workspaceRoot(), 'code', 'other');
     fs.mkdirSync(path.join(other, '.git'), { recursive: true });
     fs.writeFileSync(path.join(other, '.git', 'config'), '[remote "origin"]\n\turl = https://github.com/argmax-ai/not-aime.git\n');
 

@@ -7,6 +7,7 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
+import { waitFor, workspaceRoot } from './workspace';
 
 const SEED_GROUPS: [string, number][] = [
   ['000_896f7befaa86139f.txt', 58],
@@ -18,20 +19,6 @@ const SEED_GROUPS: [string, number][] = [
 const ABSTRACT = 'We study how agents learn from demonstrations and show, across many benchmarks and real robots, that the method improves sample efficiency while staying simple to implement.';
 
 /** Polls `condition` until it holds, or fails after `timeoutMs` with `what`. */
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function root(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need a workspace folder');
-  return folder.uri.fsPath;
-}
-
 suite('Library and Papers tree', () => {
   let api: MarginaliaApi;
 
@@ -134,7 +121,7 @@ suite('Library and Papers tree', () => {
 
   test('a digest created, edited and deleted on disk updates the library', async function () {
     this.timeout(20_000);
-    const file = path.join(root(), 'digests', 'integration-new-digest.txt');
+    const file = path.join(workspaceRoot(), 'digests', 'integration-new-digest.txt');
     fs.writeFileSync(file, `Watching Digests Change: A Test Paper\n\n${ABSTRACT}\n`);
     await waitFor('the new paper', () => api.library.papers.some((p) => p.title === 'Watching Digests Change: A Test Paper'), 8000);
 
@@ -149,7 +136,7 @@ suite('Library and Papers tree', () => {
 
   test('an unparseable line shows in the Problems panel on its line', async function () {
     this.timeout(20_000);
-    const file = path.join(root(), 'digests', 'integration-broken-digest.txt');
+    const file = path.join(workspaceRoot(), 'digests', 'integration-broken-digest.txt');
     fs.writeFileSync(file, `  • 3 authors\n\nA Paper After A Stray Line\n\n${ABSTRACT}\n`);
     const uri = vscode.Uri.file(file);
     await waitFor('a diagnostic', () => vscode.languages.getDiagnostics(uri).length > 0, 8000);
@@ -163,7 +150,7 @@ suite('Library and Papers tree', () => {
 
   test('a corrupt library file is reported and left untouched; fixing it brings the library back', async function () {
     this.timeout(20_000);
-    const file = path.join(root(), '.marginalia', 'library.json');
+    const file = path.join(workspaceRoot(), '.marginalia', 'library.json');
     const good = fs.readFileSync(file, 'utf8');
     const broken = `${good.slice(0, good.length / 2)}\n<<<<<<< HEAD\n`;
     fs.writeFileSync(file, broken);

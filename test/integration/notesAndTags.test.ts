@@ -13,20 +13,7 @@ import { readNoteKey } from '../../src/core/notes';
 import type { Paper } from '../../src/core/types';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
-
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-function root(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need a workspace folder');
-  return folder.uri.fsPath;
-}
+import { waitFor, workspaceRoot } from './workspace';
 
 /** A Papers tree node as VS Code hands it to a context-menu command. */
 function node(paper: Paper): { kind: 'paper'; paper: Paper } {
@@ -73,11 +60,11 @@ suite('Notes and tags', () => {
     this.timeout(20_000);
     const paper = papers.find((p) => p.title.startsWith('DynaMo:'));
     assert.ok(paper);
-    fs.mkdirSync(path.join(root(), 'templates'), { recursive: true });
-    fs.writeFileSync(path.join(root(), 'templates', 'paper-note.md'), TEMPLATE);
+    fs.mkdirSync(path.join(workspaceRoot(), 'templates'), { recursive: true });
+    fs.writeFileSync(path.join(workspaceRoot(), 'templates', 'paper-note.md'), TEMPLATE);
     await vscode.workspace.getConfiguration('marginalia').update('notes.template', 'templates/paper-note.md', vscode.ConfigurationTarget.Workspace);
 
-    const file = path.join(root(), 'notes', `${paper.key}.md`);
+    const file = path.join(workspaceRoot(), 'notes', `${paper.key}.md`);
     assert.ok(!fs.existsSync(file));
     const uri = await vscode.commands.executeCommand<vscode.Uri>(CommandIds.openNote, node(paper), [node(paper)]);
     assert.equal(uri?.fsPath, file);
@@ -100,7 +87,7 @@ suite('Notes and tags', () => {
   test('a note that exists on disk but is not indexed yet is opened, not overwritten', async function () {
     this.timeout(20_000);
     const paper = papers[1];
-    const file = path.join(root(), 'notes', `${paper.key}.md`);
+    const file = path.join(workspaceRoot(), 'notes', `${paper.key}.md`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, 'My own words, no front matter.\n');
     // Straight to the command: the watcher may not have told the index yet.
@@ -111,12 +98,12 @@ suite('Notes and tags', () => {
   test('a bad template gets a clear message and creates nothing', async function () {
     this.timeout(20_000);
     const paper = papers[2];
-    fs.writeFileSync(path.join(root(), 'templates', 'broken.md'), '# {{title}}\n{{nope}}\n');
+    fs.writeFileSync(path.join(workspaceRoot(), 'templates', 'broken.md'), '# {{title}}\n{{nope}}\n');
     await vscode.workspace.getConfiguration('marginalia').update('notes.template', 'templates/broken.md', vscode.ConfigurationTarget.Workspace);
     await assert.rejects(api.notes.open(paper.key), /The note template "templates\/broken\.md" has a mistake at line 2: unknown placeholder \{\{nope\}\}/);
     await vscode.workspace.getConfiguration('marginalia').update('notes.template', '../outside.md', vscode.ConfigurationTarget.Workspace);
     await assert.rejects(api.notes.open(paper.key), /is not a path inside the workspace/);
-    assert.ok(!fs.existsSync(path.join(root(), 'notes', `${paper.key}.md`)));
+    assert.ok(!fs.existsSync(path.join(workspaceRoot(), 'notes', `${paper.key}.md`)));
     await vscode.workspace.getConfiguration('marginalia').update('notes.template', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
@@ -145,7 +132,7 @@ suite('Notes and tags', () => {
   test('Quote in Note creates a closed note and appends on disk, one quote after the other', async function () {
     this.timeout(20_000);
     const paper = papers[4];
-    const file = path.join(root(), 'notes', `${paper.key}.md`);
+    const file = path.join(workspaceRoot(), 'notes', `${paper.key}.md`);
     assert.ok(!fs.existsSync(file));
     await Promise.all([
       vscode.commands.executeCommand(CommandIds.quoteInNote, paper.key, 'first quote'),
@@ -161,7 +148,7 @@ suite('Notes and tags', () => {
   test('a markdown file elsewhere whose front matter names a key is that paper’s note', async function () {
     this.timeout(20_000);
     const paper = papers[5];
-    const file = path.join(root(), 'reading', 'thoughts.md');
+    const file = path.join(workspaceRoot(), 'reading', 'thoughts.md');
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, `---\nkey: ${paper.key}\n---\nSome thoughts.\n`);
     await waitFor('the index to find the note', () => api.notes.index.noteUri(paper.key)?.fsPath === file);
@@ -176,7 +163,7 @@ suite('Notes and tags', () => {
     const changed = await vscode.commands.executeCommand<string[]>(CommandIds.addTag, node(chosen[0]), chosen.map(node), 'to-read');
     assert.deepEqual(changed, chosen.map((p) => p.key));
     for (const paper of chosen) assert.deepEqual(api.library.tagsOf(paper.key), ['to-read']);
-    const file = fs.readFileSync(path.join(root(), '.marginalia', 'library.json'), 'utf8');
+    const file = fs.readFileSync(path.join(workspaceRoot(), '.marginalia', 'library.json'), 'utf8');
     for (const paper of chosen) assert.match(file, new RegExp(`"key":"${paper.key}".*"tags":\\["to-read"\\]`));
     assert.deepEqual(api.tags.snapshot().find((t) => t.label === 'to-read')?.keys.sort(), chosen.map((p) => p.key).sort());
 
@@ -212,14 +199,14 @@ suite('Notes and tags', () => {
     this.timeout(30_000);
     const paper = papers[30];
     const cli = path.join(vscode.extensions.getExtension('marginalia.marginalia')!.extensionPath, 'dist', 'cli.js');
-    await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', root(), paper.key, 'from-cli'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', workspaceRoot(), paper.key, 'from-cli'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     await waitFor('the CLI tag in the library', () => api.library.tagsOf(paper.key).includes('from-cli'));
     await waitFor('the CLI tag in the Tags tree', () => api.tags.snapshot().some((t) => t.label === 'from-cli' && t.keys.includes(paper.key)));
   });
 
   test('a corrupt library file is reported and left byte-identical; tagging waits until it is fixed', async function () {
     this.timeout(30_000);
-    const file = path.join(root(), '.marginalia', 'library.json');
+    const file = path.join(workspaceRoot(), '.marginalia', 'library.json');
     const good = fs.readFileSync(file);
     const broken = Buffer.concat([good.subarray(0, Math.floor(good.length / 2)), Buffer.from('\n=======\n')]);
     const paper = papers[40];
