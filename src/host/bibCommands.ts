@@ -12,6 +12,7 @@ import { keysFromArguments, pickPaper } from './libraryCommands';
 import { Disposable } from './lifecycle';
 import type { PapersView } from './papersView';
 import type { WorkspaceLibrary } from './workspaceLibrary';
+import { registerSafeCommand, reportError, type CommandRun } from './commandRunner';
 
 export type ExportFormat = 'bibtex' | 'csl';
 
@@ -31,17 +32,14 @@ export class BibCommands extends Disposable {
     private readonly citedKeys: () => Promise<Set<string>>,
   ) {
     super();
-    const command = (id: string, run: (first?: unknown, all?: unknown) => unknown) =>
-      this.register(vscode.commands.registerCommand(id, async (first?: unknown, all?: unknown) => {
-        try {
-          return await run(first, all);
-        } catch (error) {
-          this.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-          const message = error instanceof BibtexKeyError ? `${error.message}.` : `Marginalia could not do that: ${error instanceof Error ? error.message : String(error)} (details in the Marginalia log).`;
-          void vscode.window.showErrorMessage(message);
-          return undefined;
-        }
-      }));
+    const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => {
+      if (error instanceof BibtexKeyError) {
+        this.log.error(`${failed} failed: ${error.message}`);
+        void vscode.window.showErrorMessage(`${error.message}.`);
+      } else {
+        reportError(this.log, failed, error);
+      }
+    }));
     command(CommandIds.copyBibtex, (first, all) => this.copyBibtex(first, all));
     command(CommandIds.exportBibtex, (first) => this.export('bibtex', first as ExportRequest | undefined));
     command(CommandIds.exportCslJson, (first) => this.export('csl', first as ExportRequest | undefined));

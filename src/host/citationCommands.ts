@@ -14,6 +14,7 @@ import { type CitationFeatures, type CitationLibrary, syntaxOf } from './citatio
 import { CommandIds } from './commandIds';
 import { keysFromArguments } from './libraryCommands';
 import { Disposable } from './lifecycle';
+import { registerSafeCommand, reportError, type CommandRun } from './commandRunner';
 
 /** How many papers the Insert Citation quick pick lists for a query. */
 const PICK_LIMIT = 200;
@@ -38,16 +39,7 @@ export class CitationCommands extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    const command = (id: string, run: (first?: unknown, all?: unknown) => unknown) =>
-      this.register(vscode.commands.registerCommand(id, async (first?: unknown, all?: unknown) => {
-        try {
-          return await run(first, all);
-        } catch (error) {
-          this.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-          void vscode.window.showErrorMessage(`Marginalia: ${error instanceof Error ? error.message : String(error)} (details in the Marginalia log).`);
-          return undefined;
-        }
-      }));
+    const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => reportError(this.log, failed, error)));
     command(CommandIds.insertCitation, (first, all) => this.insertCitation(first, all));
     command(CommandIds.copyCitation, (first, all) => this.copyCitation(first, all));
     command(CommandIds.findCitations, (first, all) => this.findCitations(first, all));

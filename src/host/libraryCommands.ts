@@ -12,6 +12,7 @@ import { Disposable } from './lifecycle';
 import type { PaperPanels } from './paperPanel';
 import type { PapersView } from './papersView';
 import type { WorkspaceLibrary } from './workspaceLibrary';
+import { registerSafeCommand, reportError, type CommandRun } from './commandRunner';
 
 /** A tree node as VS Code hands it to a context-menu command. */
 interface PaperNodeLike {
@@ -56,16 +57,7 @@ export class LibraryCommands extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    const command = (id: string, run: (first?: unknown, all?: unknown) => unknown) =>
-      this.register(vscode.commands.registerCommand(id, async (first?: unknown, all?: unknown) => {
-        try {
-          return await run(first, all);
-        } catch (error) {
-          this.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-          void vscode.window.showErrorMessage(`Marginalia: ${error instanceof Error ? error.message : String(error)} (details in the Marginalia log).`);
-          return undefined;
-        }
-      }));
+    const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => reportError(this.log, failed, error)));
 
     command(CommandIds.openPaper, async (first, all) => {
       for (const key of await this.keysOrAsk(first, all, 'Open Paper', { useTreeSelection: false })) this.panels.show(key, { preview: false });

@@ -12,6 +12,7 @@ import { Disposable } from './lifecycle';
 import { NoteError, type Notes } from './notes';
 import type { PaperViewPart } from './paperPanel';
 import type { WorkspaceLibrary } from './workspaceLibrary';
+import { registerSafeCommand, reportError, type CommandRun } from './commandRunner';
 
 /** The scheme of the resource URIs that paper tree items carry, so that decorations can find them. */
 export const PAPER_RESOURCE_SCHEME = 'marginalia-paper';
@@ -58,15 +59,7 @@ export class NoteCommands extends Disposable implements PaperViewPart, vscode.Fi
     }));
     this.register({ dispose: () => clearTimeout(timer) });
 
-    const command = (id: string, run: (first?: unknown, all?: unknown, extra?: unknown) => unknown) =>
-      this.register(vscode.commands.registerCommand(id, async (first?: unknown, all?: unknown, extra?: unknown) => {
-        try {
-          return await run(first, all, extra);
-        } catch (error) {
-          this.fail(id, error);
-          return undefined;
-        }
-      }));
+    const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => this.fail(failed, error)));
 
     command(CommandIds.openNote, async (first, all) => {
       const keys = await this.targetKeys(first, all, 'Open Note');
@@ -140,7 +133,6 @@ export class NoteCommands extends Disposable implements PaperViewPart, vscode.Fi
       });
       return;
     }
-    this.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    void vscode.window.showErrorMessage(`Marginalia could not write the note: ${error instanceof Error ? error.message : String(error)} (details in the Marginalia log).`);
+    reportError(this.log, id, error, 'Marginalia could not write the note');
   }
 }

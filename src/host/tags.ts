@@ -18,6 +18,7 @@ import { Disposable } from './lifecycle';
 import { paperResourceUri } from './noteCommands';
 import type { PaperViewPart } from './paperPanel';
 import type { WorkspaceLibrary } from './workspaceLibrary';
+import { registerSafeCommand, reportError, type CommandRun } from './commandRunner';
 
 export const TAGS_VIEW_ID = 'marginalia.tags';
 
@@ -242,15 +243,7 @@ export class Tags extends Disposable implements PaperViewPart {
   // --- Commands -------------------------------------------------------------------------------------
 
   private registerCommands(): void {
-    const command = (id: string, run: (first?: unknown, all?: unknown, extra?: unknown) => unknown) =>
-      this.register(vscode.commands.registerCommand(id, async (first?: unknown, all?: unknown, extra?: unknown) => {
-        try {
-          return await run(first, all, extra);
-        } catch (error) {
-          this.fail(id, error);
-          return undefined;
-        }
-      }));
+    const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => this.fail(failed, error)));
 
     // A third argument names the tag (scripts and tests); otherwise the user picks one.
     command(CommandIds.addTag, async (first, all, extra) => {
@@ -369,8 +362,7 @@ export class Tags extends Disposable implements PaperViewPart {
   }
 
   private fail(id: string, error: unknown): void {
-    this.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    void vscode.window.showErrorMessage(`Marginalia could not change the tags: ${error instanceof Error ? error.message : String(error)} (details in the Marginalia log).`);
+    reportError(this.log, id, error, 'Marginalia could not change the tags');
   }
 }
 

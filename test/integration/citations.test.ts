@@ -8,6 +8,7 @@ import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
+import { workspaceRoot } from './workspace';
 
 /** Polls `condition` until it holds, or fails after `timeoutMs` with `what` and the last value seen. */
 async function waitFor<T>(what: string, read: () => T | Promise<T>, condition: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
@@ -21,14 +22,8 @@ async function waitFor<T>(what: string, read: () => T | Promise<T>, condition: (
   return value;
 }
 
-function root(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need a workspace folder');
-  return folder.uri.fsPath;
-}
-
 function fileUri(relative: string): vscode.Uri {
-  return vscode.Uri.file(path.join(root(), relative));
+  return vscode.Uri.file(path.join(workspaceRoot(), relative));
 }
 
 /** Opens an untitled document of a language with `text`, the cursor at the `|` (removed). */
@@ -114,7 +109,7 @@ suite('Citations', () => {
   });
 
   test('backlinks: [@key], [see @key, p. 3] and [@key1; @key2] in any markdown file appear and disappear with the file', async () => {
-    const file = path.join(root(), 'notes', 'backlinks-test.md');
+    const file = path.join(workspaceRoot(), 'notes', 'backlinks-test.md');
     created.push(file);
     const backlinks = (key: string) => api.citedIn.entries(key).filter((e) => e.kind === 'markdown' && e.label === 'notes/backlinks-test.md').map((e) => e.line);
     fs.writeFileSync(file, 'One [@marginalNotes].\nTwo [see @citationKeysNever, p. 3].\nThree [@offlineRelatedPaper; @digestToLibrary].\n');
@@ -234,7 +229,7 @@ suite('Citations', () => {
   });
 
   test('go to definition leads to the paper\'s line in its digest; keys are document links; Shift+F12 lists the citations', async () => {
-    const digest = path.join(root(), 'digests', '2024-03-11_daily-papers.txt');
+    const digest = path.join(workspaceRoot(), 'digests', '2024-03-11_daily-papers.txt');
     const titleLine = fs.readFileSync(digest, 'utf8').split(/\r?\n/).findIndex((line) => line.startsWith('Digest to Library:'));
     for (const [file, needle] of [['notes/reading.md', '@digestToLibrary'], ['paper/main.tex', '{digestToLibrary'], ['src/parser.ts', '@digestToLibrary']]) {
       const document = await vscode.workspace.openTextDocument(fileUri(file));
