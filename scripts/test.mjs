@@ -74,26 +74,36 @@ async function checks() {
 }
 
 /**
- * The BibTeX toolchain that test/unit/bibToolchain.test.ts runs (Debian packages; .ci/run installs
- * them). A missing tool fails that test; this says up front which one and how to install it.
+ * The BibTeX toolchain that test/unit/bibToolchain.test.ts runs (Debian packages). On a fresh
+ * Debian machine, as root (CI), missing packages are installed with apt-get, as the VS Code server
+ * harness does for libkrb5-dev; otherwise a missing tool fails that test, and this says up front
+ * which one and how to install it.
  */
-function checkBibToolchain() {
+function ensureBibToolchain() {
   const tools = [
     { name: 'biber', args: ['--version'], apt: 'biber' },
     { name: 'bibtex', args: ['--version'], apt: 'texlive-binaries' },
     { name: 'kpsewhich', args: ['plain.bst'], apt: 'texlive-base', what: 'plain.bst' },
     { name: 'pandoc', args: ['--version'], apt: 'pandoc' },
   ];
-  const missing = tools.filter(({ name, args }) => {
+  const missingTools = () => tools.filter(({ name, args }) => {
     const result = spawnSync(name, args, { encoding: 'utf8' });
     return result.error !== undefined || result.status !== 0 || (name === 'kpsewhich' && result.stdout.trim() === '');
   });
+  let missing = missingTools();
+  const packages = () => [...new Set(missing.map(({ apt }) => apt))];
+  if (missing.length > 0 && process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0) {
+    console.log(`Installing the BibTeX toolchain the tests run: apt-get install ${packages().join(' ')}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...packages()]]) spawnSync('apt-get', args, { stdio: 'inherit', env });
+    missing = missingTools();
+  }
   for (const { name, apt, what } of missing) console.error(`Missing ${what ?? name} (the BibTeX toolchain tests will fail): apt-get install --no-install-recommends ${apt}`);
-  if (missing.length > 0) console.error(`Or all at once: apt-get install -y --no-install-recommends ${[...new Set(missing.map(({ apt }) => apt))].join(' ')}`);
+  if (missing.length > 0) console.error(`Or all at once: apt-get install -y --no-install-recommends ${packages().join(' ')}`);
 }
 
 async function unit() {
-  checkBibToolchain();
+  ensureBibToolchain();
   const dir = path.join(root, 'test', 'unit');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.test.ts')).sort() : [];
   if (files.length === 0) return { passed: 0, failed: 0, note: 'no test/unit/*.test.ts' };
