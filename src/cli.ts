@@ -10,6 +10,7 @@ import { LibraryFileError, TagError, type LibraryRecords } from './core/libraryF
 import type { Diagnostic, Paper, ParsedDigest } from './core/types';
 import { findDigestFiles, readDigest } from './node/digestFiles';
 import { LibraryStore } from './node/libraryStore';
+import { SEARCH_HELP, searchCommand } from './cliSearch';
 
 const HELP = `marginalia: read Hugging Face Daily Papers digests from the command line
 
@@ -36,6 +37,7 @@ Usage:
   marginalia tags [--json] [--root DIR]
       Every tag with its number of papers.
 
+${SEARCH_HELP}
 Citation keys:
   Every paper gets a citation key that never changes once assigned. Keys are
   kept in DIR/.marginalia/library.json (one paper per line, sorted; commit it
@@ -80,6 +82,7 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
         json: { type: 'boolean' },
         root: { type: 'string' },
         'read-only': { type: 'boolean' },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -100,6 +103,9 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
   const [command, ...paths] = positionals;
   if (command === 'tag' || command === 'tags') {
     return tagCommand(command, paths, values, cwd, io);
+  }
+  if (command === 'search' || command === 'related') {
+    return searchCommand(command, paths, { ...values, root: values.root ? path.resolve(cwd, values.root) : findRoot(cwd) }, cwd, io);
   }
   if (command !== 'papers' && command !== 'check') {
     io.err(command === undefined ? HELP : `marginalia: unknown command "${command}".\nRun "marginalia --help" for usage.\n`);

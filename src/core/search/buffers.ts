@@ -30,9 +30,22 @@ export class U32List {
     return this.data.slice(0, this.length);
   }
 
+  /** Drops the spare capacity (after a build, when the list will mostly be read). */
+  trim(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, this.length);
+  }
+
   static from(values: Uint32Array): U32List {
     const list = new U32List(values.length);
     list.data.set(values);
+    list.length = values.length;
+    return list;
+  }
+
+  /** A list over `values` itself, without copying (the list copies when it grows). */
+  static adopt(values: Uint32Array): U32List {
+    const list = new U32List(0);
+    list.data = values;
     list.length = values.length;
     return list;
   }
@@ -63,9 +76,20 @@ export class U8List {
     return this.data.slice(0, this.length);
   }
 
+  trim(): void {
+    if (this.data.length > this.length) this.data = this.data.slice(0, this.length);
+  }
+
   static from(values: Uint8Array): U8List {
     const list = new U8List(values.length);
     list.data.set(values);
+    list.length = values.length;
+    return list;
+  }
+
+  static adopt(values: Uint8Array): U8List {
+    const list = new U8List(0);
+    list.data = values;
     list.length = values.length;
     return list;
   }

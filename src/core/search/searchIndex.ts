@@ -398,7 +398,10 @@ export class SearchIndex {
     return out;
   }
 
-  /** Reads what `serialize` wrote. Throws SearchIndexFormatError on anything else (the caller rebuilds). */
+  /**
+   * Reads what `serialize` wrote, keeping views of `bytes` (do not change them afterwards). Throws
+   * SearchIndexFormatError on anything else (the caller rebuilds).
+   */
   static deserialize(bytes: Uint8Array): SearchIndex {
     const fail = (why: string): never => { throw new SearchIndexFormatError(why); };
     if (bytes.byteLength < 8) fail('the file is too short');
@@ -435,11 +438,12 @@ export class SearchIndex {
     index.terms = lines(sections[1], t);
     const words = lines(sections[2], w);
     const wordTerms = u32Of(sections[3]);
-    index.docHash = U32List.from(u32Of(sections[4]));
-    index.fieldLen = U32List.from(u32Of(sections[5]));
-    index.fwdOffset = U32List.from(u32Of(sections[6]));
-    index.fwdTerms = U32List.from(u32Of(sections[7]));
-    index.fwdCounts = U8List.from(sections[8].slice());
+    // Views of `bytes`, not copies: the caller hands the bytes over.
+    index.docHash = U32List.adopt(u32Of(sections[4]));
+    index.fieldLen = U32List.adopt(u32Of(sections[5]));
+    index.fwdOffset = U32List.adopt(u32Of(sections[6]));
+    index.fwdTerms = U32List.adopt(u32Of(sections[7]));
+    index.fwdCounts = U8List.adopt(sections[8]);
     if (index.fwdOffset.data[n] !== p) fail('the forward entries do not add up');
     for (let i = 0; i < t; i++) index.termIds.set(index.terms[i], i);
     for (let i = 0; i < w; i++) {
@@ -649,6 +653,7 @@ export class SearchIndex {
         counts[to + 3] = fwdCounts[from + 3];
       }
     }
+    for (const list of [this.fwdOffset, this.fwdTerms, this.fwdCounts, this.fieldLen, this.docHash, this.df, this.alive]) list.trim();
     this.postOffset = offsets;
     this.postDocs = docs;
     this.postCounts = counts;
@@ -909,8 +914,8 @@ function bytesOf(array: Uint32Array): Uint8Array {
   return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
 }
 
-/** A Uint32Array over `bytes`, copied when they do not start on a 4-byte boundary. */
+/** A Uint32Array view of `bytes`, copied only when they do not start on a 4-byte boundary. */
 function u32Of(bytes: Uint8Array): Uint32Array {
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-  return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4).slice();
+  return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
 }
