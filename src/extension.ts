@@ -3,12 +3,15 @@
  * every disposable to VS Code. Reading the digests starts after `activate` returns.
  */
 import * as vscode from 'vscode';
-import { ContextKeys } from './host/commandIds';
+import { CommandIds, ContextKeys } from './host/commandIds';
 import { LibraryCommands } from './host/libraryCommands';
 import { PaperPanels } from './host/paperPanel';
-import { PAPERS_VIEW_ID, PapersView } from './host/papersView';
+import { PapersView } from './host/papersView';
 import { LibraryStatusBar } from './host/statusBar';
 import { WorkspaceLibrary } from './host/workspaceLibrary';
+import { RelatedView } from './host/relatedView';
+import { SearchCommands } from './host/searchCommands';
+import { SearchService } from './host/searchService';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -20,6 +23,12 @@ export interface MarginaliaApi {
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
   timings: { activation: number; firstTree?: number };
+  /** The search index (its `lastSync.origin` says whether the cache was used), the Related view, the search commands. */
+  search: SearchService;
+  related: RelatedView;
+  searchCommands: SearchCommands;
+  /** Builds a second SearchService over the same library and storage, as a window reload does (for tests). */
+  createSearchService(): SearchService;
 }
 
 export function activate(context: vscode.ExtensionContext): MarginaliaApi {
@@ -31,9 +40,15 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const library = new WorkspaceLibrary(log);
   const panels = new PaperPanels(context.extensionUri, library, log);
   const papersView = new PapersView(library, context.workspaceState, (key, options) => panels.show(key, options));
-  const statusBar = new LibraryStatusBar(library, `${PAPERS_VIEW_ID}.focus`);
+  const statusBar = new LibraryStatusBar(library, CommandIds.searchPapers);
   const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, log);
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
+  // Integrator: pass the notes helper's NoteIndex (a NoteLookup) instead of undefined, here and in createSearchService.
+  const createSearchService = () => new SearchService(library, undefined, context.storageUri, context.extensionUri, log);
+  const search = createSearchService();
+  const related = new RelatedView(search, library, panels, log);
+  const searchCommands = new SearchCommands(search, library, panels, related, (key) => panels.show(key, { preview: false }), undefined, log);
+  context.subscriptions.push(search, related, searchCommands);
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));
@@ -51,7 +66,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   });
   timings.activation = performance.now() - started;
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
-  return { library, papersView, panels, statusBar, ready, timings };
+  return { library, papersView, panels, statusBar, ready, timings, search, related, searchCommands, createSearchService };
 }
 
 export function deactivate(): void {

@@ -24,6 +24,10 @@ export const CommandIds = {
   addSampleDigests: 'marginalia.addSampleDigests',
   openLibraryFile: 'marginalia.openLibraryFile',
   showLog: 'marginalia.showLog',
+  searchPapers: 'marginalia.searchPapers',
+  relatedPapers: 'marginalia.relatedPapers',
+  relatedToSelection: 'marginalia.relatedToSelection',
+  relatedToNote: 'marginalia.relatedToNote',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
