@@ -12,6 +12,7 @@ import { WorkspaceLibrary } from './host/workspaceLibrary';
 import { RelatedView } from './host/relatedView';
 import { SearchCommands } from './host/searchCommands';
 import { SearchService } from './host/searchService';
+import { paperRelatedSource } from './host/paperRelated';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -48,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const search = createSearchService();
   const related = new RelatedView(search, library, panels, log);
   const searchCommands = new SearchCommands(search, library, panels, related, (key) => panels.show(key, { preview: false }), undefined, log);
-  context.subscriptions.push(search, related, searchCommands);
+  context.subscriptions.push(search, related, searchCommands, panels.setRelatedSource(paperRelatedSource(search, library)));
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));

@@ -31,7 +31,18 @@ export type HostMessage =
   | { type: 'didLoadPaper'; model: PaperViewModel }
   /** The paper was removed from the library (its digests were deleted). */
   | { type: 'didRemovePaper'; key: string }
-  | { type: 'didChangePreview'; preview: boolean };
+  | { type: 'didChangePreview'; preview: boolean }
+  /** The papers most related to `key` (search), shown under its abstract. */
+  | { type: 'didLoadRelated'; key: string; related: RelatedPaperItem[] };
+
+/** A related paper as the paper view lists it. */
+export interface RelatedPaperItem {
+  key: string;
+  title: string;
+  score: number;
+  /** Words the two papers share. */
+  shared: string[];
+}
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -40,7 +51,9 @@ export type WebviewMessage =
   | { type: 'revealInDigest'; file: string; line: number }
   /** Keep this panel: it is no longer replaced by the next paper. */
   | { type: 'pin' }
-  | { type: 'copyKey'; key: string };
+  | { type: 'copyKey'; key: string }
+  /** Open another paper (a related one) in the paper view. */
+  | { type: 'openPaper'; key: string };
 
 // Limits on what a webview message may carry: the webview renders untrusted text, so the host treats
 // whatever it posts as untrusted too.
@@ -68,6 +81,8 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
         : undefined;
     case 'copyKey':
       return isShortString(value.key, MAX_KEY_LENGTH) ? { type, key: value.key } : undefined;
+    case 'openPaper':
+      return isShortString(value.key, MAX_KEY_LENGTH) && value.key !== '' ? { type, key: value.key } : undefined;
     default:
       // Not assertNever: `type` is any string the webview sent, so this branch is reachable.
       return undefined;

@@ -17,6 +17,7 @@ import {
   type PaperViewState,
   type WebviewMessage,
 } from '../src/protocol.js';
+import { relatedSection, setRelated } from './related.js';
 
 /** The part of the API VS Code gives a webview that this page uses. */
 interface VsCodeApi {
@@ -100,7 +101,7 @@ const META_ICONS: Record<MetadataPart['kind'], string> = {
 
 function renderPaper(model: PaperViewModel): void {
   const { paper } = model;
-  const main = el('article', { className: 'paper', attrs: { 'aria-labelledby': 'paper-title' } });
+  const main = el('article', { className: 'paper', attrs: { 'aria-labelledby': 'paper-title', 'data-key': paper.key } });
 
   const header = el('header');
   if (model.preview) header.append(previewNotice());
@@ -123,6 +124,7 @@ function renderPaper(model: PaperViewModel): void {
   if (codeLinks.length > 0) main.append(linkSection('code', 'Code', codeLinks, true));
   if (otherLinks.length > 0) main.append(linkSection('links', 'Links', otherLinks, false));
   if (model.sources.length > 0) main.append(sourcesSection(model));
+  main.append(...relatedSection(paper.key, post));
 
   replacePage(main);
 }
@@ -263,12 +265,15 @@ function handle(message: HostMessage): void {
       setPreview(message.preview);
       break;
     }
+    case 'didLoadRelated':
+      setRelated(message, root, post);
+      break;
     default:
       assertNever(message);
   }
 }
 
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['didLoadPaper', 'didRemovePaper', 'didChangePreview']);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['didLoadPaper', 'didRemovePaper', 'didChangePreview', 'didLoadRelated']);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const data = event.data;

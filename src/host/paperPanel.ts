@@ -10,6 +10,7 @@ import { buildPaperViewModel, findSource, isSafeExternalUrl, panelTitle } from '
 import type { Paper } from '../core/types';
 import { assertNever, parsePaperViewState, parseWebviewMessage, type HostMessage, type WebviewMessage } from '../protocol';
 import { Disposable } from './lifecycle';
+import type { PaperRelatedSource } from './paperRelated';
 
 /** The webview panel type, as `onWebviewPanel:` activation events and `activeWebviewPanelId` name it. */
 export const PAPER_VIEW_TYPE = 'marginalia.paper';
@@ -96,6 +97,8 @@ export class PaperPanels extends Disposable {
 
   /** Fires with the key of the paper in the active panel, or undefined when no paper view is active. */
   readonly onDidChangeActivePaper = this.activeChanged.event;
+  /** Where the panels get related papers (search sets it); none until then. */
+  private related: PaperRelatedSource | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -151,6 +154,24 @@ export class PaperPanels extends Disposable {
     return undefined;
   }
 
+  /** Shows related papers in every panel from now on, and again whenever `source` changes. */
+  setRelatedSource(source: PaperRelatedSource): vscode.Disposable {
+    this.related = source;
+    for (const item of this.panels) void this.postRelated(item);
+    return source.onDidChange(() => { for (const item of this.panels) void this.postRelated(item); });
+  }
+
+  private async postRelated(item: PaperPanel): Promise<void> {
+    const key = item.key;
+    if (!this.related || !this.papers.get(key)) return;
+    try {
+      const related = await this.related.relatedItems(key);
+      if (item.key === key) item.post({ type: 'didLoadRelated', key, related });
+    } catch (error) {
+      this.log.warn(`Related papers for ${key} are unavailable: ${errorText(error)}`);
+    }
+  }
+
   /** For tests: the keys shown, and which panel is the preview. */
   openPanels(): { key: string; preview: boolean; active: boolean }[] {
     return [...this.panels].map((item) => ({ key: item.key, preview: item.preview, active: item.panel.active }));
@@ -200,6 +221,7 @@ export class PaperPanels extends Disposable {
     if (paper) {
       item.panel.title = panelTitle(paper.title);
       item.post({ type: 'didLoadPaper', model: buildPaperViewModel(paper, item.preview, (file) => this.papers.workspaceRelative(file)) });
+      void this.postRelated(item);
     } else if (this.papers.state !== 'loading') {
       item.post({ type: 'didRemovePaper', key: item.key });
     }
@@ -254,6 +276,11 @@ export class PaperPanels extends Disposable {
         break;
       case 'copyKey':
         void this.copyKey(from, message);
+        break;
+      case 'openPaper':
+        // Only a paper of the library; the preview follows, as a click in the tree does.
+        if (this.papers.get(message.key)) this.show(message.key, { preview: true });
+        else this.log.warn(`Ignored Open Paper for ${describe(message.key)}: not in the library`);
         break;
       default:
         assertNever(message);

@@ -29,7 +29,10 @@ interface Figures {
   engine: Engine;
   papers: number;
   buildMs: number;
+  /** CPU time of the build (user + system): what the build costs, whatever else the machine runs. */
+  buildCpuMs: number;
   loadMs: number;
+  loadCpuMs: number;
   searchP50: number;
   searchP95: number;
   relatedP50: number;
@@ -65,6 +68,11 @@ function fastest(task: () => void): number {
   return best;
 }
 
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
 function memoryNow(): number {
   globalThis.gc?.();
   globalThis.gc?.();
@@ -77,6 +85,7 @@ async function child(engine: Engine, papers: number): Promise<Figures> {
   const queries = benchQueries(documents);
   const relatedKeys = Array.from({ length: 100 }, (_, i) => documents[(i * 7919) % documents.length].key);
   const baseline = memoryNow();
+  let cpu = process.cpuUsage();
   let started = performance.now();
   let search: (query: string) => void;
   let related: (key: string) => void;
@@ -87,6 +96,7 @@ async function child(engine: Engine, papers: number): Promise<Figures> {
   if (engine === 'marginalia') {
     const index = SearchIndex.build(documents);
     const buildMs = performance.now() - started;
+    const buildCpuMs = cpuMs(cpu);
     keep = index;
     const memory = memoryNow() - baseline;
     serialised = index.serialize();
@@ -94,7 +104,7 @@ async function child(engine: Engine, papers: number): Promise<Figures> {
     load = () => SearchIndex.deserialize(bytes.slice());
     search = (query) => index.search(query, 20);
     related = (key) => index.related(key, 10);
-    return measure(buildMs, memory);
+    return measure(buildMs, buildCpuMs, memory);
   }
   const byKey = new Map(documents.map((document) => [document.key, document]));
   const index = lunr(function () {
@@ -106,6 +116,7 @@ async function child(engine: Engine, papers: number): Promise<Figures> {
     for (const document of documents) this.add({ ...document, tags: document.tags.join(' ') });
   });
   const buildMs = performance.now() - started;
+  const buildCpuMs = cpuMs(cpu);
   keep = index;
   const memory = memoryNow() - baseline;
   serialised = JSON.stringify(index);
@@ -124,15 +135,18 @@ async function child(engine: Engine, papers: number): Promise<Figures> {
     const tokens = lunr.tokenizer(abstract).map((token) => token.toString());
     index.query((query) => { for (const token of tokens) query.term(token, {}); }).filter((result) => result.ref !== key).slice(0, 10);
   };
-  return measure(buildMs, memory);
+  return measure(buildMs, buildCpuMs, memory);
 
-  async function measure(buildMs: number, memoryBytes: number): Promise<Figures> {
+  async function measure(buildMs: number, buildCpuMs: number, memoryBytes: number): Promise<Figures> {
     void keep;
     const loads: number[] = [];
+    const loadCpu: number[] = [];
     for (let run = 0; run < 3; run++) {
+      cpu = process.cpuUsage();
       started = performance.now();
       load();
       loads.push(performance.now() - started);
+      loadCpu.push(cpuMs(cpu));
     }
     // Warm up (the JIT, as a few keystrokes would), then measure.
     for (const query of queries.slice(0, 30)) search(query);
@@ -141,7 +155,7 @@ async function child(engine: Engine, papers: number): Promise<Figures> {
     for (const key of relatedKeys.slice(0, 10)) related(key);
     const relatedTimes = relatedKeys.map((key) => fastest(() => related(key)));
     const figures: Figures = {
-      engine, papers, buildMs, loadMs: Math.min(...loads),
+      engine, papers, buildMs, buildCpuMs, loadMs: Math.min(...loads), loadCpuMs: Math.min(...loadCpu),
       searchP50: percentile(searchTimes, 50), searchP95: percentile(searchTimes, 95),
       relatedP50: percentile(relatedTimes, 50), relatedP95: percentile(relatedTimes, 95),
       memoryMb: memoryBytes / 1e6, cacheMb: (typeof serialised === 'string' ? Buffer.byteLength(serialised) : serialised.byteLength) / 1e6, queryErrors,
@@ -185,16 +199,16 @@ const ratio = (theirs: number, ours: number) => `${(theirs / ours).toFixed(their
 
 function table(results: { papers: number; ours: Figures | string; lunr: Figures | string }[]): string {
   const lines = [
-    '| papers | engine | cold build | cached load | search p50 | search p95 | related p50 | related p95 | index memory | cache size |',
+    '| papers | engine | cold build (CPU) | cached load (CPU) | search p50 | search p95 | related p50 | related p95 | index memory | cache size |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const row = (papers: number, name: string, f: Figures | string) => (typeof f === 'string'
     ? `| ${papers.toLocaleString('en')} | ${name} | ${f} | | | | | | | |`
-    : `| ${papers.toLocaleString('en')} | ${name} | ${ms(f.buildMs)} | ${ms(f.loadMs)} | ${ms(f.searchP50)} | ${ms(f.searchP95)} | ${ms(f.relatedP50)} | ${ms(f.relatedP95)} | ${f.memoryMb.toFixed(1)} MB | ${f.cacheMb.toFixed(1)} MB |`);
+    : `| ${papers.toLocaleString('en')} | ${name} | ${ms(f.buildMs)} (${ms(f.buildCpuMs)}) | ${ms(f.loadMs)} (${ms(f.loadCpuMs)}) | ${ms(f.searchP50)} | ${ms(f.searchP95)} | ${ms(f.relatedP50)} | ${ms(f.relatedP95)} | ${f.memoryMb.toFixed(1)} MB | ${f.cacheMb.toFixed(1)} MB |`);
   for (const { papers, ours, lunr: theirs } of results) {
     lines.push(row(papers, 'Marginalia', ours), row(papers, 'lunr 2.3.9', theirs));
     if (typeof ours !== 'string' && typeof theirs !== 'string') {
-      lines.push(`| | lunr ÷ ours | ${ratio(theirs.buildMs, ours.buildMs)} | ${ratio(theirs.loadMs, ours.loadMs)} | ${ratio(theirs.searchP50, ours.searchP50)} | ${ratio(theirs.searchP95, ours.searchP95)} | ${ratio(theirs.relatedP50, ours.relatedP50)} | ${ratio(theirs.relatedP95, ours.relatedP95)} | ${ratio(theirs.memoryMb, ours.memoryMb)} | ${ratio(theirs.cacheMb, ours.cacheMb)} |`);
+      lines.push(`| | lunr ÷ ours | ${ratio(theirs.buildCpuMs, ours.buildCpuMs)} | ${ratio(theirs.loadCpuMs, ours.loadCpuMs)} | ${ratio(theirs.searchP50, ours.searchP50)} | ${ratio(theirs.searchP95, ours.searchP95)} | ${ratio(theirs.relatedP50, ours.relatedP50)} | ${ratio(theirs.relatedP95, ours.relatedP95)} | ${ratio(theirs.memoryMb, ours.memoryMb)} | ${ratio(theirs.cacheMb, ours.cacheMb)} |`);
     }
   }
   return lines.join('\n');
