@@ -83,7 +83,9 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
 
   getTreeItem(row: RelatedRow): vscode.TreeItem {
     const paper = this.library.get(row.hit.key);
-    const item = new vscode.TreeItem(paper?.title || row.hit.key, vscode.TreeItemCollapsibleState.None);
+    // The score leads, highlighted, so that a narrow sidebar that cuts the title still shows it.
+    const score = row.hit.score.toFixed(1);
+    const item = new vscode.TreeItem({ label: `${score}  ${paper?.title || row.hit.key}`, highlights: [[0, score.length]] }, vscode.TreeItemCollapsibleState.None);
     item.id = row.hit.key;
     item.description = describe(row.hit);
     item.contextValue = 'paper related';
@@ -172,9 +174,9 @@ export function noteKeyOf(uri: vscode.Uri, library: PickerLibrary): string | und
   return library.get(key) ? key : undefined;
 }
 
+/** The words a related paper shares with the subject. */
 function describe(hit: SearchHit): string {
-  const words = hit.matches.slice(0, 3).map((match) => match.word).join(', ');
-  return `${hit.score.toFixed(1)}${words ? ` · ${words}` : ''}`;
+  return hit.matches.slice(0, 3).map((match) => match.word).join(', ');
 }
 
 function sameSubject(a: RelatedSubject, b: RelatedSubject | undefined): boolean {
