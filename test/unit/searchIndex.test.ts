@@ -86,6 +86,18 @@ describe('search: ranking and query forms', () => {
   });
 });
 
+describe('search: words', () => {
+  test('text with and without non-ASCII letters is split into the same words', () => {
+    const index = SearchIndex.build([
+      { key: 'a', title: 'Über-Straße: Models of Zürich traffic', abstract: 'CamelCase words, x86_64 and GPT-4o; naïve Bayes.', tags: [], note: '' },
+      { key: 'b', title: 'Models of Zurich traffic', abstract: 'CamelCase words, x86_64 and GPT-4o; naive Bayes.', tags: [], note: '' },
+    ]);
+    for (const [query, keys] of [['straße', ['a']], ['zürich', ['a']], ['zurich', ['b']], ['camelcase', ['a', 'b']], ['x86_64', ['a', 'b']], ['4o', ['a', 'b']], ['naïve', ['a']], ['bayes', ['a', 'b']]] as const) {
+      assert.deepEqual(index.search(query).hits.map((hit) => hit.key).sort(), [...keys], query);
+    }
+  });
+});
+
 describe('search: any input gives results or a hint, never an exception', () => {
   const hostile = ['C++: a ~survey', 'title:', '"imitation learning', '***', '*', '~', '^', '+', '-', ':', 'foo:bar', 'title:*', 'x~a', 'x^b', 'x^-3', 'a~9',
     '\\', '\\\\', '"', "'", '((()))', '[]', '{', '<script>alert(1)</script>', 'constructor', '__proto__', 'toString', 'hasOwnProperty:x', 'title:constructor',
