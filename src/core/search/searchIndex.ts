@@ -75,7 +75,7 @@ const COMPACT_MIN = 512;
 const MAX_COUNT = 255;
 
 const WORD = /[\p{L}\p{N}]+/gu;
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 const MAX_WORD_LENGTH = 40;
 
 /** A term of a query resolved against the dictionary. */
