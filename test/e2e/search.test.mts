@@ -65,11 +65,13 @@ describe('Search Papers and the Related view', { timeout: 300_000 }, () => {
     await frame.locator('.section-related').scrollIntoViewIfNeeded();
     await screenshot(page, 'search-3-paper-view-related');
 
-    // The Related view in the sidebar follows the paper view.
+    // The Related view in the sidebar (collapsed at first, so that the Papers view has the room) follows the paper view.
+    const relatedHeader = marginaliaSidebar(page).locator('.pane-header', { hasText: 'Related' });
+    if ((await relatedHeader.getAttribute('aria-expanded')) !== 'true') await relatedHeader.click();
     const rows = relatedTree(page).locator('.monaco-list-row');
     await rows.first().waitFor();
     await relatedTree(page).locator('.monaco-list-row', { hasText: /Traffic Simulation/ }).waitFor();
-    assert.equal(await rows.count(), 10);
+    assert.ok(await rows.count() >= 5, 'the view lists the related papers (as many as fit are rendered)');
     assert.match(await rows.first().locator('.label-name').innerText(), /^\d+\.\d {2}\S/);
     assert.match(await rows.first().locator('.label-description').innerText(), /\w/);
     await screenshot(page, 'search-4-related-view-light');
