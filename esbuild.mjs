@@ -76,6 +76,15 @@ const targets = [
   },
   {
     ...common,
+    entryPoints: ['src/node/searchWorker.ts'],
+    outfile: 'dist/searchWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    plugins: [reportPlugin],
+  },
+  {
+    ...common,
     entryPoints: ['webview/paperView.ts'],
     outfile: 'dist/webview/paperView.js',
     platform: 'browser',

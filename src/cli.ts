@@ -11,6 +11,7 @@ import type { Diagnostic, Paper, ParsedDigest } from './core/types';
 import { findDigestFiles, readDigest } from './node/digestFiles';
 import { LibraryStore } from './node/libraryStore';
 import { BIB_HELP, runBib } from './cliBib';
+import { SEARCH_HELP, searchCommand } from './cliSearch';
 
 const HELP = `marginalia: read Hugging Face Daily Papers digests from the command line
 
@@ -38,6 +39,7 @@ Usage:
       Every tag with its number of papers.
 
 ${BIB_HELP}
+${SEARCH_HELP}
 Citation keys:
   Every paper gets a citation key that never changes once assigned. Keys are
   kept in DIR/.marginalia/library.json (one paper per line, sorted; commit it
@@ -86,6 +88,7 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
         tag: { type: 'string' },
         'cited-in': { type: 'string' },
         csl: { type: 'boolean' },
+        limit: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -116,6 +119,9 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
       io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
       return ExitCode.corruptLibrary;
     }
+  }
+  if (command === 'search' || command === 'related') {
+    return searchCommand(command, paths, { ...values, root: values.root ? path.resolve(cwd, values.root) : findRoot(cwd) }, cwd, io);
   }
   if (command !== 'papers' && command !== 'check') {
     io.err(command === undefined ? HELP : `marginalia: unknown command "${command}".\nRun "marginalia --help" for usage.\n`);

@@ -7,10 +7,10 @@ import { CitationCommands } from './host/citationCommands';
 import { WorkspaceCitations } from './host/citationIndex';
 import { CitationFeatures } from './host/citationProviders';
 import { CitedIn } from './host/citedIn';
-import { ContextKeys } from './host/commandIds';
+import { CommandIds, ContextKeys } from './host/commandIds';
 import { LibraryCommands } from './host/libraryCommands';
 import { PaperPanels } from './host/paperPanel';
-import { PAPERS_VIEW_ID, PapersView } from './host/papersView';
+import { PapersView } from './host/papersView';
 import { LibraryStatusBar } from './host/statusBar';
 import { NoteCommands } from './host/noteCommands';
 import { NoteIndex, Notes } from './host/notes';
@@ -18,6 +18,10 @@ import { Tags } from './host/tags';
 import { WorkspaceLibrary } from './host/workspaceLibrary';
 import { BibCommands } from './host/bibCommands';
 import { CodeLinks } from './host/codeLinks';
+import { RelatedView } from './host/relatedView';
+import { SearchCommands } from './host/searchCommands';
+import { SearchService } from './host/searchService';
+import { paperRelatedSource } from './host/paperRelated';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -38,6 +42,12 @@ export interface MarginaliaApi {
   citationFeatures: CitationFeatures;
   citationCommands: CitationCommands;
   citedIn: CitedIn;
+  /** The search index (its `lastSync.origin` says whether the cache was used), the Related view, the search commands. */
+  search: SearchService;
+  related: RelatedView;
+  searchCommands: SearchCommands;
+  /** Builds a second SearchService over the same library and storage, as a window reload does (for tests). */
+  createSearchService(): SearchService;
 }
 
 export function activate(context: vscode.ExtensionContext): MarginaliaApi {
@@ -49,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const library = new WorkspaceLibrary(log);
   const panels = new PaperPanels(context.extensionUri, library, log);
   const papersView = new PapersView(library, context.workspaceState, (key, options) => panels.show(key, options));
-  const statusBar = new LibraryStatusBar(library, `${PAPERS_VIEW_ID}.focus`);
+  const statusBar = new LibraryStatusBar(library, CommandIds.searchPapers);
   const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, log);
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
   const noteIndex = new NoteIndex(log);
@@ -77,6 +87,12 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   };
   const codeLinks = new CodeLinks(library, papersView, log);
   context.subscriptions.push(new BibCommands(library, papersView, log, citedKeys), codeLinks);
+  // Search: the index is built in a worker and cached in the workspace's extension storage.
+  const createSearchService = () => new SearchService(library, noteIndex, context.storageUri, context.extensionUri, log);
+  const search = createSearchService();
+  const related = new RelatedView(search, library, panels, log);
+  const searchCommands = new SearchCommands(search, library, panels, related, (key) => panels.show(key, { preview: false }), noteIndex, log);
+  context.subscriptions.push(search, related, searchCommands, panels.setRelatedSource(paperRelatedSource(search, library)));
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));
@@ -94,7 +110,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   });
   timings.activation = performance.now() - started;
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
-  return { library, papersView, panels, statusBar, notes, tags, codeLinks, citations, citationFeatures, citationCommands, citedIn, ready, timings };
+  return { library, papersView, panels, statusBar, notes, tags, codeLinks, citations, citationFeatures, citationCommands, citedIn, search, related, searchCommands, createSearchService, ready, timings };
 }
 
 export function deactivate(): void {

@@ -53,7 +53,9 @@ export type HostMessage =
   /** The paper's tags, and every tag of the library for completion. */
   | { type: 'didLoadTags'; key: string; tags: string[]; allTags: string[] }
   /** "Quote in Note" was chosen from the context menu: answer with quoteInNote and the selection. */
-  | { type: 'didRequestQuote' };
+  | { type: 'didRequestQuote' }
+  /** The papers most related to `key` (search), shown under its abstract. */
+  | { type: 'didLoadRelated'; key: string; related: RelatedPaperItem[] };
 
 /** The start of a paper's note, as the paper view shows it. */
 export interface NotePreview {
@@ -61,6 +63,15 @@ export interface NotePreview {
   path: string;
   /** The start of what the reader wrote (see noteExcerpt); '' when nothing yet. Plain text. */
   excerpt: string;
+}
+
+/** A related paper as the paper view lists it. */
+export interface RelatedPaperItem {
+  key: string;
+  title: string;
+  score: number;
+  /** Words the two papers share. */
+  shared: string[];
 }
 
 export type WebviewMessage =
@@ -85,7 +96,9 @@ export type WebviewMessage =
   | { type: 'openCitation'; file: string; line: number }
   | { type: 'insertCitation' }
   | { type: 'copyCitation' }
-  | { type: 'findCitations' };
+  | { type: 'findCitations' }
+  /** Open another paper (a related one) in the paper view. */
+  | { type: 'openPaper'; key: string };
 
 // Limits on what a webview message may carry: the webview renders untrusted text, so the host treats
 // whatever it posts as untrusted too.
@@ -129,6 +142,8 @@ export function parseWebviewMessage(value: unknown): WebviewMessage | undefined 
     case 'copyBibtex':
     case 'openCode':
       return isShortString(value.key, MAX_KEY_LENGTH) ? { type, key: value.key } : undefined;
+    case 'openPaper':
+      return isShortString(value.key, MAX_KEY_LENGTH) && value.key !== '' ? { type, key: value.key } : undefined;
     default:
       // Not assertNever: `type` is any string the webview sent, so this branch is reachable.
       return undefined;

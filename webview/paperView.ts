@@ -20,6 +20,7 @@ import {
 } from '../src/protocol.js';
 import { bibActions } from './bibActions.js';
 import { renderCitedIn } from './citedIn.js';
+import { relatedSection, setRelated } from './related.js';
 
 /** The part of the API VS Code gives a webview that this page uses. */
 interface VsCodeApi {
@@ -105,7 +106,7 @@ const META_ICONS: Record<MetadataPart['kind'], string> = {
 
 function renderPaper(model: PaperViewModel): void {
   const { paper } = model;
-  const main = el('article', { className: 'paper', attrs: { 'aria-labelledby': 'paper-title' } });
+  const main = el('article', { className: 'paper', attrs: { 'aria-labelledby': 'paper-title', 'data-key': paper.key } });
 
   const header = el('header');
   if (model.preview) header.append(previewNotice());
@@ -131,6 +132,7 @@ function renderPaper(model: PaperViewModel): void {
   if (model.sources.length > 0) main.append(sourcesSection(model));
   decoratePaper(main, paper.key);
   if (citedIn?.key === paper.key) main.append(renderCitedIn(citedIn, post));
+  main.append(...relatedSection(paper.key, post));
 
   replacePage(main);
 }
@@ -280,6 +282,9 @@ function handle(message: HostMessage): void {
       citedIn = message;
       updateCitedIn(message);
       break;
+    case 'didLoadRelated':
+      setRelated(message, root, post);
+      break;
     default:
       assertNever(message);
   }
@@ -297,7 +302,7 @@ function updateCitedIn(message: Extract<HostMessage, { type: 'didUpdateCitedIn' 
   if (focused) root.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focused)}"]`)?.focus();
 }
 
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['didLoadPaper', 'didRemovePaper', 'didChangePreview', 'didLoadNote', 'didLoadTags', 'didRequestQuote', 'didUpdateCitedIn']);
+const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['didLoadPaper', 'didRemovePaper', 'didChangePreview', 'didLoadNote', 'didLoadTags', 'didRequestQuote', 'didUpdateCitedIn', 'didLoadRelated']);
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const data = event.data;

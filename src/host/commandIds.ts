@@ -36,6 +36,10 @@ export const CommandIds = {
   insertCitation: 'marginalia.insertCitation',
   copyCitation: 'marginalia.copyCitation',
   findCitations: 'marginalia.findCitations',
+  searchPapers: 'marginalia.searchPapers',
+  relatedPapers: 'marginalia.relatedPapers',
+  relatedToSelection: 'marginalia.relatedToSelection',
+  relatedToNote: 'marginalia.relatedToNote',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -12,6 +12,7 @@ import { assertNever, parsePaperViewState, parseWebviewMessage, type HostMessage
 import { CommandIds } from './commandIds';
 import type { CitedInHook } from './citedIn';
 import { Disposable } from './lifecycle';
+import type { PaperRelatedSource } from './paperRelated';
 
 /** The webview panel type, as `onWebviewPanel:` activation events and `activeWebviewPanelId` name it. */
 export const PAPER_VIEW_TYPE = 'marginalia.paper';
@@ -123,6 +124,8 @@ export class PaperPanels extends Disposable {
       for (const item of this.panels) if (keys.has(item.key)) hook.post(item.key, item.ready, (message) => item.panel.webview.postMessage(message));
     }));
   }
+  /** Where the panels get related papers (search sets it); none until then. */
+  private related: PaperRelatedSource | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -194,6 +197,24 @@ export class PaperPanels extends Disposable {
     return item !== undefined;
   }
 
+  /** Shows related papers in every panel from now on, and again whenever `source` changes. */
+  setRelatedSource(source: PaperRelatedSource): vscode.Disposable {
+    this.related = source;
+    for (const item of this.panels) void this.postRelated(item);
+    return source.onDidChange(() => { for (const item of this.panels) void this.postRelated(item); });
+  }
+
+  private async postRelated(item: PaperPanel): Promise<void> {
+    const key = item.key;
+    if (!this.related || !this.papers.get(key)) return;
+    try {
+      const related = await this.related.relatedItems(key);
+      if (item.key === key) item.post({ type: 'didLoadRelated', key, related });
+    } catch (error) {
+      this.log.warn(`Related papers for ${key} are unavailable: ${errorText(error)}`);
+    }
+  }
+
   /** For tests: the keys shown, and which panel is the preview. */
   openPanels(): { key: string; preview: boolean; active: boolean }[] {
     return [...this.panels].map((item) => ({ key: item.key, preview: item.preview, active: item.panel.active }));
@@ -245,6 +266,7 @@ export class PaperPanels extends Disposable {
       item.post({ type: 'didLoadPaper', model: buildPaperViewModel(paper, item.preview, (file) => this.papers.workspaceRelative(file)) });
       this.renderParts(item);
       this.citedIn?.post(item.key, item.ready, (message) => item.panel.webview.postMessage(message));
+      void this.postRelated(item);
     } else if (this.papers.state !== 'loading') {
       item.post({ type: 'didRemovePaper', key: item.key });
     }
@@ -327,6 +349,11 @@ export class PaperPanels extends Disposable {
       case 'copyCitation':
       case 'findCitations':
         void this.citedIn?.handle(from.key, message, from.panel.viewColumn);
+        break;
+      case 'openPaper':
+        // Only a paper of the library; the preview follows, as a click in the tree does.
+        if (this.papers.get(message.key)) this.show(message.key, { preview: true });
+        else this.log.warn(`Ignored Open Paper for ${describe(message.key)}: not in the library`);
         break;
       default:
         assertNever(message);

@@ -1,6 +1,6 @@
 /**
- * The status bar item: the number of papers (or that digests are being read); a click shows the
- * Papers view (search takes over the click once it exists).
+ * The status bar item: the number of papers (or that digests are being read); a click runs the
+ * command it is given (Search Papers).
  */
 import * as vscode from 'vscode';
 import { Disposable } from './lifecycle';
@@ -40,7 +40,7 @@ export class LibraryStatusBar extends Disposable {
         break;
       default:
         this.item.text = `$(book) ${count.toLocaleString('en')} paper${count === 1 ? '' : 's'}`;
-        this.item.tooltip = `${count.toLocaleString('en')} papers from ${this.library.digestFiles.length} digest(s). Click to show them.`;
+        this.item.tooltip = `${count.toLocaleString('en')} papers from ${this.library.digestFiles.length} digest(s). Click to search them.`;
     }
     this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/, '') };
     this.item.show();

@@ -1,0 +1,936 @@
+/**
+ * The full-text index behind Search Papers and Related Papers: BM25 over four fields (title, boosted;
+ * abstract; tags; note text), lunr's stemmer and stop words, and lunr's query language executed on
+ * compact typed arrays instead of lunr's object graph (see README, "Search").
+ *
+ * Layout. Every document has a forward entry (its sorted term ids, and per term its count in each
+ * field, one byte each); that is the index's source of truth and what is serialised. The inverted
+ * postings (per term: document ids and field counts) are derived from it by one counting-sort pass.
+ * Updating one document marks the old version dead, appends the new one, and lists its postings in a
+ * small side table; document frequencies and field lengths are kept exact, so scores after an
+ * update equal those of a rebuild. `compact()` folds the side table in when it grows.
+ */
+import { splitIdentifiers, Analyzer } from './analyzer';
+import { topK, U32List, U8List } from './buffers';
+import { lowerBound, wildcardMatcher, withinEditDistance } from './fuzzy';
+import { ALL_FIELDS, parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
+
+/** What the index knows of a paper. */
+export interface SearchDocument {
+  key: string;
+  title: string;
+  abstract: string;
+  tags: readonly string[];
+  /** The paper's note (markdown), or '' when it has none. */
+  note: string;
+}
+
+/** A query word found in a result, and the fields it was found in. */
+export interface SearchMatch {
+  word: string;
+  fields: SearchField[];
+}
+
+export interface SearchHit {
+  key: string;
+  /** BM25 score: higher is better; comparable within one query only. */
+  score: number;
+  /** The words of the query (for a wildcard or fuzzy clause, the words they matched) found in this paper. */
+  matches: SearchMatch[];
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** How many papers matched in all (hits holds at most `limit`). */
+  total: number;
+  /** Sentences for the user: text read as plain words, words ignored, wildcards cut short. */
+  hints: string[];
+}
+
+/** Counts and sizes, for the benchmark and the log. */
+export interface SearchIndexStats {
+  documents: number;
+  terms: number;
+  words: number;
+  postings: number;
+  /** Bytes held in typed arrays (postings, forward entries, per-document data). */
+  typedArrayBytes: number;
+}
+
+/** Title words count three times, tags twice, abstract and note once. */
+const FIELD_BOOST = [3, 1, 2, 1];
+const FIELD_COUNT = SEARCH_FIELDS.length;
+/** Choosing a paper's terms for Related: a title says what a paper is about better than any abstract sentence. */
+const RELATED_FIELD_BOOST = [8, 1, 3, 1];
+const K1 = 1.2;
+const B = 0.75;
+/** A wildcard or fuzzy clause is searched with at most this many of the words it matches (the most common). */
+export const MAX_EXPANSIONS = 64;
+/** Related papers are found with this many of the paper's most telling terms. */
+const RELATED_TERMS = 25;
+/** The side table is folded into the postings when it holds this share of the documents. */
+const COMPACT_RATIO = 0.1;
+const COMPACT_MIN = 512;
+/** Counts saturate at 255 in a byte; BM25 has long stopped growing by then. */
+const MAX_COUNT = 255;
+
+const WORD = /[\p{L}\p{N}]+/gu;
+const NON_ASCII = /[\u0080-\uffff]/;
+const MAX_WORD_LENGTH = 40;
+
+/** A term of a query resolved against the dictionary. */
+interface Expansion {
+  term: number;
+  word: string;
+}
+
+/** Per-query scratch space, reused across queries and reset through the lists of touched ids. */
+interface Scratch {
+  total: Float64Array;
+  clause: Float64Array;
+  flags: Uint8Array;
+  required: Uint8Array;
+  totalIds: Int32Array;
+  clauseIds: Int32Array;
+}
+
+const IN_TOTAL = 1;
+const IN_CLAUSE = 2;
+const BANNED = 4;
+
+export class SearchIndex {
+  private readonly analyzer = new Analyzer();
+  // The dictionary: term id <-> stem, and how many live documents have the term.
+  private terms: string[] = [];
+  private termIds = new Map<string, number>();
+  private df = new U32List();
+  // Surface words (lower case) -> term id, or -1 for a stop word; and their sorted list, built on demand.
+  private wordTerm = new Map<string, number>();
+  private sortedWords: string[] | null = null;
+  private sortedWordTerms: Uint32Array | null = null;
+  private displayWords: string[] | null = null;
+  // Documents by id: key, live or dead, field lengths (4 per doc), content hash (2 per doc).
+  private keys: string[] = [];
+  private docIds = new Map<string, number>();
+  private alive = new U8List();
+  private fieldLen = new U32List();
+  private docHash = new U32List();
+  private readonly totalLen = new Float64Array(FIELD_COUNT);
+  private live = 0;
+  // Forward entries: document d's terms are fwdTerms[fwdOffset[d] .. fwdOffset[d + 1]), sorted;
+  // fwdCounts holds 4 bytes (one per field) per entry.
+  private fwdOffset = U32List.from(Uint32Array.of(0));
+  private fwdTerms = new U32List();
+  private fwdCounts = new U8List();
+  // Postings of documents below baseDocs, for terms below baseTerms; later documents are in `extra`.
+  private postOffset = new Uint32Array(1);
+  private postDocs = new Uint32Array(0);
+  private postCounts = new Uint8Array(0);
+  private baseDocs = 0;
+  private baseTerms = 0;
+  private extra = new Map<number, number[]>();
+  private termSlot = new Int32Array(1024).fill(-1);
+  private scratch: Scratch | null = null;
+  /** Equal scores rank by key, so that results do not depend on the order documents were added in. */
+  private readonly keyOrder = (a: number, b: number) => this.keys[a] < this.keys[b];
+
+  /** Builds an index of `documents` (later duplicates of a key replace earlier ones). */
+  static build(documents: Iterable<SearchDocument>): SearchIndex {
+    const index = new SearchIndex();
+    for (const document of documents) index.addForBuild(document);
+    index.compact();
+    return index;
+  }
+
+  /**
+   * Adds documents while building, without postings: call `compact()` when all are added. Lets a
+   * caller build in chunks (yielding between them) and report progress.
+   */
+  addForBuild(document: SearchDocument): void {
+    const existing = this.docIds.get(document.key);
+    if (existing !== undefined) this.kill(existing);
+    this.append(document, false);
+  }
+
+  /** The number of live documents. */
+  get size(): number {
+    return this.live;
+  }
+
+  has(key: string): boolean {
+    return this.docIds.has(key);
+  }
+
+  keysInOrder(): string[] {
+    return this.keys.filter((_, id) => this.alive.data[id] === 1);
+  }
+
+  /**
+   * A hash of everything indexed (every document's key and fields), independent of the order in
+   * which documents were added: equal for equal libraries, different when any field differs.
+   */
+  get contentHash(): string {
+    let a = this.live;
+    let b = FORMAT_VERSION;
+    for (let id = 0; id < this.keys.length; id++) {
+      if (this.alive.data[id] !== 1) continue;
+      a = (a + this.docHash.data[2 * id]) >>> 0;
+      b = (b + this.docHash.data[2 * id + 1]) >>> 0;
+    }
+    return `${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+  }
+
+  /** True when the index holds `document` exactly as given (same key and fields). */
+  isCurrent(document: SearchDocument): boolean {
+    const id = this.docIds.get(document.key);
+    if (id === undefined) return false;
+    const [a, b] = hashDocument(document);
+    return this.docHash.data[2 * id] === a && this.docHash.data[2 * id + 1] === b;
+  }
+
+  /**
+   * Adds or replaces one document without rebuilding; returns false when the index already held it
+   * unchanged. Scores afterwards equal those of an index built from scratch.
+   */
+  upsert(document: SearchDocument): boolean {
+    if (this.isCurrent(document)) return false;
+    const existing = this.docIds.get(document.key);
+    if (existing !== undefined) this.kill(existing);
+    this.append(document, true);
+    this.maybeCompact();
+    return true;
+  }
+
+  /** Removes a document; returns false when there was none with that key. */
+  remove(key: string): boolean {
+    const id = this.docIds.get(key);
+    if (id === undefined) return false;
+    this.kill(id);
+    this.maybeCompact();
+    return true;
+  }
+
+  /**
+   * Runs a query in lunr's syntax. Never throws on any text: what lunr cannot parse is searched as
+   * plain words, and `hints` says so.
+   */
+  search(text: string, limit = 50): SearchResult {
+    const parsed = parseQuery(text);
+    const hints = [...parsed.hints];
+    const clauses: { clause: QueryClause; expansions: Expansion[] }[] = [];
+    const ignored: string[] = [];
+    for (const clause of parsed.clauses) {
+      const resolved = this.resolve(clause, hints);
+      if (resolved === null) ignored.push(clause.word);
+      else clauses.push({ clause, expansions: resolved });
+    }
+    if (ignored.length > 0) hints.push(`Ignored common or one-letter word${ignored.length === 1 ? '' : 's'}: ${[...new Set(ignored)].slice(0, 8).join(', ')}.`);
+    if (clauses.length === 0) {
+      if (hints.length === 0) hints.push('Nothing to search for: type a word (cloning), a field (title:cloning), a wildcard (imit*) or a misspelling (cloning~1).');
+      return { hits: [], total: 0, hints };
+    }
+
+    const missing = clauses.find(({ clause, expansions }) => clause.presence === 'required' && expansions.length === 0);
+    if (missing) return { hits: [], total: 0, hints: [...hints, `No paper has "${missing.clause.word}", which the query requires.`] };
+
+    const scratch = this.scratchSpace();
+    let totalCount = 0;
+    const requiredCount = clauses.filter(({ clause }) => clause.presence === 'required').length;
+    const banned: number[] = [];
+    let positive = false;
+    for (const { clause, expansions } of clauses) {
+      if (clause.presence === 'prohibited') {
+        for (const { term } of expansions) {
+          this.forEachPosting(term, clause.fields, (doc) => {
+            if ((scratch.flags[doc] & BANNED) === 0) {
+              scratch.flags[doc] |= BANNED;
+              banned.push(doc);
+            }
+          });
+        }
+        continue;
+      }
+      positive = true;
+      let clauseCount = 0;
+      for (const { term } of expansions) {
+        const idf = this.idf(term);
+        this.forEachWeight(term, clause.fields, (doc, weight) => {
+          const score = clause.boost * idf * weight;
+          if ((scratch.flags[doc] & IN_CLAUSE) === 0) {
+            scratch.flags[doc] |= IN_CLAUSE;
+            scratch.clauseIds[clauseCount++] = doc;
+            scratch.clause[doc] = score;
+          } else if (score > scratch.clause[doc]) {
+            // A wildcard or fuzzy clause counts its best word once, as one word of the query.
+            scratch.clause[doc] = score;
+          }
+        });
+      }
+      for (let i = 0; i < clauseCount; i++) {
+        const doc = scratch.clauseIds[i];
+        scratch.flags[doc] &= ~IN_CLAUSE;
+        if ((scratch.flags[doc] & IN_TOTAL) === 0) {
+          scratch.flags[doc] |= IN_TOTAL;
+          scratch.totalIds[totalCount++] = doc;
+        }
+        scratch.total[doc] += scratch.clause[doc];
+        scratch.clause[doc] = 0;
+        if (clause.presence === 'required') scratch.required[doc]++;
+      }
+    }
+
+    // Candidates: every document of a positive clause, or every document when all clauses are -x.
+    let candidates: Int32Array;
+    let candidateCount = 0;
+    if (positive) {
+      // Into clauseIds (free now): totalIds still lists what to reset below.
+      candidates = scratch.clauseIds;
+      for (let i = 0; i < totalCount; i++) {
+        const doc = scratch.totalIds[i];
+        if ((scratch.flags[doc] & BANNED) === 0 && scratch.required[doc] === requiredCount) candidates[candidateCount++] = doc;
+      }
+    } else {
+      candidates = new Int32Array(this.live);
+      for (let doc = 0; doc < this.keys.length; doc++) {
+        if (this.alive.data[doc] === 1 && (scratch.flags[doc] & BANNED) === 0) candidates[candidateCount++] = doc;
+      }
+    }
+    const best = topK(candidates, candidateCount, scratch.total, limit, this.keyOrder);
+    const hits = best.map((doc) => ({ key: this.keys[doc], score: scratch.total[doc], matches: this.matchesOf(doc, clauses) }));
+
+    // Reset the scratch space through the lists of what was touched.
+    for (let i = 0; i < totalCount; i++) {
+      const doc = scratch.totalIds[i];
+      scratch.total[doc] = 0;
+      scratch.required[doc] = 0;
+      scratch.flags[doc] = 0;
+    }
+    for (const doc of banned) scratch.flags[doc] = 0;
+    if (candidateCount === 0 && hints.length === 0) hints.push('No paper matches. Try fewer words, a wildcard (imit*) or a misspelling allowance (cloning~1).');
+    return { hits, total: candidateCount, hints };
+  }
+
+  /**
+   * The papers most related to the paper `key`: its most telling terms (count in the paper, title
+   * counted three times, times rarity in the library) searched as one weighted query. Empty when the
+   * index does not hold `key`.
+   */
+  related(key: string, limit = 10): SearchHit[] {
+    const id = this.docIds.get(key);
+    if (id === undefined) return [];
+    const weights = new Map<number, number>();
+    for (let i = this.fwdOffset.data[id]; i < this.fwdOffset.data[id + 1]; i++) {
+      let count = 0;
+      for (let f = 0; f < FIELD_COUNT; f++) count += RELATED_FIELD_BOOST[f] * this.fwdCounts.data[FIELD_COUNT * i + f];
+      weights.set(this.fwdTerms.data[i], count);
+    }
+    return this.relatedTo(weights, limit, id);
+  }
+
+  /**
+   * The papers most related to a piece of text (an editor selection, a note): its most telling known
+   * terms searched as one weighted query. `excludeKey` leaves one paper out (the note's own paper).
+   */
+  relatedToText(text: string, limit = 10, excludeKey?: string): SearchHit[] {
+    const weights = new Map<number, number>();
+    this.forEachWord(splitIdentifiers(text).toLowerCase(), (word) => {
+      const term = this.wordTerm.get(word) ?? this.termIds.get(this.analyzer.stem(word));
+      if (term !== undefined && term >= 0) weights.set(term, (weights.get(term) ?? 0) + 1);
+    });
+    const exclude = excludeKey === undefined ? -1 : this.docIds.get(excludeKey) ?? -1;
+    return this.relatedTo(weights, limit, exclude);
+  }
+
+  stats(): SearchIndexStats {
+    let terms = 0;
+    for (let t = 0; t < this.terms.length; t++) if (this.df.data[t] > 0) terms++;
+    let words = 0;
+    for (const term of this.wordTerm.values()) if (term >= 0) words++;
+    const typedArrayBytes = [this.df, this.fieldLen, this.docHash, this.fwdOffset, this.fwdTerms, this.fwdCounts, this.alive]
+      .reduce((sum, list) => sum + list.data.byteLength, 0) + this.postOffset.byteLength + this.postDocs.byteLength + this.postCounts.byteLength;
+    return { documents: this.live, terms, words, postings: this.fwdTerms.length, typedArrayBytes };
+  }
+
+  /**
+   * Rewrites the index without dead documents and unused terms, and derives the postings of every
+   * document. Called after a build, before serialising, and by updates when the side table grows.
+   */
+  compact(): void {
+    const hasDead = this.live !== this.keys.length;
+    if (hasDead) this.dropDead();
+    this.transpose();
+  }
+
+  // --- Serialisation ------------------------------------------------------------------------------
+
+  /**
+   * The index as bytes (compacted first): a small JSON header, then the dictionary, the keys and the
+   * forward entries as typed arrays. `deserialize` reads them back; postings are rebuilt on load.
+   */
+  serialize(): Uint8Array {
+    if (this.live !== this.keys.length || this.extra.size > 0 || this.baseDocs !== this.keys.length) this.compact();
+    this.sortWords();
+    const encoder = new TextEncoder();
+    const sections: Uint8Array[] = [
+      encoder.encode(this.keys.join('\n')),
+      encoder.encode(this.terms.join('\n')),
+      encoder.encode(this.sortedWords!.join('\n')),
+      bytesOf(this.sortedWordTerms!),
+      bytesOf(this.docHash.toArray()),
+      bytesOf(this.fieldLen.toArray()),
+      bytesOf(this.fwdOffset.toArray()),
+      bytesOf(this.fwdTerms.toArray()),
+      this.fwdCounts.toArray(),
+    ];
+    const header = encoder.encode(JSON.stringify({
+      format: FORMAT_NAME, version: FORMAT_VERSION, documents: this.keys.length, terms: this.terms.length,
+      words: this.sortedWords!.length, entries: this.fwdTerms.length, sections: sections.map((s) => s.byteLength),
+    }));
+    let size = 4 + pad4(header.byteLength);
+    for (const section of sections) size += pad4(section.byteLength);
+    const out = new Uint8Array(size);
+    new DataView(out.buffer).setUint32(0, header.byteLength, true);
+    out.set(header, 4);
+    let offset = 4 + pad4(header.byteLength);
+    for (const section of sections) {
+      out.set(section, offset);
+      offset += pad4(section.byteLength);
+    }
+    return out;
+  }
+
+  /**
+   * Reads what `serialize` wrote, keeping views of `bytes` (do not change them afterwards). Throws
+   * SearchIndexFormatError on anything else (the caller rebuilds).
+   */
+  static deserialize(bytes: Uint8Array): SearchIndex {
+    const fail = (why: string): never => { throw new SearchIndexFormatError(why); };
+    if (bytes.byteLength < 8) fail('the file is too short');
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerLength = view.getUint32(0, true);
+    if (headerLength > 4096 || 4 + headerLength > bytes.byteLength) fail('the header is damaged');
+    let header: { format?: unknown; version?: unknown; documents: number; terms: number; words: number; entries: number; sections: number[] };
+    try {
+      header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as typeof header;
+    } catch {
+      return fail('the header is not JSON');
+    }
+    if (header.format !== FORMAT_NAME || header.version !== FORMAT_VERSION) fail(`it is not a version ${FORMAT_VERSION} index`);
+    const { documents: n, terms: t, words: w, entries: p, sections: lengths } = header;
+    const expected = [-1, -1, -1, 4 * w, 8 * n, 4 * FIELD_COUNT * n, 4 * (n + 1), 4 * p, FIELD_COUNT * p];
+    if (!Array.isArray(lengths) || lengths.length !== expected.length || lengths.some((length, i) => !Number.isSafeInteger(length) || length < 0 || (expected[i] >= 0 && length !== expected[i]))) {
+      fail('its sections have the wrong sizes');
+    }
+    let offset = 4 + pad4(headerLength);
+    const sections: Uint8Array[] = [];
+    for (const length of lengths) {
+      if (offset + length > bytes.byteLength) fail('the file is truncated');
+      sections.push(bytes.subarray(offset, offset + length));
+      offset += pad4(length);
+    }
+    const decoder = new TextDecoder();
+    const lines = (section: Uint8Array, count: number) => {
+      const list = count === 0 ? [] : decoder.decode(section).split('\n');
+      if (list.length !== count) fail('a word list has the wrong length');
+      return list;
+    };
+    const index = new SearchIndex();
+    index.keys = lines(sections[0], n);
+    index.terms = lines(sections[1], t);
+    const words = lines(sections[2], w);
+    const wordTerms = u32Of(sections[3]);
+    // Views of `bytes`, not copies: the caller hands the bytes over.
+    index.docHash = U32List.adopt(u32Of(sections[4]));
+    index.fieldLen = U32List.adopt(u32Of(sections[5]));
+    index.fwdOffset = U32List.adopt(u32Of(sections[6]));
+    index.fwdTerms = U32List.adopt(u32Of(sections[7]));
+    index.fwdCounts = U8List.adopt(sections[8]);
+    if (index.fwdOffset.data[n] !== p) fail('the forward entries do not add up');
+    for (let i = 0; i < t; i++) index.termIds.set(index.terms[i], i);
+    for (let i = 0; i < w; i++) {
+      if (wordTerms[i] >= t) fail('a word names a term that does not exist');
+      index.wordTerm.set(words[i], wordTerms[i]);
+    }
+    index.sortedWords = words;
+    index.sortedWordTerms = wordTerms;
+    for (let i = 0; i < n; i++) {
+      index.docIds.set(index.keys[i], i);
+      if (index.fwdOffset.data[i] > index.fwdOffset.data[i + 1]) fail('the forward entries are out of order');
+    }
+    if (index.docIds.size !== n) fail('two documents have the same key');
+    index.alive = U8List.from(new Uint8Array(n).fill(1));
+    index.live = n;
+    for (let i = 0; i < n; i++) for (let f = 0; f < FIELD_COUNT; f++) index.totalLen[f] += index.fieldLen.data[FIELD_COUNT * i + f];
+    const df = new Uint32Array(t);
+    for (let i = 0; i < p; i++) {
+      const term = index.fwdTerms.data[i];
+      if (term >= t) fail('an entry names a term that does not exist');
+      df[term]++;
+    }
+    index.df = U32List.from(df);
+    index.termSlot = new Int32Array(Math.max(t, 1024)).fill(-1);
+    index.transpose();
+    return index;
+  }
+
+  // --- Building -----------------------------------------------------------------------------------
+
+  /** Appends a document's forward entry (and, when `withPostings`, its side-table postings). */
+  private append(document: SearchDocument, withPostings: boolean): void {
+    const id = this.keys.length;
+    this.keys.push(document.key);
+    this.docIds.set(document.key, id);
+    this.alive.push(1);
+    const [hashA, hashB] = hashDocument(document);
+    this.docHash.push(hashA);
+    this.docHash.push(hashB);
+
+    const touched: number[] = [];
+    const counts: number[] = [];
+    const texts = [document.title, document.abstract, document.tags.join(' '), document.note];
+    for (let field = 0; field < FIELD_COUNT; field++) {
+      let length = 0;
+      this.forEachWord(texts[field].toLowerCase(), (word) => {
+        const term = this.termOfWord(word);
+        if (term < 0) return;
+        length++;
+        let slot = this.termSlot[term];
+        if (slot < 0) {
+          slot = touched.length;
+          this.termSlot[term] = slot;
+          touched.push(term);
+          counts.push(0, 0, 0, 0);
+        }
+        const at = FIELD_COUNT * slot + field;
+        if (counts[at] < MAX_COUNT) counts[at]++;
+      });
+      this.fieldLen.push(length);
+      this.totalLen[field] += length;
+    }
+    const sorted = touched.slice().sort((a, b) => a - b);
+    this.fwdTerms.grow(this.fwdTerms.length + sorted.length);
+    this.fwdCounts.grow(this.fwdCounts.length + FIELD_COUNT * sorted.length);
+    for (const term of sorted) {
+      const slot = this.termSlot[term];
+      this.termSlot[term] = -1;
+      this.fwdTerms.push(term);
+      for (let f = 0; f < FIELD_COUNT; f++) this.fwdCounts.push(counts[FIELD_COUNT * slot + f]);
+      this.df.data[term]++;
+      if (withPostings) {
+        let list = this.extra.get(term);
+        if (!list) this.extra.set(term, (list = []));
+        list.push(id);
+      }
+    }
+    this.fwdOffset.push(this.fwdTerms.length);
+    this.live++;
+  }
+
+  /** The term id of a lower-cased word, adding it to the dictionary; -1 for a stop word. */
+  private termOfWord(word: string): number {
+    let term = this.wordTerm.get(word);
+    if (term !== undefined) return term;
+    const stem = this.analyzer.stem(word);
+    if (stem === '') {
+      term = -1;
+    } else {
+      term = this.termIds.get(stem);
+      if (term === undefined) {
+        term = this.terms.length;
+        this.terms.push(stem);
+        this.termIds.set(stem, term);
+        this.df.push(0);
+        if (term >= this.termSlot.length) {
+          const slots = new Int32Array(this.termSlot.length * 2).fill(-1);
+          slots.set(this.termSlot);
+          this.termSlot = slots;
+        }
+      }
+      this.sortedWords = null;
+      this.displayWords = null;
+    }
+    this.wordTerm.set(word, term);
+    return term;
+  }
+
+  private forEachWord(lowerCaseText: string, each: (word: string) => void): void {
+    if (!NON_ASCII.test(lowerCaseText)) {
+      // The common case, scanned by hand: the same words as WORD finds, without a match object per word.
+      let start = -1;
+      for (let i = 0; i <= lowerCaseText.length; i++) {
+        const c = i < lowerCaseText.length ? lowerCaseText.charCodeAt(i) : 32;
+        if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
+          if (start < 0) start = i;
+        } else if (start >= 0) {
+          each(lowerCaseText.slice(start, Math.min(i, start + MAX_WORD_LENGTH)));
+          start = -1;
+        }
+      }
+      return;
+    }
+    WORD.lastIndex = 0;
+    for (let match = WORD.exec(lowerCaseText); match !== null; match = WORD.exec(lowerCaseText)) {
+      const word = match[0];
+      each(word.length > MAX_WORD_LENGTH ? word.slice(0, MAX_WORD_LENGTH) : word);
+    }
+  }
+
+  /** Marks a document dead and takes it out of the statistics; its entries stay until compact(). */
+  private kill(id: number): void {
+    if (this.alive.data[id] !== 1) return;
+    this.alive.data[id] = 0;
+    this.docIds.delete(this.keys[id]);
+    this.live--;
+    for (let i = this.fwdOffset.data[id]; i < this.fwdOffset.data[id + 1]; i++) this.df.data[this.fwdTerms.data[i]]--;
+    for (let f = 0; f < FIELD_COUNT; f++) this.totalLen[f] -= this.fieldLen.data[FIELD_COUNT * id + f];
+  }
+
+  private maybeCompact(): void {
+    const pending = this.keys.length - this.live + (this.keys.length - this.baseDocs);
+    if (pending > Math.max(COMPACT_MIN, this.live * COMPACT_RATIO)) this.compact();
+  }
+
+  /** Renumbers the live documents and the used terms, dropping the rest. */
+  private dropDead(): void {
+    const termMap = new Int32Array(this.terms.length).fill(-1);
+    const terms: string[] = [];
+    for (let t = 0; t < this.terms.length; t++) {
+      if (this.df.data[t] > 0) {
+        termMap[t] = terms.length;
+        terms.push(this.terms[t]);
+      }
+    }
+    const keys: string[] = [];
+    const fieldLen = new U32List(FIELD_COUNT * this.live);
+    const docHash = new U32List(2 * this.live);
+    const fwdOffset = new U32List(this.live + 1);
+    fwdOffset.push(0);
+    const fwdTerms = new U32List(this.fwdTerms.length);
+    const fwdCounts = new U8List(this.fwdCounts.length);
+    for (let id = 0; id < this.keys.length; id++) {
+      if (this.alive.data[id] !== 1) continue;
+      keys.push(this.keys[id]);
+      for (let f = 0; f < FIELD_COUNT; f++) fieldLen.push(this.fieldLen.data[FIELD_COUNT * id + f]);
+      docHash.push(this.docHash.data[2 * id]);
+      docHash.push(this.docHash.data[2 * id + 1]);
+      for (let i = this.fwdOffset.data[id]; i < this.fwdOffset.data[id + 1]; i++) {
+        fwdTerms.push(termMap[this.fwdTerms.data[i]]);
+        for (let f = 0; f < FIELD_COUNT; f++) fwdCounts.push(this.fwdCounts.data[FIELD_COUNT * i + f]);
+      }
+      fwdOffset.push(fwdTerms.length);
+    }
+    const df = new U32List(terms.length);
+    for (let t = 0; t < this.terms.length; t++) if (termMap[t] >= 0) df.push(this.df.data[t]);
+    for (const [word, term] of this.wordTerm) {
+      if (term < 0) continue;
+      if (termMap[term] < 0) this.wordTerm.delete(word);
+      else this.wordTerm.set(word, termMap[term]);
+    }
+    this.terms = terms;
+    this.termIds = new Map(terms.map((stem, t) => [stem, t]));
+    this.df = df;
+    this.keys = keys;
+    this.docIds = new Map(keys.map((key, id) => [key, id]));
+    this.alive = U8List.from(new Uint8Array(keys.length).fill(1));
+    this.fieldLen = fieldLen;
+    this.docHash = docHash;
+    this.fwdOffset = fwdOffset;
+    this.fwdTerms = fwdTerms;
+    this.fwdCounts = fwdCounts;
+    this.termSlot = new Int32Array(Math.max(terms.length, 1024)).fill(-1);
+    this.sortedWords = null;
+    this.displayWords = null;
+  }
+
+  /** Derives the postings of every document from the forward entries (one counting-sort pass). */
+  private transpose(): void {
+    const termCount = this.terms.length;
+    const docCount = this.keys.length;
+    const offsets = new Uint32Array(termCount + 1);
+    const entries = this.fwdTerms.length;
+    const fwdTerms = this.fwdTerms.data;
+    for (let i = 0; i < entries; i++) offsets[fwdTerms[i] + 1]++;
+    for (let t = 0; t < termCount; t++) offsets[t + 1] += offsets[t];
+    const cursor = offsets.slice(0, termCount);
+    const docs = new Uint32Array(entries);
+    const counts = new Uint8Array(FIELD_COUNT * entries);
+    const fwdCounts = this.fwdCounts.data;
+    const fwdOffset = this.fwdOffset.data;
+    for (let doc = 0; doc < docCount; doc++) {
+      for (let i = fwdOffset[doc]; i < fwdOffset[doc + 1]; i++) {
+        const at = cursor[fwdTerms[i]]++;
+        docs[at] = doc;
+        const from = FIELD_COUNT * i;
+        const to = FIELD_COUNT * at;
+        counts[to] = fwdCounts[from];
+        counts[to + 1] = fwdCounts[from + 1];
+        counts[to + 2] = fwdCounts[from + 2];
+        counts[to + 3] = fwdCounts[from + 3];
+      }
+    }
+    for (const list of [this.fwdOffset, this.fwdTerms, this.fwdCounts, this.fieldLen, this.docHash, this.df, this.alive]) list.trim();
+    this.postOffset = offsets;
+    this.postDocs = docs;
+    this.postCounts = counts;
+    this.baseDocs = docCount;
+    this.baseTerms = termCount;
+    this.extra.clear();
+  }
+
+  // --- Querying -----------------------------------------------------------------------------------
+
+  /** The dictionary terms a clause stands for; null when its word is a stop word or too short. */
+  private resolve(clause: QueryClause, hints: string[]): Expansion[] | null {
+    if (!clause.wildcard && clause.editDistance === 0) {
+      const stem = this.analyzer.stem(clause.word);
+      if (stem === '') return null;
+      const term = this.termIds.get(stem);
+      return term === undefined || this.df.data[term] === 0 ? [] : [{ term, word: clause.word }];
+    }
+    this.sortWords();
+    const words = this.sortedWords!;
+    const wordTerms = this.sortedWordTerms!;
+    const found = new Map<number, string>();
+    const take = (i: number) => {
+      const term = wordTerms[i];
+      if (this.df.data[term] > 0 && !found.has(term)) found.set(term, words[i]);
+    };
+    if (clause.wildcard) {
+      const matcher = wildcardMatcher(clause.word);
+      if ('prefix' in matcher) {
+        for (let i = lowerBound(words, matcher.prefix); i < words.length && words[i].startsWith(matcher.prefix); i++) take(i);
+      } else {
+        for (let i = 0; i < words.length; i++) if (matcher.test(words[i])) take(i);
+      }
+    } else {
+      for (let i = 0; i < words.length; i++) if (withinEditDistance(clause.word, words[i], clause.editDistance)) take(i);
+      // The word's own stem matches too ("clone~1" finds "cloning" through the stem "clone").
+      const stem = this.analyzer.stem(clause.word);
+      const term = stem === '' ? undefined : this.termIds.get(stem);
+      if (term !== undefined && this.df.data[term] > 0 && !found.has(term)) found.set(term, clause.word);
+    }
+    let expansions = [...found].map(([term, word]) => ({ term, word }));
+    if (expansions.length > MAX_EXPANSIONS) {
+      expansions = expansions.sort((a, b) => this.df.data[b.term] - this.df.data[a.term]).slice(0, MAX_EXPANSIONS);
+      hints.push(`"${clause.word}${clause.editDistance > 0 ? `~${clause.editDistance}` : ''}" matches ${found.size} words; searched the ${MAX_EXPANSIONS} most common.`);
+    }
+    return expansions;
+  }
+
+  private sortWords(): void {
+    if (this.sortedWords) return;
+    const words: string[] = [];
+    for (const [word, term] of this.wordTerm) if (term >= 0) words.push(word);
+    words.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.sortedWords = words;
+    this.sortedWordTerms = Uint32Array.from(words, (word) => this.wordTerm.get(word)!);
+  }
+
+  /** Inverse document frequency (BM25's, never negative). */
+  private idf(term: number): number {
+    const df = this.df.data[term];
+    return Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
+  }
+
+  /** Calls `each(doc)` for every live document that has `term` in one of the `fields`. */
+  private forEachPosting(term: number, fields: number, each: (doc: number) => void): void {
+    this.forEachWeight(term, fields, (doc) => each(doc));
+  }
+
+  /**
+   * Calls `each(doc, weight)` for every live document that has `term` in one of the `fields`, with the
+   * term's BM25 weight in that document (saturated, length-normalised, field boosts applied; idf not).
+   */
+  private forEachWeight(term: number, fields: number, each: (doc: number, weight: number) => void): void {
+    const average = this.averageLengths();
+    const visit = (doc: number, counts: Uint8Array, at: number) => {
+      let pseudo = 0;
+      for (let f = 0; f < FIELD_COUNT; f++) {
+        const count = counts[at + f];
+        if (count === 0 || (fields & (1 << f)) === 0) continue;
+        const norm = 1 - B + (B * this.fieldLen.data[FIELD_COUNT * doc + f]) / average[f];
+        pseudo += (FIELD_BOOST[f] * count) / norm;
+      }
+      if (pseudo > 0) each(doc, (pseudo * (K1 + 1)) / (pseudo + K1));
+    };
+    if (term < this.baseTerms) {
+      const alive = this.alive.data;
+      for (let p = this.postOffset[term]; p < this.postOffset[term + 1]; p++) {
+        const doc = this.postDocs[p];
+        if (alive[doc] === 1) visit(doc, this.postCounts, FIELD_COUNT * p);
+      }
+    }
+    const extra = this.extra.get(term);
+    if (extra) {
+      for (const doc of extra) {
+        if (this.alive.data[doc] !== 1) continue;
+        const entry = this.entryOf(doc, term);
+        if (entry >= 0) visit(doc, this.fwdCounts.data, FIELD_COUNT * entry);
+      }
+    }
+  }
+
+  private averageLengths(): Float64Array {
+    const average = new Float64Array(FIELD_COUNT);
+    for (let f = 0; f < FIELD_COUNT; f++) average[f] = this.live > 0 && this.totalLen[f] > 0 ? this.totalLen[f] / this.live : 1;
+    return average;
+  }
+
+  /** The forward entry of `term` in document `doc`, or -1 (binary search: entries are sorted). */
+  private entryOf(doc: number, term: number): number {
+    let low = this.fwdOffset.data[doc];
+    let high = this.fwdOffset.data[doc + 1];
+    const terms = this.fwdTerms.data;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (terms[mid] < term) low = mid + 1;
+      else high = mid;
+    }
+    return low < this.fwdOffset.data[doc + 1] && terms[low] === term ? low : -1;
+  }
+
+  /** The query words found in `doc`, with their fields, in query order. */
+  private matchesOf(doc: number, clauses: { clause: QueryClause; expansions: Expansion[] }[]): SearchMatch[] {
+    const matches = new Map<string, number>();
+    for (const { clause, expansions } of clauses) {
+      if (clause.presence === 'prohibited') continue;
+      for (const { term, word } of expansions) {
+        const entry = this.entryOf(doc, term);
+        if (entry < 0) continue;
+        let mask = 0;
+        for (let f = 0; f < FIELD_COUNT; f++) if (this.fwdCounts.data[FIELD_COUNT * entry + f] > 0 && (clause.fields & (1 << f)) !== 0) mask |= 1 << f;
+        if (mask !== 0) matches.set(word, (matches.get(word) ?? 0) | mask);
+      }
+    }
+    return [...matches].map(([word, mask]) => ({ word, fields: SEARCH_FIELDS.filter((_, f) => (mask & (1 << f)) !== 0) }));
+  }
+
+  /** Searches the `RELATED_TERMS` heaviest of `counts` (term -> count) times idf as one weighted query. */
+  private relatedTo(counts: Map<number, number>, limit: number, exclude: number): SearchHit[] {
+    const weighted: { term: number; weight: number }[] = [];
+    for (const [term, count] of counts) {
+      // A term only this paper has finds nothing else; one in most papers tells nothing.
+      const df = this.df.data[term];
+      if (df === 0 || (exclude >= 0 && df < 2) || df > this.live / 2) continue;
+      weighted.push({ term, weight: (1 + Math.log(count)) * this.idf(term) });
+    }
+    weighted.sort((a, b) => b.weight - a.weight || a.term - b.term);
+    const query = weighted.slice(0, RELATED_TERMS);
+    if (query.length === 0) return [];
+    const top = query[0].weight;
+    const scratch = this.scratchSpace();
+    let count = 0;
+    for (const { term, weight } of query) {
+      const factor = (weight / top) * this.idf(term);
+      this.forEachWeight(term, ALL_FIELDS, (doc, termWeight) => {
+        if (doc === exclude) return;
+        if ((scratch.flags[doc] & IN_TOTAL) === 0) {
+          scratch.flags[doc] |= IN_TOTAL;
+          scratch.totalIds[count++] = doc;
+        }
+        scratch.total[doc] += factor * termWeight;
+      });
+    }
+    const best = topK(scratch.totalIds, count, scratch.total, limit, this.keyOrder);
+    const words = this.displayWordList();
+    const hits = best.map((doc) => ({
+      key: this.keys[doc],
+      score: scratch.total[doc],
+      matches: query.filter(({ term }) => this.entryOf(doc, term) >= 0).slice(0, 6).map(({ term }) => ({ word: words[term], fields: this.fieldsOf(doc, term) })),
+    }));
+    for (let i = 0; i < count; i++) {
+      const doc = scratch.totalIds[i];
+      scratch.total[doc] = 0;
+      scratch.flags[doc] = 0;
+    }
+    return hits;
+  }
+
+  private fieldsOf(doc: number, term: number): SearchField[] {
+    const entry = this.entryOf(doc, term);
+    return SEARCH_FIELDS.filter((_, f) => entry >= 0 && this.fwdCounts.data[FIELD_COUNT * entry + f] > 0);
+  }
+
+  /** A readable word per term: the shortest word of the library with that stem ("imitation" rather than "imit"). */
+  private displayWordList(): string[] {
+    if (this.displayWords) return this.displayWords;
+    const words = this.terms.slice();
+    const set = new Uint8Array(this.terms.length);
+    for (const [word, term] of this.wordTerm) {
+      if (term < 0) continue;
+      const current = words[term];
+      if (set[term] === 0 || word.length < current.length || (word.length === current.length && word < current)) {
+        words[term] = word;
+        set[term] = 1;
+      }
+    }
+    this.displayWords = words;
+    return words;
+  }
+
+  private scratchSpace(): Scratch {
+    const size = this.keys.length;
+    if (!this.scratch || this.scratch.total.length < size) {
+      const capacity = Math.max(size, 16) + (size >> 3);
+      this.scratch = {
+        total: new Float64Array(capacity),
+        clause: new Float64Array(capacity),
+        flags: new Uint8Array(capacity),
+        required: new Uint8Array(capacity),
+        totalIds: new Int32Array(capacity),
+        clauseIds: new Int32Array(capacity),
+      };
+    }
+    return this.scratch;
+  }
+}
+
+/** A cached index that cannot be read (another format version, a truncated file). */
+export class SearchIndexFormatError extends Error {
+  constructor(readonly reason: string) {
+    super(`The search index cache cannot be read: ${reason}.`);
+    this.name = 'SearchIndexFormatError';
+  }
+}
+
+const FORMAT_NAME = 'marginalia-search-index';
+/** Bump when the layout, the analyzer or the scoring changes: old caches are then rebuilt. */
+const FORMAT_VERSION = 1;
+
+/** Two 32-bit hashes of a document's key and fields (FNV-1a and a multiply-rotate hash, side by side). */
+export function hashDocument(document: SearchDocument): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x9e3779b9;
+  const feed = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    // A separator no text contains, so that moving text between fields changes the hash.
+    a = Math.imul(a ^ 0xffff, 0x01000193);
+    b = Math.imul(b ^ 0xffff, 0x5bd1e995);
+  };
+  feed(document.key);
+  feed(document.title);
+  feed(document.abstract);
+  for (const tag of document.tags) feed(tag);
+  feed('\u0000tags');
+  feed(document.note);
+  return [a >>> 0, b >>> 0];
+}
+
+function pad4(length: number): number {
+  return (length + 3) & ~3;
+}
+
+function bytesOf(array: Uint32Array): Uint8Array {
+  return new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+}
+
+/** A Uint32Array view of `bytes`, copied only when they do not start on a 4-byte boundary. */
+function u32Of(bytes: Uint8Array): Uint32Array {
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
+}

@@ -1,0 +1,51 @@
+/**
+ * The paper view's "Related papers" section: the papers search finds most related to the one shown,
+ * with their scores and shared words; a click opens one (through the host, which checks the key).
+ * Built with createElement and textContent only: titles are digest text.
+ */
+import type { HostMessage, RelatedPaperItem, WebviewMessage } from '../src/protocol.js';
+
+let current: { key: string; related: RelatedPaperItem[] } | undefined;
+
+/** Remembers the related papers the host sent, and shows them if their paper is on the page. */
+export function setRelated(message: Extract<HostMessage, { type: 'didLoadRelated' }>, root: HTMLElement, post: (message: WebviewMessage) => void): void {
+  current = { key: message.key, related: message.related };
+  const page = root.querySelector('article.paper');
+  const old = root.querySelector('.section-related');
+  const section = relatedSection(message.key, post);
+  if (old) old.replaceWith(...section);
+  else if (page && page.getAttribute('data-key') === message.key) page.append(...section);
+}
+
+/** The section for the paper `key`, when its related papers are known (else nothing). */
+export function relatedSection(key: string, post: (message: WebviewMessage) => void): HTMLElement[] {
+  if (!current || current.key !== key || current.related.length === 0) return [];
+  const section = document.createElement('section');
+  section.className = 'section section-related';
+  section.setAttribute('aria-labelledby', 'related-heading');
+  const heading = document.createElement('h2');
+  heading.id = 'related-heading';
+  heading.textContent = 'Related papers';
+  const list = document.createElement('ol');
+  list.className = 'related-list';
+  current.related.forEach((item, index) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'related';
+    button.dataset.focus = `related-${index}`;
+    button.title = `Open "${item.title}"`;
+    const title = document.createElement('span');
+    title.className = 'related-title';
+    title.textContent = item.title;
+    const meta = document.createElement('span');
+    meta.className = 'related-meta';
+    meta.textContent = `${item.score.toFixed(1)}${item.shared.length > 0 ? ` · ${item.shared.join(', ')}` : ''}`;
+    button.append(title, meta);
+    button.addEventListener('click', () => post({ type: 'openPaper', key: item.key }));
+    const entry = document.createElement('li');
+    entry.append(button);
+    list.append(entry);
+  });
+  section.append(heading, list);
+  return [section];
+}
