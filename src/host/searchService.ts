@@ -100,6 +100,12 @@ export class SearchService extends Disposable {
     return this.enqueue();
   }
 
+  /** Brings the index in step with the library and writes the cache now rather than a moment later. */
+  async flush(): Promise<void> {
+    await this.refresh();
+    await this.client.request({ type: 'flush' });
+  }
+
   private schedule(delay = DEBOUNCE_MS): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.enqueue(), delay);

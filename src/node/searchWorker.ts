@@ -84,6 +84,14 @@ async function handle(request: WorkerRequest): Promise<WorkerValues[WorkerReques
       return index.related(request.key, request.limit);
     case 'relatedToText':
       return index.relatedToText(request.text, request.limit, request.excludeKey);
+    case 'flush':
+      if (saveTimer !== undefined) {
+        clearTimeout(saveTimer);
+        saveTimer = undefined;
+        saving = saving.then(save, save);
+      }
+      await saving;
+      return null;
     default:
       throw new Error(`Unknown request ${JSON.stringify(request)}`);
   }
@@ -144,6 +152,7 @@ function scheduleSave(delay = SAVE_DELAY_MS): void {
   if (!cacheFile) return;
   clearTimeout(saveTimer);
   saveTimer = setTimeout(() => {
+    saveTimer = undefined;
     saving = saving.then(save, save);
   }, delay);
 }

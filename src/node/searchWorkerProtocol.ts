@@ -32,7 +32,9 @@ export type WorkerRequest =
   | { id: number; type: 'remove'; keys: string[] }
   | { id: number; type: 'search'; query: string; limit: number }
   | { id: number; type: 'related'; key: string; limit: number }
-  | { id: number; type: 'relatedToText'; text: string; limit: number; excludeKey?: string };
+  | { id: number; type: 'relatedToText'; text: string; limit: number; excludeKey?: string }
+  /** Writes a pending cache update now (updates are otherwise written a moment after the last one). */
+  | { id: number; type: 'flush' };
 
 export type WorkerReply =
   | { id: number; type: 'ok'; value: unknown }
@@ -51,4 +53,5 @@ export interface WorkerValues {
   search: SearchResult;
   related: SearchHit[];
   relatedToText: SearchHit[];
+  flush: null;
 }

@@ -156,7 +156,7 @@ suite('Search and related papers', () => {
     this.timeout(60_000);
     // Wait for the removal above to reach the index, so that the cache matches the library.
     await waitFor('the test digest to leave the library', () => !api.library.papers.some((paper) => paper.title.startsWith('Zebrafish')), 15_000);
-    await api.search.refresh();
+    await api.search.flush();
     // A window reload makes a new SearchService over the same library and storage: so does this.
     const reloaded = api.createSearchService();
     try {
