@@ -35,6 +35,8 @@ export class NoteError extends Error {
 export class NoteIndex extends Disposable implements NoteLookup {
   /** fsPath of every markdown file read -> the key its front matter names (undefined: none). */
   private readonly files = new Map<string, string | undefined>();
+  /** The update in progress for each file, so that its events are applied one after another. */
+  private readonly updates = new Map<string, Promise<void>>();
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   private scanning: Promise<void> | undefined;
   private watcher: vscode.FileSystemWatcher | undefined;
@@ -133,8 +135,20 @@ export class NoteIndex extends Disposable implements NoteLookup {
   }
 
   /** Records a note just written, without waiting for the watcher. */
-  async update(uri: vscode.Uri): Promise<void> {
-    if (uri.scheme !== 'file' || isExcluded(uri.fsPath)) return;
+  update(uri: vscode.Uri): Promise<void> {
+    if (uri.scheme !== 'file' || isExcluded(uri.fsPath)) return Promise.resolve();
+    // One file's events are applied in order: a create read while the file was still empty must
+    // not finish after (and undo) the change event that follows it.
+    const previous = this.updates.get(uri.fsPath) ?? Promise.resolve();
+    const next = previous.then(() => this.apply(uri));
+    this.updates.set(uri.fsPath, next);
+    void next.finally(() => {
+      if (this.updates.get(uri.fsPath) === next) this.updates.delete(uri.fsPath);
+    });
+    return next;
+  }
+
+  private async apply(uri: vscode.Uri): Promise<void> {
     const before = this.keysOf(uri.fsPath);
     const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
     if (exists) this.files.set(uri.fsPath, await this.readKey(uri));

@@ -129,13 +129,20 @@ describe('Notes and tags', { timeout: 300_000 }, () => {
     await page.waitForFunction(() => [...document.querySelectorAll('.part.sidebar .monaco-list[aria-label="Tags"] .monaco-list-row')]
       .filter((row) => row.textContent?.includes('DynaMo'))
       .some((row) => [...row.querySelectorAll('*')].some((element) => getComputedStyle(element, '::after').content.includes('✎'))));
+    // A markdown file elsewhere cites the paper with a locator: the paper view lists it as a backlink.
+    fs.writeFileSync(path.join(folder, 'notes', 'reading-list.md'), '# Reading list\n\nSelf-supervised visuo-motor control [see @dynamo2024, p. 3].\n');
+    await frame.locator('#cited-in', { hasText: 'reading-list.md' }).waitFor();
     await frame.locator('.section-note').scrollIntoViewIfNeeded();
     await screenshot(page, 'notes-tags-1-light');
+    await frame.locator('#cited-in').scrollIntoViewIfNeeded();
+    await screenshot(page, 'notes-tags-3-note-and-backlinks-light');
 
     try {
       await setColorTheme(page, 'Dark Modern');
       await frame.waitForFunction(() => document.body.dataset.vscodeThemeKind === 'vscode-dark');
       await screenshot(page, 'notes-tags-2-dark');
+      await frame.locator('#cited-in').scrollIntoViewIfNeeded();
+      await screenshot(page, 'notes-tags-4-note-and-backlinks-dark');
     } finally {
       await setColorTheme(page, 'Light Modern');
     }
