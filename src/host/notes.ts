@@ -39,7 +39,7 @@ export class NoteIndex extends Disposable implements NoteLookup {
   private readonly updates = new Map<string, Promise<void>>();
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   private scanning: Promise<void> | undefined;
-  private watcher: vscode.FileSystemWatcher | undefined;
+  private watcher: vscode.Disposable | undefined;
   private readonly decoder = new TextDecoder('utf-8');
 
   readonly onDidChangeNote = this.changed.event;
@@ -65,7 +65,12 @@ export class NoteIndex extends Disposable implements NoteLookup {
       watcher.onDidCreate((uri) => void this.update(uri));
       watcher.onDidChange((uri) => void this.update(uri));
       watcher.onDidDelete((uri) => void this.update(uri));
-      this.watcher = watcher;
+      // A folder created with files already in it (a git pull, a copy, mkdir and write at once) can
+      // reach the watcher as the folder alone: inotify watches a new folder only once it exists.
+      // So a new folder is searched for markdown files itself.
+      const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'), false, true, true);
+      folders.onDidCreate((uri) => void this.scanCreated(uri));
+      this.watcher = vscode.Disposable.from(watcher, folders);
     }
     this.scanning = (async () => {
       const uris = (await vscode.workspace.findFiles('**/*.md', EXCLUDE, MAX_MARKDOWN_FILES)).filter((uri) => uri.scheme === 'file');
@@ -154,6 +159,14 @@ export class NoteIndex extends Disposable implements NoteLookup {
     if (exists) this.files.set(uri.fsPath, await this.readKey(uri));
     else this.files.delete(uri.fsPath);
     for (const key of new Set([...before, ...this.keysOf(uri.fsPath)])) this.changed.fire(key);
+  }
+
+  private async scanCreated(uri: vscode.Uri): Promise<void> {
+    if (uri.scheme !== 'file' || uri.path.endsWith('.md') || isExcluded(uri.fsPath)) return;
+    const stat = await vscode.workspace.fs.stat(uri).then((value) => value, () => undefined);
+    if (stat?.type !== vscode.FileType.Directory) return;
+    const found = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*.md'), EXCLUDE, MAX_MARKDOWN_FILES);
+    await Promise.all(found.map((file) => this.update(file)));
   }
 
   /** The keys whose note `file` is now. */

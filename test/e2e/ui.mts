@@ -22,8 +22,25 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 export async function pickQuickInputItem(page: Page, text: string, label: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible' });
-  await input.fill(text);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  const item = page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first();
+  // Commands of lazily loaded workbench parts (the Extensions view's) join the palette's list a
+  // while after the window opens, and the palette filters only as one types: type again until the
+  // item is there. On failure, close the quick input so that it does not cover the next test.
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await input.fill(text);
+    try {
+      await item.waitFor({ timeout: 5000 });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await page.keyboard.press('Escape');
+        throw error;
+      }
+      await input.fill('');
+    }
+  }
+  await item.click();
 }
 
 /**
