@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
 import { LibraryStore } from '../../src/node/libraryStore';
-import { waitFor, workspaceRoot } from './workspace';
+import { waitFor, workspaceRoot, activateMarginalia } from './workspace';
 
 /** The entries of a BibTeX text as a real parser (citation-js's) reads them: key and title. */
 function parseBibtex(text: string): { id: string; title: string }[] {
@@ -23,10 +23,7 @@ suite('BibTeX export and code links', () => {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    const extension = vscode.extensions.getExtension<MarginaliaApi>('marginalia.marginalia');
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.ready;
+    api = await activateMarginalia();
   });
 
   // The suites share one workspace: leave it as this suite found it.

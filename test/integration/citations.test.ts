@@ -8,7 +8,7 @@ import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
-import { workspaceRoot } from './workspace';
+import { workspaceRoot, activateMarginalia } from './workspace';
 
 /** Polls `condition` until it holds, or fails after `timeoutMs` with `what` and the last value seen. */
 async function waitFor<T>(what: string, read: () => T | Promise<T>, condition: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
@@ -69,10 +69,7 @@ suite('Citations', () => {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    const extension = vscode.extensions.getExtension<MarginaliaApi>('marginalia.marginalia');
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.ready;
+    api = await activateMarginalia();
     await api.citations.ready;
     for (const key of ['digestToLibrary', 'marginalNotes', 'citationKeysNever', 'offlineRelatedPaper']) {
       assert.ok(api.library.get(key), `the fixture digest's paper ${key} is in the library`);

@@ -7,7 +7,7 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
-import { waitFor, workspaceRoot } from './workspace';
+import { waitFor, workspaceRoot, activateMarginalia } from './workspace';
 
 const SEED_GROUPS: [string, number][] = [
   ['000_896f7befaa86139f.txt', 58],
@@ -24,10 +24,7 @@ suite('Library and Papers tree', () => {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    const extension = vscode.extensions.getExtension<MarginaliaApi>('marginalia.marginalia');
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.ready;
+    api = await activateMarginalia();
     await vscode.commands.executeCommand(CommandIds.groupByDigest);
     await vscode.commands.executeCommand(CommandIds.sortByTitle);
   });

@@ -13,7 +13,7 @@ import { readNoteKey } from '../../src/core/notes';
 import type { Paper } from '../../src/core/types';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
-import { waitFor, workspaceRoot } from './workspace';
+import { waitFor, workspaceRoot, activateMarginalia } from './workspace';
 
 /** A Papers tree node as VS Code hands it to a context-menu command. */
 function node(paper: Paper): { kind: 'paper'; paper: Paper } {
@@ -42,10 +42,7 @@ suite('Notes and tags', () => {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    const extension = vscode.extensions.getExtension<MarginaliaApi>('marginalia.marginalia');
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.ready;
+    api = await activateMarginalia();
     await waitFor('the library', () => api.library.state === 'ready' && api.library.papers.length >= 257);
     papers = [...api.library.papers].sort((a, b) => (a.key < b.key ? -1 : 1));
   });

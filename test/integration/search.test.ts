@@ -11,6 +11,7 @@ import type { Paper } from '../../src/core/types';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
 import { SearchService } from '../../src/host/searchService';
+import { activateMarginalia } from './workspace';
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -39,10 +40,7 @@ suite('Search and related papers', () => {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    const extension = vscode.extensions.getExtension<MarginaliaApi>('marginalia.marginalia');
-    assert.ok(extension);
-    api = await extension.activate();
-    await api.ready;
+    api = await activateMarginalia();
     await api.search.ready;
     // The library tests before this suite change the library; let the index catch up now.
     await api.search.refresh();

@@ -2,6 +2,7 @@
 // the extension does in the background (file watchers, the index, the library) to have happened.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { MarginaliaApi } from '../../src/extension';
 
 /** Polls `condition` until it holds, failing with `what` after `timeoutMs`. */
 export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -17,4 +18,13 @@ export function workspaceRoot(): string {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'the tests need a workspace folder');
   return folder.uri.fsPath;
+}
+
+/** Activates Marginalia (once for all suites) and waits for its first reading of the digests. */
+export async function activateMarginalia(): Promise<MarginaliaApi> {
+  const extension = vscode.extensions.getExtension<MarginaliaApi>('marginalia.marginalia');
+  assert.ok(extension, 'Marginalia is installed in the test host');
+  const api = await extension.activate();
+  await api.ready;
+  return api;
 }
