@@ -3,10 +3,12 @@
  *
  * Digests carry no author names, so keys come from the title: the short name before a colon when
  * there is one ("PASTA: ..." -> `pasta`, "Video PreTraining (VPT): ..." -> `vpt`), otherwise the
- * first three significant words in camel case (`dataQualityImitation`), then the year when known.
- * Keys use only ASCII letters and digits, so they are valid as BibTeX keys and as pandoc citation
- * keys (`[@key]`) alike, and safe as file names.
+ * first three significant words in camel case (`dataQualityImitation`). A key depends on the title
+ * alone (see keyCandidates), so clones that read the same digests in any order agree on it. Keys use
+ * only ASCII letters and digits, so they are valid as BibTeX keys and as pandoc citation keys
+ * (`[@key]`) alike, and safe as file names on every platform.
  */
+import { titleIdentity } from './text';
 
 const STOPWORDS = new Set([
   'a', 'an', 'the', 'of', 'on', 'in', 'for', 'to', 'with', 'and', 'or', 'via', 'by', 'from', 'is',
@@ -55,7 +57,13 @@ function significant(words: string[]): string[] {
  * ("paper" when the title has no ASCII letter or digit at all).
  */
 export function keyStem(title: string): string {
+  return stemParts(title).stem;
+}
+
+/** The stem, and the significant title words after the ones it took (for settling collisions). */
+function stemParts(title: string): { stem: string; rest: string[] } {
   let words: string[] = [];
+  let rest: string[] | null = null;
   const colon = title.indexOf(':');
   if (colon > 0 && colon <= 60) {
     const prefix = title.slice(0, colon);
@@ -69,40 +77,71 @@ export function keyStem(title: string): string {
       if (prefixWords.length > 0 && prefixWords.length <= MAX_WORDS) words = prefixWords;
       else if (shorter.length <= MAX_WORDS) words = shorter;
     }
+    if (words.length > 0) rest = significant(asciiWords(title.slice(colon + 1)));
   }
-  if (words.length === 0) words = significant(asciiWords(title)).slice(0, MAX_WORDS);
+  if (words.length === 0) {
+    const all = significant(asciiWords(title));
+    words = all.slice(0, MAX_WORDS);
+    rest = all.slice(MAX_WORDS);
+  }
   // Whole words only: drop trailing words rather than cut one in half.
   while (words.length > 1 && camel(words).length > MAX_STEM_LENGTH) words = words.slice(0, -1);
   const stem = camel(words).slice(0, MAX_STEM_LENGTH);
-  return stem || 'paper';
-}
-
-/** The plain key for a title and year: `keyStem(title)` followed by the year when known. */
-export function baseKey(title: string, year: number | null): string {
-  return year === null ? keyStem(title) : `${keyStem(title)}${year}`;
+  return { stem: stem || 'paper', rest: stem ? (rest ?? []) : [] };
 }
 
 /**
- * The n-th disambiguating suffix: 0 -> "a", 25 -> "z", 26 -> "aa", ... (as Better BibTeX does).
+ * Device names that Windows refuses as file names, with any extension (`con.md` too). A key becomes
+ * a note's file name, so no key may be one of them, in any case.
  */
-export function keySuffix(n: number): string {
-  let suffix = '';
-  let rest = n;
-  do {
-    suffix = String.fromCharCode(97 + (rest % 26)) + suffix;
-    rest = Math.floor(rest / 26) - 1;
-  } while (rest >= 0);
-  return suffix;
+const WINDOWS_DEVICE_NAME = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
+/** True when `key` cannot be a file name on Windows (see WINDOWS_DEVICE_NAME). */
+export function isReservedKey(key: string): boolean {
+  return WINDOWS_DEVICE_NAME.test(key);
 }
 
+/** How many further title words a key may take to settle a collision before it takes a hash. */
+const MAX_EXTRA_WORDS = 2;
+const MAX_KEY_LENGTH = 48;
+
 /**
- * The first key derived from `base` that is not taken: `base` itself, then `base` + "a", "b", ...
- * `taken` holds lower-cased keys, because BibTeX tools treat keys that differ only in case as one.
+ * The keys a paper with `title` may get, best first; the first one nobody holds is its key. Every
+ * candidate comes from the title alone, never from the year (unknown for most digest papers, so a key
+ * with it would depend on which digest was read first) and never from the order in which papers
+ * arrived, so two clones that need a key for the same title choose among the same candidates:
+ *
+ * 1. the stem (`keyStem`): `genie`, `thoughtCloning`;
+ * 2. the stem and the next significant title words, one by one: `genieGenerative`, `genieGenerativeInteractive`;
+ * 3. the stem and a short hash of the title's identity, then a longer one: `genie4k2q`, `genie0f3a9c1d`.
+ *
+ * A title without an ASCII letter or digit (emoji, CJK) has only the hash forms, on `paper`. No
+ * candidate is a Windows device name; all match KEY_PATTERN.
  */
-export function uniqueKey(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base.toLowerCase())) return base;
-  for (let n = 0; ; n++) {
-    const candidate = base + keySuffix(n);
-    if (!taken.has(candidate.toLowerCase())) return candidate;
+export function keyCandidates(title: string): string[] {
+  const identity = titleIdentity(title);
+  const { stem, rest } = stemParts(title);
+  const candidates: string[] = [];
+  const hasWords = asciiWords(title).length > 0;
+  if (hasWords && !isReservedKey(stem)) candidates.push(stem);
+  let key = stem;
+  for (const word of rest.slice(0, MAX_EXTRA_WORDS)) {
+    const longer = key + camel(['x', word]).slice(1);
+    if (longer.length > MAX_KEY_LENGTH) break;
+    key = longer;
+    if (!isReservedKey(key)) candidates.push(key);
   }
+  const hash = fnv1a(identity);
+  candidates.push(`${stem}${hash.toString(36).padStart(7, '0').slice(-4)}`, `${stem}${hash.toString(16).padStart(8, '0')}${fnv1a(`${identity}\u0000`).toString(16).padStart(8, '0')}`);
+  return [...new Set(candidates)];
+}
+
+/** 32-bit FNV-1a over the UTF-16 code units: small, stable on every platform, good enough to spread keys. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
 }

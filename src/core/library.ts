@@ -2,11 +2,12 @@
  * The library: parsed digests merged into papers. The same paper seen in several digests (titles
  * equal up to case, white space and punctuation) is one paper with several sources.
  */
-import { assignKeys, type LibraryRecord, type LibraryRecords } from './libraryFile';
+import type { LibraryRecord, LibraryRecords } from './libraryFile';
 import { titleIdentity } from './text';
 import type { DigestEntry, Paper, PaperDate, ParsedDigest } from './types';
 
 interface Group {
+  identity: string;
   entries: { entry: DigestEntry; file: string }[];
 }
 
@@ -27,23 +28,27 @@ export function mergeDigests(digests: readonly ParsedDigest[], records: LibraryR
   const groups = new Map<string, Group>();
   for (const digest of digests) {
     for (const entry of digest.entries) {
+      // The identity is computed once per entry: at 100,000 papers it is a good part of the merge.
       const identity = titleIdentity(entry.title) || entry.title;
       let group = groups.get(identity);
       if (!group) {
-        group = { entries: [] };
+        group = { identity, entries: [] };
         groups.set(identity, group);
       }
       group.entries.push({ entry, file: digest.file });
     }
   }
 
-  const merged = [...groups.values()].map(mergeGroup);
-  const added = assignKeys(records, merged.map((paper) => ({ title: paper.title, year: paper.date?.year ?? null })));
-  const papers = merged.map((paper) => ({ ...paper, key: records.byTitle(paper.title)?.key ?? '' }));
+  const list = [...groups.values()];
+  const added = records.assignKeys(list.map((group) => ({ title: group.entries[0].entry.title })));
+  const papers = list.map((group) => {
+    const record = records.byIdentity(group.identity);
+    return mergeGroup(group, record?.key ?? '', record?.aliases ?? []);
+  });
   return { papers, added };
 }
 
-function mergeGroup(group: Group): Paper {
+function mergeGroup(group: Group, key: string, aliases: readonly string[]): Paper {
   const first = group.entries[0].entry;
   let abstract = first.abstract;
   let authors: number | null = null;
@@ -66,7 +71,8 @@ function mergeGroup(group: Group): Paper {
     }
   }
   return {
-    key: '',
+    key,
+    aliases: [...aliases],
     title: first.title,
     abstract,
     authors,

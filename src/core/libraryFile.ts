@@ -1,34 +1,63 @@
 /**
- * The library file `.marginalia/library.json`: the user's citation keys (and, later, tags), one
- * paper per line, sorted by key, so that git diffs and merges stay readable.
+ * The library file `.marginalia/library.jsonl`: the reader's citation keys and tags, one
+ * self-contained JSON record per line, sorted by key, after a header line:
  *
- *     {
- *       "version": 1,
- *       "papers": [
- *         {"key": "pasta", "title": "PASTA: Pretrained Action-State Transformer Agents"},
- *         {"key": "thoughtCloning", "title": "Thought Cloning: Learning to Think while Acting by Imitating Human Thinking"}
- *       ]
- *     }
+ *     {"marginalia":"library","version":2}
+ *     {"key":"genie","title":"Genie: Generative Interactive Environments","aliases":["genie2024"],"tags":{"rl":"2026-11-30T09:12:44.120Z"}}
+ *     {"key":"pasta","title":"PASTA: Pretrained Action-State Transformer Agents","removedTags":{"to-read":"2026-12-01T08:00:00.000Z"}}
  *
- * A key, once written here, belongs to its title for good: re-parsing, adding, removing or
- * reordering digests never renames it. A file that does not parse is reported with a
- * LibraryFileError and never overwritten.
+ * Git merges it with its built-in `union` driver (`.marginalia/.gitattributes`), which keeps the
+ * lines of both sides without conflict markers. Reading joins whatever lines there are into one
+ * consistent library by rules that do not depend on the order of the lines, so a merged file, a file
+ * with a line twice, and a file resolved by hand all read the same:
+ *
+ * - Lines with the same title identity are one paper; its keys are every key and alias they list
+ *   (keys only grow: a key once written resolves forever). The canonical key is the shortest of the
+ *   `key` fields (then the first in code-unit order); the others are aliases.
+ * - A key that two different papers claim (two branches each gave it to a new paper) names neither:
+ *   it is *retired* on both, each paper gets a new key from its own title, and whoever cites the
+ *   retired key is told which papers it named (see `disputes`).
+ * - A tag's latest change wins: every tag carries the time it was set (`tags`) or removed
+ *   (`removedTags`); a removal made after the other branch's last change to that tag removes it, and a
+ *   tag set again after a removal stays. On equal times the tag stays.
+ *
+ * A file that does not parse is reported with a LibraryFileError naming the line and is never
+ * overwritten; git conflict markers are a LibraryConflictError, which `resolveConflictMarkers` undoes.
  */
-import { PANDOC_KEY_PATTERN, baseKey, uniqueKey } from './citationKey';
+import { PANDOC_KEY_PATTERN, keyCandidates } from './citationKey';
 import { titleIdentity } from './text';
 
 /** Where the library file lives, relative to the workspace root. */
-export const LIBRARY_FILE_PATH = '.marginalia/library.json';
+export const LIBRARY_FILE_PATH = '.marginalia/library.jsonl';
+/** The file Marginalia 0.1 wrote (one JSON document); read once and migrated to LIBRARY_FILE_PATH. */
+export const LEGACY_LIBRARY_FILE_PATH = '.marginalia/library.json';
+/** The `.gitattributes` beside the library file, which tells git to merge it line by line. */
+export const LIBRARY_GITATTRIBUTES_PATH = '.marginalia/.gitattributes';
+export const LIBRARY_GITATTRIBUTES = '# Written by Marginalia: its records are one per line, so git keeps the lines of both sides.\nlibrary.jsonl merge=union\n';
 
-export const LIBRARY_FILE_VERSION = 1;
+export const LIBRARY_FILE_VERSION = 2;
+const HEADER = `{"marginalia":"library","version":${LIBRARY_FILE_VERSION}}`;
+/** The time given to tags migrated from the 0.1 file, which recorded none: older than any change. */
+export const UNKNOWN_TIME = '1970-01-01T00:00:00.000Z';
 
-/** One paper's line in the library file. */
+/** One paper's record, as the rest of Marginalia sees it. */
 export interface LibraryRecord {
-  key: string;
+  /** The canonical key: the one Marginalia inserts and exports. */
+  readonly key: string;
   /** The title as first seen; papers are matched by its identity (see titleIdentity). */
-  title: string;
-  /** Sorted, without duplicates; omitted from the file when empty. */
-  tags: string[];
+  readonly title: string;
+  /** Other keys that name this paper (older keys, keys from a merge), sorted. */
+  readonly aliases: readonly string[];
+  /** Keys this paper once held that another paper held too: they name no paper any more, sorted. */
+  readonly retired: readonly string[];
+  /** The paper's tags, sorted. */
+  readonly tags: readonly string[];
+}
+
+/** A retired key with every paper that held it, for telling a reader who cites it what it meant. */
+export interface KeyDispute {
+  key: string;
+  papers: { key: string; title: string }[];
 }
 
 /** Why a library file could not be read. The file is left as it is. */
@@ -44,6 +73,17 @@ export class LibraryFileError extends Error {
   }
 }
 
+/** The library file holds git's conflict markers: a merge stopped in it. `resolveConflictMarkers` settles it. */
+export class LibraryConflictError extends LibraryFileError {
+  constructor(
+    /** 1-based lines of the markers. */
+    readonly lines: number[],
+  ) {
+    super(`it has git merge conflict markers (line${lines.length === 1 ? '' : 's'} ${formatLines(lines)}); resolve it with "Marginalia: Resolve Library Merge Conflict" or "marginalia resolve", which keep every key and tag of both sides`, lines[0]);
+    this.name = 'LibraryConflictError';
+  }
+}
+
 /** Why a tag could not be changed: an invalid tag or an unknown key. Nothing was changed. */
 export class TagError extends Error {
   constructor(readonly reason: string) {
@@ -52,74 +92,155 @@ export class TagError extends Error {
   }
 }
 
-/** The records of a library file, checked: unique keys, unique title identities. */
-export class LibraryRecords {
-  private readonly byKey = new Map<string, LibraryRecord>();
-  private readonly byIdentity = new Map<string, LibraryRecord>();
-  private readonly takenKeys = new Set<string>();
+/** When a tag was last set (`on`) or removed, as an ISO 8601 UTC time. */
+interface TagMark {
+  on: boolean;
+  at: string;
+}
 
-  constructor(records: Iterable<LibraryRecord> = []) {
-    for (const record of records) this.add(record);
+/** A line of the file as written, before it is joined with the others. */
+export interface RawRecord {
+  key: string;
+  title: string;
+  aliases?: readonly string[];
+  retired?: readonly string[];
+  /** Tag -> the time it was set. */
+  tags?: Readonly<Record<string, string>>;
+  /** Tag -> the time it was removed. */
+  removedTags?: Readonly<Record<string, string>>;
+}
+
+class PaperRecord implements LibraryRecord {
+  key: string;
+  aliases: string[];
+  retired: string[];
+  tags: string[] = [];
+
+  constructor(
+    readonly title: string,
+    key: string,
+    aliases: string[],
+    retired: string[],
+    readonly marks: Map<string, TagMark>,
+  ) {
+    this.key = key;
+    this.aliases = aliases;
+    this.retired = retired;
+    this.refreshTags();
   }
 
-  /** Adds a record; throws LibraryFileError when its key or its title is already held. */
-  add(record: LibraryRecord): void {
-    const identity = titleIdentity(record.title);
-    if (this.takenKeys.has(record.key.toLowerCase())) {
-      throw new LibraryFileError(`the key "${record.key}" is listed twice`, null);
-    }
-    if (identity && this.byIdentity.has(identity)) {
-      throw new LibraryFileError(`the paper "${record.title}" is listed twice (keys "${this.byIdentity.get(identity)!.key}" and "${record.key}")`, null);
-    }
-    const copy: LibraryRecord = { key: record.key, title: record.title, tags: normaliseTags(record.tags) };
-    this.byKey.set(copy.key, copy);
-    this.takenKeys.add(copy.key.toLowerCase());
-    if (identity) this.byIdentity.set(identity, copy);
+  refreshTags(): void {
+    this.tags = [...this.marks].filter(([, mark]) => mark.on).map(([tag]) => tag).sort(compare);
+  }
+}
+
+/** A paper that needs a key: its title (the year is no longer part of a key; see keyCandidates). */
+export interface KeyRequest {
+  title: string;
+  year?: number | null;
+}
+
+/**
+ * The library's records, joined and checked: every key and alias names exactly one paper (keys that
+ * differ only in case count as one, as BibTeX tools treat them), and every paper has a key.
+ */
+export class LibraryRecords {
+  private readonly byIdentityMap = new Map<string, PaperRecord>();
+  /** Canonical keys and aliases -> record. */
+  private readonly byKeyMap = new Map<string, PaperRecord>();
+  /** Lower-cased keys that may not be given to a new paper: held, aliases, retired. */
+  private readonly taken = new Set<string>();
+  private readonly retiredKeys = new Map<string, PaperRecord[]>();
+  private newlyRetired: string[] = [];
+
+  /** The clock tag changes are stamped with; tests set it. */
+  clock: () => Date = () => new Date();
+
+  /** Joins raw records by the rules in this file's header. */
+  constructor(raws: Iterable<RawRecord> = []) {
+    this.join(raws);
   }
 
   get size(): number {
-    return this.byKey.size;
+    return this.byIdentityMap.size;
+  }
+
+  /** The paper a key names: its canonical key or an alias (exact case). Retired keys name none. */
+  get(key: string): LibraryRecord | undefined {
+    return this.byKeyMap.get(key);
   }
 
   byTitle(title: string): LibraryRecord | undefined {
-    return this.byIdentity.get(titleIdentity(title));
+    return this.byIdentityMap.get(titleIdentity(title));
   }
 
-  get(key: string): LibraryRecord | undefined {
-    return this.byKey.get(key);
+  /** The record of a title identity (see titleIdentity), for callers that computed it already. */
+  byIdentity(identity: string): LibraryRecord | undefined {
+    return this.byIdentityMap.get(identity);
   }
 
-  /** Lower-cased keys already in use. */
-  keys(): ReadonlySet<string> {
-    return this.takenKeys;
+  /** True when `key` (any case) is held, an alias or retired: a new paper may not get it. */
+  isTaken(key: string): boolean {
+    return this.taken.has(key.toLowerCase());
+  }
+
+  /** Every retired key with the papers that held it, sorted by key. */
+  disputes(): KeyDispute[] {
+    return [...this.retiredKeys]
+      .map(([key, records]) => ({ key, papers: records.map((record) => ({ key: record.key, title: record.title })).sort((a, b) => compare(a.key, b.key)) }))
+      .sort((a, b) => compare(a.key, b.key));
+  }
+
+  /** Keys this reading retired because two papers claimed them (not yet retired in the file). */
+  get newDisputes(): readonly string[] {
+    return this.newlyRetired;
   }
 
   /**
-   * Adds `tag` to each paper of `keys`; returns the keys that did not have it. Throws TagError for
-   * an invalid tag or a key the library does not hold (and then changes nothing).
+   * Gives every requested paper that has no record yet a key: the first of its keyCandidates that
+   * nobody holds. Requests are taken in the order of their title identities, so the result does not
+   * depend on the order of the digests. Returns the new records.
    */
-  addTag(keys: readonly string[], tag: string): string[] {
-    const records = this.recordsFor(keys, tag);
-    const changed = records.filter((record) => !record.tags.includes(tag));
-    for (const record of changed) record.tags = normaliseTags([...record.tags, tag]);
-    return changed.map((record) => record.key);
+  assignKeys(requests: Iterable<KeyRequest>): LibraryRecord[] {
+    const pending = new Map<string, string>();
+    for (const { title } of requests) {
+      const identity = titleIdentity(title);
+      if (identity === '' || this.byIdentityMap.has(identity) || pending.has(identity)) continue;
+      pending.set(identity, title);
+    }
+    const added: LibraryRecord[] = [];
+    for (const identity of [...pending.keys()].sort(compare)) {
+      const title = pending.get(identity)!;
+      const record = new PaperRecord(title, this.freeKey(title), [], [], new Map());
+      this.insert(identity, record);
+      added.push(record);
+    }
+    return added;
   }
 
-  /** Removes `tag` from each paper of `keys`; returns the keys that had it. Throws like addTag. */
+  /**
+   * Adds `tag` to each paper of `keys` (canonical keys or aliases); returns the canonical keys of the
+   * papers that did not have it. Throws TagError for an invalid tag or a key no paper has (and then
+   * changes nothing).
+   */
+  addTag(keys: readonly string[], tag: string): string[] {
+    return this.recordsFor(keys, tag).filter((record) => this.mark(record, tag, true)).map((record) => record.key);
+  }
+
+  /** Removes `tag` from each paper of `keys`; returns the canonical keys of those that had it. Throws like addTag. */
   removeTag(keys: readonly string[], tag: string): string[] {
-    const records = this.recordsFor(keys, tag);
-    const changed = records.filter((record) => record.tags.includes(tag));
-    for (const record of changed) record.tags = record.tags.filter((existing) => existing !== tag);
-    return changed.map((record) => record.key);
+    return this.recordsFor(keys, tag).filter((record) => this.mark(record, tag, false)).map((record) => record.key);
   }
 
   /** Renames `from` to `to` on every paper (merging with `to` where a paper has both); returns the keys changed. */
   renameTag(from: string, to: string): string[] {
-    if (!isValidTag(to)) throw new TagError(`"${to}" is not a valid tag: use one word without spaces or commas, at most 64 characters`);
+    if (!isValidTag(to)) throw new TagError(invalidTag(to));
     const changed: string[] = [];
-    for (const record of this.byKey.values()) {
+    if (from === to) return changed;
+    for (const record of this.byIdentityMap.values()) {
       if (!record.tags.includes(from)) continue;
-      record.tags = normaliseTags(record.tags.map((tag) => (tag === from ? to : tag)));
+      this.mark(record, from, false);
+      this.mark(record, to, true);
       changed.push(record.key);
     }
     return changed;
@@ -128,100 +249,273 @@ export class LibraryRecords {
   /** Every tag with the number of papers that have it, sorted by tag. */
   tagCounts(): { tag: string; count: number }[] {
     const counts = new Map<string, number>();
-    for (const record of this.byKey.values()) for (const tag of record.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-    return [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([tag, count]) => ({ tag, count }));
+    for (const record of this.byIdentityMap.values()) for (const tag of record.tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+    return [...counts].sort(([a], [b]) => compare(a, b)).map(([tag, count]) => ({ tag, count }));
   }
 
-  private recordsFor(keys: readonly string[], tag: string): LibraryRecord[] {
-    if (!isValidTag(tag)) throw new TagError(`"${tag}" is not a valid tag: use one word without spaces or commas, at most 64 characters`);
-    const unknown = keys.filter((key) => !this.byKey.has(key));
-    if (unknown.length > 0) throw new TagError(`no paper has the key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}`);
-    return [...new Set(keys)].map((key) => this.byKey.get(key)!);
-  }
-
-  /** Records sorted by key (code-unit order, so every platform sorts alike). */
+  /** Records sorted by canonical key (code-unit order, so every platform sorts alike). */
   sorted(): LibraryRecord[] {
-    return [...this.byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return [...this.byIdentityMap.values()].sort((a, b) => compare(a.key, b.key));
+  }
+
+  /** The records as raw lines, sorted by key, with the tag times (what serializeLibraryFile writes). */
+  raw(): RawRecord[] {
+    return [...this.byIdentityMap.values()].sort((a, b) => compare(a.key, b.key)).map(toRaw);
+  }
+
+  private recordsFor(keys: readonly string[], tag: string): PaperRecord[] {
+    if (!isValidTag(tag)) throw new TagError(invalidTag(tag));
+    const unknown = keys.filter((key) => !this.byKeyMap.has(key));
+    if (unknown.length > 0) {
+      const retired = unknown.filter((key) => this.retiredKeys.has(key));
+      const why = retired.length > 0 ? ` (${retired.map((key) => `"${key}"`).join(', ')} named two papers after a merge and was retired)` : '';
+      throw new TagError(`no paper has the key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}${why}`);
+    }
+    return [...new Set(keys.map((key) => this.byKeyMap.get(key)!))];
+  }
+
+  /** Sets a tag's mark; returns false when the paper already stood so. Local changes always follow the last mark. */
+  private mark(record: PaperRecord, tag: string, on: boolean): boolean {
+    const previous = record.marks.get(tag);
+    if ((previous?.on ?? false) === on) return false;
+    let at = this.clock().toISOString();
+    if (previous && at <= previous.at) at = new Date(Date.parse(previous.at) + 1).toISOString();
+    record.marks.set(tag, { on, at });
+    record.refreshTags();
+    return true;
+  }
+
+  private freeKey(title: string): string {
+    const candidates = keyCandidates(title);
+    for (const candidate of candidates) if (!this.taken.has(candidate.toLowerCase())) return candidate;
+    // Both hashes taken: practically never; a counter keeps the result determined by the file alone.
+    const last = candidates[candidates.length - 1];
+    for (let n = 2; ; n++) if (!this.taken.has(`${last}${n}`.toLowerCase())) return `${last}${n}`;
+  }
+
+  private insert(identity: string, record: PaperRecord): void {
+    this.byIdentityMap.set(identity, record);
+    for (const key of [record.key, ...record.aliases]) {
+      this.byKeyMap.set(key, record);
+      this.taken.add(key.toLowerCase());
+    }
+    for (const key of record.retired) {
+      this.taken.add(key.toLowerCase());
+      const holders = this.retiredKeys.get(key);
+      if (holders) holders.push(record);
+      else this.retiredKeys.set(key, [record]);
+    }
+  }
+
+  private join(raws: Iterable<RawRecord>): void {
+    interface Group {
+      titles: string[];
+      keys: Set<string>;
+      aliases: Set<string>;
+      retired: Set<string>;
+      marks: Map<string, TagMark>;
+    }
+    const groups = new Map<string, Group>();
+    for (const raw of raws) {
+      const identity = titleIdentity(raw.title);
+      if (identity === '') continue;
+      let group = groups.get(identity);
+      if (!group) {
+        group = { titles: [], keys: new Set(), aliases: new Set(), retired: new Set(), marks: new Map() };
+        groups.set(identity, group);
+      }
+      group.titles.push(raw.title);
+      group.keys.add(raw.key);
+      for (const alias of raw.aliases ?? []) group.aliases.add(alias);
+      for (const key of raw.retired ?? []) group.retired.add(key);
+      for (const [tag, at] of Object.entries(raw.tags ?? {})) joinMark(group.marks, tag, { on: true, at });
+      for (const [tag, at] of Object.entries(raw.removedTags ?? {})) joinMark(group.marks, tag, { on: false, at });
+    }
+
+    // Which papers claim each key (lower-cased: keys differing in case are one key to BibTeX).
+    const claims = new Map<string, Set<string>>();
+    const retired = new Set<string>();
+    for (const [identity, group] of groups) {
+      for (const key of [...group.keys, ...group.aliases]) {
+        const lower = key.toLowerCase();
+        const claimants = claims.get(lower);
+        if (claimants) claimants.add(identity);
+        else claims.set(lower, new Set([identity]));
+      }
+      for (const key of group.retired) retired.add(key.toLowerCase());
+    }
+    const newlyRetired = new Set<string>();
+    for (const [lower, claimants] of claims) {
+      if (claimants.size > 1 && !retired.has(lower)) {
+        retired.add(lower);
+        newlyRetired.add(lower);
+      }
+    }
+
+    const keyless: [string, Group, string[]][] = [];
+    for (const identity of [...groups.keys()].sort(compare)) {
+      const group = groups.get(identity)!;
+      const live = (keys: Set<string>) => [...keys].filter((key) => !retired.has(key.toLowerCase()));
+      const retiredHere = new Set(group.retired);
+      for (const key of [...group.keys, ...group.aliases]) if (retired.has(key.toLowerCase())) retiredHere.add(key);
+      const liveKeys = live(group.keys);
+      const liveAliases = live(group.aliases);
+      const canonical = pickCanonical(liveKeys.length > 0 ? liveKeys : liveAliases);
+      const title = group.titles.reduce((a, b) => (compare(a, b) <= 0 ? a : b));
+      if (canonical === undefined) {
+        keyless.push([identity, group, [...retiredHere].sort(compare)]);
+        continue;
+      }
+      const aliases = [...new Set([...liveKeys, ...liveAliases])].filter((key) => key !== canonical).sort(compare);
+      this.insert(identity, new PaperRecord(title, canonical, aliases, [...retiredHere].sort(compare), group.marks));
+    }
+    // Every retired key stays taken even where no live record lists it yet.
+    for (const lower of retired) this.taken.add(lower);
+    // Papers left without a key get a new one from their own title, in identity order.
+    for (const [identity, group, retiredHere] of keyless) {
+      const title = group.titles.reduce((a, b) => (compare(a, b) <= 0 ? a : b));
+      this.insert(identity, new PaperRecord(title, this.freeKey(title), [], retiredHere, group.marks));
+    }
+    this.newlyRetired = [...this.retiredKeys.keys()].filter((key) => newlyRetired.has(key.toLowerCase())).sort(compare);
   }
 }
 
-/** A paper that needs a key: its title and, when known, its year. */
-export interface KeyRequest {
-  title: string;
-  year: number | null;
+/** The shortest key, then the first in code-unit order: a rule every clone applies alike. */
+function pickCanonical(keys: readonly string[]): string | undefined {
+  let best: string | undefined;
+  for (const key of keys) if (best === undefined || key.length < best.length || (key.length === best.length && key < best)) best = key;
+  return best;
+}
+
+/** Keeps the later of two marks of a tag; on equal times the tag stays set. */
+function joinMark(marks: Map<string, TagMark>, tag: string, mark: TagMark): void {
+  const current = marks.get(tag);
+  if (!current || mark.at > current.at || (mark.at === current.at && mark.on)) marks.set(tag, mark);
+}
+
+function toRaw(record: PaperRecord): RawRecord {
+  const raw: { -readonly [K in keyof RawRecord]: RawRecord[K] } = { key: record.key, title: record.title };
+  if (record.aliases.length > 0) raw.aliases = record.aliases;
+  if (record.retired.length > 0) raw.retired = record.retired;
+  const tags: Record<string, string> = {};
+  const removed: Record<string, string> = {};
+  for (const tag of [...record.marks.keys()].sort(compare)) {
+    const mark = record.marks.get(tag)!;
+    (mark.on ? tags : removed)[tag] = mark.at;
+  }
+  if (Object.keys(tags).length > 0) raw.tags = tags;
+  if (Object.keys(removed).length > 0) raw.removedTags = removed;
+  return raw;
+}
+
+/** Reads a library file. Linear in its lines. Throws LibraryFileError (LibraryConflictError for git markers). */
+export function parseLibraryFile(text: string): LibraryRecords {
+  return new LibraryRecords(parseLibraryLines(text));
+}
+
+/** The raw records of a library file, checked line by line; see parseLibraryFile. */
+export function parseLibraryLines(text: string): RawRecord[] {
+  const lines = text.replace(/^\ufeff/, '').split('\n');
+  const markers = conflictMarkerLines(lines);
+  if (markers.length > 0) throw new LibraryConflictError(markers);
+  const raws: RawRecord[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].trim();
+    if (line === '') continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(line);
+    } catch {
+      throw new LibraryFileError('this line is not a JSON record', i + 1);
+    }
+    if (isObject(data) && 'marginalia' in data) {
+      if (typeof data.version === 'number' && data.version > LIBRARY_FILE_VERSION) {
+        throw new LibraryFileError(`it was written by a newer Marginalia (version ${data.version}); update the extension`, i + 1);
+      }
+      continue;
+    }
+    raws.push(checkRecord(data, i + 1));
+  }
+  return raws;
+}
+
+/** Writes a library file: the header, then one record per line sorted by key, ending with a newline. */
+export function serializeLibraryFile(records: LibraryRecords): string {
+  const lines = [HEADER];
+  for (const raw of records.raw()) lines.push(JSON.stringify(raw));
+  return `${lines.join('\n')}\n`;
 }
 
 /**
- * Gives every requested paper its key: the recorded one when the library file has the paper, a
- * new one otherwise. New keys are handed out in the order of the papers' title identities, so the
- * result does not depend on the order of the digests; on a clash the earlier holder keeps the plain
- * key and the newcomer gets the first free suffix (a, b, ...). Adds the new records to `records`
- * and returns them.
+ * Reads the file Marginalia 0.1 wrote (`library.json`: one JSON document with a "papers" list),
+ * keeping every key exactly; its tags get UNKNOWN_TIME. Linear in its size.
  */
-export function assignKeys(records: LibraryRecords, requests: Iterable<KeyRequest>): LibraryRecord[] {
-  const pending = new Map<string, KeyRequest>();
-  for (const request of requests) {
-    const identity = titleIdentity(request.title);
-    if (records.byTitle(request.title) || pending.has(identity)) continue;
-    pending.set(identity, request);
-  }
-  const added: LibraryRecord[] = [];
-  const identities = [...pending.keys()].sort();
-  for (const identity of identities) {
-    const request = pending.get(identity)!;
-    const key = uniqueKey(baseKey(request.title, request.year), records.keys());
-    const record: LibraryRecord = { key, title: request.title, tags: [] };
-    records.add(record);
-    added.push(record);
-  }
-  return added;
-}
-
-/** Reads a library file. Throws LibraryFileError, naming the line, when it does not parse. */
-export function parseLibraryFile(text: string): LibraryRecords {
+export function parseLegacyLibraryFile(text: string): RawRecord[] {
   let data: unknown;
   try {
     data = JSON.parse(text.replace(/^\ufeff/, ''));
   } catch (error) {
+    const lines = text.split('\n');
+    const markers = conflictMarkerLines(lines);
+    if (markers.length > 0) throw new LibraryConflictError(markers);
     throw new LibraryFileError(`it is not valid JSON (${(error as Error).message})`, jsonErrorLine(text, error as Error));
   }
-  if (!isObject(data) || !Array.isArray(data.papers)) {
-    throw new LibraryFileError('it has no "papers" list', null);
-  }
-  if (typeof data.version === 'number' && data.version > LIBRARY_FILE_VERSION) {
+  if (!isObject(data) || !Array.isArray(data.papers)) throw new LibraryFileError('it has no "papers" list', null);
+  if (typeof data.version === 'number' && data.version > 1) {
     throw new LibraryFileError(`it was written by a newer Marginalia (version ${data.version}); update the extension`, null);
   }
-  const records = new LibraryRecords();
-  data.papers.forEach((entry: unknown, index: number) => {
-    const line = lineOfPaper(text, index);
-    if (!isObject(entry) || typeof entry.key !== 'string' || typeof entry.title !== 'string') {
-      throw new LibraryFileError('each paper needs a "key" and a "title" string', line);
-    }
-    if (!PANDOC_KEY_PATTERN.test(entry.key)) {
-      throw new LibraryFileError(`"${entry.key}" is not a valid citation key`, line);
-    }
-    const tags = entry.tags === undefined ? [] : entry.tags;
-    if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string' && isValidTag(tag))) {
-      throw new LibraryFileError(`the tags of "${entry.key}" must be a list of words without spaces`, line);
-    }
+  const papers: unknown[] = data.papers;
+  const raws: RawRecord[] = [];
+  for (let index = 0; index < papers.length; index++) {
     try {
-      records.add({ key: entry.key, title: entry.title, tags });
+      raws.push(legacyRecord(papers[index]));
     } catch (error) {
-      if (error instanceof LibraryFileError) throw new LibraryFileError(error.reason, line);
+      // Only a bad record costs a search for its line.
+      if (error instanceof LibraryFileError) throw new LibraryFileError(error.reason, lineOfLegacyPaper(text, index));
       throw error;
     }
-  });
-  return records;
+  }
+  return raws;
 }
 
-/** Writes a library file: one paper per line, sorted by key, ending with a newline. */
-export function serializeLibraryFile(records: LibraryRecords): string {
-  const lines = records.sorted().map((record) => {
-    const entry: Record<string, unknown> = { key: record.key, title: record.title };
-    if (record.tags.length > 0) entry.tags = record.tags;
-    return `    ${JSON.stringify(entry)}`;
+/**
+ * Undoes a merge that stopped in the library file: drops git's conflict marker lines and keeps the
+ * record lines of every side (ours, theirs and, with diff3, the base), which the join then settles
+ * without losing a key or a tag. Works on the 0.1 `library.json` too, whose records are one per line.
+ * Throws LibraryFileError when a remaining line is not a record.
+ */
+export function resolveConflictMarkers(text: string, legacy = false): RawRecord[] {
+  const lines = text.replace(/^\ufeff/, '').split('\n');
+  const markers = new Set(conflictMarkerLines(lines));
+  const kept = lines.filter((_, index) => !markers.has(index + 1));
+  if (!legacy) return parseLibraryLines(kept.join('\n'));
+  const raws: RawRecord[] = [];
+  lines.forEach((line, index) => {
+    const record = /^\s*(\{.*\})\s*,?\s*$/.exec(line);
+    if (!record || markers.has(index + 1)) return;
+    let data: unknown;
+    try {
+      data = JSON.parse(record[1]);
+    } catch {
+      throw new LibraryFileError('this line is not a JSON record', index + 1);
+    }
+    if (isObject(data) && 'key' in data) {
+      try {
+        raws.push(legacyRecord(data));
+      } catch (error) {
+        if (error instanceof LibraryFileError) throw new LibraryFileError(error.reason, index + 1);
+        throw error;
+      }
+    }
   });
-  return `{\n  "version": ${LIBRARY_FILE_VERSION},\n  "papers": [\n${lines.join(',\n')}${lines.length ? '\n' : ''}  ]\n}\n`;
+  return raws;
+}
+
+/** 1-based lines that are git conflict markers (`<<<<<<<`, `|||||||`, `=======`, `>>>>>>>`). */
+export function conflictMarkerLines(lines: readonly string[]): number[] {
+  const found: number[] = [];
+  for (let i = 0; i < lines.length; i++) if (/^(<{7}|\|{7}|={7}|>{7})(\s|$)/.test(lines[i])) found.push(i + 1);
+  return found;
 }
 
 /** A tag is one word: no white space, no comma, not empty, at most 64 characters. */
@@ -229,8 +523,55 @@ export function isValidTag(tag: string): boolean {
   return tag.length > 0 && tag.length <= 64 && !/[\s,]/.test(tag);
 }
 
-function normaliseTags(tags: readonly string[]): string[] {
-  return [...new Set(tags)].sort();
+function invalidTag(tag: string): string {
+  return `"${tag}" is not a valid tag: use one word without spaces or commas, at most 64 characters`;
+}
+
+function checkRecord(data: unknown, line: number): RawRecord {
+  if (!isObject(data) || typeof data.key !== 'string' || typeof data.title !== 'string' || data.title.trim() === '') {
+    throw new LibraryFileError('each record needs a "key" and a "title" string', line);
+  }
+  const keys = (field: string): string[] | undefined => {
+    const value = data[field];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((key) => typeof key === 'string' && PANDOC_KEY_PATTERN.test(key))) {
+      throw new LibraryFileError(`the ${field} of "${String(data.key)}" must be a list of citation keys`, line);
+    }
+    return value as string[];
+  };
+  const times = (field: string): Record<string, string> | undefined => {
+    const value = data[field];
+    if (value === undefined) return undefined;
+    if (!isObject(value) || !Object.entries(value).every(([tag, at]) => isValidTag(tag) && typeof at === 'string' && ISO_TIME.test(at))) {
+      throw new LibraryFileError(`the ${field} of "${String(data.key)}" must map tags (words without spaces) to times such as "2026-12-01T09:30:00.000Z"`, line);
+    }
+    return value as Record<string, string>;
+  };
+  if (!PANDOC_KEY_PATTERN.test(data.key)) throw new LibraryFileError(`"${data.key}" is not a valid citation key`, line);
+  return { key: data.key, title: data.title, aliases: keys('aliases'), retired: keys('retired'), tags: times('tags'), removedTags: times('removedTags') };
+}
+
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
+function legacyRecord(entry: unknown): RawRecord {
+  if (!isObject(entry) || typeof entry.key !== 'string' || typeof entry.title !== 'string') {
+    throw new LibraryFileError('each paper needs a "key" and a "title" string', null);
+  }
+  if (!PANDOC_KEY_PATTERN.test(entry.key)) throw new LibraryFileError(`"${entry.key}" is not a valid citation key`, null);
+  const tags = entry.tags === undefined ? [] : entry.tags;
+  if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string' && isValidTag(tag))) {
+    throw new LibraryFileError(`the tags of "${entry.key}" must be a list of words without spaces`, null);
+  }
+  return { key: entry.key, title: entry.title, tags: Object.fromEntries((tags as string[]).map((tag) => [tag, UNKNOWN_TIME])) };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function formatLines(lines: number[]): string {
+  const shown = lines.slice(0, 6).join(', ');
+  return lines.length > 6 ? `${shown} and ${lines.length - 6} more` : shown;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -244,8 +585,8 @@ function jsonErrorLine(text: string, error: Error): number | null {
   return line ? Number(line[1]) : null;
 }
 
-/** The line of the index-th element of "papers", assuming our one-paper-per-line layout. */
-function lineOfPaper(text: string, index: number): number | null {
+/** The line of the index-th element of "papers" in the 0.1 layout (one paper per line). */
+function lineOfLegacyPaper(text: string, index: number): number | null {
   const lines = text.split('\n');
   const start = lines.findIndex((line) => /"papers"\s*:/.test(line));
   if (start === -1) return null;
@@ -256,4 +597,3 @@ function lineOfPaper(text: string, index: number): number | null {
   }
   return null;
 }
-

@@ -19,10 +19,14 @@ export function isValidDay(month: number, day: number): boolean {
 
 /**
  * The identity of a title for recognising the same paper across digests: Unicode-normalised,
- * case-folded, with every character that is not a letter or a digit removed.
+ * case-folded, with every character that is not a letter or a digit removed. A title with no letter
+ * or digit at all (emoji only) is identified by its characters other than white space instead, so that
+ * it is still one paper and not the same paper as every other such title. Empty only for an empty title.
  */
 export function titleIdentity(title: string): string {
-  return title.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  const normalised = title.normalize('NFKC');
+  const identity = normalised.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return identity || normalised.replace(/[\s\u200b\u2060\ufeff]+/gu, '');
 }
 
 /** Collapses runs of white space (including no-break and zero-width spaces) into one space and trims. */

@@ -59,8 +59,10 @@ export interface ParsedDigest {
 
 /** One paper of the library: the same paper seen in several digests is one Paper with several sources. */
 export interface Paper extends PaperFields {
-  /** The citation key: never changes once assigned (see assignKeys in libraryFile.ts). */
+  /** The canonical citation key: the one Marginalia inserts and exports (see libraryFile.ts). */
   key: string;
+  /** Other keys that name this paper and keep resolving (older keys, keys from a merge), sorted. */
+  aliases: string[];
   /** Every place the paper appears, in the order the digests were given. */
   sources: SourceRef[];
 }

@@ -302,7 +302,7 @@ export class Notes extends Disposable {
     if (text === null) throw new NoteError(`The note template "${configured}" does not exist or cannot be read; create it, or fix marginalia.notes.template.`, openSettings);
     // Checked here, with a dummy paper, so that a mistake names the template and not the paper.
     try {
-      renderNote(text, { paper: { key: 'key', title: 'Title', abstract: '', authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [] }, tags: [], today: today(), sources: [] });
+      renderNote(text, { paper: { key: 'key', aliases: [], title: 'Title', abstract: '', authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [] }, tags: [], today: today(), sources: [] });
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       throw new NoteError(`The note template "${configured}" has a mistake at ${error.message}.`, { label: 'Open Template', run: () => vscode.window.showTextDocument(vscode.Uri.file(file)) });

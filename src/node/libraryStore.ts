@@ -1,11 +1,25 @@
 /**
- * The library file on disk (`.marginalia/library.json`): read, and changed under a lock with an
- * atomic write, so that the CLI and any number of VS Code windows can change it at the same time
- * without losing each other's changes or leaving a torn file behind.
+ * The library file on disk (`.marginalia/library.jsonl`, see core/libraryFile.ts): read, and changed
+ * under a lock with an atomic write, so that the CLI and any number of VS Code windows can change it
+ * at the same time without losing each other's changes or leaving a torn file behind. Migrates the
+ * 0.1 file (`library.json`) on the first change, and keeps `.marginalia/.gitattributes` telling git to
+ * merge the library line by line.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { LIBRARY_FILE_PATH, LibraryRecords, parseLibraryFile, serializeLibraryFile } from '../core/libraryFile';
+import {
+  LEGACY_LIBRARY_FILE_PATH,
+  LIBRARY_FILE_PATH,
+  LIBRARY_GITATTRIBUTES,
+  LIBRARY_GITATTRIBUTES_PATH,
+  LibraryConflictError,
+  LibraryRecords,
+  parseLegacyLibraryFile,
+  parseLibraryLines,
+  resolveConflictMarkers,
+  serializeLibraryFile,
+  type RawRecord,
+} from '../core/libraryFile';
 
 /** How long to wait for another writer before giving up. */
 const LOCK_TIMEOUT_MS = 15_000;
@@ -51,21 +65,40 @@ export const nodeFileSystem: StoreFileSystem = {
   mtimeMs: async (file) => (await fs.stat(file)).mtimeMs,
 };
 
+/** What a resolve did: how many marker lines it removed, and the keys it had to retire. */
+export interface ResolveResult {
+  markers: number;
+  records: LibraryRecords;
+}
+
+/** The texts on disk: the library file and the 0.1 file, each null when absent. */
+interface OnDisk {
+  current: string | null;
+  legacy: string | null;
+}
+
 /** The library file of one workspace folder. */
 export class LibraryStore {
   readonly file: string;
+  /** The 0.1 file, read when present and removed once its records are in `file`. */
+  readonly legacyFile: string;
   private readonly lockFile: string;
+  private readonly attributesFile: string;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly root: string, private readonly fileSystem: StoreFileSystem = nodeFileSystem) {
     this.file = path.join(root, LIBRARY_FILE_PATH);
+    this.legacyFile = path.join(root, LEGACY_LIBRARY_FILE_PATH);
     this.lockFile = `${this.file}.lock`;
+    this.attributesFile = path.join(root, LIBRARY_GITATTRIBUTES_PATH);
   }
 
-  /** The records on disk; empty when the file does not exist. Throws LibraryFileError when it does not parse. */
+  /**
+   * The records on disk (the library file joined with a 0.1 file still there); empty when neither
+   * exists. Throws LibraryFileError when one does not parse, LibraryConflictError for git markers.
+   */
   async read(): Promise<LibraryRecords> {
-    const text = await this.readText();
-    return text === null ? new LibraryRecords() : parseLibraryFile(text);
+    return toRecords(await this.readTexts());
   }
 
   /**
@@ -74,29 +107,82 @@ export class LibraryStore {
    * processes wait for the lock. A file that does not parse is left untouched (LibraryFileError).
    */
   update<T>(change: (records: LibraryRecords) => T): Promise<T> {
-    const run = this.queue.then(() => this.updateLocked(change));
+    return this.locked(async () => {
+      const texts = await this.readTexts();
+      const records = toRecords(texts);
+      const result = change(records);
+      await this.write(texts, records);
+      return result;
+    });
+  }
+
+  /**
+   * Settles a merge that stopped in the library file (git conflict markers): keeps the records of
+   * every side, joins them, and writes the result. A file without markers is only normalised.
+   */
+  resolve(): Promise<ResolveResult> {
+    return this.locked(async () => {
+      const texts = await this.readTexts();
+      let markers = 0;
+      let raws: RawRecord[] = [];
+      for (const [text, legacy] of [[texts.current, false], [texts.legacy, true]] as const) {
+        if (text === null) continue;
+        try {
+          raws = raws.concat(legacy ? parseLegacyLibraryFile(text) : parseLibraryLines(text));
+        } catch (error) {
+          if (!(error instanceof LibraryConflictError)) throw error;
+          markers += error.lines.length;
+          raws = raws.concat(resolveConflictMarkers(text, legacy));
+        }
+      }
+      const records = new LibraryRecords(raws);
+      await this.write(texts, records, markers > 0);
+      return { markers, records };
+    });
+  }
+
+  private locked<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(async () => {
+      await this.fileSystem.mkdir(path.dirname(this.file));
+      await this.acquireLock();
+      try {
+        return await work();
+      } finally {
+        await this.fileSystem.unlink(this.lockFile).catch(() => undefined);
+      }
+    });
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async updateLocked<T>(change: (records: LibraryRecords) => T): Promise<T> {
-    await this.fileSystem.mkdir(path.dirname(this.file));
-    await this.acquireLock();
-    try {
-      const before = await this.readText();
-      const records = before === null ? new LibraryRecords() : parseLibraryFile(before);
-      const result = change(records);
-      const after = serializeLibraryFile(records);
-      if (after !== before && !(before === null && records.size === 0)) await this.writeAtomically(after);
-      return result;
-    } finally {
-      await this.fileSystem.unlink(this.lockFile).catch(() => undefined);
+  /** Writes `records` when they differ from the file (or a 0.1 file is to be migrated), then removes the 0.1 file. */
+  private async write(texts: OnDisk, records: LibraryRecords, force = false): Promise<void> {
+    const after = serializeLibraryFile(records);
+    const empty = texts.current === null && texts.legacy === null && records.size === 0;
+    if (empty) return;
+    if (force || after !== texts.current || texts.legacy !== null) {
+      await this.writeAtomically(this.file, after);
+      await this.ensureAttributes();
     }
+    // Only now that its records are in the new file may the 0.1 file go.
+    if (texts.legacy !== null) await this.fileSystem.unlink(this.legacyFile).catch(ignoreMissing);
   }
 
-  private async readText(): Promise<string | null> {
+  /** Makes sure `.marginalia/.gitattributes` asks git for the union merge, adding our line to a file the user keeps. */
+  private async ensureAttributes(): Promise<void> {
+    const existing = await this.readOptional(this.attributesFile);
+    if (existing !== null && /^\s*library\.jsonl\s+.*\bmerge=union\b/m.test(existing)) return;
+    const text = existing === null ? LIBRARY_GITATTRIBUTES : `${existing}${existing.endsWith('\n') || existing === '' ? '' : '\n'}${LIBRARY_GITATTRIBUTES}`;
+    await this.writeAtomically(this.attributesFile, text);
+  }
+
+  private async readTexts(): Promise<OnDisk> {
+    return { current: await this.readOptional(this.file), legacy: await this.readOptional(this.legacyFile) };
+  }
+
+  private async readOptional(file: string): Promise<string | null> {
     try {
-      return await this.fileSystem.readFile(this.file);
+      return await this.fileSystem.readFile(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw error;
@@ -104,11 +190,11 @@ export class LibraryStore {
   }
 
   /** Writes a temporary file beside the target and renames it over the target: readers see old or new, never half. */
-  private async writeAtomically(text: string): Promise<void> {
-    const temporary = `${this.file}.${process.pid}.${Date.now().toString(36)}.tmp`;
+  private async writeAtomically(file: string, text: string): Promise<void> {
+    const temporary = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
     try {
       await this.fileSystem.writeFile(temporary, text);
-      await this.fileSystem.rename(temporary, this.file);
+      await this.fileSystem.rename(temporary, file);
     } catch (error) {
       await this.fileSystem.unlink(temporary).catch(() => undefined);
       throw error;
@@ -137,4 +223,15 @@ export class LibraryStore {
       delay = Math.min(delay * 2, 100);
     }
   }
+}
+
+/** Joins the records of both files; the 0.1 file's keys are kept exactly. */
+function toRecords(texts: OnDisk): LibraryRecords {
+  const current = texts.current === null ? [] : parseLibraryLines(texts.current);
+  const legacy = texts.legacy === null ? [] : parseLegacyLibraryFile(texts.legacy);
+  return new LibraryRecords(legacy.length === 0 ? current : current.concat(legacy));
+}
+
+function ignoreMissing(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
 }

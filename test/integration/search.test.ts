@@ -179,7 +179,7 @@ suite('Search and related papers', () => {
     const papers: Paper[] = Array.from({ length: 20_000 }, (_, i) => ({
       key: `synthetic${i}`, title: Array.from({ length: 8 }, () => words[Math.floor(next() * words.length)]).join(' '),
       abstract: Array.from({ length: 8 }, () => sentences[Math.floor(next() * sentences.length)]).join(' '),
-      authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [],
+      authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [], aliases: [],
     }));
     const byKey = new Map(papers.map((paper) => [paper.key, paper]));
     const library = { papers, state: 'ready', get: (key: string) => byKey.get(key), tagsOf: () => [], onDidChange: new vscode.EventEmitter<void>().event };

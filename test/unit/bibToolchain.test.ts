@@ -99,7 +99,7 @@ describe('BibTeX toolchain', () => {
   });
 
   test('pandoc citeproc renders a note citing five keys, from the BibTeX and from the CSL-JSON', () => {
-    const five = ['3dDiffusionPolicy', 'actJepa', 'vpt', 'pasta', 'dynamo2024'];
+    const five = ['3dDiffusionPolicy', 'actJepa', 'vpt', 'pasta', 'dynamo'];
     writeFileSync(path.join(dir, 'note.md'), `# Reading notes\n\nWe follow [@${five[0]}; @${five[1]}], then @${five[2]} [p. 3], [see @${five[3]}] and [-@${five[4]}].\n`);
     for (const bibliography of ['seeds.bib', 'seeds.json']) {
       const { status, stdout, stderr } = tool('pandoc', ['--citeproc', `--bibliography=${bibliography}`, '-t', 'plain', '--wrap=none', 'note.md'], dir);

@@ -101,25 +101,25 @@ describe('CSL-JSON items', () => {
 describe('BibTeX', () => {
   test('keys are ours exactly, one @misc per paper, year and month as macros', async () => {
     const bibtex = formatBibtex((await hostilePapers()).map((p) => toCslItem(p, ['to-read', 'rl_agents'])));
-    assert.deepEqual([...bibtex.matchAll(/^@(\w+)\{([^,]+),$/gm)].map((m) => `${m[1]} ${m[2]}`), ['misc llmsPlan3d2024', 'misc costs10052023', 'misc unicodeTitles2022']);
-    const llms = fields(bibtex, 'llmsPlan3d2024');
+    assert.deepEqual([...bibtex.matchAll(/^@(\w+)\{([^,]+),$/gm)].map((m) => `${m[1]} ${m[2]}`), ['misc llmsPlan3d', 'misc costs1005', 'misc unicodeTitles']);
+    const llms = fields(bibtex, 'llmsPlan3d');
     assert.equal(llms.year, '2024');
     assert.equal(llms.month, 'mar');
-    assert.equal(llms.key, 'llmsPlan3d2024');
+    assert.equal(llms.key, 'llmsPlan3d');
     assert.equal(llms.keywords, 'to-read, rl\\_agents');
     assert.equal(llms.url, 'https://github.com/Example-Org/LLM_Plan3D');
     assert.equal(llms.note, 'Code: https://github.com/Example-Org/LLM\\_Plan3D');
   });
 
   test('acronyms, digits-led words and mixed case are braced against case changes', async () => {
-    const title = fields(formatBibtex((await hostilePapers()).map((p) => toCslItem(p))), 'llmsPlan3d2024').title;
+    const title = fields(formatBibtex((await hostilePapers()).map((p) => toCslItem(p))), 'llmsPlan3d').title;
     for (const protectedWord of ['{LLMs}', '3{D}', '{GPT}', '7{{B}-{Parameter}}', '{NeRF}', '{PyTorch}', '{iPhone}']) assert.ok(title.includes(protectedWord), `${protectedWord} in ${title}`);
     assert.ok(title.includes(' in '), 'lower-case words stay free');
   });
 
   test('LaTeX specials are escaped and every field stays balanced', async () => {
     const bibtex = formatBibtex((await hostilePapers()).map((p) => toCslItem(p)));
-    const costs = fields(bibtex, 'costs10052023');
+    const costs = fields(bibtex, 'costs1005');
     assert.equal(costs.title, '{Costs} of 100\\% \\& \\$5: \\#1 {Tricks} for a\\_b \\textbraceleft{}{Braces}\\textbraceright{} back\\textbackslash{}slash, tilde\\textasciitilde{} and caret\\textasciicircum{} in {Titles}');
     assert.match(costs.abstract, /unbalanced \\textbraceright\{\} and \\textbraceleft\{\}/);
     assert.match(costs.abstract, /\\textless\{\}script\\textgreater\{\}/);
@@ -128,7 +128,7 @@ describe('BibTeX', () => {
 
   test('Unicode is written as LaTeX where citation-js can, and kept as UTF-8 where it cannot', async () => {
     const bibtex = formatBibtex((await hostilePapers()).map((p) => toCslItem(p)));
-    const unicode = fields(bibtex, 'unicodeTitles2022');
+    const unicode = fields(bibtex, 'unicodeTitles');
     assert.match(unicode.title, /na\{\\" i\}ve caf\{\\' e\}/);
     for (const kept of ['中文标题', '📈']) assert.ok(unicode.title.includes(kept), `${kept} in ${unicode.title}`);
     for (const kept of ['日本語', '📈🤖', '中文']) assert.ok(unicode.abstract.includes(kept), `${kept} in ${unicode.abstract}`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { KEY_PATTERN, PANDOC_KEY_PATTERN, baseKey, keyStem, keySuffix, uniqueKey } from '../../src/core/citationKey';
+import { KEY_PATTERN, PANDOC_KEY_PATTERN, isReservedKey, keyCandidates, keyStem } from '../../src/core/citationKey';
 
 describe('keyStem', () => {
   const cases: [string, string][] = [
@@ -27,28 +27,48 @@ describe('keyStem', () => {
   });
 });
 
-describe('baseKey and uniqueKey', () => {
-  test('adds the year when known', () => {
-    assert.equal(baseKey('PASTA: Pretrained Action-State Transformer Agents', 2023), 'pasta2023');
-    assert.equal(baseKey('PASTA: Pretrained Action-State Transformer Agents', null), 'pasta');
+describe('keyCandidates', () => {
+  test('the stem, then the next title words, then a hash: all from the title, none from the year', () => {
+    assert.deepEqual(keyCandidates('Genie: Generative Interactive Environments').slice(0, 3), ['genie', 'genieGenerative', 'genieGenerativeInteractive']);
+    assert.deepEqual(keyCandidates('Video PreTraining (VPT): Learning to Act by Watching').slice(0, 3), ['vpt', 'vptLearning', 'vptLearningAct']);
+    assert.deepEqual(keyCandidates('Data Quality in Imitation Learning').slice(0, 2), ['dataQualityImitation', 'dataQualityImitationLearning']);
+    const hashed = keyCandidates('Genie: Generative Interactive Environments').slice(3);
+    assert.equal(hashed.length, 2);
+    for (const key of hashed) assert.match(key, /^genie[0-9a-z]{4,}$/);
   });
 
-  test('suffixes run a..z, aa..', () => {
-    assert.deepEqual([0, 1, 25, 26, 27, 701, 702].map(keySuffix), ['a', 'b', 'z', 'aa', 'ab', 'zz', 'aaa']);
+  test('are the same on every call and differ between titles that share a stem', () => {
+    assert.deepEqual(keyCandidates('RAFT: Reward Ranked Finetuning'), keyCandidates('RAFT: Reward Ranked Finetuning'));
+    assert.notDeepEqual(keyCandidates('RAFT: Reward Ranked Finetuning').at(-2), keyCandidates('RAFT: Recurrent All-Pairs Field Transforms').at(-2));
   });
 
-  test('the first free key wins, case-insensitively', () => {
-    assert.equal(uniqueKey('pasta', new Set()), 'pasta');
-    assert.equal(uniqueKey('pasta', new Set(['pasta'])), 'pastaa');
-    assert.equal(uniqueKey('Pasta', new Set(['pasta', 'pastaa'])), 'Pastab');
+  test('a title without ASCII words gets a hash on "paper", different per title', () => {
+    const emoji = keyCandidates('🤖🚀');
+    const other = keyCandidates('🦾🦿');
+    const cjk = keyCandidates('深度学习');
+    for (const list of [emoji, other, cjk]) {
+      assert.equal(list.length, 2);
+      for (const key of list) assert.match(key, /^paper[0-9a-z]{4,}$/);
+    }
+    assert.notEqual(emoji[0], other[0]);
+    assert.notEqual(emoji[0], cjk[0]);
   });
 
-  test('every generated key is valid for BibTeX and pandoc', () => {
-    const titles = ['C++: a ~survey', '@home {robots}', 'α-β pruning, revisited', '#1 Model', 'A/B testing: 50% off', '  ', '---'];
+  test('never offers a Windows device name', () => {
+    for (const name of ['con', 'PRN', 'aux', 'Nul', 'com1', 'LPT9']) assert.ok(isReservedKey(name), name);
+    assert.ok(!isReservedKey('console'));
+    assert.deepEqual(keyCandidates('CON: Continual Object Navigation').slice(0, 2), ['conContinual', 'conContinualObject']);
+    assert.ok(keyCandidates('Aux').every((key) => !isReservedKey(key) && key !== 'aux'));
+    assert.ok(keyCandidates('COM1').every((key) => !isReservedKey(key)));
+  });
+
+  test('every candidate is valid for BibTeX and pandoc', () => {
+    const titles = ['C++: a ~survey', '@home {robots}', 'α-β pruning, revisited', '#1 Model', 'A/B testing: 50% off', '  ', '---', '🤖', 'NUL: Nothing'];
     for (const title of titles) {
-      const key = baseKey(title, 2024);
-      assert.match(key, KEY_PATTERN, title);
-      assert.match(key, PANDOC_KEY_PATTERN, title);
+      for (const key of keyCandidates(title)) {
+        assert.match(key, KEY_PATTERN, title);
+        assert.match(key, PANDOC_KEY_PATTERN, title);
+      }
     }
   });
 });

@@ -7,7 +7,7 @@ import { PaperFinder } from '../../src/core/paperFinder';
 import type { Paper } from '../../src/core/types';
 
 function paper(key: string, title: string, fields: Partial<Paper> = {}): Paper {
-  return { key, title, abstract: `About ${title}.`, authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [], ...fields };
+  return { key, aliases: [], title, abstract: `About ${title}.`, authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [], ...fields };
 }
 
 const PASTA = paper('pasta2023', 'PASTA: Pretrained Action-State Transformer Agents', {

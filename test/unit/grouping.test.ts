@@ -15,7 +15,7 @@ const { papers } = mergeDigests(files.map((name) => parseDigest(readFileSync(pat
 const noTags = () => [];
 
 function paper(key: string, fields: Partial<Paper> = {}): Paper {
-  return { key, title: key, abstract: '', authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [{ file: 'a.txt', line: 1 }], ...fields };
+  return { key, aliases: [], title: key, abstract: '', authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [{ file: 'a.txt', line: 1 }], ...fields };
 }
 
 describe('groupPapers', () => {

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
-import { LibraryFileError, assignKeys, parseLibraryFile } from '../../src/core/libraryFile';
+import { LibraryConflictError, LibraryFileError, parseLibraryFile } from '../../src/core/libraryFile';
 import { LibraryStore, nodeFileSystem, type StoreFileSystem } from '../../src/node/libraryStore';
 
 const run = promisify(execFile);
@@ -46,9 +46,10 @@ describe('LibraryStore', () => {
     const root = tempRoot();
     const store = new LibraryStore(root);
     assert.equal((await store.read()).size, 0);
-    await store.update((records) => assignKeys(records, [{ title: 'Genie: Generative Interactive Environments', year: 2024 }]));
-    assert.equal((await store.read()).get('genie2024')?.title, 'Genie: Generative Interactive Environments');
-    assert.deepEqual(readdirSync(path.join(root, '.marginalia')), ['library.json']);
+    await store.update((records) => records.assignKeys([{ title: 'Genie: Generative Interactive Environments' }]));
+    assert.equal((await store.read()).get('genie')?.title, 'Genie: Generative Interactive Environments');
+    assert.deepEqual(readdirSync(path.join(root, '.marginalia')).sort(), ['.gitattributes', 'library.jsonl']);
+    assert.match(readFileSync(path.join(root, '.marginalia', '.gitattributes'), 'utf8'), /^library\.jsonl merge=union$/m);
   });
 
   test('writes nothing when nothing changed', async () => {
@@ -60,13 +61,13 @@ describe('LibraryStore', () => {
 
   test('a write interrupted at any step leaves the old file or the new one, never a torn one', async () => {
     const root = tempRoot();
-    await new LibraryStore(root).update((records) => assignKeys(records, [{ title: 'Old Paper', year: null }]));
-    const old = readFileSync(path.join(root, '.marginalia', 'library.json'), 'utf8');
+    await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'Old Paper' }]));
+    const old = readFileSync(path.join(root, '.marginalia', 'library.jsonl'), 'utf8');
     const outcomes: string[] = [];
     for (let n = 1; n <= 4; n++) {
       const store = new LibraryStore(root, failingAt(n));
-      const outcome = await store.update((records) => assignKeys(records, [{ title: `New Paper ${n}`, year: null }])).then(() => 'written', (error: Error) => error.message);
-      const now = readFileSync(path.join(root, '.marginalia', 'library.json'), 'utf8');
+      const outcome = await store.update((records) => records.assignKeys([{ title: `New Paper ${n}` }])).then(() => 'written', (error: Error) => error.message);
+      const now = readFileSync(path.join(root, '.marginalia', 'library.jsonl'), 'utf8');
       const records = parseLibraryFile(now);
       outcomes.push(outcome);
       if (outcome === 'written') {
@@ -75,7 +76,7 @@ describe('LibraryStore', () => {
         assert.match(outcome, /simulated/);
         assert.equal(now, old, `step ${n}: the old file is intact`);
       }
-      assert.deepEqual(readdirSync(path.join(root, '.marginalia')).filter((name) => name !== 'library.json'), [], `step ${n}: no temporary or lock file is left`);
+      assert.deepEqual(readdirSync(path.join(root, '.marginalia')).filter((name) => name !== 'library.jsonl' && name !== '.gitattributes'), [], `step ${n}: no temporary or lock file is left`);
     }
     assert.deepEqual(outcomes, ['simulated failure before writing', 'simulated failure half-way through writing', 'simulated failure at the rename', 'written']);
   });
@@ -83,11 +84,11 @@ describe('LibraryStore', () => {
   test('a corrupt file is reported and left untouched', async () => {
     const root = tempRoot();
     mkdirSync(path.join(root, '.marginalia'));
-    const file = path.join(root, '.marginalia', 'library.json');
-    const garbage = '{"papers": [ {"key": "a", "title": "A"}, <<<<<<< HEAD\n';
+    const file = path.join(root, '.marginalia', 'library.jsonl');
+    const garbage = '{"key": "a", "title": "A"}\n{"key": "b", "ti\n';
     writeFileSync(file, garbage);
     await assert.rejects(
-      new LibraryStore(root).update((records) => assignKeys(records, [{ title: 'Anything', year: null }])),
+      new LibraryStore(root).update((records) => records.assignKeys([{ title: 'Anything' }])),
       (error: unknown) => error instanceof LibraryFileError,
     );
     assert.equal(readFileSync(file, 'utf8'), garbage);
@@ -96,7 +97,7 @@ describe('LibraryStore', () => {
   test('concurrent updates in one process are serialised and all kept', async () => {
     const root = tempRoot();
     const store = new LibraryStore(root);
-    await Promise.all(Array.from({ length: 40 }, (_, i) => store.update((records) => assignKeys(records, [{ title: `Paper Number ${i}`, year: null }]))));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => store.update((records) => records.assignKeys([{ title: `Paper Number ${i}` }]))));
     assert.equal((await store.read()).size, 40);
   });
 
@@ -111,12 +112,64 @@ describe('LibraryStore', () => {
       return run(process.execPath, [cli, 'papers', '--json', '--root', root, file]);
     });
     const outputs = await Promise.all(runs);
-    const records = parseLibraryFile(readFileSync(path.join(root, '.marginalia', 'library.json'), 'utf8'));
+    const records = parseLibraryFile(readFileSync(path.join(root, '.marginalia', 'library.jsonl'), 'utf8'));
     assert.equal(records.size, 50);
     // Each process printed the key that the file now holds for its paper.
     outputs.forEach(({ stdout }, i) => {
       const [paper] = JSON.parse(stdout) as { key: string; title: string }[];
       assert.equal(records.byTitle(`Concurrent Paper Number ${i}`)?.key, paper.key);
     });
+  });
+
+  test('migrates a 0.1 library.json with every key and tag, removing it only once the new file is written', async () => {
+    const root = tempRoot();
+    mkdirSync(path.join(root, '.marginalia'));
+    const legacy = path.join(root, '.marginalia', 'library.json');
+    const text = '{\n  "version": 1,\n  "papers": [\n    {"key":"genie2024","title":"Genie: Generative Interactive Environments","tags":["rl"]},\n    {"key":"pastaa","title":"PASTA: Pretrained Agents"}\n  ]\n}\n';
+    writeFileSync(legacy, text);
+    assert.equal((await new LibraryStore(root).read()).get('pastaa')?.title, 'PASTA: Pretrained Agents', 'read before any migration');
+    // A write that fails leaves the old file where it was.
+    await assert.rejects(new LibraryStore(root, failingAt(3)).update(() => undefined), /simulated/);
+    assert.equal(readFileSync(legacy, 'utf8'), text);
+    await new LibraryStore(root).update(() => undefined);
+    assert.ok(!existsSync(legacy));
+    const records = await new LibraryStore(root).read();
+    assert.deepEqual(records.get('genie2024')?.tags, ['rl']);
+    assert.equal(records.get('pastaa')?.title, 'PASTA: Pretrained Agents');
+  });
+
+  test('a 0.1 file brought back beside the new one (by a merge, or an old version) is joined, never dropped', async () => {
+    const root = tempRoot();
+    await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'New Paper' }]));
+    writeFileSync(path.join(root, '.marginalia', 'library.json'), '{"version":1,"papers":[\n{"key":"oldKey","title":"Old Paper","tags":["x"]}\n]}\n');
+    const records = await new LibraryStore(root).update((current) => current);
+    assert.equal(records.get('newPaper')?.title, 'New Paper');
+    assert.deepEqual(records.get('oldKey')?.tags, ['x']);
+    assert.ok(!existsSync(path.join(root, '.marginalia', 'library.json')));
+  });
+
+  test('adds the union line to a .gitattributes the user keeps there, once', async () => {
+    const root = tempRoot();
+    mkdirSync(path.join(root, '.marginalia'));
+    writeFileSync(path.join(root, '.marginalia', '.gitattributes'), '*.md text');
+    await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'One' }]));
+    await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'Two' }]));
+    assert.equal(readFileSync(path.join(root, '.marginalia', '.gitattributes'), 'utf8').replace(/^#.*\n/m, ''), '*.md text\nlibrary.jsonl merge=union\n');
+  });
+
+  test('a file with conflict markers is refused untouched, and resolve keeps both sides', async () => {
+    const root = tempRoot();
+    mkdirSync(path.join(root, '.marginalia'));
+    const file = path.join(root, '.marginalia', 'library.jsonl');
+    const text = '{"marginalia":"library","version":2}\n<<<<<<< HEAD\n{"key":"a","title":"Paper A","tags":{"x":"2026-01-01T00:00:00.000Z"}}\n=======\n{"key":"b","title":"Paper B"}\n>>>>>>> other\n';
+    writeFileSync(file, text);
+    const store = new LibraryStore(root);
+    await assert.rejects(store.update((records) => records.assignKeys([{ title: 'C' }])), LibraryConflictError);
+    assert.equal(readFileSync(file, 'utf8'), text);
+    const { markers } = await store.resolve();
+    assert.equal(markers, 3);
+    const records = await store.read();
+    assert.deepEqual(records.get('a')?.tags, ['x']);
+    assert.equal(records.get('b')?.title, 'Paper B');
   });
 });

@@ -20,6 +20,7 @@ import type { Paper } from '../../src/core/types';
 function paper(fields: Partial<Paper> = {}): Paper {
   return {
     key: 'pasta',
+    aliases: [],
     title: 'PASTA: Pretrained Action-State Transformer Agents',
     abstract: 'Self-supervised learning has brought about a revolutionary paradigm shift.\nSee https://pasta.example.org and https://github.com/org/pasta.',
     authors: 7,

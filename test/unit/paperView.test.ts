@@ -24,6 +24,7 @@ import { parsePaperViewState, parseWebviewMessage } from '../../src/protocol';
 function paper(fields: Partial<Paper> = {}): Paper {
   return {
     key: 'paper2024',
+    aliases: [],
     title: 'A Paper',
     abstract: 'An abstract.',
     authors: null,

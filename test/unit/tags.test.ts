@@ -8,11 +8,12 @@ import { describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { ExitCode, main } from '../../src/cli';
 import { LibraryRecords, TagError, parseLibraryFile, serializeLibraryFile } from '../../src/core/libraryFile';
+import { libraryRecords } from './paperBuilders';
 
 const run = promisify(execFile);
 
 function library(): LibraryRecords {
-  return new LibraryRecords([
+  return libraryRecords([
     { key: 'pasta', title: 'PASTA: Pretrained Action-State Transformer Agents', tags: [] },
     { key: 'genie2024', title: 'Genie: Generative Interactive Environments', tags: ['world-models'] },
     { key: 'vpt', title: 'Video PreTraining (VPT): Learning to Act', tags: ['rl', 'to-read'] },
@@ -57,7 +58,7 @@ describe('tags in the library file', () => {
     records.addTag(['pasta'], 'b-tag');
     records.addTag(['pasta'], 'a-tag');
     const text = serializeLibraryFile(records);
-    assert.match(text, /\{"key":"pasta","title":"PASTA: Pretrained Action-State Transformer Agents","tags":\["a-tag","b-tag"\]\}/);
+    assert.match(text, /\{"key":"pasta","title":"PASTA: Pretrained Action-State Transformer Agents","tags":\{"a-tag":"2026-06-01T00:00:00.000Z","b-tag":"2026-06-01T00:00:00.000Z"\}\}/);
     assert.deepEqual(parseLibraryFile(text).get('pasta')?.tags, ['a-tag', 'b-tag']);
   });
 });
@@ -93,7 +94,7 @@ describe('marginalia tag and tags', () => {
 
   test('an unknown key or a bad tag is reported and changes nothing', async () => {
     const dir = await workspace();
-    const file = path.join(dir, '.marginalia', 'library.json');
+    const file = path.join(dir, '.marginalia', 'library.jsonl');
     const before = readFileSync(file, 'utf8');
     const unknown = await cli(['tag', 'add', 'pasta', 'nosuch', 'rl'], dir);
     assert.equal(unknown.code, ExitCode.problems);
@@ -107,9 +108,9 @@ describe('marginalia tag and tags', () => {
   test('a corrupt library file is left untouched', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-tags-corrupt-'));
     mkdirSync(path.join(dir, '.marginalia'));
-    writeFileSync(path.join(dir, '.marginalia', 'library.json'), '{ "papers": [ oops');
+    writeFileSync(path.join(dir, '.marginalia', 'library.jsonl'), '{ "papers": [ oops');
     assert.equal((await cli(['tag', 'add', 'pasta', 'rl'], dir)).code, ExitCode.corruptLibrary);
-    assert.equal(readFileSync(path.join(dir, '.marginalia', 'library.json'), 'utf8'), '{ "papers": [ oops');
+    assert.equal(readFileSync(path.join(dir, '.marginalia', 'library.jsonl'), 'utf8'), '{ "papers": [ oops');
   });
 
   test('50 CLI processes tagging the same library at the same time lose nothing', async () => {
@@ -117,7 +118,7 @@ describe('marginalia tag and tags', () => {
     const bundle = path.join(dir, 'cli.js');
     await esbuild.build({ entryPoints: [path.join(__dirname, '..', '..', 'src', 'cli.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
     await Promise.all(Array.from({ length: 50 }, (_, i) => run(process.execPath, [bundle, 'tag', 'add', '--root', dir, i % 2 ? 'pasta' : 'genie', `tag-${i}`])));
-    const records = parseLibraryFile(readFileSync(path.join(dir, '.marginalia', 'library.json'), 'utf8'));
+    const records = parseLibraryFile(readFileSync(path.join(dir, '.marginalia', 'library.jsonl'), 'utf8'));
     assert.equal(records.get('pasta')?.tags.length, 25);
     assert.equal(records.get('genie')?.tags.length, 25);
     assert.equal(records.tagCounts().length, 50);
