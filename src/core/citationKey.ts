@@ -77,7 +77,9 @@ function stemParts(title: string): { stem: string; rest: string[] } {
       if (prefixWords.length > 0 && prefixWords.length <= MAX_WORDS) words = prefixWords;
       else if (shorter.length <= MAX_WORDS) words = shorter;
     }
-    if (words.length > 0) rest = significant(asciiWords(title.slice(colon + 1)));
+    // The words after the name, less any that repeat it ("PASTA: Pasta Is All You Need" -> need).
+    const named = new Set(words.map((word) => word.toLowerCase()));
+    if (words.length > 0) rest = significant(asciiWords(title.slice(colon + 1))).filter((word) => !named.has(word.toLowerCase()));
   }
   if (words.length === 0) {
     const all = significant(asciiWords(title));
