@@ -6,9 +6,10 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mergeDigests } from './core/library';
-import { LibraryFileError, TagError, type LibraryRecords } from './core/libraryFile';
+import { LibraryFileError, TagError, type KeyDispute, type LibraryRecords } from './core/libraryFile';
 import type { Diagnostic, Paper, ParsedDigest } from './core/types';
 import { findDigestFiles, readDigest } from './node/digestFiles';
+import { citedKeysInFolder } from './node/citedKeys';
 import { LibraryStore } from './node/libraryStore';
 import { BIB_HELP, runBib } from './cliBib';
 import { SEARCH_HELP, searchCommand } from './cliSearch';
@@ -19,7 +20,7 @@ Usage:
   marginalia papers [--json] [--root DIR] [--read-only] PATH...
       The papers of the digests at PATH (files, or folders searched for *.txt),
       the same paper in several digests listed once with all its sources.
-      --json       a JSON array of {key, title, abstract, authors, submitter,
+      --json       a JSON array of {key, aliases, title, abstract, authors, submitter,
                    date: {year, month, day} | null, upvotes, links, sources: [{file, line}]}
                    (year is null when the digest omits it)
       (default)    a table: key, date, authors, upvotes, sources, title
@@ -38,13 +39,22 @@ Usage:
   marginalia tags [--json] [--root DIR]
       Every tag with its number of papers.
 
+  marginalia resolve [--root DIR] [PATH...]
+      Settles a git merge that stopped in the library file (conflict markers):
+      keeps the keys and tags of both sides and writes the file again. Then
+      lists every key that two papers held after a merge, the key each paper
+      has now, and the files under PATH (default DIR) that still cite it.
+
 ${BIB_HELP}
 ${SEARCH_HELP}
 Citation keys:
-  Every paper gets a citation key that never changes once assigned. Keys are
-  kept in DIR/.marginalia/library.json (one paper per line, sorted; commit it
-  with your notes). DIR is --root, else the nearest folder above the current
-  one that has a .marginalia folder, else the current folder.
+  Every paper gets a citation key that never changes once assigned, made from
+  its title alone, so clones that read the same digests agree on it. Keys and
+  tags are kept in DIR/.marginalia/library.jsonl (one paper per line, sorted;
+  commit it with your notes: git merges it line by line). A paper may have
+  several keys (aliases); each keeps naming it. DIR is --root, else the nearest
+  folder above the current one that has a .marginalia folder, else the current
+  folder.
   --read-only  compute keys for new papers without saving them
 
 Options:
@@ -55,7 +65,8 @@ Exit codes:
   0  success (check: no diagnostics)
   1  check found diagnostics, some PATH could not be read (the rest was processed),
      or a tag command named an unknown key or an invalid tag (nothing was changed),
-     or bib named an unknown key or selected nothing
+     or bib named an unknown key or selected nothing,
+     or resolve found a key that named two papers and is still cited
   2  wrong usage, or no PATH could be read at all
   3  the library file is corrupt (it is left untouched; fix it and run again)
   70 an internal error (please report it)
@@ -120,6 +131,9 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
       return ExitCode.corruptLibrary;
     }
   }
+  if (command === 'resolve') {
+    return resolveCommand(paths, values, cwd, io);
+  }
   if (command === 'search' || command === 'related') {
     return searchCommand(command, paths, { ...values, root: values.root ? path.resolve(cwd, values.root) : findRoot(cwd) }, cwd, io);
   }
@@ -153,16 +167,23 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
   }
   const store = new LibraryStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd));
   let papers: Paper[];
+  let disputes: KeyDispute[] = [];
+  const merge = (records: LibraryRecords) => {
+    const merged = mergeDigests(digests, records).papers;
+    disputes = records.disputes().filter((dispute) => records.newDisputes.includes(dispute.key));
+    return merged;
+  };
   try {
-    papers = values['read-only']
-      ? mergeDigests(digests, await store.read()).papers
-      : await store.update((records: LibraryRecords) => mergeDigests(digests, records).papers);
+    papers = values['read-only'] ? merge(await store.read()) : await store.update(merge);
   } catch (error) {
     if (error instanceof LibraryFileError) {
       io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
       return ExitCode.corruptLibrary;
     }
     throw error;
+  }
+  for (const dispute of disputes) {
+    io.err(`marginalia: "${dispute.key}" named ${dispute.papers.length} papers after a merge, so it now names none: ${dispute.papers.map((paper) => `${paper.key} ("${paper.title}")`).join(', ')}. Run "marginalia resolve" to see where it is cited, and cite each paper by its new key.\n`);
   }
   const relativePapers = papers.map((paper) => ({ ...paper, sources: paper.sources.map((s) => ({ file: display(s.file), line: s.line })) }));
   io.out(values.json ? `${JSON.stringify(relativePapers.map(toJson), null, 2)}\n` : formatTable(relativePapers));
@@ -211,6 +232,41 @@ async function tagCommand(command: 'tag' | 'tags', args: string[], values: { jso
   }
 }
 
+/** `resolve`: settles conflict markers in the library file, then reports the keys that named two papers. */
+async function resolveCommand(paths: string[], values: { root?: string }, cwd: string, io: Output): Promise<number> {
+  const root = values.root ? path.resolve(cwd, values.root) : findRoot(cwd);
+  const store = new LibraryStore(root);
+  const display = (file: string) => path.relative(cwd, file) || file;
+  let result;
+  try {
+    result = await store.resolve();
+  } catch (error) {
+    if (!(error instanceof LibraryFileError)) throw error;
+    io.err(`marginalia resolve: ${display(store.file)} cannot be resolved (${error.message}); fix that line by hand or restore the file from git, then run again.\n`);
+    return ExitCode.corruptLibrary;
+  }
+  io.err(result.markers > 0
+    ? `Resolved the merge conflict in ${display(store.file)}: removed ${result.markers} marker line${result.markers === 1 ? '' : 's'} and kept the keys and tags of both sides. Commit the file to finish the merge.\n`
+    : `${display(store.file)} has no merge conflict.\n`);
+  const disputes = result.records.disputes();
+  if (disputes.length === 0) return ExitCode.ok;
+  const folders = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [root];
+  const cited = new Map<string, { file: string; line: number }[]>();
+  for (const folder of folders) {
+    const found = await citedKeysInFolder(folder).catch(() => null);
+    for (const [key, places] of found?.locations ?? []) cited.set(key, [...(cited.get(key) ?? []), ...places]);
+  }
+  for (const dispute of disputes) {
+    io.out(`"${dispute.key}" named ${dispute.papers.length} papers after a merge and now names none:\n`);
+    for (const paper of dispute.papers) io.out(`  ${paper.key}  ${paper.title}\n`);
+    const places = cited.get(dispute.key) ?? [];
+    if (places.length === 0) io.out('  cited nowhere\n');
+    for (const place of places) io.out(`  cited at ${display(place.file)}:${place.line}\n`);
+  }
+  io.err('Cite each paper by its new key; in VS Code, the quick fix on a citation of a retired key rewrites it.\n');
+  return disputes.some((dispute) => (cited.get(dispute.key) ?? []).length > 0) ? ExitCode.problems : ExitCode.ok;
+}
+
 async function loadDigests(paths: string[]): Promise<{ digests: ParsedDigest[]; problems: Diagnostic[] }> {
   const { files, problems } = await findDigestFiles(paths);
   const digests: ParsedDigest[] = [];
@@ -234,6 +290,7 @@ function findRoot(cwd: string): string {
 function toJson(paper: Paper) {
   return {
     key: paper.key,
+    aliases: paper.aliases,
     title: paper.title,
     abstract: paper.abstract,
     authors: paper.authors,

@@ -12,15 +12,18 @@ export const MAX_SCANNED_BYTES = 4 * 1024 * 1024;
 
 const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'out', 'build', '__pycache__']);
 
-/** What a scan found: the keys (in order of first mention) and how many files it read. */
+/** What a scan found: the keys (in order of first mention), where each is cited, and how many files it read. */
 export interface CitedKeys {
   keys: string[];
+  /** Key -> every place it is cited (1-based lines), in file order. */
+  locations: Map<string, { file: string; line: number }[]>;
   files: number;
 }
 
 /** Scans `folder` recursively; throws the file system's error when `folder` cannot be read. */
 export async function citedKeysInFolder(folder: string): Promise<CitedKeys> {
   const keys = new Set<string>();
+  const locations = new Map<string, { file: string; line: number }[]>();
   let files = 0;
   const visit = async (dir: string): Promise<void> => {
     const entries = await fs.readdir(dir, { withFileTypes: true });
@@ -37,9 +40,15 @@ export async function citedKeysInFolder(folder: string): Promise<CitedKeys> {
       const stat = await fs.stat(full);
       if (stat.size > MAX_SCANNED_BYTES) continue;
       files++;
-      for (const mention of scanCitations(await fs.readFile(full, 'utf8'), syntax)) keys.add(mention.key);
+      for (const mention of scanCitations(await fs.readFile(full, 'utf8'), syntax)) {
+        keys.add(mention.key);
+        const place = { file: full, line: mention.line + 1 };
+        const list = locations.get(mention.key);
+        if (list) list.push(place);
+        else locations.set(mention.key, [place]);
+      }
     }
   };
   await visit(folder);
-  return { keys: [...keys], files };
+  return { keys: [...keys], locations, files };
 }

@@ -20,7 +20,7 @@ describe('marginalia CLI', () => {
   test('--help documents the commands and exit codes', async () => {
     const { code, out } = await cli(['--help']);
     assert.equal(code, ExitCode.ok);
-    for (const word of ['papers', 'check', '--json', '--root', 'Exit codes', 'library.json']) assert.ok(out.includes(word), word);
+    for (const word of ['papers', 'check', '--json', '--root', 'Exit codes', 'library.jsonl']) assert.ok(out.includes(word), word);
   });
 
   test('papers --json prints the deduplicated seed papers with exactly the documented fields', async () => {
@@ -29,7 +29,7 @@ describe('marginalia CLI', () => {
     const papers = JSON.parse(out) as Record<string, unknown>[];
     assert.equal(papers.length, 257);
     for (const paper of papers) {
-      assert.deepEqual(Object.keys(paper), ['key', 'title', 'abstract', 'authors', 'submitter', 'date', 'upvotes', 'links', 'sources']);
+      assert.deepEqual(Object.keys(paper), ['key', 'aliases', 'title', 'abstract', 'authors', 'submitter', 'date', 'upvotes', 'links', 'sources']);
     }
     const dynamo = papers.find((p) => p.title === 'DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control');
     assert.deepEqual(dynamo?.date, { year: 2024, month: 9, day: 18 });
@@ -37,7 +37,7 @@ describe('marginalia CLI', () => {
     assert.equal(dynamo?.authors, 5);
     assert.deepEqual(dynamo?.links, ['https://dynamo-ssl.github.io']);
     // The keys were saved, so a second run gives the same keys.
-    const saved = readFileSync(path.join(cwd, '.marginalia', 'library.json'), 'utf8');
+    const saved = readFileSync(path.join(cwd, '.marginalia', 'library.jsonl'), 'utf8');
     assert.equal((saved.match(/"key"/g) ?? []).length, 257);
     const again = JSON.parse((await cli(['papers', '--json', path.join(seeds, '003_633ab4c5ca64d127.txt')], cwd)).out) as { key: string; title: string }[];
     for (const paper of again) assert.equal(papers.find((p) => p.title === paper.title)?.key, paper.key);
@@ -47,14 +47,14 @@ describe('marginalia CLI', () => {
     const { code, out } = await cli(['papers', path.join(seeds, '001_4527b1b50237e4c0.txt')]);
     assert.equal(code, ExitCode.ok);
     assert.match(out, /^KEY\s+DATE\s+AUTHORS\s+UPVOTES\s+SOURCES\s+TITLE/);
-    assert.match(out, /learningLipschitzFeedback2021\s+2021-03-30\s+3\s+1\s+Learning Lipschitz/);
+    assert.match(out, /learningLipschitzFeedback\s+2021-03-30\s+3\s+1\s+Learning Lipschitz/);
     assert.match(out, /\n49 papers\n$/);
   });
 
   test('--read-only saves no keys', async () => {
     const { code, cwd } = await cli(['papers', '--read-only', seeds]);
     assert.equal(code, ExitCode.ok);
-    assert.throws(() => readFileSync(path.join(cwd, '.marginalia', 'library.json')));
+    assert.throws(() => readFileSync(path.join(cwd, '.marginalia', 'library.jsonl')));
   });
 
   test('bad paths get a clear message and the other inputs are still processed', async () => {
