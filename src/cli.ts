@@ -10,6 +10,7 @@ import { LibraryFileError, TagError, type KeyDispute, type LibraryRecords } from
 import type { Diagnostic, Paper, ParsedDigest } from './core/types';
 import { findDigestFiles, readDigest } from './node/digestFiles';
 import { citedKeysInFolder } from './node/citedKeys';
+import { FileAccessError, LockTimeoutError } from './node/fileLock';
 import { LibraryStore } from './node/libraryStore';
 import { BIB_HELP, runBib } from './cliBib';
 import { SEARCH_HELP, searchCommand } from './cliSearch';
@@ -68,12 +69,15 @@ Exit codes:
      or bib named an unknown key or selected nothing,
      or resolve found a key that named two papers and is still cited
   2  wrong usage, or no PATH could be read at all
-  3  the library file is corrupt (it is left untouched; fix it and run again)
+  3  the library file is corrupt or has merge conflict markers (it is left
+     untouched; fix it, or run "marginalia resolve", and run again)
+  4  the library file or its folder cannot be read or written (permissions, a
+     read-only disk), or another running Marginalia held its lock too long
   70 an internal error (please report it)
 `;
 
 /** Exit codes, as documented in HELP. */
-export const ExitCode = { ok: 0, problems: 1, usage: 2, corruptLibrary: 3 } as const;
+export const ExitCode = { ok: 0, problems: 1, usage: 2, corruptLibrary: 3, access: 4 } as const;
 
 interface Output {
   out(text: string): void;
@@ -87,6 +91,20 @@ const stdio: Output = {
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[], cwd = process.cwd(), io: Output = stdio): Promise<number> {
+  try {
+    return await run(argv, cwd, io);
+  } catch (error) {
+    // A folder the user cannot write, a read-only disk, a live process holding the lock: each says
+    // what happened and what to do in its own message.
+    if (error instanceof FileAccessError || error instanceof LockTimeoutError) {
+      io.err(`marginalia: ${error.message}\n`);
+      return ExitCode.access;
+    }
+    throw error;
+  }
+}
+
+async function run(argv: readonly string[], cwd: string, io: Output): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -122,7 +140,7 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
     return tagCommand(command, paths, values, cwd, io);
   }
   if (command === 'bib') {
-    const store = new LibraryStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd));
+    const store = openStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd), io);
     try {
       return await runBib(paths, values, cwd, io, { exitCodes: ExitCode, loadDigests, store, save: !values['read-only'] });
     } catch (error) {
@@ -165,7 +183,7 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
     io.err('marginalia papers: no digest could be read.\n');
     return ExitCode.usage;
   }
-  const store = new LibraryStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd));
+  const store = openStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd), io);
   let papers: Paper[];
   let disputes: KeyDispute[] = [];
   const merge = (records: LibraryRecords) => {
@@ -192,7 +210,7 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
 
 /** `tag add|rm|rename` and `tags`: changes and lists tags in the library file, under its lock. */
 async function tagCommand(command: 'tag' | 'tags', args: string[], values: { json?: boolean; root?: string }, cwd: string, io: Output): Promise<number> {
-  const store = new LibraryStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd));
+  const store = openStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd), io);
   const usage = (message: string) => {
     io.err(`marginalia ${command}: ${message}\nRun "marginalia --help" for usage.\n`);
     return ExitCode.usage;
@@ -235,7 +253,7 @@ async function tagCommand(command: 'tag' | 'tags', args: string[], values: { jso
 /** `resolve`: settles conflict markers in the library file, then reports the keys that named two papers. */
 async function resolveCommand(paths: string[], values: { root?: string }, cwd: string, io: Output): Promise<number> {
   const root = values.root ? path.resolve(cwd, values.root) : findRoot(cwd);
-  const store = new LibraryStore(root);
+  const store = openStore(root, io);
   const display = (file: string) => path.relative(cwd, file) || file;
   let result;
   try {
@@ -276,6 +294,11 @@ async function loadDigests(paths: string[]): Promise<{ digests: ParsedDigest[]; 
     if (digest) digests.push(digest);
   }
   return { digests, problems };
+}
+
+/** The library store of `root`, saying on stderr what it does on its own (taking over a dead process's lock). */
+export function openStore(root: string, io: Output): LibraryStore {
+  return new LibraryStore(root, { log: (line) => io.err(`marginalia: ${line}\n`) });
 }
 
 /** The nearest folder from `cwd` upwards that has a .marginalia folder, else `cwd`. */

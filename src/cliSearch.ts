@@ -69,7 +69,7 @@ export async function searchCommand(
     io.err(`marginalia ${command}: no digest could be read${paths.length === 0 ? ` in ${options.root}` : ''}.\n`);
     return Exit.usage;
   }
-  const store = new LibraryStore(options.root);
+  const store = new LibraryStore(options.root, { log: (line) => io.err(`marginalia: ${line}\n`) });
   let papers: Paper[];
   let tagsOf: (key: string) => readonly string[];
   try {

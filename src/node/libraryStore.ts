@@ -20,11 +20,10 @@ import {
   serializeLibraryFile,
   type RawRecord,
 } from '../core/libraryFile';
+import { acquireFileLock, describeAccessError } from './fileLock';
 
-/** How long to wait for another writer before giving up. */
+/** How long to wait for another, live writer before giving up (its lock is never taken from it). */
 const LOCK_TIMEOUT_MS = 15_000;
-/** A lock older than this was left by a process that died; it is taken over. */
-const STALE_LOCK_MS = 30_000;
 
 /** The file operations the store needs; tests replace them to interrupt a write half-way. */
 export interface StoreFileSystem {
@@ -33,9 +32,8 @@ export interface StoreFileSystem {
   rename(from: string, to: string): Promise<void>;
   unlink(file: string): Promise<void>;
   mkdir(folder: string): Promise<void>;
-  /** Creates `file` only if it does not exist (throws EEXIST otherwise). */
+  /** Creates `file` only if it does not exist (throws EEXIST otherwise); notes are created so. */
   createExclusive(file: string, data: string): Promise<void>;
-  mtimeMs(file: string): Promise<number>;
 }
 
 export const nodeFileSystem: StoreFileSystem = {
@@ -62,8 +60,13 @@ export const nodeFileSystem: StoreFileSystem = {
       await handle.close();
     }
   },
-  mtimeMs: async (file) => (await fs.stat(file)).mtimeMs,
 };
+
+/** How a store reports what it did on its own (taking over a dead process's lock). */
+export interface StoreOptions {
+  fileSystem?: StoreFileSystem;
+  log?: (line: string) => void;
+}
 
 /** What a resolve did: how many marker lines it removed, and the keys it had to retire. */
 export interface ResolveResult {
@@ -86,7 +89,13 @@ export class LibraryStore {
   private readonly attributesFile: string;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly root: string, private readonly fileSystem: StoreFileSystem = nodeFileSystem) {
+  private readonly fileSystem: StoreFileSystem;
+  private readonly log: (line: string) => void;
+
+  constructor(readonly root: string, options: StoreOptions | StoreFileSystem = {}) {
+    const { fileSystem = nodeFileSystem, log = (line: string) => process.stderr.write(`marginalia: ${line}\n`) } = 'readFile' in options ? { fileSystem: options } : options;
+    this.fileSystem = fileSystem;
+    this.log = log;
     this.file = path.join(root, LIBRARY_FILE_PATH);
     this.legacyFile = path.join(root, LEGACY_LIBRARY_FILE_PATH);
     this.lockFile = `${this.file}.lock`;
@@ -143,12 +152,15 @@ export class LibraryStore {
 
   private locked<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(async () => {
-      await this.fileSystem.mkdir(path.dirname(this.file));
-      await this.acquireLock();
+      const folder = path.dirname(this.file);
+      await this.fileSystem.mkdir(folder).catch((error: unknown) => {
+        throw describeAccessError(error, folder, 'write') ?? error;
+      });
+      const lock = await acquireFileLock(this.lockFile, { timeoutMs: LOCK_TIMEOUT_MS, log: this.log });
       try {
         return await work();
       } finally {
-        await this.fileSystem.unlink(this.lockFile).catch(() => undefined);
+        await lock.release();
       }
     });
     this.queue = run.catch(() => undefined);
@@ -185,7 +197,7 @@ export class LibraryStore {
       return await this.fileSystem.readFile(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
+      throw describeAccessError(error, file, 'read') ?? error;
     }
   }
 
@@ -197,30 +209,7 @@ export class LibraryStore {
       await this.fileSystem.rename(temporary, file);
     } catch (error) {
       await this.fileSystem.unlink(temporary).catch(() => undefined);
-      throw error;
-    }
-  }
-
-  private async acquireLock(): Promise<void> {
-    const deadline = Date.now() + LOCK_TIMEOUT_MS;
-    let delay = 5;
-    for (;;) {
-      try {
-        await this.fileSystem.createExclusive(this.lockFile, `${process.pid}\n`);
-        return;
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const age = await this.fileSystem.mtimeMs(this.lockFile).then((mtime) => Date.now() - mtime, () => 0);
-      if (age > STALE_LOCK_MS) {
-        await this.fileSystem.unlink(this.lockFile).catch(() => undefined);
-        continue;
-      }
-      if (Date.now() > deadline) {
-        throw new Error(`Another Marginalia process has held ${this.lockFile} for over ${LOCK_TIMEOUT_MS / 1000} s; if none is running, delete that file.`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, delay + Math.random() * delay));
-      delay = Math.min(delay * 2, 100);
+      throw describeAccessError(error, file, 'write') ?? error;
     }
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
@@ -122,5 +122,30 @@ describe('marginalia tag and tags', () => {
     assert.equal(records.get('pasta')?.tags.length, 25);
     assert.equal(records.get('genie')?.tags.length, 25);
     assert.equal(records.tagCounts().length, 50);
+  });
+
+  test('a .marginalia that cannot be written is one sentence naming the path, never a stack trace', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-tags-blocked-'));
+    writeFileSync(path.join(dir, 'digest.txt'), `PASTA: Pretrained Action-State Transformer Agents\n\n${abstract}\n`);
+    // A file where the folder should be: ENOTDIR for every user, root included.
+    writeFileSync(path.join(dir, '.marginalia'), 'not a folder');
+    const result = await cli(['papers', '--root', dir, 'digest.txt'], dir);
+    assert.equal(result.code, ExitCode.access);
+    assert.equal(result.err.trim().split('\n').length, 1);
+    assert.match(result.err, /\.marginalia/);
+    assert.doesNotMatch(result.err, /at .*\(|unexpected|report/i);
+  });
+
+  test('a lock left by a process that died is taken over at once, with a line saying so', async () => {
+    const dir = await workspace();
+    const dead = await new Promise<number>((resolve) => {
+      const child = spawn(process.execPath, ['-e', '0']);
+      child.on('exit', () => resolve(child.pid!));
+    });
+    writeFileSync(path.join(dir, '.marginalia', 'library.jsonl.lock'), `${JSON.stringify({ pid: dead, host: hostname(), started: new Date(0).toISOString(), acquired: new Date().toISOString() })}\n`);
+    const result = await cli(['tag', 'add', 'pasta', 'rl'], dir);
+    assert.equal(result.code, ExitCode.ok, result.err);
+    assert.match(result.err, new RegExp(`process ${dead}`));
+    assert.deepEqual(parseLibraryFile(readFileSync(path.join(dir, '.marginalia', 'library.jsonl'), 'utf8')).get('pasta')?.tags, ['rl']);
   });
 });
