@@ -10,6 +10,8 @@ import type { Paper } from './types';
 export interface CslItem {
   /** Our citation key, exactly. */
   id: string;
+  /** The paper's other keys, written as BibTeX's `ids` (biblatex's aliases); not part of CSL-JSON. */
+  aliases?: string[];
   /** CSL's type for a preprint or other paper not (yet) in a journal. */
   type: 'article';
   /**
@@ -60,6 +62,7 @@ export function primaryUrl(links: readonly string[]): string | undefined {
  */
 export function toCslItem(paper: Paper, tags: readonly string[] = []): CslItem {
   const item: CslItem = { id: paper.key, type: 'article', title: protectTitleCase(paper.title) };
+  if (paper.aliases.length > 0) item.aliases = [...paper.aliases];
   const abstract = paper.abstract.replace(/\s+/g, ' ').trim();
   if (abstract) item.abstract = abstract;
   const date = paper.date;
@@ -81,7 +84,7 @@ export function toCslItem(paper: Paper, tags: readonly string[] = []): CslItem {
 
 /** CSL-JSON text for `items`: an array, two-space indented, with a final newline. */
 export function formatCslJson(items: readonly CslItem[]): string {
-  return `${JSON.stringify(items, null, 2)}\n`;
+  return `${JSON.stringify(items.map(({ aliases: _aliases, ...item }) => item), null, 2)}\n`;
 }
 
 /** Which papers an export covers. */
@@ -109,9 +112,10 @@ export function selectPapers(
       chosen = papers.filter((paper) => tagsOf(paper.key).includes(scope.tag));
       break;
     case 'keys': {
-      const byKey = new Map(papers.map((paper) => [paper.key, paper]));
+      // Aliases select their paper too: a note may cite a paper by an older key.
+      const byKey = new Map(papers.flatMap((paper) => [paper.key, ...paper.aliases].map((key) => [key, paper] as const)));
       const wanted = [...new Set(scope.keys)];
-      chosen = wanted.flatMap((key) => byKey.get(key) ?? []);
+      chosen = [...new Set(wanted.flatMap((key) => byKey.get(key) ?? []))];
       unknown = wanted.filter((key) => !byKey.has(key));
       break;
     }

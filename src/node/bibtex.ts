@@ -45,12 +45,12 @@ export function isBibtexKey(key: string): boolean {
  * written as it is.
  */
 export function formatBibtex(items: readonly CslItem[]): string {
-  const badKeys = items.map((item) => item.id).filter((key) => !isBibtexKey(key));
+  const badKeys = items.flatMap((item) => [item.id, ...(item.aliases ?? [])]).filter((key) => !isBibtexKey(key));
   if (badKeys.length > 0) throw new BibtexKeyError(badKeys);
   if (items.length === 0) return '';
 
   const shield = new UnicodeShield(items.flatMap((item) => [item.title, item.abstract ?? '', item.keyword ?? '', item.note ?? '']));
-  const data = items.map((item) => ({
+  const data = items.map(({ aliases: _aliases, ...item }) => ({
     ...item,
     title: shield.hide(item.title),
     ...(item.abstract === undefined ? {} : { abstract: shield.hide(item.abstract) }),
@@ -72,6 +72,8 @@ function entry(item: CslItem, bibtex: FormattedEntry | undefined, biblatex: Form
   braced('title', title);
   // BibTeX styles sort (and alpha.bst labels) by author, else by `key`, and warn when both are missing.
   fields.push(['key', `{${item.id}}`]);
+  // biblatex resolves these keys to this entry too, so older citations keep working.
+  if (item.aliases && item.aliases.length > 0) fields.push(['ids', `{${item.aliases.join(', ')}}`]);
   braced('abstract', biblatex?.properties.abstract);
   const [year, month] = item.issued?.['date-parts'][0] ?? [];
   if (year !== undefined) fields.push(['year', `{${year}}`]);

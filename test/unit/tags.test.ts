@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { ExitCode, main } from '../../src/cli';
-import { LibraryRecords, TagError, parseLibraryFile, serializeLibraryFile } from '../../src/core/libraryFile';
+import type { LibraryRecords} from '../../src/core/libraryFile';
+import { TagError, parseLibraryFile, serializeLibraryFile } from '../../src/core/libraryFile';
 import { libraryRecords } from './paperBuilders';
 
 const run = promisify(execFile);
