@@ -130,7 +130,14 @@ class PaperRecord implements LibraryRecord {
   }
 
   refreshTags(): void {
-    this.tags = [...this.marks].filter(([, mark]) => mark.on).map(([tag]) => tag).sort(compare);
+    if (this.marks.size === 0) {
+      this.tags = EMPTY;
+      return;
+    }
+    const tags: string[] = [];
+    for (const [tag, mark] of this.marks) if (mark.on) tags.push(tag);
+    // Default sort compares strings by UTF-16 code units, like compare(), only faster.
+    this.tags = tags.sort();
   }
 }
 
@@ -255,12 +262,19 @@ export class LibraryRecords {
 
   /** Records sorted by canonical key (code-unit order, so every platform sorts alike). */
   sorted(): LibraryRecord[] {
-    return [...this.byIdentityMap.values()].sort((a, b) => compare(a.key, b.key));
+    return this.sortedRecords();
   }
 
   /** The records as raw lines, sorted by key, with the tag times (what serializeLibraryFile writes). */
   raw(): RawRecord[] {
-    return [...this.byIdentityMap.values()].sort((a, b) => compare(a.key, b.key)).map(toRaw);
+    return this.sortedRecords().map(toRaw);
+  }
+
+  private sortedRecords(): PaperRecord[] {
+    const byKey = new Map<string, PaperRecord>();
+    for (const record of this.byIdentityMap.values()) byKey.set(record.key, record);
+    // Default sort: code-unit order, done natively, several times faster than a comparator at 100,000.
+    return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
   }
 
   private recordsFor(keys: readonly string[], tag: string): PaperRecord[] {
@@ -295,7 +309,9 @@ export class LibraryRecords {
 
   private insert(identity: string, record: PaperRecord): void {
     this.byIdentityMap.set(identity, record);
-    for (const key of [record.key, ...record.aliases]) {
+    this.byKeyMap.set(record.key, record);
+    this.taken.add(record.key.toLowerCase());
+    for (const key of record.aliases) {
       this.byKeyMap.set(key, record);
       this.taken.add(key.toLowerCase());
     }
@@ -308,12 +324,14 @@ export class LibraryRecords {
   }
 
   private join(raws: Iterable<RawRecord>): void {
+    // Written for 100,000 records: most papers have one line, one key and no alias, so a group
+    // allocates lists only when it needs them, and nothing is sorted but the keyless papers.
     interface Group {
-      titles: string[];
-      keys: Set<string>;
-      aliases: Set<string>;
-      retired: Set<string>;
-      marks: Map<string, TagMark>;
+      title: string;
+      keys: string[];
+      aliases: string[] | null;
+      retired: string[] | null;
+      marks: Map<string, TagMark> | null;
     }
     const groups = new Map<string, Group>();
     for (const raw of raws) {
@@ -321,63 +339,79 @@ export class LibraryRecords {
       if (identity === '') continue;
       let group = groups.get(identity);
       if (!group) {
-        group = { titles: [], keys: new Set(), aliases: new Set(), retired: new Set(), marks: new Map() };
+        group = { title: raw.title, keys: [raw.key], aliases: null, retired: null, marks: null };
         groups.set(identity, group);
+      } else {
+        if (compare(raw.title, group.title) < 0) group.title = raw.title;
+        if (!group.keys.includes(raw.key)) group.keys.push(raw.key);
       }
-      group.titles.push(raw.title);
-      group.keys.add(raw.key);
-      for (const alias of raw.aliases ?? []) group.aliases.add(alias);
-      for (const key of raw.retired ?? []) group.retired.add(key);
-      for (const [tag, at] of Object.entries(raw.tags ?? {})) joinMark(group.marks, tag, { on: true, at });
-      for (const [tag, at] of Object.entries(raw.removedTags ?? {})) joinMark(group.marks, tag, { on: false, at });
+      if (raw.aliases) for (const alias of raw.aliases) addOnce((group.aliases ??= []), alias);
+      if (raw.retired) for (const key of raw.retired) addOnce((group.retired ??= []), key);
+      if (raw.tags) for (const tag in raw.tags) joinMark((group.marks ??= new Map()), tag, { on: true, at: raw.tags[tag] });
+      if (raw.removedTags) for (const tag in raw.removedTags) joinMark((group.marks ??= new Map()), tag, { on: false, at: raw.removedTags[tag] });
     }
 
-    // Which papers claim each key (lower-cased: keys differing in case are one key to BibTeX).
-    const claims = new Map<string, Set<string>>();
+    // Which paper claims each key (lower-cased: keys differing in case are one key to BibTeX); a
+    // key claimed by two papers is retired.
+    const claimant = new Map<string, string>();
     const retired = new Set<string>();
-    for (const [identity, group] of groups) {
-      for (const key of [...group.keys, ...group.aliases]) {
-        const lower = key.toLowerCase();
-        const claimants = claims.get(lower);
-        if (claimants) claimants.add(identity);
-        else claims.set(lower, new Set([identity]));
-      }
-      for (const key of group.retired) retired.add(key.toLowerCase());
-    }
     const newlyRetired = new Set<string>();
-    for (const [lower, claimants] of claims) {
-      if (claimants.size > 1 && !retired.has(lower)) {
-        retired.add(lower);
-        newlyRetired.add(lower);
-      }
+    const claim = (key: string, identity: string) => {
+      const lower = key.toLowerCase();
+      const holder = claimant.get(lower);
+      if (holder === undefined) claimant.set(lower, identity);
+      else if (holder !== identity) newlyRetired.add(lower);
+    };
+    for (const [identity, group] of groups) {
+      for (const key of group.keys) claim(key, identity);
+      if (group.aliases) for (const key of group.aliases) claim(key, identity);
+      if (group.retired) for (const key of group.retired) retired.add(key.toLowerCase());
     }
+    for (const lower of retired) newlyRetired.delete(lower);
+    for (const lower of newlyRetired) retired.add(lower);
 
     const keyless: [string, Group, string[]][] = [];
-    for (const identity of [...groups.keys()].sort(compare)) {
-      const group = groups.get(identity)!;
-      const live = (keys: Set<string>) => [...keys].filter((key) => !retired.has(key.toLowerCase()));
-      const retiredHere = new Set(group.retired);
-      for (const key of [...group.keys, ...group.aliases]) if (retired.has(key.toLowerCase())) retiredHere.add(key);
-      const liveKeys = live(group.keys);
-      const liveAliases = live(group.aliases);
+    for (const [identity, group] of groups) {
+      let retiredHere: string[] = group.retired ? [...group.retired] : EMPTY;
+      let liveKeys = group.keys;
+      let liveAliases = group.aliases ?? EMPTY;
+      if (retired.size > 0) {
+        const isRetired = (key: string) => retired.has(key.toLowerCase());
+        const lost = [...liveKeys, ...liveAliases].filter(isRetired);
+        if (lost.length > 0) {
+          retiredHere = [...new Set([...retiredHere, ...lost])];
+          liveKeys = liveKeys.filter((key) => !isRetired(key));
+          liveAliases = liveAliases.filter((key) => !isRetired(key));
+        }
+      }
+      if (retiredHere.length > 1) retiredHere.sort(compare);
       const canonical = pickCanonical(liveKeys.length > 0 ? liveKeys : liveAliases);
-      const title = group.titles.reduce((a, b) => (compare(a, b) <= 0 ? a : b));
       if (canonical === undefined) {
-        keyless.push([identity, group, [...retiredHere].sort(compare)]);
+        keyless.push([identity, group, retiredHere]);
         continue;
       }
-      const aliases = [...new Set([...liveKeys, ...liveAliases])].filter((key) => key !== canonical).sort(compare);
-      this.insert(identity, new PaperRecord(title, canonical, aliases, [...retiredHere].sort(compare), group.marks));
+      let aliases = EMPTY;
+      if (liveKeys.length + liveAliases.length > 1) {
+        aliases = [...new Set([...liveKeys, ...liveAliases])].filter((key) => key !== canonical).sort(compare);
+      }
+      this.insert(identity, new PaperRecord(group.title, canonical, aliases, retiredHere, group.marks ?? new Map()));
     }
     // Every retired key stays taken even where no live record lists it yet.
     for (const lower of retired) this.taken.add(lower);
     // Papers left without a key get a new one from their own title, in identity order.
+    keyless.sort(([a], [b]) => compare(a, b));
     for (const [identity, group, retiredHere] of keyless) {
-      const title = group.titles.reduce((a, b) => (compare(a, b) <= 0 ? a : b));
-      this.insert(identity, new PaperRecord(title, this.freeKey(title), [], retiredHere, group.marks));
+      this.insert(identity, new PaperRecord(group.title, this.freeKey(group.title), [], retiredHere, group.marks ?? new Map()));
     }
     this.newlyRetired = [...this.retiredKeys.keys()].filter((key) => newlyRetired.has(key.toLowerCase())).sort(compare);
   }
+}
+
+/** Shared by records without aliases or retired keys; never changed in place. */
+const EMPTY: string[] = [];
+
+function addOnce(list: string[], value: string): void {
+  if (!list.includes(value)) list.push(value);
 }
 
 /** The shortest key, then the first in code-unit order: a rule every clone applies alike. */
@@ -531,24 +565,36 @@ function checkRecord(data: unknown, line: number): RawRecord {
   if (!isObject(data) || typeof data.key !== 'string' || typeof data.title !== 'string' || data.title.trim() === '') {
     throw new LibraryFileError('each record needs a "key" and a "title" string', line);
   }
-  const keys = (field: string): string[] | undefined => {
-    const value = data[field];
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value) || !value.every((key) => typeof key === 'string' && PANDOC_KEY_PATTERN.test(key))) {
-      throw new LibraryFileError(`the ${field} of "${String(data.key)}" must be a list of citation keys`, line);
-    }
-    return value as string[];
-  };
-  const times = (field: string): Record<string, string> | undefined => {
-    const value = data[field];
-    if (value === undefined) return undefined;
-    if (!isObject(value) || !Object.entries(value).every(([tag, at]) => isValidTag(tag) && typeof at === 'string' && ISO_TIME.test(at))) {
-      throw new LibraryFileError(`the ${field} of "${String(data.key)}" must map tags (words without spaces) to times such as "2026-12-01T09:30:00.000Z"`, line);
-    }
-    return value as Record<string, string>;
-  };
   if (!PANDOC_KEY_PATTERN.test(data.key)) throw new LibraryFileError(`"${data.key}" is not a valid citation key`, line);
-  return { key: data.key, title: data.title, aliases: keys('aliases'), retired: keys('retired'), tags: times('tags'), removedTags: times('removedTags') };
+  // The parsed object is the record: checked in place rather than copied, since a library of
+  // 100,000 records is read on every change.
+  checkKeys(data, 'aliases', line);
+  checkKeys(data, 'retired', line);
+  checkTimes(data, 'tags', line);
+  checkTimes(data, 'removedTags', line);
+  return data as unknown as RawRecord;
+}
+
+function checkKeys(data: Record<string, unknown>, field: string, line: number): void {
+  const value = data[field];
+  if (value === undefined) return;
+  if (!Array.isArray(value) || !value.every((key) => typeof key === 'string' && PANDOC_KEY_PATTERN.test(key))) {
+    throw new LibraryFileError(`the ${field} of "${String(data.key)}" must be a list of citation keys`, line);
+  }
+}
+
+function checkTimes(data: Record<string, unknown>, field: string, line: number): void {
+  const value = data[field];
+  if (value === undefined) return;
+  if (!isObject(value)) throw new LibraryFileError(timesMessage(data, field), line);
+  for (const tag in value) {
+    const at = value[tag];
+    if (!isValidTag(tag) || typeof at !== 'string' || !ISO_TIME.test(at)) throw new LibraryFileError(timesMessage(data, field), line);
+  }
+}
+
+function timesMessage(data: Record<string, unknown>, field: string): string {
+  return `the ${field} of "${String(data.key)}" must map tags (words without spaces) to times such as "2026-12-01T09:30:00.000Z"`;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
