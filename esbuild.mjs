@@ -76,6 +76,16 @@ const targets = [
   },
   {
     ...common,
+    entryPoints: ['src/node/libraryWorker.ts'],
+    outfile: 'dist/libraryWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    define: { MARGINALIA_VERSION: JSON.stringify(version) },
+    plugins: [reportPlugin],
+  },
+  {
+    ...common,
     entryPoints: ['src/node/searchWorker.ts'],
     outfile: 'dist/searchWorker.js',
     platform: 'node',

@@ -16,6 +16,7 @@ import { NoteCommands } from './host/noteCommands';
 import { NoteIndex, Notes } from './host/notes';
 import { Tags } from './host/tags';
 import { WorkspaceLibrary } from './host/workspaceLibrary';
+import { LibraryWorkerClient } from './node/libraryWorkerClient';
 import { BibCommands } from './host/bibCommands';
 import { CodeLinks } from './host/codeLinks';
 import { RelatedView } from './host/relatedView';
@@ -56,7 +57,12 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const log = vscode.window.createOutputChannel('Marginalia', { log: true });
   context.subscriptions.push(log);
 
-  const library = new WorkspaceLibrary(log);
+  // The library's thread reads digests and the library file; parsed digests are cached in the
+  // workspace's extension storage (never in the workspace).
+  const libraryWorker = new LibraryWorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'libraryWorker.js').fsPath, (level, message) => log[level](message));
+  context.subscriptions.push({ dispose: () => libraryWorker.dispose() });
+  const digestCache = context.storageUri?.scheme === 'file' ? vscode.Uri.joinPath(context.storageUri, 'digests').fsPath : null;
+  const library = new WorkspaceLibrary(log, libraryWorker, digestCache);
   const panels = new PaperPanels(context.extensionUri, library, log);
   const papersView = new PapersView(library, context.workspaceState, (key, options) => panels.show(key, options));
   const statusBar = new LibraryStatusBar(library, CommandIds.searchPapers);
@@ -73,6 +79,11 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   // Citations: the index scans the workspace in the background, after activation has returned.
   // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
   const citations = new WorkspaceCitations(log);
+  // A paper's citations are those of its key and of each alias.
+  citations.resolveKeysWith((key) => {
+    const paper = library.get(key);
+    return paper ? [paper.key, ...paper.aliases] : [key];
+  }, (key) => library.canonicalKey(key));
   const citationFeatures = new CitationFeatures(library, citations, noteIndex);
   const citationCommands = new CitationCommands(library, citationFeatures, citations, papersView, log);
   const citedIn = new CitedIn(citations, log);

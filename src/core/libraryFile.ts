@@ -253,6 +253,13 @@ export class LibraryRecords {
     return changed;
   }
 
+  /** Every paper that has a tag, as [canonical key, sorted tags], in no particular order. */
+  tagged(): [string, string[]][] {
+    const list: [string, string[]][] = [];
+    for (const record of this.byIdentityMap.values()) if (record.tags.length > 0) list.push([record.key, [...record.tags]]);
+    return list;
+  }
+
   /** Every tag with the number of papers that have it, sorted by tag. */
   tagCounts(): { tag: string; count: number }[] {
     const counts = new Map<string, number>();

@@ -23,6 +23,7 @@ export const CommandIds = {
   configureDigests: 'marginalia.configureDigests',
   addSampleDigests: 'marginalia.addSampleDigests',
   openLibraryFile: 'marginalia.openLibraryFile',
+  resolveLibraryConflict: 'marginalia.resolveLibraryConflict',
   showLog: 'marginalia.showLog',
   openNote: 'marginalia.openNote',
   quoteInNote: 'marginalia.quoteInNote',

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { LIBRARY_FILE_PATH } from '../core/libraryFile';
 import { describePaper } from '../core/grouping';
 import type { Paper } from '../core/types';
 import { CommandIds } from './commandIds';
@@ -94,6 +95,14 @@ export class LibraryCommands extends Disposable {
     command(CommandIds.openLibraryFile, async () => {
       const file = this.library.libraryFile;
       if (file) await vscode.window.showTextDocument(file);
+    });
+    command(CommandIds.resolveLibraryConflict, async () => {
+      if (!this.library.hasMergeConflict) {
+        void vscode.window.showInformationMessage(`${LIBRARY_FILE_PATH} has no merge conflict to resolve.`);
+        return;
+      }
+      const markers = await this.library.resolveConflict();
+      void vscode.window.showInformationMessage(`Resolved the merge conflict in ${LIBRARY_FILE_PATH}: removed ${markers} marker line${markers === 1 ? '' : 's'} and kept the keys and tags of both sides. Commit the file to finish the merge.`);
     });
     command(CommandIds.showLog, () => this.log.show());
     command(CommandIds.addSampleDigests, () => this.copyIntoWorkspace(this.sampleDigests(), 'sample digests'));

@@ -2,14 +2,16 @@
  * Tags in VS Code: Add / Remove / Rename Tag on one or many papers (Papers and Tags trees with
  * multi-select, the palette, the paper view), the Tags tree (`marginalia.tags`: every tag with its
  * count and papers, and the untagged papers), and the paper view's tag chips. Every write goes
- * through WorkspaceLibrary.changeRecords, i.e. the library file's store: locked, merged with what
+ * through WorkspaceLibrary.changeTags, i.e. the library worker's store: locked, merged with what
  * is on disk, atomic. A library file that does not parse is never written: the user is told, with
  * "Open File", and nothing happens until it is fixed.
  */
 import * as vscode from 'vscode';
 import { describePaper, sortPapers } from '../core/grouping';
 import { isCodeLink } from '../core/links';
-import { LibraryFileError, TagError, isValidTag, type LibraryRecords } from '../core/libraryFile';
+import { LIBRARY_FILE_PATH, isValidTag } from '../core/libraryFile';
+import { LibraryWorkerError } from '../node/libraryWorkerClient';
+import type { TagOperation } from '../node/libraryWorkerProtocol';
 import type { Paper } from '../core/types';
 import type { HostMessage, WebviewMessage } from '../protocol';
 import { CommandIds } from './commandIds';
@@ -60,15 +62,15 @@ export class TagService {
 
   /** Adds `tag` to `keys`; returns the keys that changed, or undefined when nothing could be written (the user was told). */
   add(keys: readonly string[], tag: string): Promise<string[] | undefined> {
-    return this.write(`add "${tag}" to ${keys.join(', ')}`, (records) => records.addTag(keys, tag));
+    return this.write(`add "${tag}" to ${keys.join(', ')}`, { kind: 'add', keys: [...keys], tag });
   }
 
   remove(keys: readonly string[], tag: string): Promise<string[] | undefined> {
-    return this.write(`remove "${tag}" from ${keys.join(', ')}`, (records) => records.removeTag(keys, tag));
+    return this.write(`remove "${tag}" from ${keys.join(', ')}`, { kind: 'remove', keys: [...keys], tag });
   }
 
   rename(from: string, to: string): Promise<string[] | undefined> {
-    return this.write(`rename "${from}" to "${to}"`, (records) => records.renameTag(from, to));
+    return this.write(`rename "${from}" to "${to}"`, { kind: 'rename', from, to });
   }
 
   /** True when tags can be written now; otherwise tells the user why (corrupt file, Restricted Mode, no folder). */
@@ -88,30 +90,26 @@ export class TagService {
     return true;
   }
 
-  private async write(what: string, change: (records: LibraryRecords) => string[]): Promise<string[] | undefined> {
+  private async write(what: string, operation: TagOperation): Promise<string[] | undefined> {
     if (!this.checkWritable()) return undefined;
     try {
-      const changed = await this.library.changeRecords(change);
+      const changed = await this.library.changeTags(operation);
       this.log.info(`Tags: ${what}: ${changed.length} paper(s) changed`);
       return changed;
     } catch (error) {
-      if (error instanceof LibraryFileError) {
-        this.log.error(`Tags: could not ${what}: ${error.message}`);
-        this.reportCorrupt(error.message);
-        return undefined;
-      }
-      if (error instanceof TagError) {
-        void vscode.window.showErrorMessage(`Marginalia could not change the tags: ${error.reason}.`);
-        return undefined;
-      }
-      throw error;
+      if (!(error instanceof LibraryWorkerError) || error.kind === 'internal') throw error;
+      this.log.error(`Tags: could not ${what}: ${error.message}`);
+      if (error.kind === 'corrupt' || error.kind === 'conflict') this.reportCorrupt(error.message);
+      else if (error.kind === 'tag') void vscode.window.showErrorMessage(`Marginalia could not change the tags: ${error.message}.`);
+      else void vscode.window.showErrorMessage(error.message);
+      return undefined;
     }
   }
 
   private reportCorrupt(reason: string): void {
     const open = 'Open File';
     void vscode.window
-      .showErrorMessage(`Marginalia cannot change tags: .marginalia/library.json does not parse (${reason}). It was left untouched; fix it or restore it from git, then try again.`, open)
+      .showErrorMessage(`Marginalia cannot change tags: ${LIBRARY_FILE_PATH} does not parse (${reason}). It was left untouched; fix it or restore it from git, then try again.`, open)
       .then((choice) => {
         const file = this.library.libraryFile;
         if (choice === open && file) void vscode.window.showTextDocument(file);
@@ -232,7 +230,7 @@ export class Tags extends Disposable implements PaperViewPart {
     this.provider.refresh();
     const count = this.library.tagCounts().length;
     this.view.message = this.library.state === 'corrupt'
-      ? 'The library file .marginalia/library.json does not parse, so tags are unknown; fix it or restore it from git.'
+      ? 'The library file .marginalia/library.jsonl does not parse, so tags are unknown; fix it or restore it from git.'
       : count === 0 && this.library.state === 'ready'
         ? 'No tags yet. Tag papers from the Papers tree (right-click, several at once), the paper view, or "Marginalia: Add Tag...".'
         : undefined;

@@ -1,15 +1,15 @@
 /**
- * The library of the open workspace: finds the digests (setting `marginalia.digests`), parses
- * them, merges them into papers with their citation keys, keeps all of it current as digests are
- * created, changed or deleted, and puts the parser's diagnostics in the Problems panel.
+ * The library of the open workspace: finds the digests (setting `marginalia.digests`), has the
+ * library worker read and merge them into papers with their citation keys, keeps all of it current
+ * as digests and the library file change, and puts the parser's diagnostics in the Problems panel.
+ * Every long task runs in the worker; this side only applies what comes back.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { mergeDigests } from '../core/library';
-import { LibraryFileError, type LibraryRecords } from '../core/libraryFile';
-import type { Diagnostic, Paper, ParsedDigest } from '../core/types';
-import { readDigest } from '../node/digestFiles';
-import { LibraryStore } from '../node/libraryStore';
+import { LIBRARY_FILE_PATH, type KeyDispute } from '../core/libraryFile';
+import type { Diagnostic, Paper } from '../core/types';
+import { LibraryWorkerError, type LibraryWorkerClient } from '../node/libraryWorkerClient';
+import type { LibraryCorruption, LoadResult, TagOperation } from '../node/libraryWorkerProtocol';
 import { Disposable } from './lifecycle';
 
 /** Where the library stands; drives the welcome view (`marginalia.libraryState`). */
@@ -22,26 +22,43 @@ const PROGRESS_THRESHOLD = 20;
 /** Changes to digests are gathered for this long before the library is rebuilt. */
 const DEBOUNCE_MS = 150;
 
+/** What the tree needs of a digest file: its header date. */
+export interface DigestInfo {
+  file: string;
+  digestDate: { month: number; day: number } | null;
+}
+
 export class WorkspaceLibrary extends Disposable {
-  private readonly digests = new Map<string, ParsedDigest>();
+  private readonly digests = new Map<string, DigestInfo>();
   private readonly byKey = new Map<string, Paper>();
+  /** Alias -> canonical key. */
+  private readonly aliases = new Map<string, string>();
   private papersList: Paper[] = [];
-  private records: LibraryRecords | null = null;
+  private tags = new Map<string, readonly string[]>();
+  private tagCountsCache: { tag: string; count: number }[] | null = null;
+  private retired = new Map<string, KeyDispute>();
   private currentState: LibraryState = 'loading';
-  private corruptReason: string | null = null;
+  private corruptReason: LibraryCorruption | null = null;
   private readonly diagnostics: vscode.DiagnosticCollection;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   private readonly stateChanged = this.register(new vscode.EventEmitter<LibraryState>());
   private watchers: vscode.Disposable[] = [];
+  private files: string[] = [];
   private pending = new Set<string>();
+  private pendingLibrary = false;
   private pendingTimer: ReturnType<typeof setTimeout> | undefined;
   private loading: Promise<void> | null = null;
+  private updating: Promise<void> = Promise.resolve();
 
   /** Fires after the papers changed (added, removed, re-parsed, keys or tags changed). */
   readonly onDidChange = this.changed.event;
   readonly onDidChangeState = this.stateChanged.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  /**
+   * @param worker the library's thread, which reads digests and the library file
+   * @param cacheDir where the worker keeps parsed digests between windows (the extension's storage)
+   */
+  constructor(private readonly log: vscode.LogOutputChannel, private readonly worker: LibraryWorkerClient, private readonly cacheDir: string | null) {
     super();
     this.diagnostics = this.register(vscode.languages.createDiagnosticCollection('marginalia'));
     this.register(vscode.workspace.onDidChangeConfiguration((event) => {
@@ -50,6 +67,7 @@ export class WorkspaceLibrary extends Disposable {
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     this.register({ dispose: () => this.disposeWatchers() });
+    this.register({ dispose: () => clearTimeout(this.pendingTimer) });
   }
 
   get papers(): readonly Paper[] {
@@ -60,62 +78,88 @@ export class WorkspaceLibrary extends Disposable {
     return this.currentState;
   }
 
-  /**
-   * The digest files read, in library order: by path, whether a file was there at the start or
-   * created later (the map keeps insertion order, which would put a new digest last until a reload).
-   */
+  /** The digest files read, in library order (by path). */
   get digestFiles(): string[] {
     return [...this.digests.keys()].sort(comparePaths);
   }
 
   /** Digest metadata (its header date), for labels. */
-  digest(file: string): ParsedDigest | undefined {
+  digest(file: string): DigestInfo | undefined {
     return this.digests.get(file);
   }
 
+  /** The paper a key names: its canonical key or one of its aliases. */
   get(key: string): Paper | undefined {
-    return this.byKey.get(key);
+    return this.byKey.get(key) ?? this.byKey.get(this.aliases.get(key) ?? '');
+  }
+
+  /** The canonical key of `key` (itself, or the key an alias stands for); undefined for no paper. */
+  canonicalKey(key: string): string | undefined {
+    return this.byKey.has(key) ? key : this.aliases.get(key);
+  }
+
+  /** For a key retired after a merge (two papers held it): the papers it named. */
+  dispute(key: string): KeyDispute | undefined {
+    return this.retired.get(key);
   }
 
   tagsOf(key: string): readonly string[] {
-    return this.records?.get(key)?.tags ?? [];
+    return this.tags.get(this.canonicalKey(key) ?? key) ?? [];
   }
 
   /** Every tag in the library file with its number of papers, sorted by tag. */
   tagCounts(): { tag: string; count: number }[] {
-    return this.records?.tagCounts() ?? [];
+    if (!this.tagCountsCache) {
+      const counts = new Map<string, number>();
+      for (const tags of this.tags.values()) for (const tag of tags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
+      this.tagCountsCache = [...counts].sort(([a], [b]) => comparePaths(a, b)).map(([tag, count]) => ({ tag, count }));
+    }
+    return this.tagCountsCache;
   }
 
   /**
-   * Changes the library file (tags) through the store: under its lock, on what is on disk at that
-   * moment, written atomically; then shows the result at once instead of waiting for the watcher.
-   * Throws LibraryFileError, leaving the file untouched, when it does not parse.
+   * Changes tags in the library file, through the worker's store: under its lock, on what is on disk
+   * at that moment, written atomically; then shows the result at once instead of waiting for the
+   * watcher. Returns the canonical keys changed. Throws LibraryWorkerError: kind 'tag' for an invalid
+   * tag or unknown key, 'corrupt'/'conflict' when the file does not parse (left untouched), 'access'.
    */
-  async changeRecords<T>(change: (records: LibraryRecords) => T): Promise<T> {
-    const root = this.root;
-    if (!root) throw new Error('Open a folder first: tags are kept in the workspace.');
-    let latest: LibraryRecords | undefined;
-    const result = await new LibraryStore(root).update((records) => {
-      const value = change(records);
-      latest = records;
-      return value;
-    });
-    if (latest && this.currentState === 'ready') {
-      this.records = latest;
+  async changeTags(operation: TagOperation): Promise<string[]> {
+    if (!this.root) throw new LibraryWorkerError('internal', 'Open a folder first: tags are kept in the workspace.');
+    const { value } = await this.worker.request({ type: 'tag', operation });
+    if (value.changed.length > 0 && this.currentState === 'ready') {
+      const tags = new Map(this.tags);
+      for (const [key, list] of value.tags) {
+        if (list.length > 0) tags.set(key, list);
+        else tags.delete(key);
+      }
+      this.tags = tags;
+      this.tagCountsCache = null;
       this.changed.fire();
     }
-    return result;
+    return value.changed;
+  }
+
+  /** Settles git conflict markers in the library file, keeping both sides, and reloads. Returns the markers removed. */
+  async resolveConflict(): Promise<number> {
+    const { value, papers } = await this.worker.request({ type: 'resolve' });
+    this.apply(value, papers);
+    return value.markers;
   }
 
   /** Why the library file could not be read, when the state is 'corrupt'. */
   get corruption(): string | null {
-    return this.corruptReason;
+    return this.corruptReason?.message ?? null;
+  }
+
+  /** True when the library file cannot be read because a git merge stopped in it. */
+  get hasMergeConflict(): boolean {
+    return this.corruptReason?.conflict ?? false;
   }
 
   /** The library file's location, or undefined without a workspace folder. */
   get libraryFile(): vscode.Uri | undefined {
     const root = this.root;
-    return root ? vscode.Uri.file(new LibraryStore(root).file) : undefined;
+    return root ? vscode.Uri.file(path.join(root, LIBRARY_FILE_PATH)) : undefined;
   }
 
   /** A path relative to the workspace, for labels. */
@@ -144,7 +188,8 @@ export class WorkspaceLibrary extends Disposable {
     if (!root) {
       this.digests.clear();
       this.diagnostics.clear();
-      this.publish([], null);
+      this.files = [];
+      this.publishEmpty();
       this.setState('noFolder');
       return;
     }
@@ -152,99 +197,93 @@ export class WorkspaceLibrary extends Disposable {
     this.watch(globs);
     const started = Date.now();
     const uris = await vscode.workspace.findFiles(globPattern(globs), EXCLUDE);
-    const files = uris.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath).sort(comparePaths);
-    this.log.info(`Found ${files.length} digest file(s) for ${JSON.stringify(globs)}`);
-
-    const read = async (report?: (done: number) => void) => {
-      this.digests.clear();
-      this.diagnostics.clear();
-      for (let i = 0; i < files.length; i++) {
-        await this.readOne(files[i]);
-        report?.(i + 1);
-        // Give the extension host's other work a turn between files.
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    };
-    if (files.length > PROGRESS_THRESHOLD) {
-      await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: 'Marginalia: reading digests' },
-        (progress) => {
-          let last = 0;
-          return read((done) => {
-            progress.report({ increment: ((done - last) / files.length) * 100, message: `${done} of ${files.length}` });
-            last = done;
-          });
-        },
-      );
-    } else {
-      await read();
-    }
-    await this.rebuild();
+    this.files = uris.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath).sort(comparePaths);
+    this.log.info(`Found ${this.files.length} digest file(s) for ${JSON.stringify(globs)}`);
+    const request = () => this.worker.request({ type: 'load', root, files: this.files, reread: 'all', trusted: vscode.workspace.isTrusted, cacheDir: this.cacheDir });
+    const { value, papers } = this.files.length > PROGRESS_THRESHOLD
+      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Marginalia: reading ${this.files.length.toLocaleString()} digests` }, request)
+      : await request();
+    this.digests.clear();
+    this.diagnostics.clear();
+    this.apply(value, papers);
     this.log.info(`Library ready: ${this.papersList.length} papers from ${this.digests.size} digest(s) in ${Date.now() - started} ms`);
   }
 
-  /** Parses one file into `this.digests`; files that are not digests are left out quietly. */
-  private async readOne(file: string): Promise<void> {
-    const { digest, problems } = await readDigest(file);
-    const uri = vscode.Uri.file(file);
-    // A glob such as *.txt also finds READMEs and logs: a file that is not a digest is skipped
-    // without filling the Problems panel, and said in the log.
-    const notADigest = digest === null || (digest.entries.length === 0 && digest.diagnostics.every((d) => d.line === 0));
-    if (notADigest) {
+  /** Takes a load's result: changed papers, the order, tags, disputes, diagnostics. */
+  private apply(result: LoadResult, changedPapers: Paper[]): void {
+    for (const file of result.dropped) {
       this.digests.delete(file);
-      this.diagnostics.delete(uri);
-      const reason = [...problems, ...(digest?.diagnostics ?? [])].map((d) => d.message).join(' ');
-      this.log.info(`Skipped ${this.workspaceRelative(file)}: ${reason}`);
+      this.diagnostics.delete(vscode.Uri.file(file));
+    }
+    for (const report of result.files) {
+      const uri = vscode.Uri.file(report.file);
+      if (report.skipped !== undefined) {
+        this.digests.delete(report.file);
+        this.diagnostics.delete(uri);
+        this.log.info(`Skipped ${this.workspaceRelative(report.file)}: ${report.skipped}`);
+        continue;
+      }
+      this.digests.set(report.file, { file: report.file, digestDate: report.digestDate });
+      this.diagnostics.set(uri, report.problems.map(toVscodeDiagnostic));
+    }
+    if (result.state === 'corrupt') {
+      this.corruptReason = result.corruption;
+      this.publishEmpty();
+      this.setState('corrupt');
+      this.reportCorrupt();
       return;
     }
-    this.digests.set(file, digest);
-    this.diagnostics.set(uri, [...problems, ...digest.diagnostics].map(toVscodeDiagnostic));
+    this.corruptReason = null;
+    for (const key of result.removed) this.byKey.delete(key);
+    for (const paper of changedPapers) this.byKey.set(paper.key, paper);
+    this.papersList = result.order.map((key) => this.byKey.get(key)!).filter((paper) => paper !== undefined);
+    this.aliases.clear();
+    for (const paper of this.papersList) for (const alias of paper.aliases) this.aliases.set(alias, paper.key);
+    this.tags = new Map(result.tags);
+    this.tagCountsCache = null;
+    this.retired = new Map(result.disputes.map((dispute) => [dispute.key, dispute]));
+    this.changed.fire();
+    this.setState(this.papersList.length > 0 ? 'ready' : 'empty');
+    if (result.newDisputes.length > 0) this.reportDisputes(result.newDisputes.map((key) => this.retired.get(key)!).filter(Boolean));
   }
 
-  /** Merges the parsed digests into papers, saving keys for new papers in the library file. */
-  private async rebuild(): Promise<void> {
-    const root = this.root;
-    const digests = [...this.digests.keys()].sort(comparePaths).map((file) => this.digests.get(file)!);
-    if (!root) return;
-    const store = new LibraryStore(root);
-    try {
-      let papers: Paper[] = [];
-      let records: LibraryRecords;
-      if (vscode.workspace.isTrusted) {
-        records = await store.update((current) => {
-          papers = mergeDigests(digests, current).papers;
-          return current;
-        });
-      } else {
-        // Restricted Mode: show keys, but write nothing into a workspace the user has not trusted.
-        records = await store.read();
-        papers = mergeDigests(digests, records).papers;
-      }
-      this.corruptReason = null;
-      this.publish(papers, records);
-      this.setState(papers.length > 0 ? 'ready' : 'empty');
-    } catch (error) {
-      if (!(error instanceof LibraryFileError)) throw error;
-      // Keys must come from the user's file: without it, show nothing rather than wrong keys.
-      this.corruptReason = error.message;
-      this.publish([], null);
-      this.setState('corrupt');
-      this.log.error(`${store.file}: ${error.message}`);
-      const open = 'Open File';
+  private publishEmpty(): void {
+    this.papersList = [];
+    this.byKey.clear();
+    this.aliases.clear();
+    this.tags = new Map();
+    this.tagCountsCache = null;
+    this.retired = new Map();
+    this.changed.fire();
+  }
+
+  private reportCorrupt(): void {
+    const reason = this.corruptReason;
+    if (!reason) return;
+    this.log.error(`${LIBRARY_FILE_PATH}: ${reason.message}`);
+    const resolve = 'Resolve Merge Conflict';
+    const open = 'Open File';
+    const message = reason.conflict
+      ? `A git merge stopped in ${LIBRARY_FILE_PATH}: it has conflict markers. Resolve keeps the keys and tags of both sides.`
+      : `Marginalia cannot read ${LIBRARY_FILE_PATH} (${reason.message}). It was left untouched; fix it or restore it from git, and the library reloads.`;
+    void vscode.window.showErrorMessage(message, ...(reason.conflict ? [resolve, open] : [open])).then((choice) => {
+      if (choice === resolve) void vscode.commands.executeCommand('marginalia.resolveLibraryConflict');
+      const file = this.libraryFile;
+      if (choice === open && file) void vscode.window.showTextDocument(file);
+    });
+  }
+
+  private reportDisputes(disputes: KeyDispute[]): void {
+    for (const dispute of disputes) {
+      const papers = dispute.papers.map((paper) => `"${paper.title}" (now ${paper.key})`).join(' and ');
+      this.log.warn(`The key ${dispute.key} named ${dispute.papers.length} papers after a merge: ${papers}`);
+      const find = 'Find Citations';
       void vscode.window
-        .showErrorMessage(`Marginalia cannot read ${LIBRARY_LABEL} (${error.message}). It was left untouched; fix it or restore it from git, and the library reloads.`, open)
+        .showWarningMessage(`After a merge, the key "${dispute.key}" named ${dispute.papers.length} papers: ${papers}. It now names neither; each citation of it offers a fix.`, find)
         .then((choice) => {
-          if (choice === open) void vscode.window.showTextDocument(vscode.Uri.file(store.file));
+          if (choice === find) void vscode.commands.executeCommand('workbench.action.findInFiles', { query: dispute.key, triggerSearch: true, matchWholeWord: true });
         });
     }
-  }
-
-  private publish(papers: Paper[], records: LibraryRecords | null): void {
-    this.papersList = papers;
-    this.records = records;
-    this.byKey.clear();
-    for (const paper of papers) this.byKey.set(paper.key, paper);
-    this.changed.fire();
   }
 
   private setState(state: LibraryState): void {
@@ -271,8 +310,11 @@ export class WorkspaceLibrary extends Disposable {
     // The library file itself: a git pull or another window may change keys and tags.
     const root = this.root;
     if (root) {
-      const libraryWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.marginalia/library.json'));
-      const refresh = () => this.scheduleRebuild();
+      const libraryWatcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(root, '.marginalia/{library.jsonl,library.json}'));
+      const refresh = () => {
+        this.pendingLibrary = true;
+        this.scheduleUpdate();
+      };
       libraryWatcher.onDidCreate(refresh);
       libraryWatcher.onDidChange(refresh);
       libraryWatcher.onDidDelete(refresh);
@@ -287,36 +329,40 @@ export class WorkspaceLibrary extends Disposable {
   private schedule(uri: vscode.Uri): void {
     if (uri.scheme !== 'file' || isExcluded(uri.fsPath)) return;
     this.pending.add(uri.fsPath);
-    this.scheduleRebuild();
+    this.scheduleUpdate();
   }
 
-  private scheduleRebuild(): void {
+  private scheduleUpdate(): void {
     clearTimeout(this.pendingTimer);
-    this.pendingTimer = setTimeout(() => void this.applyPending(), DEBOUNCE_MS);
+    this.pendingTimer = setTimeout(() => {
+      this.updating = this.updating.then(() => this.applyPending()).catch((error: unknown) => {
+        this.log.error(`Updating the library failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      });
+    }, DEBOUNCE_MS);
   }
 
-  /** Re-reads the digests that changed and rebuilds the library, without re-reading the others. */
+  /** Re-reads the digests that changed (and the library file) in the worker, without re-reading the others. */
   private async applyPending(): Promise<void> {
-    if (this.loading) {
-      await this.loading;
-    }
-    const files = [...this.pending];
+    if (this.loading) await this.loading;
+    const root = this.root;
+    const changed = [...this.pending];
     this.pending.clear();
-    for (const file of files) {
+    const libraryChanged = this.pendingLibrary;
+    this.pendingLibrary = false;
+    if (!root || (changed.length === 0 && !libraryChanged)) return;
+    const files = new Set(this.files);
+    for (const file of changed) {
       const exists = await vscode.workspace.fs.stat(vscode.Uri.file(file)).then(() => true, () => false);
-      if (exists) {
-        await this.readOne(file);
-      } else {
-        this.digests.delete(file);
-        this.diagnostics.delete(vscode.Uri.file(file));
-      }
+      if (exists) files.add(file);
+      else files.delete(file);
     }
-    if (files.length > 0) this.log.info(`Re-read ${files.length} changed digest(s)`);
-    await this.rebuild();
+    this.files = [...files].sort(comparePaths);
+    const { value, papers } = await this.worker.request({ type: 'load', root, files: this.files, reread: changed, trusted: vscode.workspace.isTrusted, cacheDir: this.cacheDir });
+    if (changed.length > 0) this.log.info(`Re-read ${changed.length} changed digest(s)`);
+    this.apply(value, papers);
   }
 }
 
-const LIBRARY_LABEL = '.marginalia/library.json';
 
 function globPattern(globs: string[]): string {
   return globs.length === 1 ? globs[0] : `{${globs.join(',')}}`;

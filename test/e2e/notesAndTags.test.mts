@@ -102,10 +102,10 @@ describe('Notes and tags', { timeout: 300_000 }, () => {
     await menuItem.waitFor({ state: 'hidden' });
     await selectInAbstract(frame, QUOTED);
     await frame.locator('.quote-button').click();
-    const note = path.join(folder, 'notes', 'dynamo2024.md');
+    const note = path.join(folder, 'notes', 'dynamo.md');
     await frame.locator('.note-excerpt', { hasText: QUOTED }).waitFor();
     const text = fs.readFileSync(note, 'utf8');
-    assert.ok(text.startsWith('---\nkey: dynamo2024\ntitle: "DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control"\n'), text.slice(0, 200));
+    assert.ok(text.startsWith('---\nkey: dynamo\ntitle: "DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control"\n'), text.slice(0, 200));
     assert.match(text, /\ntags:\n {2}- robotics\n {2}- to-read\n/);
     assert.ok(text.endsWith(`## Notes\n\n> ${QUOTED}\n`), text.slice(-200));
 
@@ -130,7 +130,7 @@ describe('Notes and tags', { timeout: 300_000 }, () => {
       .filter((row) => row.textContent?.includes('DynaMo'))
       .some((row) => [...row.querySelectorAll('*')].some((element) => getComputedStyle(element, '::after').content.includes('✎'))));
     // A markdown file elsewhere cites the paper with a locator: the paper view lists it as a backlink.
-    fs.writeFileSync(path.join(folder, 'notes', 'reading-list.md'), '# Reading list\n\nSelf-supervised visuo-motor control [see @dynamo2024, p. 3].\n');
+    fs.writeFileSync(path.join(folder, 'notes', 'reading-list.md'), '# Reading list\n\nSelf-supervised visuo-motor control [see @dynamo, p. 3].\n');
     await frame.locator('#cited-in', { hasText: 'reading-list.md' }).waitFor();
     await frame.locator('.section-note').scrollIntoViewIfNeeded();
     await screenshot(page, 'notes-tags-1-light');

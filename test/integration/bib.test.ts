@@ -29,7 +29,7 @@ suite('BibTeX export and code links', () => {
   // The suites share one workspace: leave it as this suite found it.
   suiteTeardown(async () => {
     await new LibraryStore(workspaceRoot()).update((records) => {
-      records.removeTag(['thoughtCloning', 'dynamo2024', 'vpt'], 'export-test');
+      records.removeTag(['thoughtCloning', 'dynamo', 'vpt'], 'export-test');
       return records;
     });
     for (const file of ['exports', 'notes/cited.md', 'notes/train.py', 'code']) fs.rmSync(path.join(workspaceRoot(), file), { recursive: true, force: true });
@@ -49,7 +49,7 @@ suite('BibTeX export and code links', () => {
   });
 
   test('Export BibTeX and CSL-JSON for a tag write exactly the tagged papers; an empty tag writes nothing', async () => {
-    const tagged = ['thoughtCloning', 'dynamo2024', 'vpt'];
+    const tagged = ['thoughtCloning', 'dynamo', 'vpt'];
     for (const key of tagged) assert.ok(api.library.get(key), `${key} is in the seeds`);
     await new LibraryStore(workspaceRoot()).update((records) => {
       records.addTag(tagged, 'export-test');
