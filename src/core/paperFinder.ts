@@ -12,6 +12,8 @@ interface Entry {
   paper: Paper;
   /** Lower-cased key. */
   lowerKey: string;
+  /** Lower-cased aliases: an older key finds its paper too. */
+  lowerAliases: string[];
   /** Lower-cased title words (ASCII-folded), for word-prefix matches. */
   titleWords: string[];
   /** Lower-cased "key title". */
@@ -43,8 +45,9 @@ export class PaperFinder {
       return {
         paper,
         lowerKey: paper.key.toLowerCase(),
+        lowerAliases: paper.aliases.map((alias) => alias.toLowerCase()),
         titleWords: title.split(/[^\p{L}\p{N}]+/u).filter(Boolean),
-        head: `${paper.key.toLowerCase()} ${title}`,
+        head: `${[paper.key, ...paper.aliases].join(' ').toLowerCase()} ${title}`,
         abstract: fold(paper.abstract.slice(0, ABSTRACT_SEARCH_CHARS)),
       };
     });
@@ -64,7 +67,7 @@ export class PaperFinder {
     const needle = fold(prefix);
     const buckets = new Buckets(3, limit);
     for (const entry of this.entries) {
-      if (needle === '' || entry.lowerKey.startsWith(needle)) buckets.add(0, entry.paper);
+      if (needle === '' || entry.lowerKey.startsWith(needle) || entry.lowerAliases.some((alias) => alias.startsWith(needle))) buckets.add(0, entry.paper);
       else if (entry.titleWords.some((word) => word.startsWith(needle))) buckets.add(1, entry.paper);
       else if (needle.length >= 2 && entry.head.includes(needle)) buckets.add(2, entry.paper);
       if (buckets.full) break;
@@ -86,7 +89,7 @@ export class PaperFinder {
       let rank = 0;
       let ok = true;
       for (const word of words) {
-        if (entry.lowerKey.startsWith(word) || entry.titleWords.some((w) => w.startsWith(word))) continue;
+        if (entry.lowerKey.startsWith(word) || entry.lowerAliases.some((alias) => alias.startsWith(word)) || entry.titleWords.some((w) => w.startsWith(word))) continue;
         if (entry.head.includes(word)) {
           rank = Math.max(rank, 2);
           continue;

@@ -91,9 +91,40 @@ export class WorkspaceCitations extends Disposable {
     return this.firstScan;
   }
 
-  /** Every mention of `key` in the workspace, by file path then position. */
+  /**
+   * Lets a query by a paper's key find its aliases too, and reports changes under canonical keys
+   * (set once, at the composition root, from the library).
+   */
+  resolveKeysWith(keysOf: (key: string) => readonly string[], canonicalOf: (key: string) => string | undefined): void {
+    this.keysOf = keysOf;
+    this.canonicalOf = canonicalOf;
+  }
+
+  private keysOf: (key: string) => readonly string[] = (key) => [key];
+  private canonicalOf: (key: string) => string | undefined = () => undefined;
+
+  /** Every mention of the paper `key` names (its key or any alias) in the workspace, by file path then position. */
   mentionsOf(key: string): CitationLocation[] {
-    return this.index.mentionsOf(key).map(toLocation);
+    return this.mentionsOfKeys(this.keysOf(key));
+  }
+
+  /** Fires the keys whose mentions changed, with the canonical key of each alias among them. */
+  private fireChanged(keys: ReadonlySet<string>): void {
+    const all = new Set(keys);
+    for (const key of keys) {
+      const canonical = this.canonicalOf(key);
+      if (canonical !== undefined) all.add(canonical);
+    }
+    this.changed.fire(all);
+  }
+
+  /** Every mention of any of `keys`, by file path then position. */
+  private mentionsOfKeys(keys: readonly string[]): CitationLocation[] {
+    if (keys.length <= 1) return this.index.mentionsOf(keys[0] ?? '').map(toLocation);
+    return keys
+      .flatMap((key) => this.index.mentionsOf(key))
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.start - b.start))
+      .map(toLocation);
   }
 
   /** Every key cited in the workspace, with the number of files citing it. */
@@ -148,7 +179,7 @@ export class WorkspaceCitations extends Disposable {
     const removed = this.index.clear();
     this.known.clear();
     for (const file of files) this.known.add(file);
-    if (removed.size > 0) this.changed.fire(removed);
+    if (removed.size > 0) this.fireChanged(removed);
     const result = await scanInBatches({
       files,
       read: (file) => this.readText(vscode.Uri.parse(file, true)),
@@ -156,7 +187,7 @@ export class WorkspaceCitations extends Disposable {
       index: this.index,
       yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
       cancelled: () => generation !== this.generation,
-      onBatch: (changed) => this.changed.fire(changed),
+      onBatch: (changed) => this.fireChanged(changed),
     });
     if (result.cancelled) return;
     this.log.info(
@@ -197,7 +228,7 @@ export class WorkspaceCitations extends Disposable {
       if (document.isClosed || !this.known.has(file)) return;
       const syntax = citationSyntaxForLanguage(document.languageId) ?? citationSyntaxForFileName(document.uri.path);
       const changed = syntax ? this.index.setFile(file, document.getText(), syntax) : this.index.removeFile(file);
-      if (changed.size > 0) this.changed.fire(changed);
+      if (changed.size > 0) this.fireChanged(changed);
     }, DOCUMENT_DEBOUNCE_MS));
   }
 
@@ -236,7 +267,7 @@ export class WorkspaceCitations extends Disposable {
       const keys = text === undefined || syntax === undefined ? this.index.removeFile(file) : this.index.setFile(file, text, syntax);
       for (const key of keys) changed.add(key);
     }
-    if (changed.size > 0) this.changed.fire(changed);
+    if (changed.size > 0) this.fireChanged(changed);
   }
 
   private setState(state: CitationIndexState): void {

@@ -5,6 +5,7 @@
  * (pandoc citations in comments).
  */
 import * as vscode from 'vscode';
+import type { KeyDispute } from '../core/libraryFile';
 import { nearestKeys, shortTitle } from '../core/citationFormat';
 import { CITABLE_LANGUAGES, type CitationMention, type CitationSyntax, citationContextAt, citationSyntaxForLanguage, mentionAt, scanCitations } from '../core/citations';
 import { PaperFinder } from '../core/paperFinder';
@@ -18,7 +19,10 @@ import type { NoteLookup } from './noteLookup';
 /** What the citation features need from the library. WorkspaceLibrary is one. */
 export interface CitationLibrary {
   readonly papers: readonly Paper[];
+  /** The paper a key or alias names. */
   get(key: string): Paper | undefined;
+  /** For a key retired after a merge: the papers it named. */
+  dispute(key: string): KeyDispute | undefined;
   /** 'ready' when keys can be trusted (not loading, not corrupt). */
   readonly state: string;
   readonly onDidChange: vscode.Event<void>;
@@ -27,6 +31,8 @@ export interface CitationLibrary {
 
 /** The diagnostic code of an unknown key; the quick fixes look for it. */
 export const UNKNOWN_KEY_CODE = 'unknownCitationKey';
+/** The code of a citation of a key retired after a merge (it named two papers). */
+export const RETIRED_KEY_CODE = 'retiredCitationKey';
 /** The command ids a hover may run; nothing else in a hover is trusted. */
 const HOVER_COMMANDS = [CommandIds.openPaper, 'marginalia.openNote'];
 /** How much abstract a hover and a completion item show. */
@@ -131,7 +137,7 @@ export class CitationFeatures extends Disposable {
       item.insertText = context.needsAt ? `@${paper.key}` : paper.key;
       item.range = range;
       // What the user typed is matched against the key and the title's words.
-      item.filterText = `${paper.key} ${paper.title}`;
+      item.filterText = `${[paper.key, ...paper.aliases].join(' ')} ${paper.title}`;
       // Already cited in the same bracket: offered last.
       const rank = siblings.has(paper.key) ? 9 : match.rank;
       item.sortText = `${rank}${String(index).padStart(5, '0')}`;
@@ -233,13 +239,13 @@ export class CitationFeatures extends Disposable {
       // A bare `@name` in markdown is as often a handle or a decorator as a citation.
       .filter((mention) => mention.form !== 'bare' && this.library.get(mention.key) === undefined)
       .map((mention) => {
-        const diagnostic = new vscode.Diagnostic(
-          new vscode.Range(mention.line, mention.start, mention.line, mention.end),
-          `Unknown citation key "${mention.key}": no paper in the Marginalia library has it.`,
-          vscode.DiagnosticSeverity.Warning,
-        );
+        const dispute = this.library.dispute(mention.key);
+        const message = dispute
+          ? `After a merge, "${mention.key}" named ${dispute.papers.length} papers (${dispute.papers.map((paper) => `"${shortTitle(paper.title, 60)}", now ${paper.key}`).join('; ')}), so it names none: cite the one you meant by its new key.`
+          : `Unknown citation key "${mention.key}": no paper in the Marginalia library has it.`;
+        const diagnostic = new vscode.Diagnostic(new vscode.Range(mention.line, mention.start, mention.line, mention.end), message, vscode.DiagnosticSeverity.Warning);
         diagnostic.source = 'Marginalia';
-        diagnostic.code = UNKNOWN_KEY_CODE;
+        diagnostic.code = dispute ? RETIRED_KEY_CODE : UNKNOWN_KEY_CODE;
         return diagnostic;
       });
     this.diagnostics.set(document.uri, diagnostics);
@@ -248,9 +254,11 @@ export class CitationFeatures extends Disposable {
   private quickFixes(document: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
-      if (diagnostic.code !== UNKNOWN_KEY_CODE || diagnostic.source !== 'Marginalia') continue;
+      if ((diagnostic.code !== UNKNOWN_KEY_CODE && diagnostic.code !== RETIRED_KEY_CODE) || diagnostic.source !== 'Marginalia') continue;
       const unknown = document.getText(diagnostic.range);
-      const suggestions = nearestKeys(unknown, this.library.papers.map((paper) => paper.key), 5);
+      // A retired key offers exactly the papers it named; an unknown one the nearest keys.
+      const dispute = this.library.dispute(unknown);
+      const suggestions = dispute ? dispute.papers.map((paper) => paper.key) : nearestKeys(unknown, this.library.papers.map((paper) => paper.key), 5);
       suggestions.forEach((key, index) => {
         const paper = this.library.get(key);
         const title = paper ? ` (${shortTitle(paper.title, 50)})` : '';
@@ -258,7 +266,7 @@ export class CitationFeatures extends Disposable {
         action.edit = new vscode.WorkspaceEdit();
         action.edit.replace(document.uri, diagnostic.range, key);
         action.diagnostics = [diagnostic];
-        action.isPreferred = index === 0;
+        action.isPreferred = index === 0 && !dispute;
         actions.push(action);
       });
     }

@@ -29,7 +29,7 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 /** Keys that BibTeX cannot hold (they came from a hand-edited library file). Nothing was written. */
 export class BibtexKeyError extends Error {
   constructor(readonly keys: readonly string[]) {
-    super(`${keys.length === 1 ? 'The key' : 'The keys'} ${keys.map((key) => `"${key}"`).join(', ')} cannot be used in BibTeX (use letters, digits and _ : . - + ? < > / only); change ${keys.length === 1 ? 'it' : 'them'} in .marginalia/library.json`);
+    super(`${keys.length === 1 ? 'The key' : 'The keys'} ${keys.map((key) => `"${key}"`).join(', ')} cannot be used in BibTeX (use letters, digits and _ : . - + ? < > / only); change ${keys.length === 1 ? 'it' : 'them'} in .marginalia/library.jsonl`);
     this.name = 'BibtexKeyError';
   }
 }
