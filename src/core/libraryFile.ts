@@ -115,6 +115,8 @@ class PaperRecord implements LibraryRecord {
   aliases: string[];
   retired: string[];
   tags: string[] = [];
+  /** The record's line as last serialized; null after a change. */
+  line: string | null = null;
 
   constructor(
     readonly title: string,
@@ -130,6 +132,7 @@ class PaperRecord implements LibraryRecord {
   }
 
   refreshTags(): void {
+    this.line = null;
     if (this.marks.size === 0) {
       this.tags = EMPTY;
       return;
@@ -159,6 +162,8 @@ export class LibraryRecords {
   private readonly taken = new Set<string>();
   private readonly retiredKeys = new Map<string, PaperRecord[]>();
   private newlyRetired: string[] = [];
+  /** Records in key order, kept until a record is added (tag changes keep the order). */
+  private order: PaperRecord[] | null = null;
 
   /** The clock tag changes are stamped with; tests set it. */
   clock: () => Date = () => new Date();
@@ -277,11 +282,23 @@ export class LibraryRecords {
     return this.sortedRecords().map(toRaw);
   }
 
+  /** The file's lines after the header, in key order; unchanged records reuse their last line. */
+  lines(): string[] {
+    return this.sortedRecords().map((record) => (record.line ??= JSON.stringify(toRaw(record))));
+  }
+
+  /** Forgets which disputes were new: called once they are in the file. */
+  acknowledgeDisputes(): void {
+    this.newlyRetired = [];
+  }
+
   private sortedRecords(): PaperRecord[] {
+    if (this.order) return this.order;
     const byKey = new Map<string, PaperRecord>();
     for (const record of this.byIdentityMap.values()) byKey.set(record.key, record);
     // Default sort: code-unit order, done natively, several times faster than a comparator at 100,000.
-    return [...byKey.keys()].sort().map((key) => byKey.get(key)!);
+    this.order = [...byKey.keys()].sort().map((key) => byKey.get(key)!);
+    return this.order;
   }
 
   private recordsFor(keys: readonly string[], tag: string): PaperRecord[] {
@@ -315,6 +332,7 @@ export class LibraryRecords {
   }
 
   private insert(identity: string, record: PaperRecord): void {
+    this.order = null;
     this.byIdentityMap.set(identity, record);
     this.byKeyMap.set(record.key, record);
     this.taken.add(record.key.toLowerCase());
@@ -482,9 +500,7 @@ export function parseLibraryLines(text: string): RawRecord[] {
 
 /** Writes a library file: the header, then one record per line sorted by key, ending with a newline. */
 export function serializeLibraryFile(records: LibraryRecords): string {
-  const lines = [HEADER];
-  for (const raw of records.raw()) lines.push(JSON.stringify(raw));
-  return `${lines.join('\n')}\n`;
+  return `${HEADER}\n${records.lines().map((line) => `${line}\n`).join('')}`;
 }
 
 /**

@@ -88,6 +88,12 @@ export class LibraryStore {
   private readonly lockFile: string;
   private readonly attributesFile: string;
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The records as this store last wrote them, with the text written. A long-lived store (the
+   * extension's worker) reuses them while the file still holds that text, so that a tag change at
+   * 100,000 papers does not parse the whole file again. Dropped on any failure.
+   */
+  private cache: { text: string; records: LibraryRecords } | null = null;
 
   private readonly fileSystem: StoreFileSystem;
   private readonly log: (line: string) => void;
@@ -118,9 +124,13 @@ export class LibraryStore {
   update<T>(change: (records: LibraryRecords) => T): Promise<T> {
     return this.locked(async () => {
       const texts = await this.readTexts();
-      const records = toRecords(texts);
+      const cached = this.cache;
+      this.cache = null;
+      const records = cached && texts.legacy === null && cached.text === texts.current ? cached.records : toRecords(texts);
       const result = change(records);
-      await this.write(texts, records);
+      const written = await this.write(texts, records);
+      records.acknowledgeDisputes();
+      if (written !== null) this.cache = { text: written, records };
       return result;
     });
   }
@@ -145,6 +155,7 @@ export class LibraryStore {
         }
       }
       const records = new LibraryRecords(raws);
+      this.cache = null;
       await this.write(texts, records, markers > 0);
       return { markers, records };
     });
@@ -167,17 +178,21 @@ export class LibraryStore {
     return run;
   }
 
-  /** Writes `records` when they differ from the file (or a 0.1 file is to be migrated), then removes the 0.1 file. */
-  private async write(texts: OnDisk, records: LibraryRecords, force = false): Promise<void> {
+  /**
+   * Writes `records` when they differ from the file (or a 0.1 file is to be migrated), then removes
+   * the 0.1 file. Returns the text the file holds now (null when there is no file).
+   */
+  private async write(texts: OnDisk, records: LibraryRecords, force = false): Promise<string | null> {
     const after = serializeLibraryFile(records);
     const empty = texts.current === null && texts.legacy === null && records.size === 0;
-    if (empty) return;
+    if (empty) return null;
     if (force || after !== texts.current || texts.legacy !== null) {
       await this.writeAtomically(this.file, after);
       await this.ensureAttributes();
     }
     // Only now that its records are in the new file may the 0.1 file go.
     if (texts.legacy !== null) await this.fileSystem.unlink(this.legacyFile).catch(ignoreMissing);
+    return after;
   }
 
   /** Makes sure `.marginalia/.gitattributes` asks git for the union merge, adding our line to a file the user keeps. */

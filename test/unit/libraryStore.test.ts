@@ -172,4 +172,20 @@ describe('LibraryStore', () => {
     assert.deepEqual(records.get('a')?.tags, ['x']);
     assert.equal(records.get('b')?.title, 'Paper B');
   });
+
+  test('a long-lived store that reuses its last records still sees every change made by another writer', async () => {
+    const root = tempRoot();
+    const mine = new LibraryStore(root);
+    const other = new LibraryStore(root);
+    await mine.update((records) => records.assignKeys([{ title: 'Genie: Generative Interactive Environments' }, { title: 'PASTA: Pretrained Agents' }]));
+    await mine.update((records) => records.addTag(['genie'], 'mine'));
+    await other.update((records) => records.addTag(['pasta'], 'theirs'));
+    await mine.update((records) => records.addTag(['genie'], 'mine-again'));
+    // A file replaced wholesale (a git checkout) is read again too.
+    const file = path.join(root, '.marginalia', 'library.jsonl');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"mine-again"', '"checked-out"'));
+    const records = await mine.update((current) => current);
+    assert.deepEqual(records.get('pasta')?.tags, ['theirs']);
+    assert.deepEqual(records.get('genie')?.tags, ['checked-out', 'mine']);
+  });
 });
