@@ -110,8 +110,9 @@ describe('Notes and tags', { timeout: 300_000 }, () => {
     assert.ok(text.endsWith(`## Notes\n\n> ${QUOTED}\n`), text.slice(-200));
 
     // More tags, written by the CLI as another process would: the views follow the library file.
-    const library = JSON.parse(fs.readFileSync(path.join(folder, '.marginalia', 'library.json'), 'utf8')) as { papers: { key: string; title: string }[] };
-    const keyOf = (start: string) => library.papers.find((p) => p.title.startsWith(start))!.key;
+    // The library file: a header line, then one JSON record per paper.
+    const records = fs.readFileSync(path.join(folder, '.marginalia', 'library.jsonl'), 'utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line) as { key: string; title: string });
+    const keyOf = (start: string) => records.find((p) => p.title.startsWith(start))!.key;
     const cli = path.join(repoRoot, 'dist', 'cli.js');
     await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', folder, keyOf('HumanPlus'), keyOf('Thought Cloning'), 'robotics']);
     await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', folder, keyOf('HumanPlus'), 'humanoids']);
