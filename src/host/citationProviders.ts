@@ -251,6 +251,23 @@ export class CitationFeatures extends Disposable {
     this.diagnostics.set(document.uri, diagnostics);
   }
 
+  /**
+   * For a key retired after a merge: one fix per paper it named that rewrites every citation of it in
+   * the workspace (the reader knows which paper their branch meant; Marginalia does not guess).
+   */
+  private rewriteEverywhere(key: string, dispute: KeyDispute, diagnostic: vscode.Diagnostic): vscode.CodeAction[] {
+    const mentions = this.citations.mentionsOf(key);
+    const files = new Set(mentions.map((mention) => mention.uri.toString()));
+    if (mentions.length < 2) return [];
+    return dispute.papers.map((paper) => {
+      const action = new vscode.CodeAction(`Change all ${mentions.length} citations of ${key} in ${files.size} file${files.size === 1 ? '' : 's'} to ${paper.key} (${shortTitle(paper.title, 50)})`, vscode.CodeActionKind.QuickFix);
+      action.edit = new vscode.WorkspaceEdit();
+      for (const mention of mentions) action.edit.replace(mention.uri, mention.range, paper.key);
+      action.diagnostics = [diagnostic];
+      return action;
+    });
+  }
+
   private quickFixes(document: vscode.TextDocument, context: vscode.CodeActionContext): vscode.CodeAction[] {
     const actions: vscode.CodeAction[] = [];
     for (const diagnostic of context.diagnostics) {
@@ -269,6 +286,7 @@ export class CitationFeatures extends Disposable {
         action.isPreferred = index === 0 && !dispute;
         actions.push(action);
       });
+      if (dispute) actions.push(...this.rewriteEverywhere(unknown, dispute, diagnostic));
     }
     return actions;
   }

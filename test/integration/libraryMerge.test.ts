@@ -110,6 +110,25 @@ suite('The library file after a merge', () => {
     const fixes = actions.filter((action) => action.title.startsWith('Change to ')).map((action) => action.title.split(' ')[2]);
     assert.deepEqual(fixes.sort(), ['thoughtCloning', 'vpt']);
     assert.ok(!actions.some((action) => action.isPreferred), 'neither paper is picked for the reader');
+
+    // Cited in two files on disk: one fix per paper rewrites every citation of it.
+    const left = path.join(workspaceRoot(), 'notes', 'left-branch.md');
+    const right = path.join(workspaceRoot(), 'src', 'right_branch.py');
+    fs.writeFileSync(left, 'Video pretraining [@sharedKey].\n');
+    fs.writeFileSync(right, 'policy = train()  # [@sharedKey] the recipe we follow\n');
+    await waitFor('both files in the citation index', () => api.citations.mentionsOf('sharedKey').length === 2);
+    const leftDocument = await vscode.workspace.openTextDocument(left);
+    await vscode.window.showTextDocument(leftDocument);
+    await waitFor('the warning in the note', () => api.citationFeatures.diagnosticsOf(leftDocument.uri).length === 1);
+    const onDisk = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', leftDocument.uri, api.citationFeatures.diagnosticsOf(leftDocument.uri)[0].range, vscode.CodeActionKind.QuickFix.value);
+    const everywhere = onDisk.find((action) => action.title.startsWith('Change all 2 citations of sharedKey in 2 files to vpt'));
+    assert.ok(everywhere?.edit, onDisk.map((action) => action.title).join(' | '));
+    assert.ok(await vscode.workspace.applyEdit(everywhere.edit));
+    assert.equal(leftDocument.getText(), 'Video pretraining [@vpt].\n');
+    assert.equal((await vscode.workspace.openTextDocument(right)).getText(), 'policy = train()  # [@vpt] the recipe we follow\n');
+    await vscode.workspace.saveAll(false);
+    fs.rmSync(left);
+    fs.rmSync(right);
   });
 
   test('conflict markers are recognised as a merge conflict, and Resolve keeps the keys and tags of both sides', async function () {
