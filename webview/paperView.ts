@@ -160,6 +160,13 @@ function metadataLine(model: PaperViewModel): HTMLElement {
     el('span', { className: 'visually-hidden', text: 'Citation key ' }),
     el('code', { text: model.paper.key }),
     copy));
+  // Older keys (from before a merge, or from Marginalia 0.1) that still name this paper.
+  const aliases = model.paper.aliases ?? [];
+  if (aliases.length > 0) {
+    const item = el('li', { className: 'meta-aliases', attrs: { title: 'Other keys that cite this paper too' } }, el('span', { text: 'also ' }));
+    aliases.forEach((alias, index) => item.append(...(index > 0 ? [document.createTextNode(', ')] : []), el('code', { text: alias })));
+    list.append(item);
+  }
   return list;
 }
 

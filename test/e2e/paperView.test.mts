@@ -2,6 +2,8 @@
 // links, in a light and a dark theme; its links opened outside VS Code; a hostile digest that can
 // neither run nor load nor open anything; and the view coming back after a window reload.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { SuiteContext, TestContext } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
@@ -148,6 +150,13 @@ describe('Paper view', { timeout: 300_000 }, () => {
       // The theme is a user setting, shared by the next windows of this server.
       await setColorTheme(page, 'Light Modern');
     }
+
+    // A merge brings the key another clone gave the paper (Marginalia 0.1 put the year in keys):
+    // the view shows it beside the key, as a key that still cites the paper.
+    fs.appendFileSync(path.join(window.folder, '.marginalia', 'library.jsonl'), `${JSON.stringify({ key: 'dynamo2024', title: DYNAMO })}\n`);
+    await frame.locator('.meta-aliases', { hasText: 'also dynamo2024' }).waitFor({ timeout: 15_000 });
+    assert.match((await readPaperView(frame)).meta, /dynamo.*also dynamo2024/s);
+    await screenshot(page, 'paper-view-4-alias');
   });
 
   it('shows a hostile digest as text: nothing in it runs, loads or opens', async () => {
