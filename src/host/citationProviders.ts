@@ -319,7 +319,8 @@ export function paperHover(paper: Paper): vscode.MarkdownString {
     paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : paper.submitter?.trim() ?? '',
     paper.upvotes !== null ? `${paper.upvotes} upvote${paper.upvotes === 1 ? '' : 's'}` : '',
   ].filter((part) => part !== '');
-  text.appendMarkdown(markdownText([paper.key, ...facts].join(' · ')));
+  const keys = paper.aliases.length > 0 ? `${paper.key} (also ${paper.aliases.join(', ')})` : paper.key;
+  text.appendMarkdown(markdownText([keys, ...facts].join(' · ')));
   text.appendMarkdown('\n\n');
   if (paper.abstract.trim() !== '') {
     text.appendMarkdown(markdownText(trimText(paper.abstract, HOVER_ABSTRACT_CHARS)));

@@ -49,6 +49,8 @@ export class WorkspaceLibrary extends Disposable {
   private pendingTimer: ReturnType<typeof setTimeout> | undefined;
   private loading: Promise<void> | null = null;
   private updating: Promise<void> = Promise.resolve();
+  /** The last can't-write warning shown, so that each is shown once, not on every change. */
+  private lastWarning: string | undefined;
 
   /** Fires after the papers changed (added, removed, re-parsed, keys or tags changed). */
   readonly onDidChange = this.changed.event;
@@ -244,6 +246,11 @@ export class WorkspaceLibrary extends Disposable {
     this.retired = new Map(result.disputes.map((dispute) => [dispute.key, dispute]));
     this.changed.fire();
     this.setState(this.papersList.length > 0 ? 'ready' : 'empty');
+    if (result.warning && result.warning !== this.lastWarning) {
+      this.log.warn(result.warning);
+      void vscode.window.showWarningMessage(result.warning);
+    }
+    this.lastWarning = result.warning;
     if (result.newDisputes.length > 0) this.reportDisputes(result.newDisputes.map((key) => this.retired.get(key)!).filter(Boolean));
   }
 

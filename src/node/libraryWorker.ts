@@ -89,21 +89,30 @@ async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
   const libraryStore = storeFor(root);
   let papers: Paper[] = [];
   let records: LibraryRecords;
+  let warning: string | undefined;
   try {
     // Restricted Mode: show keys, but write nothing into a workspace the user has not trusted.
-    records = trusted
-      ? await libraryStore.update((current) => {
-          papers = mergeDigests(ordered, current).papers;
-          return current;
-        })
-      : await libraryStore.read();
-    if (!trusted) papers = mergeDigests(ordered, records).papers;
+    let written: LibraryRecords | undefined;
+    if (trusted) {
+      written = await libraryStore.update((current) => {
+        papers = mergeDigests(ordered, current).papers;
+        return current;
+      }).catch((error: unknown) => {
+        // A folder that cannot be written (read-only, permissions, a live lock held too long):
+        // show the library with the keys it has, and say once that new keys are not saved.
+        if (!(error instanceof FileAccessError || error instanceof LockTimeoutError)) throw error;
+        warning = `${error.message} Until then, keys of new papers are shown but not saved.`;
+        return undefined;
+      });
+    }
+    records = written ?? (await libraryStore.read());
+    if (!written) papers = mergeDigests(ordered, records).papers;
   } catch (error) {
     if (!(error instanceof LibraryFileError)) throw error;
     // Keys must come from the user's file: without it, show nothing rather than wrong keys.
     return publish(id, { ...base, state: 'corrupt', corruption: { message: error.message, conflict: error instanceof LibraryConflictError }, papers: [], records: null });
   }
-  return publish(id, { ...base, state: papers.length > 0 ? 'ready' : 'empty', corruption: null, papers, records });
+  return publish(id, { ...base, state: papers.length > 0 ? 'ready' : 'empty', corruption: null, papers, records, warning });
 }
 
 async function readFiles(files: string[], cacheDir: string | null): Promise<DigestFileReport[]> {

@@ -50,6 +50,8 @@ export interface LoadResult {
   files: DigestFileReport[];
   /** Files that are no longer digests of the library (deleted, or out of the globs). */
   dropped: string[];
+  /** The library file could be read but not written: one sentence for the user. */
+  warning?: string;
 }
 
 export interface TagResult {

@@ -65,6 +65,8 @@ suite('The library file after a merge', () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, at);
     const hover = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
     assert.ok(hover.includes('PASTA'), hover);
+    // Punctuation comes backslash-escaped in the hover's markdown.
+    assert.match(hover, /pasta \\?\(also pasta2023\\?\)/);
 
     const definitions = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', document.uri, at);
     const targets = definitions.map((l) => ('targetUri' in l ? l.targetUri.fsPath : l.uri.fsPath));
