@@ -2,9 +2,9 @@
  * The extension host's side of the library worker: starts dist/libraryWorker.js, sends it requests
  * and resolves each with its reply, gathering the papers that arrive in chunks before a load's reply.
  */
-import { Worker } from 'node:worker_threads';
 import type { Paper } from '../core/types';
 import type { LibraryWorkerReply, LibraryWorkerRequest, LibraryWorkerValues, WorkerErrorKind } from './libraryWorkerProtocol';
+import { WorkerClient } from './workerClient';
 
 /** A request the worker refused; `kind` says whose words the message is in (see WorkerErrorKind). */
 export class LibraryWorkerError extends Error {
@@ -14,67 +14,52 @@ export class LibraryWorkerError extends Error {
   }
 }
 
-type Pending = { resolve(value: unknown): void; reject(error: Error): void; papers: Paper[] };
 type RequestOf<T extends LibraryWorkerRequest['type']> = Omit<Extract<LibraryWorkerRequest, { type: T }>, 'id'>;
 
-export class LibraryWorkerClient {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private failure: Error | null = null;
+export class LibraryWorkerClient extends WorkerClient<LibraryWorkerRequest, LibraryWorkerReply> {
+  /** Papers received so far, by the id of the load they belong to. */
+  private readonly chunks = new Map<number, Paper[]>();
 
   /**
    * @param script the bundled worker (dist/libraryWorker.js)
-   * @param onLog the worker's log lines
+   * @param onLog the worker's log lines, and its death
    */
   constructor(script: string, private readonly onLog: (level: 'info' | 'warn' | 'error', message: string) => void) {
-    this.worker = new Worker(script);
-    this.worker.on('message', (reply: LibraryWorkerReply) => this.receive(reply));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) => this.fail(new Error(`The library worker stopped (exit code ${code}).`)));
-    // An idle worker must not keep a process alive; one with requests in flight must.
-    this.worker.unref();
+    super(script, 'The library was closed.', (message) => onLog('error', message));
   }
 
   /** Sends a request; resolves with its value and, for a load, the papers that came with it. */
-  request<T extends LibraryWorkerRequest['type']>(request: RequestOf<T> & { type: T }): Promise<{ value: LibraryWorkerValues[T]; papers: Paper[] }> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref();
-      const papers: Paper[] = [];
-      this.pending.set(id, { resolve: (value) => resolve({ value: value as LibraryWorkerValues[T], papers }), reject, papers });
-      this.worker.postMessage({ ...request, id });
-    });
+  async request<T extends LibraryWorkerRequest['type']>(request: RequestOf<T> & { type: T }): Promise<{ value: LibraryWorkerValues[T]; papers: Paper[] }> {
+    let id = 0;
+    try {
+      const value = (await this.send(request as Omit<LibraryWorkerRequest, 'id'>, (sent) => {
+        id = sent;
+        this.chunks.set(sent, []);
+      })) as LibraryWorkerValues[T];
+      return { value, papers: this.chunks.get(id) ?? [] };
+    } finally {
+      this.chunks.delete(id);
+    }
   }
 
-  dispose(): void {
-    this.fail(new Error('The library was closed.'));
-    void this.worker.terminate();
-  }
-
-  private receive(reply: LibraryWorkerReply): void {
+  protected event(reply: LibraryWorkerReply): boolean {
     if (reply.type === 'log') {
       this.onLog(reply.level, reply.message);
-      return;
+      return true;
     }
-    const pending = this.pending.get(reply.id);
-    if (!pending) return;
     if (reply.type === 'papers') {
-      for (const paper of reply.papers) pending.papers.push(paper);
-      return;
+      const papers = this.chunks.get(reply.id);
+      if (papers) for (const paper of reply.papers) papers.push(paper);
+      return true;
     }
-    this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
-    if (reply.type === 'ok') pending.resolve(reply.value);
-    else pending.reject(new LibraryWorkerError(reply.kind, reply.message));
+    return false;
   }
 
-  private fail(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
-    if (error.message !== 'The library was closed.') this.onLog('error', error.message);
+  protected toError(reply: Extract<LibraryWorkerReply, { type: 'error' }>): Error {
+    return new LibraryWorkerError(reply.kind, reply.message);
+  }
+
+  protected describe(): string {
+    return 'The library worker';
   }
 }

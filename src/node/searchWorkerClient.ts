@@ -3,46 +3,29 @@
  * resolves each with its reply. Sending the library happens in chunks with a yield between them, so
  * that structured-cloning 100,000 papers never holds the host's thread for long.
  */
-import { Worker } from 'node:worker_threads';
 import type { SearchDocument } from '../core/search/searchIndex';
 import type { SyncSummary, WorkerReply, WorkerRequest, WorkerValues } from './searchWorkerProtocol';
+import { WorkerClient } from './workerClient';
 
 /** Documents per message: about a megabyte of text, a few milliseconds to clone. */
 const CHUNK = 500;
 /** Between chunks the sender yields when it has run this long. */
 const SLICE_MS = 8;
 
-type Pending = { resolve(value: unknown): void; reject(error: Error): void };
 type RequestOf<T extends WorkerRequest['type']> = Omit<Extract<WorkerRequest, { type: T }>, 'id'>;
 
-export class SearchWorkerClient {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private failure: Error | null = null;
-
+export class SearchWorkerClient extends WorkerClient<WorkerRequest, WorkerReply> {
   /**
    * @param script the bundled worker (dist/searchWorker.js)
    * @param onProgress called as documents are indexed during a synchronisation
    * @param onProblem called with problems that concern no request (writing the cache failed, the worker died)
    */
-  constructor(script: string, private readonly onProgress: (done: number, total: number) => void, private readonly onProblem: (message: string) => void) {
-    this.worker = new Worker(script);
-    this.worker.on('message', (reply: WorkerReply) => this.receive(reply));
-    this.worker.on('error', (error) => this.fail(error));
-    this.worker.on('exit', (code) => this.fail(new Error(`The search worker stopped (exit code ${code}).`)));
-    // An idle worker must not keep a process alive; one with requests in flight must (see request()).
-    this.worker.unref();
+  constructor(script: string, private readonly onProgress: (done: number, total: number) => void, private readonly reportProblem: (message: string) => void) {
+    super(script, 'The search index was closed.', reportProblem);
   }
 
   request<T extends WorkerRequest['type']>(request: RequestOf<T> & { type: T }): Promise<WorkerValues[T]> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    return new Promise<WorkerValues[T]>((resolve, reject) => {
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.worker.postMessage({ ...request, id });
-    });
+    return this.send(request as Omit<WorkerRequest, 'id'>) as Promise<WorkerValues[T]>;
   }
 
   /**
@@ -72,33 +55,19 @@ export class SearchWorkerClient {
     return isCancelled() ? undefined : summary;
   }
 
-  dispose(): void {
-    this.fail(new Error('The search index was closed.'));
-    void this.worker.terminate();
-  }
-
-  private receive(reply: WorkerReply): void {
+  protected event(reply: WorkerReply): boolean {
     if (reply.type === 'progress') {
       this.onProgress(reply.done, reply.total);
-      return;
+      return true;
     }
     if (reply.type === 'cacheError') {
-      this.onProblem(reply.message);
-      return;
+      this.reportProblem(reply.message);
+      return true;
     }
-    const pending = this.pending.get(reply.id);
-    if (!pending) return;
-    this.pending.delete(reply.id);
-    if (this.pending.size === 0) this.worker.unref();
-    if (reply.type === 'ok') pending.resolve(reply.value);
-    else pending.reject(new Error(reply.message));
+    return false;
   }
 
-  private fail(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
-    for (const pending of this.pending.values()) pending.reject(error);
-    this.pending.clear();
-    if (error.message !== 'The search index was closed.') this.onProblem(error.message);
+  protected describe(): string {
+    return 'The search worker';
   }
 }
