@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { userCacheFolder, workspaceCacheFolder } from '../../src/node/cacheFolder';
-import { readDigestsCached, type DigestCacheOptions } from '../../src/node/digestCache';
+import { readDigestsCached, UNUSED_ENTRY_DAYS, type DigestCacheOptions } from '../../src/node/digestCache';
 import { readDigest } from '../../src/node/digestFiles';
 import type { Diagnostic, ParsedDigest } from '../../src/core/types';
 
@@ -185,6 +185,80 @@ describe('readDigestsCached', () => {
     const listed = await cached(files, cacheDir);
     await assertSameAsUncached(files, listed);
     assert.ok(listed.problems.some((problem) => problem.file === files[4] && problem.severity === 'error'));
+  });
+
+  test('runs naming different digests keep each other\'s entries', async () => {
+    const { files, cacheDir } = workspace();
+    await cached(files, cacheDir);
+    const one = await cached([files[2]], cacheDir);
+    assert.deepEqual(one.stats, { reused: 1, parsed: 0 });
+    assert.equal(entryFiles(cacheDir).length, files.length);
+    const some = await cached(files.slice(3), cacheDir);
+    assert.deepEqual(some.stats, { reused: files.length - 3, parsed: 0 });
+    const all = await cached(files, cacheDir);
+    assert.deepEqual(all.stats, { reused: files.length, parsed: 0 });
+    await assertSameAsUncached(files, all);
+    assert.deepEqual(all.log, []);
+  });
+
+  test('an entry no run lists is dropped once its digest is gone, or once it has gone unused for 30 days', async () => {
+    const { root, files, cacheDir } = workspace();
+    await cached(files, cacheDir);
+    // A digest gone, and another whose folder is now a file: both entries go, by a run that lists neither.
+    rmSync(files[0]);
+    const moved = path.join(root, 'sub', 'moved.txt');
+    mkdirSync(path.dirname(moved));
+    copyFileSync(files[1], moved);
+    await cached([moved], cacheDir);
+    rmSync(path.dirname(moved), { recursive: true });
+    writeFileSync(path.dirname(moved), 'a file where the folder was');
+    const others = files.slice(3);
+    await cached(others, cacheDir);
+    assert.equal(entryFiles(cacheDir).length, files.length - 1);
+    // The entries of files[1] and files[2] (still there, not listed) are old now: they go; the listed ones stay however old.
+    const old = (Date.now() - (UNUSED_ENTRY_DAYS + 1) * 24 * 3600_000) / 1000;
+    for (const entry of entryFiles(cacheDir)) utimesSync(entry, old, old);
+    const result = await cached(others, cacheDir);
+    assert.deepEqual(result.stats, { reused: others.length, parsed: 0 });
+    assert.equal(entryFiles(cacheDir).length, others.length);
+    assert.deepEqual((await cached(others, cacheDir)).stats, { reused: others.length, parsed: 0 });
+  });
+
+  test('in a cache of many entries, one run checks a bounded number of the unlisted ones, and a few runs all', async () => {
+    const root = tempFolder('digest-cache-many');
+    const cacheDir = path.join(tempFolder('digest-cache-dir'), 'cache');
+    const files = Array.from({ length: 100 }, (_, i) => path.join(root, `d${String(i).padStart(3, '0')}.txt`));
+    for (const [i, file] of files.entries()) writeFileSync(file, `Paper Number ${i} Of Many\n\nWe write a hundred small digests to see that the cache drops the entries of deleted ones a bounded number at a time.\n`);
+    await cached(files, cacheDir);
+    assert.equal(entryFiles(cacheDir).length, 100);
+    for (const file of files.slice(1)) rmSync(file);
+    await cached([files[0]], cacheDir);
+    const afterOne = entryFiles(cacheDir).length;
+    assert.ok(afterOne < 100 && afterOne > 1, String(afterOne));
+    for (let run = 0; run < 20 && entryFiles(cacheDir).length > 1; run++) await cached([files[0]], cacheDir);
+    assert.equal(entryFiles(cacheDir).length, 1);
+    assert.deepEqual((await cached([files[0]], cacheDir)).stats, { reused: 1, parsed: 0 });
+  });
+
+  test('an entry in use is written again after a week, so that it never looks unused', async (t) => {
+    const { files, cacheDir } = workspace();
+    const storedAt = () => entryFiles(cacheDir).map((file) => (JSON.parse(/\{.*\}/.exec(readFileSync(file, 'utf8').split('\n')[0])![0]) as { storedAtMs: number }).storedAtMs);
+    const start = Date.now();
+    const day = 24 * 3600_000;
+    // Only Date is mocked: the digests' times are real, so from 5 s on they are past the racy window.
+    t.mock.timers.enable({ apis: ['Date'], now: start + 5000 });
+    await cached(files, cacheDir);
+    assert.ok(storedAt().every((at) => at === start + 5000));
+    t.mock.timers.setTime(start + 3 * day);
+    assert.deepEqual((await cached(files, cacheDir)).stats, { reused: files.length, parsed: 0 });
+    assert.ok(storedAt().every((at) => at === start + 5000));
+    t.mock.timers.setTime(start + 8 * day);
+    const refreshed = await cached(files, cacheDir);
+    assert.deepEqual(refreshed.stats, { reused: files.length, parsed: 0 });
+    await assertSameAsUncached(files, refreshed);
+    assert.ok(storedAt().every((at) => at === start + 8 * day));
+    t.mock.timers.reset();
+    assert.deepEqual((await cached(files, cacheDir)).stats, { reused: files.length, parsed: 0 });
   });
 
   test('problems and skipped files come through as readDigest gives them, cached or not', async () => {
