@@ -7,11 +7,11 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { mergeDigests } from './core/library';
 import { LibraryFileError, TagError, type KeyDispute, type LibraryRecords } from './core/libraryFile';
-import type { Diagnostic, Paper, ParsedDigest } from './core/types';
-import { findDigestFiles, readDigest } from './node/digestFiles';
+import type { Diagnostic, Paper } from './core/types';
 import { citedKeysInFolder } from './node/citedKeys';
 import { FileAccessError, LockTimeoutError } from './node/fileLock';
 import { LibraryStore } from './node/libraryStore';
+import { debugLog, loadDigests } from './node/workspaceState';
 import { BIB_HELP, runBib } from './cliBib';
 import { SEARCH_HELP, searchCommand } from './cliSearch';
 
@@ -57,6 +57,17 @@ Citation keys:
   folder above the current one that has a .marginalia folder, else the current
   folder.
   --read-only  compute keys for new papers without saving them
+
+Cache:
+  Parsed digests and the search index are kept between runs, so that a digest
+  is parsed again only when it changes and a search in an unchanged library
+  reads no digest. They live outside the workspace, in the user's cache
+  folder: $XDG_CACHE_HOME/marginalia or ~/.cache/marginalia on Linux,
+  ~/Library/Caches/marginalia on macOS, %LOCALAPPDATA%\\marginalia on Windows
+  (one folder per workspace under workspaces/). It is only ever a copy of what
+  the digests, library file and notes say: delete it whenever you like. The
+  environment variable MARGINALIA_CACHE_DIR names another folder to use;
+  MARGINALIA_DEBUG=1 says on stderr what the caches did.
 
 Options:
   -h, --help     this help
@@ -139,10 +150,14 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
   if (command === 'tag' || command === 'tags') {
     return tagCommand(command, paths, values, cwd, io);
   }
+  // The workspace: where the library file is, and whose cache (outside it) the digests are read through.
+  const root = values.root ? path.resolve(cwd, values.root) : findRoot(cwd);
+  const debug = debugLog((text) => io.err(text));
+  const load = (digestPaths: string[]) => loadDigests(digestPaths, root, debug);
   if (command === 'bib') {
-    const store = openStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd), io);
+    const store = openStore(root, io);
     try {
-      return await runBib(paths, values, cwd, io, { exitCodes: ExitCode, loadDigests, store, save: !values['read-only'] });
+      return await runBib(paths, values, cwd, io, { exitCodes: ExitCode, loadDigests: load, store, save: !values['read-only'] });
     } catch (error) {
       if (!(error instanceof LibraryFileError)) throw error;
       io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
@@ -153,7 +168,7 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
     return resolveCommand(paths, values, cwd, io);
   }
   if (command === 'search' || command === 'related') {
-    return searchCommand(command, paths, { ...values, root: values.root ? path.resolve(cwd, values.root) : findRoot(cwd) }, cwd, io);
+    return searchCommand(command, paths, { ...values, root, log: debug }, cwd, io);
   }
   if (command !== 'papers' && command !== 'check') {
     io.err(command === undefined ? HELP : `marginalia: unknown command "${command}".\nRun "marginalia --help" for usage.\n`);
@@ -164,7 +179,7 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
     return ExitCode.usage;
   }
 
-  const { digests, problems } = await loadDigests(paths.map((p) => path.resolve(cwd, p)));
+  const { digests, problems } = await load(paths.map((p) => path.resolve(cwd, p)));
   const display = (file: string) => path.relative(cwd, file) || file;
   const printProblem = (d: Diagnostic) => io.err(`${display(d.file)}${d.line > 0 ? `:${d.line}` : ''}: ${d.severity}: ${d.message}\n`);
 
@@ -183,7 +198,7 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
     io.err('marginalia papers: no digest could be read.\n');
     return ExitCode.usage;
   }
-  const store = openStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd), io);
+  const store = openStore(root, io);
   let papers: Paper[];
   let disputes: KeyDispute[] = [];
   const merge = (records: LibraryRecords) => {
@@ -283,17 +298,6 @@ async function resolveCommand(paths: string[], values: { root?: string }, cwd: s
   }
   io.err('Cite each paper by its new key; in VS Code, the quick fix on a citation of a retired key rewrites it.\n');
   return disputes.some((dispute) => (cited.get(dispute.key) ?? []).length > 0) ? ExitCode.problems : ExitCode.ok;
-}
-
-async function loadDigests(paths: string[]): Promise<{ digests: ParsedDigest[]; problems: Diagnostic[] }> {
-  const { files, problems } = await findDigestFiles(paths);
-  const digests: ParsedDigest[] = [];
-  for (const file of files) {
-    const { digest, problems: fileProblems } = await readDigest(file);
-    problems.push(...fileProblems);
-    if (digest) digests.push(digest);
-  }
-  return { digests, problems };
 }
 
 /** The library store of `root`, saying on stderr what it does on its own (taking over a dead process's lock). */

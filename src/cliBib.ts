@@ -8,7 +8,6 @@ import { formatCslJson, selectPapers, toCslItem, type ExportScope } from './core
 import type { LibraryRecords } from './core/libraryFile';
 import type { Diagnostic, Paper, ParsedDigest } from './core/types';
 import { mergeDigests } from './core/library';
-import { BibtexKeyError, formatBibtex } from './node/bibtex';
 import { citedKeysInFolder } from './node/citedKeys';
 import type { LibraryStore } from './node/libraryStore';
 
@@ -105,6 +104,9 @@ export async function runBib(
     return problemsCode;
   }
   const items = selected.map((paper) => toCslItem(paper, tagsOf(paper.key)));
+  // Loaded here, not at the top: citation-js takes a good part of the CLI's start-up, which the
+  // other commands (a warm search above all) need not pay.
+  const { BibtexKeyError, formatBibtex } = await import('./node/bibtex.js');
   try {
     io.out(options.csl ? formatCslJson(items) : formatBibtex(items));
   } catch (error) {

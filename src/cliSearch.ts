@@ -7,9 +7,12 @@ import * as path from 'node:path';
 import { mergeDigests } from './core/library';
 import { LibraryFileError } from './core/libraryFile';
 import { SearchIndex, type SearchDocument, type SearchHit } from './core/search/searchIndex';
-import type { Diagnostic, Paper, ParsedDigest } from './core/types';
-import { findDigestFiles, readDigest } from './node/digestFiles';
+import type { Diagnostic, Paper } from './core/types';
+import { workspaceCacheFolder } from './node/cacheFolder';
+import { SearchCache, type SearchState } from './node/cliSearchCache';
+import { findDigestFiles } from './node/digestFiles';
 import { LibraryStore } from './node/libraryStore';
+import { readDigestFiles, type DebugLog } from './node/workspaceState';
 
 export const SEARCH_HELP = `  marginalia search [--json] [--limit N] [--root DIR] QUERY [PATH...]
       Papers matching QUERY, best first, with the words that matched. QUERY
@@ -19,10 +22,12 @@ export const SEARCH_HELP = `  marginalia search [--json] [--limit N] [--root DIR
       a QUERY that starts with "-". PATH defaults to DIR.
   marginalia related [--json] [--limit N] [--root DIR] KEY [PATH...]
       The papers most related to the paper KEY (default: 10).
-      Both read the tags in DIR/.marginalia/library.json and the notes in
+      Both read the tags in DIR/.marginalia/library.jsonl and the notes in
       DIR/notes/KEY.md. --json prints {query or key, total, hints, results:
       [{key, title, score, matches: [{word, fields}]}]}. Exit 0 when papers
-      were found, 1 when none (or KEY is unknown).
+      were found, 1 when none (or KEY is unknown). While no digest, the
+      library file or a note changes, both answer from the index kept in the
+      cache (see Cache below) without reading any digest.
 `;
 
 /** Exit codes of these two commands, as HELP documents them. */
@@ -41,7 +46,7 @@ interface Output {
 export async function searchCommand(
   command: 'search' | 'related',
   args: string[],
-  options: { json?: boolean; limit?: string; root: string },
+  options: { json?: boolean; limit?: string; root: string; log?: DebugLog },
   cwd: string,
   io: Output,
 ): Promise<number> {
@@ -57,24 +62,34 @@ export async function searchCommand(
     if (!/^\d+$/.test(options.limit) || limit < 1 || limit > MAX_LIMIT) return usage(`--limit takes a whole number from 1 to ${MAX_LIMIT}.`);
   }
 
-  const { files, problems } = await findDigestFiles(paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [options.root]);
-  const digests: ParsedDigest[] = [];
-  for (const file of files) {
-    const { digest, problems: fileProblems } = await readDigest(file);
-    problems.push(...fileProblems);
-    if (digest) digests.push(digest);
+  const log = options.log ?? (() => undefined);
+  const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [options.root];
+  const { files, problems: found } = await findDigestFiles(targets);
+  const store = new LibraryStore(options.root, { log: (line) => io.err(`marginalia: ${line}\n`) });
+  const cache = new SearchCache(workspaceCacheFolder(options.root), options.root, targets, { log });
+  // The stat of every input is taken before any is read: what changes after it shows in the next run's.
+  const signature = files.length > 0 ? cache.sign(files, [store.file, store.legacyFile]) : null;
+  const printErrors = (problems: readonly Diagnostic[]) => {
+    for (const problem of problems.filter((p) => p.severity === 'error')) io.err(`${path.relative(cwd, problem.file) || problem.file}: ${problem.message}\n`);
+  };
+
+  let state = signature ? cache.load(signature) : null;
+  if (state) {
+    printErrors([...found, ...state.problems]);
+    return answer(command, subject, limit, state, options, io);
   }
-  for (const problem of problems.filter((p: Diagnostic) => p.severity === 'error')) io.err(`${path.relative(cwd, problem.file) || problem.file}: ${problem.message}\n`);
-  if (digests.length === 0) {
+  if (signature) cache.hashRacyInputs(signature);
+  const read = await readDigestFiles(files, options.root, log);
+  printErrors([...found, ...read.problems]);
+  if (read.digests.length === 0) {
     io.err(`marginalia ${command}: no digest could be read${paths.length === 0 ? ` in ${options.root}` : ''}.\n`);
     return Exit.usage;
   }
-  const store = new LibraryStore(options.root, { log: (line) => io.err(`marginalia: ${line}\n`) });
   let papers: Paper[];
   let tagsOf: (key: string) => readonly string[];
   try {
     const records = await store.read();
-    papers = mergeDigests(digests, records).papers;
+    papers = mergeDigests(read.digests, records).papers;
     tagsOf = (key) => records.get(key)?.tags ?? [];
   } catch (error) {
     if (!(error instanceof LibraryFileError)) throw error;
@@ -83,9 +98,17 @@ export async function searchCommand(
   }
   const notes = await readNotes(path.join(options.root, 'notes'), new Set(papers.map((paper) => paper.key)));
   const documents: SearchDocument[] = papers.map((paper) => ({ key: paper.key, title: paper.title, abstract: paper.abstract, tags: tagsOf(paper.key), note: notes.get(paper.key) ?? '' }));
-  const index = SearchIndex.build(documents);
   const byKey = new Map(papers.map((paper) => [paper.key, paper]));
+  state = { index: SearchIndex.build(documents), titleOf: (key) => byKey.get(key)?.title ?? '', problems: read.problems };
+  const code = answer(command, subject, limit, state, options, io);
+  // After the answer: a cache that cannot be written costs the next run time, never this one its result.
+  if (signature) cache.save(signature, state);
+  return code;
+}
 
+/** Runs the query (or finds the related papers) and prints the results; returns the exit code. */
+function answer(command: 'search' | 'related', subject: string, limit: number, state: SearchState, options: { json?: boolean }, io: Output): number {
+  const { index } = state;
   let hits: SearchHit[];
   let total: number;
   let hints: string[];
@@ -100,7 +123,7 @@ export async function searchCommand(
     total = hits.length;
     hints = hits.length === 0 ? ['No other paper shares enough words with this one.'] : [];
   }
-  const results = hits.map((hit) => ({ key: hit.key, title: byKey.get(hit.key)?.title ?? '', score: Math.round(hit.score * 1000) / 1000, matches: hit.matches }));
+  const results = hits.map((hit) => ({ key: hit.key, title: state.titleOf(hit.key), score: Math.round(hit.score * 1000) / 1000, matches: hit.matches }));
   if (options.json) {
     io.out(`${JSON.stringify({ ...(command === 'search' ? { query: subject } : { key: subject }), total, hints, results }, null, 2)}\n`);
   } else {

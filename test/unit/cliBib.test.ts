@@ -1,11 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { ExitCode, main } from '../../src/cli';
 
 const seeds = path.join(__dirname, '..', '..', 'seeds');
+
+// The CLI keeps its caches in MARGINALIA_CACHE_DIR: a folder of this file's own, never the user's cache.
+let cacheDir = '';
+before(() => {
+  cacheDir = mkdtempSync(path.join(tmpdir(), 'marginalia-bib-cache-'));
+  process.env.MARGINALIA_CACHE_DIR = cacheDir;
+});
+after(() => {
+  delete process.env.MARGINALIA_CACHE_DIR;
+  rmSync(cacheDir, { recursive: true, force: true });
+});
 
 async function cli(args: string[], cwd = mkdtempSync(path.join(tmpdir(), 'marginalia-bib-'))) {
   let out = '';
