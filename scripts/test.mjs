@@ -18,6 +18,11 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const all = flags.size === 0;
+
+// The CLI keeps a cache in the user's cache folder: tests get a folder of their own, removed at the end.
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-test-cache-'));
+process.on('exit', () => fs.rmSync(cacheDir, { recursive: true, force: true }));
+const testEnv = { ...process.env, MARGINALIA_CACHE_DIR: cacheDir };
 const wanted = { unit: all || flags.has('--unit'), integration: all || flags.has('--integration'), e2e: all || flags.has('--e2e') };
 
 /**
@@ -28,7 +33,7 @@ const wanted = { unit: all || flags.has('--unit'), integration: all || flags.has
  */
 function run(command, args) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: testEnv });
     let stdout = '';
     child.stdout.on('data', (chunk) => {
       process.stdout.write(chunk);

@@ -2,7 +2,7 @@
  * `marginalia search` and `marginalia related`: the search index over the library of a folder, from
  * the command line. Reads only: keys of papers new to the library file are computed, not saved.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { mergeDigests } from './core/library';
 import { LibraryFileError } from './core/libraryFile';
@@ -137,16 +137,18 @@ function answer(command: 'search' | 'related', subject: string, limit: number, s
 /** Notes named `<key>.md` in `folder`, for keys of the library; a missing folder means no notes. */
 async function readNotes(folder: string, keys: ReadonlySet<string>): Promise<Map<string, string>> {
   const notes = new Map<string, string>();
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = await fs.readdir(folder);
+    entries = await fs.readdir(folder, { withFileTypes: true });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return notes;
     throw error;
   }
-  for (const name of names) {
+  for (const entry of entries) {
+    const name = entry.name;
     const key = name.endsWith('.md') ? name.slice(0, -3) : '';
-    if (!keys.has(key)) continue;
+    // A folder (or a link, a FIFO) named like a note is not one.
+    if (!entry.isFile() || !keys.has(key)) continue;
     const text = await fs.readFile(path.join(folder, name), 'utf8');
     notes.set(key, text.slice(0, MAX_NOTE_CHARS));
   }

@@ -118,6 +118,14 @@ describe('marginalia search and related', () => {
     assert.deepEqual(noted.results.map((hit) => [hit.key, hit.matches]), [['thoughtCloning', [{ word: 'zebrafish', fields: ['note'] }]]]);
   });
 
+  test('a folder named like a note is no note, and no crash', async () => {
+    const own = workspace();
+    mkdirSync(path.join(own, 'notes', 'thoughtCloning.md'), { recursive: true });
+    const result = await cli(['search', '--json', 'cloning'], own);
+    assert.equal(result.code, 0, result.err);
+    assert.ok((JSON.parse(result.out) as JsonResult).results.some((hit) => hit.key === 'thoughtCloning'));
+  });
+
   test('wrong usage exits 2, an unknown key 1, a corrupt library file 3', async () => {
     assert.equal((await cli(['search'], dir)).code, 2);
     assert.equal((await cli(['search', '  '], dir)).code, 2);
