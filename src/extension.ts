@@ -79,11 +79,14 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   // Citations: the index scans the workspace in the background, after activation has returned.
   // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
   const citations = new WorkspaceCitations(log);
-  // A paper's citations are those of its key and of each alias.
-  citations.resolveKeysWith((key) => {
+  // A paper's citations, and its note, are those of its key and of each alias.
+  const keysOfPaper = (key: string) => {
     const paper = library.get(key);
     return paper ? [paper.key, ...paper.aliases] : [key];
-  }, (key) => library.canonicalKey(key));
+  };
+  const canonicalKey = (key: string) => library.canonicalKey(key);
+  citations.resolveKeysWith(keysOfPaper, canonicalKey);
+  noteIndex.resolveKeysWith(keysOfPaper, canonicalKey);
   const citationFeatures = new CitationFeatures(library, citations, noteIndex);
   const citationCommands = new CitationCommands(library, citationFeatures, citations, papersView, log);
   const citedIn = new CitedIn(citations, log);

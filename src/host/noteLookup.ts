@@ -11,6 +11,12 @@ export interface NoteLookup {
    * is the paper's, or else `<notes folder>/<key>.md`.
    */
   noteUri(key: string): vscode.Uri | undefined;
+  /**
+   * Every key that may have a note (a superset: keys named by front matter, and the names of the
+   * files in the notes folder), so that a caller going through the whole library asks noteUri only
+   * for these.
+   */
+  keysWithNotes(): ReadonlySet<string>;
   /** The note's text: the open document's text when it is open in an editor, else the file's. */
   noteText(key: string): Promise<string | undefined>;
   /** Fires with the key of a paper whose note was created, changed or deleted. */

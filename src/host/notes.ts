@@ -35,6 +35,10 @@ export class NoteError extends Error {
 export class NoteIndex extends Disposable implements NoteLookup {
   /** fsPath of every markdown file read -> the key its front matter names (undefined: none). */
   private readonly files = new Map<string, string | undefined>();
+  /** Front matter key -> the files naming it: a paper's note is found without scanning every note. */
+  private readonly byNamedKey = new Map<string, Set<string>>();
+  /** The notes folder as last read from the settings (undefined: not read since they changed). */
+  private folderCache: { value: string | undefined } | undefined;
   /** The update in progress for each file, so that its events are applied one after another. */
   private readonly updates = new Map<string, Promise<void>>();
   private readonly changed = this.register(new vscode.EventEmitter<string>());
@@ -48,10 +52,18 @@ export class NoteIndex extends Disposable implements NoteLookup {
     super();
     this.register({ dispose: () => this.watcher?.dispose() });
     this.register(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(`marginalia.${NOTES_FOLDER_SETTING}`)) this.fireAll();
+      if (!event.affectsConfiguration(`marginalia.${NOTES_FOLDER_SETTING}`)) return;
+      this.folderCache = undefined;
+      this.fireAll();
     }));
-    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()));
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => this.fireAll()));
+    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      this.folderCache = undefined;
+      void this.rescan();
+    }));
+    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      this.folderCache = undefined;
+      this.fireAll();
+    }));
   }
 
   /** Reads the front matter of every markdown file in the workspace, and watches them. */
@@ -75,7 +87,8 @@ export class NoteIndex extends Disposable implements NoteLookup {
     this.scanning = (async () => {
       const uris = (await vscode.workspace.findFiles('**/*.md', EXCLUDE, MAX_MARKDOWN_FILES)).filter((uri) => uri.scheme === 'file');
       this.files.clear();
-      for (const uri of uris) this.files.set(uri.fsPath, await this.readKey(uri));
+      this.byNamedKey.clear();
+      for (const uri of uris) this.setFile(uri.fsPath, await this.readKey(uri));
       this.log.info(`Notes: read ${uris.length} markdown file(s), ${[...this.files.values()].filter(Boolean).length} with a key`);
       this.fireAll();
     })();
@@ -89,6 +102,12 @@ export class NoteIndex extends Disposable implements NoteLookup {
 
   /** The notes folder (`marginalia.notes.folder`, confined to the first workspace folder), or undefined without a folder. */
   get folder(): string | undefined {
+    // Asked once per paper when the search index is built: the settings are read once per change.
+    this.folderCache ??= { value: this.readFolder() };
+    return this.folderCache.value;
+  }
+
+  private readFolder(): string | undefined {
     const root = workspaceRoot();
     if (!root) return undefined;
     const configured = vscode.workspace.getConfiguration('marginalia').get<string>(NOTES_FOLDER_SETTING);
@@ -110,15 +129,36 @@ export class NoteIndex extends Disposable implements NoteLookup {
     return file ? vscode.Uri.file(file) : undefined;
   }
 
-  /** The note file of `key`: one whose front matter names it (the default file first), else the default file when it names no other key. */
+  /**
+   * Lets a paper's note be found by any of its keys (a note written before a merge made another key
+   * canonical), and reports changes under canonical keys too (set once, at the composition root).
+   */
+  resolveKeysWith(keysOf: (key: string) => readonly string[], canonicalOf: (key: string) => string | undefined): void {
+    this.keysOfPaper = keysOf;
+    this.canonicalOf = canonicalOf;
+  }
+
+  private keysOfPaper: (key: string) => readonly string[] = (key) => [key];
+  private canonicalOf: (key: string) => string | undefined = () => undefined;
+
+  /** The note file of the paper `key` names: the note of its key, else of the first alias that has one. */
   noteFile(key: string): string | undefined {
+    for (const candidate of this.keysOfPaper(key)) {
+      const file = this.noteFileOf(candidate);
+      if (file) return file;
+    }
+    return undefined;
+  }
+
+  /** The note file of exactly `key`: one whose front matter names it (the default file first), else the default file when it names no other key. */
+  private noteFileOf(key: string): string | undefined {
     const fallback = this.defaultNoteFile(key);
     if (fallback && this.files.has(fallback)) {
       const named = this.files.get(fallback);
       if (named === undefined || named === key) return fallback;
     }
     let found: string | undefined;
-    for (const [file, named] of this.files) if (named === key && (found === undefined || file < found)) found = file;
+    for (const file of this.byNamedKey.get(key) ?? []) if (found === undefined || file < found) found = file;
     return found;
   }
 
@@ -156,9 +196,9 @@ export class NoteIndex extends Disposable implements NoteLookup {
   private async apply(uri: vscode.Uri): Promise<void> {
     const before = this.keysOf(uri.fsPath);
     const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
-    if (exists) this.files.set(uri.fsPath, await this.readKey(uri));
-    else this.files.delete(uri.fsPath);
-    for (const key of new Set([...before, ...this.keysOf(uri.fsPath)])) this.changed.fire(key);
+    if (exists) this.setFile(uri.fsPath, await this.readKey(uri));
+    else this.deleteFile(uri.fsPath);
+    for (const key of new Set([...before, ...this.keysOf(uri.fsPath)])) this.fireKey(key);
   }
 
   private async scanCreated(uri: vscode.Uri): Promise<void> {
@@ -167,6 +207,42 @@ export class NoteIndex extends Disposable implements NoteLookup {
     if (stat?.type !== vscode.FileType.Directory) return;
     const found = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*.md'), EXCLUDE, MAX_MARKDOWN_FILES);
     await Promise.all(found.map((file) => this.update(file)));
+  }
+
+  keysWithNotes(): ReadonlySet<string> {
+    const keys = new Set<string>(this.byNamedKey.keys());
+    const folder = this.folder;
+    for (const file of this.files.keys()) if (folder && path.dirname(file) === folder && file.endsWith('.md')) keys.add(path.basename(file, '.md'));
+    for (const key of [...keys]) {
+      const canonical = this.canonicalOf(key);
+      if (canonical !== undefined) keys.add(canonical);
+    }
+    return keys;
+  }
+
+  /** Tells listeners about `key`, and about the paper's canonical key when `key` is an alias. */
+  private fireKey(key: string): void {
+    this.changed.fire(key);
+    const canonical = this.canonicalOf(key);
+    if (canonical !== undefined && canonical !== key) this.changed.fire(canonical);
+  }
+
+  private setFile(file: string, key: string | undefined): void {
+    this.deleteFile(file);
+    this.files.set(file, key);
+    if (key === undefined) return;
+    const files = this.byNamedKey.get(key);
+    if (files) files.add(file);
+    else this.byNamedKey.set(key, new Set([file]));
+  }
+
+  private deleteFile(file: string): void {
+    const key = this.files.get(file);
+    this.files.delete(file);
+    if (key === undefined) return;
+    const files = this.byNamedKey.get(key);
+    files?.delete(file);
+    if (files?.size === 0) this.byNamedKey.delete(key);
   }
 
   /** The keys whose note `file` is now. */
@@ -200,7 +276,7 @@ export class NoteIndex extends Disposable implements NoteLookup {
       if (named) keys.add(named);
       if (file.endsWith('.md')) keys.add(path.basename(file, '.md'));
     }
-    for (const key of keys) this.changed.fire(key);
+    for (const key of keys) this.fireKey(key);
   }
 }
 

@@ -169,7 +169,17 @@ export class PapersView extends Disposable {
     super();
     this.provider = this.register(new PapersTreeProvider(library, () => ({ groupBy: this.groupBy, sortBy: this.sortBy, filter: this.filter })));
     this.view = this.register(vscode.window.createTreeView(PAPERS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true }));
-    this.register(library.onDidChange(() => this.refresh()));
+    // A library change is followed in a turn of its own: the library's other listeners run first,
+    // so that no one task of the host does all their work at 100,000 papers.
+    let pending: ReturnType<typeof setImmediate> | undefined;
+    this.register(library.onDidChange(() => {
+      if (pending) return;
+      pending = setImmediate(() => {
+        pending = undefined;
+        this.refresh();
+      });
+    }));
+    this.register({ dispose: () => pending && clearImmediate(pending) });
     this.register(vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('marginalia.tree')) this.refresh();
     }));

@@ -125,7 +125,7 @@ class TagsTreeProvider implements vscode.TreeDataProvider<Node> {
   constructor(private readonly library: WorkspaceLibrary) {}
 
   refresh(): void {
-    const untagged = this.library.papers.filter((paper) => this.library.tagsOf(paper.key).length === 0).length;
+    const untagged = this.library.untaggedCount;
     this.roots = [
       ...this.library.tagCounts().map(({ tag, count }): TagNode => ({ kind: 'tag', tag, count })),
       ...(untagged > 0 && this.library.tagCounts().length > 0 ? [{ kind: 'untagged', count: untagged } as UntaggedNode] : []),
@@ -194,8 +194,17 @@ export class Tags extends Disposable implements PaperViewPart {
     this.service = new TagService(library, log);
     this.provider = this.register(new TagsTreeProvider(library));
     this.view = this.register(vscode.window.createTreeView(TAGS_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true }));
-    this.register(library.onDidChange(() => this.refresh()));
-    this.register(library.onDidChangeState(() => this.refresh()));
+    // In a turn of its own after a library change (see the Papers tree).
+    let pending: ReturnType<typeof setImmediate> | undefined;
+    const later = () => {
+      pending ??= setImmediate(() => {
+        pending = undefined;
+        this.refresh();
+      });
+    };
+    this.register(library.onDidChange(later));
+    this.register(library.onDidChangeState(later));
+    this.register({ dispose: () => pending && clearImmediate(pending) });
     this.registerCommands();
     this.refresh();
   }

@@ -36,6 +36,8 @@ export class WorkspaceLibrary extends Disposable {
   private papersList: Paper[] = [];
   private tags = new Map<string, readonly string[]>();
   private tagCountsCache: { tag: string; count: number }[] | null = null;
+  /** Papers of the library (not merely records of the file) that have a tag. */
+  private taggedCount = 0;
   private retired = new Map<string, KeyDispute>();
   private currentState: LibraryState = 'loading';
   private corruptReason: LibraryCorruption | null = null;
@@ -106,7 +108,13 @@ export class WorkspaceLibrary extends Disposable {
   }
 
   tagsOf(key: string): readonly string[] {
-    return this.tags.get(this.canonicalKey(key) ?? key) ?? [];
+    // Asked for every paper when views are built: canonical keys first, aliases only if need be.
+    return this.tags.get(key) ?? (this.aliases.size > 0 ? this.tags.get(this.aliases.get(key) ?? '') : undefined) ?? NO_TAGS;
+  }
+
+  /** How many papers of the library have no tag. */
+  get untaggedCount(): number {
+    return this.papersList.length - this.taggedCount;
   }
 
   /** Every tag in the library file with its number of papers, sorted by tag. */
@@ -131,6 +139,8 @@ export class WorkspaceLibrary extends Disposable {
     if (value.changed.length > 0 && this.currentState === 'ready') {
       const tags = new Map(this.tags);
       for (const [key, list] of value.tags) {
+        const counted = this.byKey.has(key);
+        if (counted && tags.has(key) !== list.length > 0) this.taggedCount += list.length > 0 ? 1 : -1;
         if (list.length > 0) tags.set(key, list);
         else tags.delete(key);
       }
@@ -144,7 +154,7 @@ export class WorkspaceLibrary extends Disposable {
   /** Settles git conflict markers in the library file, keeping both sides, and reloads. Returns the markers removed. */
   async resolveConflict(): Promise<number> {
     const { value, papers } = await this.worker.request({ type: 'resolve' });
-    this.apply(value, papers);
+    await this.apply(value, papers);
     return value.markers;
   }
 
@@ -207,12 +217,12 @@ export class WorkspaceLibrary extends Disposable {
       : await request();
     this.digests.clear();
     this.diagnostics.clear();
-    this.apply(value, papers);
+    await this.apply(value, papers);
     this.log.info(`Library ready: ${this.papersList.length} papers from ${this.digests.size} digest(s) in ${Date.now() - started} ms`);
   }
 
   /** Takes a load's result: changed papers, the order, tags, disputes, diagnostics. */
-  private apply(result: LoadResult, changedPapers: Paper[]): void {
+  private async apply(result: LoadResult, changedPapers: Paper[]): Promise<void> {
     for (const file of result.dropped) {
       this.digests.delete(file);
       this.diagnostics.delete(vscode.Uri.file(file));
@@ -236,12 +246,30 @@ export class WorkspaceLibrary extends Disposable {
       return;
     }
     this.corruptReason = null;
+    // At 100,000 papers these loops take long enough to be felt: a turn for the host between slices.
     for (const key of result.removed) this.byKey.delete(key);
-    for (const paper of changedPapers) this.byKey.set(paper.key, paper);
-    this.papersList = result.order.map((key) => this.byKey.get(key)!).filter((paper) => paper !== undefined);
+    for (let i = 0; i < changedPapers.length; i++) {
+      this.byKey.set(changedPapers[i].key, changedPapers[i]);
+      if (i % SLICE === SLICE - 1) await yieldTurn();
+    }
+    const papers: Paper[] = [];
+    const aliases = new Map<string, string>();
+    const tags = new Map(result.tags);
+    let tagged = 0;
+    for (let i = 0; i < result.order.length; i++) {
+      const paper = this.byKey.get(result.order[i]);
+      if (paper) {
+        papers.push(paper);
+        for (const alias of paper.aliases) aliases.set(alias, paper.key);
+        if (tags.has(paper.key)) tagged++;
+      }
+      if (i % SLICE === SLICE - 1) await yieldTurn();
+    }
+    this.papersList = papers;
     this.aliases.clear();
-    for (const paper of this.papersList) for (const alias of paper.aliases) this.aliases.set(alias, paper.key);
-    this.tags = new Map(result.tags);
+    for (const [alias, key] of aliases) this.aliases.set(alias, key);
+    this.taggedCount = tagged;
+    this.tags = tags;
     this.tagCountsCache = null;
     this.retired = new Map(result.disputes.map((dispute) => [dispute.key, dispute]));
     this.changed.fire();
@@ -255,6 +283,7 @@ export class WorkspaceLibrary extends Disposable {
   }
 
   private publishEmpty(): void {
+    this.taggedCount = 0;
     this.papersList = [];
     this.byKey.clear();
     this.aliases.clear();
@@ -366,10 +395,18 @@ export class WorkspaceLibrary extends Disposable {
     this.files = [...files].sort(comparePaths);
     const { value, papers } = await this.worker.request({ type: 'load', root, files: this.files, reread: changed, trusted: vscode.workspace.isTrusted, cacheDir: this.cacheDir });
     if (changed.length > 0) this.log.info(`Re-read ${changed.length} changed digest(s)`);
-    this.apply(value, papers);
+    await this.apply(value, papers);
   }
 }
 
+
+const NO_TAGS: readonly string[] = [];
+/** Papers handled between two turns of the host's event loop. */
+const SLICE = 5000;
+
+function yieldTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 function globPattern(globs: string[]): string {
   return globs.length === 1 ? globs[0] : `{${globs.join(',')}}`;

@@ -168,12 +168,15 @@ suite('Notes and tags', () => {
     for (const paper of chosen) assert.deepEqual(api.library.tagsOf(paper.key), ['to-read']);
     const file = fs.readFileSync(path.join(workspaceRoot(), '.marginalia', 'library.jsonl'), 'utf8');
     for (const paper of chosen) assert.match(file, new RegExp(`"key":"${paper.key}".*"tags":\\{"to-read":"`));
+    // The views follow a library change in a turn of their own.
+    await waitFor('the Tags tree to follow', () => api.tags.snapshot().some((t) => t.label === 'to-read'));
     assert.deepEqual(api.tags.snapshot().find((t) => t.label === 'to-read')?.keys.sort(), chosen.map((p) => p.key).sort());
 
     const removed = await vscode.commands.executeCommand<string[]>(CommandIds.removeTag, node(chosen[0]), chosen.slice(0, 2).map(node), 'to-read');
     assert.deepEqual(removed, chosen.slice(0, 2).map((p) => p.key));
     assert.deepEqual(api.library.tagsOf(chosen[2].key), ['to-read']);
     assert.deepEqual(api.library.tagsOf(chosen[0].key), []);
+    await waitFor('the Tags tree to follow the removal', () => api.tags.snapshot().find((t) => t.label === 'to-read')?.description === '1 paper');
     assert.equal(api.tags.snapshot().find((t) => t.label === 'to-read')?.description, '1 paper');
   });
 
@@ -183,11 +186,13 @@ suite('Notes and tags', () => {
     await vscode.commands.executeCommand(CommandIds.addTag, node(chosen[0]), chosen.map(node), 'diffusion');
     await vscode.commands.executeCommand(CommandIds.addTag, node(chosen[3]), [node(chosen[3])], 'generative');
     await vscode.commands.executeCommand(CommandIds.groupByTag);
+    await waitFor('the Papers tree to group the new tag', () => api.papersView.snapshot().find((g) => g.label === 'diffusion')?.keys.length === 4);
     assert.deepEqual(api.papersView.snapshot().find((g) => g.label === 'diffusion')?.keys.length, 4);
 
     const changed = await vscode.commands.executeCommand<string[]>(CommandIds.renameTag, 'diffusion', 'generative');
     assert.deepEqual(changed?.sort(), chosen.map((p) => p.key).sort());
     for (const paper of chosen) assert.deepEqual(api.library.tagsOf(paper.key), ['generative']);
+    await waitFor('both trees to follow the rename', () => !api.tags.snapshot().some((t) => t.label === 'diffusion') && !api.papersView.snapshot().some((g) => g.label === 'diffusion'));
     const tagsTree = api.tags.snapshot();
     assert.ok(!tagsTree.some((t) => t.label === 'diffusion'));
     assert.equal(tagsTree.find((t) => t.label === 'generative')?.description, '4 papers');
