@@ -27,6 +27,8 @@ interface ProbeConfig {
   idleCpu: number;
   /** Give up waiting for idle after this long. */
   settleMaxMs: number;
+  /** A reopened window: only activation is measured, as warmActivation. */
+  warm?: boolean;
 }
 
 interface LibraryLike {
@@ -166,27 +168,56 @@ async function settle(monitor: Monitor, library: LibraryLike, config: ProbeConfi
   }
 }
 
+/**
+ * With BENCH_PROFILE_DIR set (in the environment of the server, which the extension host inherits),
+ * a CPU profile of the extension host's thread, to find what a long block was: not for the tables.
+ */
+async function startProfile(): Promise<{ stop(name: string): Promise<void> } | undefined> {
+  const dir = process.env.BENCH_PROFILE_DIR;
+  if (!dir) return undefined;
+  const inspector = await import('node:inspector');
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 1000 });
+  await post('Profiler.start');
+  return {
+    async stop(name) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      const { mkdirSync, writeFileSync } = await import('node:fs');
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 export async function run(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!folder) throw new Error('the benchmark opens a folder');
   const config = JSON.parse(readFileSync(path.join(path.dirname(folder), 'probe.json'), 'utf8')) as ProbeConfig;
   const monitor = new Monitor();
+  let profile: Awaited<ReturnType<typeof startProfile>>;
   try {
     const extension = vscode.extensions.getExtension<ApiLike>('marginalia.marginalia');
     if (!extension) throw new Error('Marginalia is not installed');
 
     // --- Activation, with the Papers view open as a user who uses Marginalia has it.
-    report('BENCH-PROGRESS', { step: 'activation' });
+    const activation = config.warm ? 'warmActivation' : 'activation';
+    report('BENCH-PROGRESS', { step: activation });
     const activeBefore = extension.isActive;
+    profile = await startProfile();
     monitor.start();
     let view = 'opening';
     void Promise.resolve(vscode.commands.executeCommand('workbench.view.extension.marginalia')).then(() => (view = 'open'), (error: unknown) => (view = `not opened: ${String(error)}`));
     const api = await withTimeout(Promise.resolve(extension.activate()), config.stepTimeoutMs, 'activation');
     await withTimeout(api.ready, config.stepTimeoutMs, 'first tree');
     const papers = api.library.papers.length;
-    report('BENCH-RESULT', { step: 'activation', ...monitor.snapshot(), papers, activeBefore, view, timings: api.timings });
-    report('BENCH-RESULT', { step: 'activationIdle', ...(await settle(monitor, api.library, config)) });
+    report('BENCH-RESULT', { step: activation, ...monitor.snapshot(), papers, activeBefore, view, timings: api.timings });
+    report('BENCH-RESULT', { step: `${activation}Idle`, ...(await settle(monitor, api.library, config)) });
     if (papers === 0) throw new Error('the library is empty after activation');
+    if (config.warm) return;
 
     // --- A tag written from the host.
     report('BENCH-PROGRESS', { step: 'tagWrite' });
@@ -217,6 +248,7 @@ export async function run(): Promise<void> {
     report('BENCH-RESULT', { step: 'digestChange', ...atGrown, wallMs: grownAt - written, papers: library.papers.length });
     report('BENCH-RESULT', { step: 'digestChangeIdle', ...(await settle(monitor, library, config)) });
   } finally {
+    await profile?.stop('all-steps');
     monitor.dispose();
   }
 }
