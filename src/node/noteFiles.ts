@@ -4,6 +4,7 @@
  * leaves the old note or the new one, never half of one). Also where a workspace-relative setting
  * is turned into a path, confined to the workspace.
  */
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { nodeFileSystem, type StoreFileSystem } from './libraryStore';
 
@@ -49,6 +50,32 @@ export class NoteFiles {
       throw error;
     }
   }
+}
+
+/** The first `bytes` bytes of `file`, as UTF-8 (front matter is at the start): no need to read a long note whole. */
+export async function readHead(file: string, bytes: number): Promise<string> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return new TextDecoder('utf-8').decode(buffer.subarray(0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Runs `work` on every item, at most `limit` at a time, keeping the order of the results. */
+export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const run = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+  return results;
 }
 
 /**

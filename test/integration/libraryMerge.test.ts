@@ -91,6 +91,13 @@ suite('The library file after a merge', () => {
     assert.match(bib, /^@misc\{pasta,$/m);
     assert.match(bib, /^ {2}ids = \{pasta2023\},$/m);
     fs.rmSync(notes);
+
+    // A note written for the older key (before the merge made "pasta" canonical) is the paper's note.
+    const older = path.join(workspaceRoot(), 'notes', 'pasta2023.md');
+    fs.writeFileSync(older, '---\nkey: pasta2023\n---\n\nRead on the left branch.\n');
+    await waitFor('the older note to be the paper\'s', () => api.notes.index.noteUri('pasta')?.fsPath === older);
+    fs.rmSync(older);
+    await waitFor('the note to go', () => api.notes.index.noteUri('pasta') === undefined);
   });
 
   test('a key that two papers held after a merge names neither: a warning names both, and its fixes cite either', async function () {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { NoteFiles, resolveInWorkspace } from '../../src/node/noteFiles';
+import { NoteFiles, mapLimited, readHead, resolveInWorkspace } from '../../src/node/noteFiles';
 import { nodeFileSystem, type StoreFileSystem } from '../../src/node/libraryStore';
 
 function tempFolder(): string {
@@ -73,5 +73,30 @@ describe('note files', () => {
     for (const outside of ['', '  ', '../notes', 'a/../../b', '/etc', '~/notes', 'C:\\notes', 'c:notes']) {
       assert.equal(resolveInWorkspace(root, outside), undefined, outside);
     }
+  });
+
+  test('readHead reads only the start of a file, and all of a short one', async () => {
+    const folder = tempFolder();
+    const file = path.join(folder, 'long.md');
+    writeFileSync(file, `---\nkey: pasta\n---\n${'x'.repeat(200_000)}`);
+    const head = await readHead(file, 64);
+    assert.equal(head.length, 64);
+    assert.ok(head.startsWith('---\nkey: pasta\n---\n'));
+    writeFileSync(path.join(folder, 'short.md'), 'é');
+    assert.equal(await readHead(path.join(folder, 'short.md'), 64), 'é');
+  });
+
+  test('mapLimited keeps the order of the results and runs at most the limit at once', async () => {
+    let running = 0;
+    let most = 0;
+    const results = await mapLimited([5, 1, 4, 2, 3], 2, async (n) => {
+      running++;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, n));
+      running--;
+      return n * 10;
+    });
+    assert.deepEqual(results, [50, 10, 40, 20, 30]);
+    assert.equal(most, 2);
   });
 });
