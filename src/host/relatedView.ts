@@ -39,6 +39,8 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
   private readonly view: vscode.TreeView<RelatedRow>;
   private readonly treeChanged = this.register(new vscode.EventEmitter<void>());
   private subject: RelatedSubject | undefined;
+  /** The subject the rows on screen were computed for (the subject may have moved on meanwhile). */
+  private shownSubject: RelatedSubject | undefined;
   private rows: RelatedRow[] = [];
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -73,7 +75,7 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
 
   /** The rows on screen, for tests: key, label, description. */
   snapshot(): { subject: RelatedSubject | undefined; rows: { key: string; score: number; description: string }[] } {
-    return { subject: this.subject, rows: this.rows.map((row) => ({ key: row.hit.key, score: row.hit.score, description: describe(row.hit) })) };
+    return { subject: this.shownSubject, rows: this.rows.map((row) => ({ key: row.hit.key, score: row.hit.score, description: describe(row.hit) })) };
   }
 
   /** Resolves when the rows follow the current subject. */
@@ -162,6 +164,7 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     if (generation !== this.generation || this.isDisposed) return;
     if (!subject) this.view.description = undefined;
     this.rows = hits.map((hit) => ({ hit }));
+    this.shownSubject = subject;
     this.view.message = message;
     this.treeChanged.fire();
   }
