@@ -81,12 +81,15 @@ async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
   for (const file of dropped) digests.delete(file);
   if (reread === 'all') digests.clear();
   const toRead = files.filter((file) => !digests.has(file) || (reread !== 'all' && reread.includes(file)));
+  const started = performance.now();
   const reports = await readFiles(toRead, digests.size === 0 ? cacheDir : null);
+  timings.readMs = performance.now() - started;
 
   const ordered = [...files].sort(comparePaths).flatMap((file) => digests.get(file) ?? []);
   const base = { removed: [] as string[], files: reports, dropped };
   if (!root) return publish(id, { ...base, state: 'empty', corruption: null, papers: [], records: null });
   const libraryStore = storeFor(root);
+  const merging = performance.now();
   let papers: Paper[] = [];
   let records: LibraryRecords;
   let warning: string | undefined;
@@ -112,6 +115,7 @@ async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
     // Keys must come from the user's file: without it, show nothing rather than wrong keys.
     return publish(id, { ...base, state: 'corrupt', corruption: { message: error.message, conflict: error instanceof LibraryConflictError }, papers: [], records: null });
   }
+  timings.mergeMs = performance.now() - merging;
   return publish(id, { ...base, state: papers.length > 0 ? 'ready' : 'empty', corruption: null, papers, records, warning });
 }
 
@@ -146,7 +150,11 @@ async function readFiles(files: string[], cacheDir: string | null): Promise<Dige
   return reports;
 }
 
-function publish(id: number, result: Omit<LoadResult, 'order' | 'sent' | 'tags' | 'disputes' | 'newDisputes'> & { papers: Paper[]; records: LibraryRecords | null }): LoadResult {
+/** What the load in progress spent where (see LoadResult.timings). */
+const timings = { readMs: 0, mergeMs: 0, publishMs: 0 };
+
+function publish(id: number, result: Omit<LoadResult, 'order' | 'sent' | 'tags' | 'disputes' | 'newDisputes' | 'timings'> & { papers: Paper[]; records: LibraryRecords | null }): LoadResult {
+  const publishing = performance.now();
   const { papers, records, ...rest } = result;
   const next = new Map<string, string>();
   let chunk: Paper[] = [];
@@ -165,8 +173,10 @@ function publish(id: number, result: Omit<LoadResult, 'order' | 'sent' | 'tags' 
   if (chunk.length > 0) post({ id, type: 'papers', papers: chunk });
   const removed = [...sent.keys()].filter((key) => !next.has(key));
   sent = next;
+  timings.publishMs = performance.now() - publishing;
   return {
     ...rest,
+    timings: { ...timings },
     removed,
     order: papers.map((paper) => paper.key),
     sent: count,

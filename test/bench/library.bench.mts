@@ -444,6 +444,7 @@ async function measureHost(tree: Tree, size: number, workspace: TreeWorkspace, c
         const text = String(message);
         lines.push(text.slice(0, 500));
         if (lines.length > 60) lines.shift();
+        if (text.includes('BENCH-DETAIL')) log(`  ${tree.name} host: ${text.slice(text.indexOf('BENCH-DETAIL') + 13)}`);
         const progress = /BENCH-PROGRESS (\{.*\})/.exec(text);
         if (progress) {
           current = (JSON.parse(progress[1]) as { step: HostStep }).step;

@@ -182,12 +182,24 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> } | u
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 1000 });
   await post('Profiler.start');
+  // The gaps of a 5 ms timer over 80 ms, in the profile's clock (monotonic microseconds), so that a
+  // block can be matched with the samples taken during it.
+  const gaps: [number, number][] = [];
+  let last = Number(process.hrtime.bigint() / 1000n);
+  const timer = setInterval(() => {
+    const now = Number(process.hrtime.bigint() / 1000n);
+    if (now - last > 80_000) gaps.push([last, now]);
+    last = now;
+  }, 5);
   return {
     async stop(name) {
+      clearInterval(timer);
       const { profile } = (await post('Profiler.stop')) as { profile: unknown };
       const { mkdirSync, writeFileSync } = await import('node:fs');
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, `${name}-${Date.now()}.cpuprofile`), JSON.stringify(profile));
+      const stamp = Date.now();
+      writeFileSync(path.join(dir, `${name}-${stamp}.cpuprofile`), JSON.stringify(profile));
+      writeFileSync(path.join(dir, `${name}-${stamp}.gaps.json`), JSON.stringify(gaps));
       session.disconnect();
     },
   };
@@ -215,6 +227,7 @@ export async function run(): Promise<void> {
     await withTimeout(api.ready, config.stepTimeoutMs, 'first tree');
     const papers = api.library.papers.length;
     report('BENCH-RESULT', { step: activation, ...monitor.snapshot(), papers, activeBefore, view, timings: api.timings });
+    console.log(`BENCH-DETAIL ${activation}: ${JSON.stringify({ ...api.timings, library: (api.library as { loadTimings?: unknown }).loadTimings })}`);
     report('BENCH-RESULT', { step: `${activation}Idle`, ...(await settle(monitor, api.library, config)) });
     if (papers === 0) throw new Error('the library is empty after activation');
     if (config.warm) return;
