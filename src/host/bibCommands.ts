@@ -4,9 +4,9 @@
  * the user says (atomically) and confirmed with an "Open File" button.
  */
 import * as vscode from 'vscode';
+import type * as BibtexModuleType from '../node/bibtex.js';
 import { formatCslJson, selectPapers, tagCounts, toCslItem, type ExportScope } from '../core/bibliography';
 import type { Paper } from '../core/types';
-import { BibtexKeyError, formatBibtex } from '../node/bibtex';
 import { CommandIds } from './commandIds';
 import { keysFromArguments, pickPaper } from './libraryCommands';
 import { Disposable } from './lifecycle';
@@ -23,6 +23,16 @@ export interface ExportRequest {
   target?: vscode.Uri;
 }
 
+type BibtexModule = typeof BibtexModuleType;
+
+/**
+ * citation-js, loaded when BibTeX is first written: evaluating it took a third of a second of the
+ * extension host's start for every window, most of which never export.
+ */
+function bibtex(): Promise<BibtexModule> {
+  return import('../node/bibtex.js');
+}
+
 export class BibCommands extends Disposable {
   constructor(
     private readonly library: WorkspaceLibrary,
@@ -33,7 +43,8 @@ export class BibCommands extends Disposable {
   ) {
     super();
     const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => {
-      if (error instanceof BibtexKeyError) {
+      // BibTeX's module is loaded on first use (see bibtex()), so its error is known by name here.
+      if (error instanceof Error && error.name === 'BibtexKeyError') {
         this.log.error(`${failed} failed: ${error.message}`);
         void vscode.window.showErrorMessage(`${error.message}.`);
       } else {
@@ -59,7 +70,7 @@ export class BibCommands extends Disposable {
       void vscode.window.showInformationMessage('That paper is no longer in the library, so there is no BibTeX to copy.');
       return undefined;
     }
-    const text = formatBibtex(papers.map((paper) => toCslItem(paper, this.library.tagsOf(paper.key))));
+    const text = (await bibtex()).formatBibtex(papers.map((paper) => toCslItem(paper, this.library.tagsOf(paper.key))));
     await vscode.env.clipboard.writeText(text);
     vscode.window.setStatusBarMessage(`Copied BibTeX for ${papers.length === 1 ? papers[0].key : `${papers.length} papers`}`, 3000);
     return text;
@@ -100,7 +111,7 @@ export class BibCommands extends Disposable {
       return undefined;
     }
     const items = papers.map((paper) => toCslItem(paper, this.library.tagsOf(paper.key)));
-    const text = format === 'bibtex' ? formatBibtex(items) : formatCslJson(items);
+    const text = format === 'bibtex' ? (await bibtex()).formatBibtex(items) : formatCslJson(items);
 
     const extension = format === 'bibtex' ? 'bib' : 'json';
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
