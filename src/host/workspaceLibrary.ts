@@ -400,6 +400,8 @@ export class WorkspaceLibrary extends Disposable {
     this.files = [...files].sort(comparePaths);
     const { value, papers } = await this.worker.request({ type: 'load', root, files: this.files, reread: changed, trusted: vscode.workspace.isTrusted, cacheDir: this.cacheDir });
     if (changed.length > 0) this.log.info(`Re-read ${changed.length} changed digest(s)`);
+    // The library file as this window last wrote it (its own tag change): nothing to show anew.
+    if (value.unchanged && this.currentState === 'ready') return;
     await this.apply(value, papers);
   }
 }

@@ -117,6 +117,17 @@ export class LibraryStore {
   }
 
   /**
+   * True when the file still holds what this store last wrote (or found unchanged while changing
+   * it): the records it returned then are the file's. False whenever in doubt.
+   */
+  async isUnchanged(): Promise<boolean> {
+    const cached = this.cache;
+    if (!cached) return false;
+    const texts = await this.readTexts();
+    return texts.legacy === null && texts.current === cached.text && this.cache === cached;
+  }
+
+  /**
    * Changes the library: under the lock, reads what is on disk now, lets `change` modify it and
    * writes the result atomically when it differs. Calls from this process are serialised; other
    * processes wait for the lock. A file that does not parse is left untouched (LibraryFileError).

@@ -26,6 +26,8 @@ const digests = new Map<string, ParsedDigest>();
 /** Each paper as last sent, to send only what changed. */
 let sent = new Map<string, string>();
 let store: LibraryStore | null = null;
+/** The last load's result, for a load that finds nothing changed (see load). */
+let lastResult: LoadResult | null = null;
 let last: { root: string | null; files: string[]; trusted: boolean; cacheDir: string | null } | null = null;
 
 class WorkerError extends Error {
@@ -81,6 +83,11 @@ async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
   for (const file of dropped) digests.delete(file);
   if (reread === 'all') digests.clear();
   const toRead = files.filter((file) => !digests.has(file) || (reread !== 'all' && reread.includes(file)));
+  // Our own tag write makes the watcher ask for a load: nothing to read and the file as we wrote it
+  // means the library is as we last sent it, so 100,000 papers are not merged and sent again.
+  if (reread !== 'all' && toRead.length === 0 && dropped.length === 0 && root && lastResult && trusted && (await storeFor(root).isUnchanged())) {
+    return { ...lastResult, removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true };
+  }
   const started = performance.now();
   const reports = await readFiles(toRead, digests.size === 0 ? cacheDir : null);
   timings.readMs = performance.now() - started;
@@ -174,7 +181,7 @@ function publish(id: number, result: Omit<LoadResult, 'order' | 'sent' | 'tags' 
   const removed = [...sent.keys()].filter((key) => !next.has(key));
   sent = next;
   timings.publishMs = performance.now() - publishing;
-  return {
+  lastResult = {
     ...rest,
     timings: { ...timings },
     removed,
@@ -184,6 +191,10 @@ function publish(id: number, result: Omit<LoadResult, 'order' | 'sent' | 'tags' 
     disputes: records?.disputes() ?? [],
     newDisputes: [...(records?.newDisputes ?? [])],
   };
+  // Only a ready library can be answered from memory next time.
+  const answer = lastResult;
+  if (answer.state !== 'ready' || !records) lastResult = null;
+  return answer;
 }
 
 async function tag(operation: TagOperation): Promise<TagResult> {
@@ -196,6 +207,8 @@ async function tag(operation: TagOperation): Promise<TagResult> {
         ? records.removeTag(operation.keys, operation.tag)
         : records.renameTag(operation.from, operation.to);
     changedTags = keys.map((key) => [key, [...(records.get(key)?.tags ?? [])]]);
+    // The next load may answer from memory: keep its tags current.
+    if (lastResult) lastResult = { ...lastResult, tags: records.tagged() };
     return keys;
   });
   return { changed, tags: changedTags };

@@ -52,6 +52,8 @@ export interface LoadResult {
   dropped: string[];
   /** The library file could be read but not written: one sentence for the user. */
   warning?: string;
+  /** True when nothing changed since the previous load (the host already shows this library). */
+  unchanged?: boolean;
   /** Milliseconds the worker spent reading digests, on the library file and merging, and sending papers. */
   timings: { readMs: number; mergeMs: number; publishMs: number };
 }

@@ -184,7 +184,9 @@ describe('LibraryStore', () => {
     // A file replaced wholesale (a git checkout) is read again too.
     const file = path.join(root, '.marginalia', 'library.jsonl');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"mine-again"', '"checked-out"'));
+    assert.equal(await mine.isUnchanged(), false, 'a file changed by someone else is not what this store wrote');
     const records = await mine.update((current) => current);
+    assert.equal(await mine.isUnchanged(), true);
     assert.deepEqual(records.get('pasta')?.tags, ['theirs']);
     assert.deepEqual(records.get('genie')?.tags, ['checked-out', 'mine']);
   });
