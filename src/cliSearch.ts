@@ -76,7 +76,7 @@ export async function searchCommand(
   let state = signature ? cache.load(signature) : null;
   if (state) {
     printErrors([...found, ...state.problems]);
-    return answer(command, subject, limit, state, options, io);
+    return answer(command, await paperKey(command, subject, state, store), limit, state, options, io);
   }
   if (signature) cache.hashRacyInputs(signature);
   const read = await readDigestFiles(files, options.root, log);
@@ -100,10 +100,20 @@ export async function searchCommand(
   const documents: SearchDocument[] = papers.map((paper) => ({ key: paper.key, title: paper.title, abstract: paper.abstract, tags: tagsOf(paper.key), note: notes.get(paper.key) ?? '' }));
   const byKey = new Map(papers.map((paper) => [paper.key, paper]));
   state = { index: SearchIndex.build(documents), titleOf: (key) => byKey.get(key)?.title ?? '', problems: read.problems };
-  const code = answer(command, subject, limit, state, options, io);
+  const code = answer(command, await paperKey(command, subject, state, store), limit, state, options, io);
   // After the answer: a cache that cannot be written costs the next run time, never this one its result.
   if (signature) cache.save(signature, state);
   return code;
+}
+
+/**
+ * For `related`, the canonical key of the paper `subject` names: an alias (an older key, a key from
+ * a merge) is looked up in the library file, which only a key the index does not hold costs.
+ */
+async function paperKey(command: 'search' | 'related', subject: string, state: SearchState, store: LibraryStore): Promise<string> {
+  if (command !== 'related' || state.index.has(subject)) return subject;
+  const record = await store.read().then((records) => records.get(subject), () => undefined);
+  return record && state.index.has(record.key) ? record.key : subject;
 }
 
 /** Runs the query (or finds the related papers) and prints the results; returns the exit code. */

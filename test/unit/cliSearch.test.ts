@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -116,6 +116,18 @@ describe('marginalia search and related', () => {
     assert.deepEqual(tagged.results.map((hit) => hit.key), ['caril']);
     const noted = JSON.parse((await cli(['search', '--json', 'zebrafish'], own)).out) as JsonResult;
     assert.deepEqual(noted.results.map((hit) => [hit.key, hit.matches]), [['thoughtCloning', [{ word: 'zebrafish', fields: ['note'] }]]]);
+  });
+
+  test('related takes any key of a paper, an alias from a merge too', async () => {
+    const own = workspace();
+    assert.equal((await cli(['papers', 'seeds'], own)).code, 0);
+    const caril = JSON.parse((await cli(['papers', '--json', 'seeds'], own)).out).find((paper: { key: string }) => paper.key === 'caril') as { title: string };
+    // The line a union merge brings from a clone that gave the paper another key.
+    appendFileSync(path.join(own, '.marginalia', 'library.jsonl'), `${JSON.stringify({ key: 'caril2025', title: caril.title })}\n`);
+    const byAlias = JSON.parse((await cli(['related', '--json', 'caril2025'], own)).out) as JsonResult;
+    const byKey = JSON.parse((await cli(['related', '--json', 'caril'], own)).out) as JsonResult;
+    assert.ok(byAlias.results.length > 0);
+    assert.deepEqual(byAlias.results.map((hit) => hit.key), byKey.results.map((hit) => hit.key));
   });
 
   test('a folder named like a note is no note, and no crash', async () => {
