@@ -500,7 +500,8 @@ export function parseLibraryLines(text: string): RawRecord[] {
 
 /** Writes a library file: the header, then one record per line sorted by key, ending with a newline. */
 export function serializeLibraryFile(records: LibraryRecords): string {
-  return `${HEADER}\n${records.lines().map((line) => `${line}\n`).join('')}`;
+  const lines = records.lines();
+  return lines.length === 0 ? `${HEADER}\n` : `${HEADER}\n${lines.join('\n')}\n`;
 }
 
 /**

@@ -118,11 +118,12 @@ export class LibraryStore {
 
   /**
    * True when the file still holds what this store last wrote (or found unchanged while changing
-   * it): the records it returned then are the file's. False whenever in doubt.
+   * it) and `records` is the object it wrote them from: then `records` are the file's, changes made
+   * through this store included. False whenever in doubt.
    */
-  async isUnchanged(): Promise<boolean> {
+  async isUnchanged(records: LibraryRecords): Promise<boolean> {
     const cached = this.cache;
-    if (!cached) return false;
+    if (!cached || cached.records !== records) return false;
     const texts = await this.readTexts();
     return texts.legacy === null && texts.current === cached.text && this.cache === cached;
   }

@@ -26,8 +26,9 @@ const digests = new Map<string, ParsedDigest>();
 /** Each paper as last sent, to send only what changed. */
 let sent = new Map<string, string>();
 let store: LibraryStore | null = null;
-/** The last load's result, for a load that finds nothing changed (see load). */
+/** The last load's result and the records it came from, for a load that finds nothing changed (see load). */
 let lastResult: LoadResult | null = null;
+let lastRecords: LibraryRecords | null = null;
 let last: { root: string | null; files: string[]; trusted: boolean; cacheDir: string | null } | null = null;
 
 class WorkerError extends Error {
@@ -85,8 +86,9 @@ async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
   const toRead = files.filter((file) => !digests.has(file) || (reread !== 'all' && reread.includes(file)));
   // Our own tag write makes the watcher ask for a load: nothing to read and the file as we wrote it
   // means the library is as we last sent it, so 100,000 papers are not merged and sent again.
-  if (reread !== 'all' && toRead.length === 0 && dropped.length === 0 && root && lastResult && trusted && (await storeFor(root).isUnchanged())) {
-    return { ...lastResult, removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true };
+  // Tag changes made since went into those same records (the store reuses them), so their tags are current.
+  if (reread !== 'all' && toRead.length === 0 && dropped.length === 0 && root && lastResult && lastRecords && trusted && (await storeFor(root).isUnchanged(lastRecords))) {
+    return { ...lastResult, tags: lastRecords.tagged(), removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true };
   }
   const started = performance.now();
   const reports = await readFiles(toRead, digests.size === 0 ? cacheDir : null);
@@ -193,6 +195,7 @@ function publish(id: number, result: Omit<LoadResult, 'order' | 'sent' | 'tags' 
   };
   // Only a ready library can be answered from memory next time.
   const answer = lastResult;
+  lastRecords = records;
   if (answer.state !== 'ready' || !records) lastResult = null;
   return answer;
 }
@@ -207,8 +210,6 @@ async function tag(operation: TagOperation): Promise<TagResult> {
         ? records.removeTag(operation.keys, operation.tag)
         : records.renameTag(operation.from, operation.to);
     changedTags = keys.map((key) => [key, [...(records.get(key)?.tags ?? [])]]);
-    // The next load may answer from memory: keep its tags current.
-    if (lastResult) lastResult = { ...lastResult, tags: records.tagged() };
     return keys;
   });
   return { changed, tags: changedTags };

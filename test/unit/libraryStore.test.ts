@@ -184,10 +184,14 @@ describe('LibraryStore', () => {
     // A file replaced wholesale (a git checkout) is read again too.
     const file = path.join(root, '.marginalia', 'library.jsonl');
     writeFileSync(file, readFileSync(file, 'utf8').replace('"mine-again"', '"checked-out"'));
-    assert.equal(await mine.isUnchanged(), false, 'a file changed by someone else is not what this store wrote');
+    const before = await mine.update((current) => current);
+    assert.equal(await mine.isUnchanged(before), true);
+    await other.update((records) => records.addTag(['pasta'], 'later'));
+    assert.equal(await mine.isUnchanged(before), false, 'a file changed by someone else is not what this store wrote');
     const records = await mine.update((current) => current);
-    assert.equal(await mine.isUnchanged(), true);
-    assert.deepEqual(records.get('pasta')?.tags, ['theirs']);
+    assert.equal(await mine.isUnchanged(records), true);
+    assert.equal(await mine.isUnchanged(before), false, 'records read before the change are not the file\'s');
+    assert.deepEqual(records.get('pasta')?.tags, ['later', 'theirs']);
     assert.deepEqual(records.get('genie')?.tags, ['checked-out', 'mine']);
   });
 });
