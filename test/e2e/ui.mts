@@ -60,6 +60,14 @@ export async function outputChannelText(page: Page, channel: string): Promise<st
   await pickQuickInputItem(page, channel, channel);
   const lines = page.locator('.part.panel .output-view .view-lines');
   await lines.locator('.view-line').first().waitFor();
+  // The editor renders only the lines in view, and the channel follows its end: go to its start,
+  // where a window's first lines are (a longer log would push them out of view).
+  await lines.click();
+  await page.keyboard.press('Control+Home');
+  await page.waitForFunction(() => {
+    const slider = document.querySelector<HTMLElement>('.part.panel .output-view .scrollbar.vertical .slider');
+    return slider === null || slider.style.top === '' || slider.style.top === '0px';
+  });
   // Monaco renders spaces as no-break spaces.
   return (await lines.innerText()).replace(/\u00a0/g, ' ');
 }
