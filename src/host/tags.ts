@@ -194,17 +194,9 @@ export class Tags extends Disposable implements PaperViewPart {
     this.service = new TagService(library, log);
     this.provider = this.register(new TagsTreeProvider(library));
     this.view = this.register(vscode.window.createTreeView(TAGS_VIEW_ID, { treeDataProvider: this.provider, canSelectMany: true, showCollapseAll: true }));
-    // In a turn of its own after a library change (see the Papers tree).
-    let pending: ReturnType<typeof setImmediate> | undefined;
-    const later = () => {
-      pending ??= setImmediate(() => {
-        pending = undefined;
-        this.refresh();
-      });
-    };
-    this.register(library.onDidChange(later));
-    this.register(library.onDidChangeState(later));
-    this.register({ dispose: () => pending && clearImmediate(pending) });
+    // Cheap at any size (counts are kept by the library), so it follows at once.
+    this.register(library.onDidChange(() => this.refresh()));
+    this.register(library.onDidChangeState(() => this.refresh()));
     this.registerCommands();
     this.refresh();
   }
