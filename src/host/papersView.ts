@@ -88,13 +88,22 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     return undefined;
   }
 
+  /**
+   * A lone group opens by itself; several start closed. VS Code keeps an item's expansion by its id,
+   * so the lone group has an id of its own: once more digests arrive (as "Add Sample Digests" copies
+   * them one by one) the groups all start closed, instead of the first staying open above the rest.
+   */
+  private itemId(group: PaperGroup): string {
+    return this.groups.length === 1 ? `only:${group.id}` : group.id;
+  }
+
   getTreeItem(node: Node): vscode.TreeItem {
     return node.kind === 'group' ? this.groupItem(node.group) : this.paperItem(node);
   }
 
   private groupItem(group: PaperGroup): vscode.TreeItem {
     const item = new vscode.TreeItem(group.label, this.groups.length === 1 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = group.id;
+    item.id = this.itemId(group);
     const count = `${group.papers.length} paper${group.papers.length === 1 ? '' : 's'}`;
     if (group.file) {
       const digest = this.library.digest(group.file);
@@ -116,7 +125,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   private paperItem(node: PaperNode): vscode.TreeItem {
     const { paper } = node;
     const item = new vscode.TreeItem(paper.title, vscode.TreeItemCollapsibleState.None);
-    item.id = `${node.parent.group.id}|${paper.key}`;
+    item.id = `${this.itemId(node.parent.group)}|${paper.key}`;
     item.description = describePaper(paper);
     const hasCode = paper.links.some(isCodeLink);
     item.iconPath = new vscode.ThemeIcon(hasCode ? 'file-code' : 'file');
