@@ -49,8 +49,13 @@ export class WorkspaceLibrary extends Disposable {
   private pending = new Set<string>();
   private pendingLibrary = false;
   private pendingTimer: ReturnType<typeof setTimeout> | undefined;
-  private loading: Promise<void> | null = null;
-  private updating: Promise<void> = Promise.resolve();
+  /**
+   * Loads, updates, tag changes and conflict resolution, one at a time in the order asked: each
+   * reads and sets the file list and applies its result whole, so none sees another half done.
+   */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** A full reload asked for and not yet started; later asks share it. */
+  private queuedReload: Promise<void> | null = null;
   /** The last can't-write warning shown, so that each is shown once, not on every change. */
   private lastWarning: string | undefined;
 
@@ -136,7 +141,11 @@ export class WorkspaceLibrary extends Disposable {
    * watcher. Returns the canonical keys changed. Throws LibraryWorkerError: kind 'tag' for an invalid
    * tag or unknown key, 'corrupt'/'conflict' when the file does not parse (left untouched), 'access'.
    */
-  async changeTags(operation: TagOperation): Promise<string[]> {
+  changeTags(operation: TagOperation): Promise<string[]> {
+    return this.serially(() => this.changeTagsNow(operation));
+  }
+
+  private async changeTagsNow(operation: TagOperation): Promise<string[]> {
     if (!this.root) throw new LibraryWorkerError('internal', 'Open a folder first: tags are kept in the workspace.');
     const { value } = await this.worker.request({ type: 'tag', operation });
     if (value.changed.length > 0 && this.currentState === 'ready') {
@@ -155,10 +164,12 @@ export class WorkspaceLibrary extends Disposable {
   }
 
   /** Settles git conflict markers in the library file, keeping both sides, and reloads. Returns the markers removed. */
-  async resolveConflict(): Promise<number> {
-    const { value, papers } = await this.worker.request({ type: 'resolve' });
-    await this.apply(value, papers);
-    return value.markers;
+  resolveConflict(): Promise<number> {
+    return this.serially(async () => {
+      const { value, papers } = await this.worker.request({ type: 'resolve' });
+      await this.apply(value, papers);
+      return value.markers;
+    });
   }
 
   /** Why the library file could not be read, when the state is 'corrupt'. */
@@ -189,11 +200,18 @@ export class WorkspaceLibrary extends Disposable {
 
   /** Finds and reads every digest from scratch. Resolves when the library is ready. */
   reload(): Promise<void> {
-    if (this.loading) return this.loading.then(() => this.reload());
-    this.loading = this.loadAll().finally(() => {
-      this.loading = null;
+    this.queuedReload ??= this.serially(() => {
+      this.queuedReload = null;
+      return this.loadAll();
     });
-    return this.loading;
+    return this.queuedReload;
+  }
+
+  /** Runs `task` after every task asked for before it has finished, failed or not. */
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   private async loadAll(): Promise<void> {
@@ -376,7 +394,7 @@ export class WorkspaceLibrary extends Disposable {
   private scheduleUpdate(): void {
     clearTimeout(this.pendingTimer);
     this.pendingTimer = setTimeout(() => {
-      this.updating = this.updating.then(() => this.applyPending()).catch((error: unknown) => {
+      this.serially(() => this.applyPending()).catch((error: unknown) => {
         this.log.error(`Updating the library failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       });
     }, DEBOUNCE_MS);
@@ -384,7 +402,6 @@ export class WorkspaceLibrary extends Disposable {
 
   /** Re-reads the digests that changed (and the library file) in the worker, without re-reading the others. */
   private async applyPending(): Promise<void> {
-    if (this.loading) await this.loading;
     const root = this.root;
     const changed = [...this.pending];
     this.pending.clear();

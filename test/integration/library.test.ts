@@ -131,6 +131,31 @@ suite('Library and Papers tree', () => {
     assert.ok(!api.library.papers.some((p) => p.title === 'Watching Digests Change: A Test Paper'));
   });
 
+  test('digests written while the watcher and a reload both read them all end up in the library', async function () {
+    // As "Add Sample Digests" does: files arrive one by one, the watcher's updates start between
+    // them, and a full reload is asked for at the end. No update may undo another's file list.
+    this.timeout(30_000);
+    const files = [1, 2, 3, 4].map((n) => path.join(workspaceRoot(), 'digests', `integration-race-${n}.txt`));
+    const reloads: Thenable<unknown>[] = [];
+    try {
+      for (const [i, file] of files.entries()) {
+        fs.writeFileSync(file, `Racing Reloads Paper Number ${i + 1}\n\n${ABSTRACT}\n`);
+        reloads.push(vscode.commands.executeCommand(CommandIds.reindex));
+        await new Promise((resolve) => setTimeout(resolve, 60 + 70 * i));
+      }
+      await Promise.all(reloads);
+      const titles = () => files.map((_, i) => `Racing Reloads Paper Number ${i + 1}`).filter((title) => api.library.papers.some((p) => p.title === title));
+      await waitFor('the four papers', () => titles().length === 4, 8000);
+      // Later updates from the watcher must not take any of them away again.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      assert.equal(titles().length, 4);
+      for (const file of files) assert.ok(api.library.digestFiles.includes(file), `${path.basename(file)} is among the digests`);
+    } finally {
+      for (const file of files) fs.rmSync(file, { force: true });
+    }
+    await waitFor('the papers to go', () => !api.library.papers.some((p) => p.title.startsWith('Racing Reloads')), 8000);
+  });
+
   test('an unparseable line shows in the Problems panel on its line', async function () {
     this.timeout(20_000);
     const file = path.join(workspaceRoot(), 'digests', 'integration-broken-digest.txt');
