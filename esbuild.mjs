@@ -64,7 +64,7 @@ const targets = [
   },
   {
     ...common,
-    entryPoints: ['src/cli.ts'],
+    entryPoints: ['src/cli/main.ts'],
     outfile: 'dist/cli.js',
     platform: 'node',
     format: 'cjs',
@@ -76,7 +76,7 @@ const targets = [
   },
   {
     ...common,
-    entryPoints: ['src/node/libraryWorker.ts'],
+    entryPoints: ['src/node/library/libraryWorker.ts'],
     outfile: 'dist/libraryWorker.js',
     platform: 'node',
     format: 'cjs',
@@ -86,7 +86,7 @@ const targets = [
   },
   {
     ...common,
-    entryPoints: ['src/node/searchWorker.ts'],
+    entryPoints: ['src/node/search/searchWorker.ts'],
     outfile: 'dist/searchWorker.js',
     platform: 'node',
     format: 'cjs',

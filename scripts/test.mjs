@@ -79,7 +79,7 @@ async function checks() {
 }
 
 /**
- * The BibTeX toolchain that test/unit/bibToolchain.test.ts runs (Debian packages). On a fresh
+ * The BibTeX toolchain that test/unit/bibliography/toolchain.test.ts runs (Debian packages). On a fresh
  * Debian machine, as root (CI), missing packages are installed with apt-get, as the VS Code server
  * harness does for libkrb5-dev; otherwise a missing tool fails that test, and this says up front
  * which one and how to install it.
@@ -110,8 +110,9 @@ function ensureBibToolchain() {
 async function unit() {
   ensureBibToolchain();
   const dir = path.join(root, 'test', 'unit');
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => name.endsWith('.test.ts')).sort() : [];
-  if (files.length === 0) return { passed: 0, failed: 0, note: 'no test/unit/*.test.ts' };
+  // test/unit/ mirrors src/core/ (and has node/ and cli/): its test files at any depth.
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).map(String).filter((name) => name.endsWith('.test.ts')).sort() : [];
+  if (files.length === 0) return { passed: 0, failed: 0, note: 'no test/unit/**/*.test.ts' };
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-unit-'));
   try {
     const tapFile = path.join(scratch, 'report.tap');

@@ -3,26 +3,26 @@
  * every disposable to VS Code. Reading the digests starts after `activate` returns.
  */
 import * as vscode from 'vscode';
-import { CitationCommands } from './host/citationCommands';
-import { WorkspaceCitations } from './host/citationIndex';
-import { CitationFeatures } from './host/citationProviders';
-import { CitedIn } from './host/citedIn';
+import { CitationCommands } from './host/citations/citationCommands';
+import { WorkspaceCitations } from './host/citations/workspaceCitations';
+import { CitationFeatures } from './host/citations/providers';
+import { CitedIn } from './host/paperView/citedIn';
 import { CommandIds, ContextKeys } from './host/commandIds';
-import { LibraryCommands } from './host/libraryCommands';
-import { PaperPanels } from './host/paperPanel';
-import { PapersView } from './host/papersView';
-import { LibraryStatusBar } from './host/statusBar';
-import { NoteCommands } from './host/noteCommands';
-import { NoteIndex, Notes } from './host/notes';
-import { Tags } from './host/tags';
-import { WorkspaceLibrary } from './host/workspaceLibrary';
-import { LibraryWorkerClient } from './node/libraryWorkerClient';
-import { BibCommands } from './host/bibCommands';
-import { CodeLinks } from './host/codeLinks';
-import { RelatedView } from './host/relatedView';
-import { SearchCommands } from './host/searchCommands';
-import { SearchService } from './host/searchService';
-import { paperRelatedSource } from './host/paperRelated';
+import { LibraryCommands } from './host/library/libraryCommands';
+import { PaperPanels } from './host/paperView/paperPanel';
+import { PapersView } from './host/papers/papersView';
+import { LibraryStatusBar } from './host/library/statusBar';
+import { NoteCommands } from './host/notes/noteCommands';
+import { NoteIndex, Notes } from './host/notes/noteIndex';
+import { Tags } from './host/tags/tags';
+import { WorkspaceLibrary } from './host/library/workspaceLibrary';
+import { LibraryWorkerClient } from './node/library/libraryWorkerClient';
+import { BibCommands } from './host/bib/bibCommands';
+import { CodeLinks } from './host/paperView/codeLinks';
+import { RelatedView } from './host/search/relatedView';
+import { SearchCommands } from './host/search/searchCommands';
+import { SearchService } from './host/search/searchService';
+import { paperRelatedSource } from './host/paperView/related';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {

@@ -1,6 +1,6 @@
 /**
  * The paper view: the browser side of the `marginalia.paper` webview panel (see
- * src/host/paperPanel.ts). It receives the paper as data through postMessage and builds the DOM
+ * src/host/paperView/paperPanel.ts). It receives the paper as data through postMessage and builds the DOM
  * with createElement and textContent; the only HTML it inserts is the abstract, rendered by marked
  * and sanitised by DOMPurify. Links never navigate here: a click is posted to the host, which checks
  * the URL again before opening it outside VS Code.
@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
 import { decoratePaper, handleNotesAndTags, initNotesAndTags } from './notesAndTags.js';
-import { ABSTRACT_MAX_CHARS, capText, isSafeExternalUrl, paperMetadata, type MetadataPart } from '../src/core/paperView.js';
+import { ABSTRACT_MAX_CHARS, capText, isSafeExternalUrl, paperMetadata, type MetadataPart } from '../src/core/paperView/viewModel.js';
 import {
   assertNever,
   parsePaperViewState,

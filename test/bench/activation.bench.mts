@@ -11,9 +11,9 @@ import { repoRoot } from '../vscode/paths.mjs';
 import { startServer } from '../vscode/server.mjs';
 import { launchChromium, workbenchUrl } from '../vscode/workbench.mjs';
 import { writeSyntheticLibrary } from './syntheticLibrary.js';
-import { findDigestFiles, readDigest } from '../../src/node/digestFiles.js';
-import { mergeDigests } from '../../src/core/library.js';
-import { LibraryRecords } from '../../src/core/libraryFile.js';
+import { findDigestFiles, readDigest } from '../../src/node/digest/digestFiles.js';
+import { mergeDigests } from '../../src/core/library/merge.js';
+import { LibraryRecords } from '../../src/core/library/libraryFile.js';
 import type { ParsedDigest } from '../../src/core/types.js';
 
 const runs = Number(process.env.RUNS ?? 3);

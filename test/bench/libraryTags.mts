@@ -6,7 +6,7 @@
 // would leave, in one go. It first checks that the tree's serializer, given the papers alone,
 // writes exactly the file `marginalia papers` wrote; when it does not (another file format, other
 // exports), it exits with 3 and the caller falls back to the CLI.
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -31,14 +31,16 @@ function cannot(why: string): never {
   process.exit(3);
 }
 
+// Where the tree keeps its library file code: src/core/library/ now, src/core/ in 0.1.
+const source = ['src/core/library/libraryFile.ts', 'src/core/libraryFile.ts'].find((file) => existsSync(path.join(tree, file))) ?? 'src/core/library/libraryFile.ts';
 let module: LibraryFileModule;
 try {
-  module = (await import(pathToFileURL(path.join(tree, 'src', 'core', 'libraryFile.ts')).href)) as LibraryFileModule;
+  module = (await import(pathToFileURL(path.join(tree, source)).href)) as LibraryFileModule;
 } catch (error) {
-  cannot(`cannot load src/core/libraryFile.ts (${(error as Error).message.split('\n')[0]})`);
+  cannot(`cannot load ${source} (${(error as Error).message.split('\n')[0]})`);
 }
 const { LibraryRecords, serializeLibraryFile } = module;
-if (typeof LibraryRecords !== 'function' || typeof serializeLibraryFile !== 'function') cannot('this tree has no LibraryRecords / serializeLibraryFile in src/core/libraryFile.ts');
+if (typeof LibraryRecords !== 'function' || typeof serializeLibraryFile !== 'function') cannot(`this tree has no LibraryRecords / serializeLibraryFile in ${source}`);
 const file = path.join(workspace, module.LIBRARY_FILE_PATH ?? '.marginalia/library.json');
 const written = await fs.readFile(file, 'utf8').catch(() => cannot(`"marginalia papers" wrote no ${path.relative(workspace, file)} (src/ and dist/ disagree?)`));
 const papers = JSON.parse(await fs.readFile(papersJson, 'utf8')) as { key: string; title: string }[];

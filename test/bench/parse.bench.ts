@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'n
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseDigest } from '../../src/core/digestParser';
+import { parseDigest } from '../../src/core/digest/parser';
 
 const { values } = parseArgs({ options: { mb: { type: 'string', default: '100' }, runs: { type: 'string', default: '5' } } });
 const targetBytes = Number(values.mb) * 1e6;

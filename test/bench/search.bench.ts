@@ -20,7 +20,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import lunr from 'lunr';
 import { SearchIndex, type SearchDocument } from '../../src/core/search/searchIndex';
-import { SearchWorkerClient } from '../../src/node/searchWorkerClient';
+import { SearchWorkerClient } from '../../src/node/search/searchWorkerClient';
 import { benchQueries, topicLibrary } from './topicLibrary';
 
 type Engine = 'marginalia' | 'lunr';

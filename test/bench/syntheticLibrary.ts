@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseDigest } from '../../src/core/digestParser';
+import { parseDigest } from '../../src/core/digest/parser';
 import { titleIdentity } from '../../src/core/text';
 import { SEED_FILES, seedText } from '../fixtures/digests/corpus';
 import { random, renderDigest, type SourceEntry } from '../fixtures/digests/render';

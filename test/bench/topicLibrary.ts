@@ -5,7 +5,7 @@
  * from anywhere. So papers come in topics the way a real library does (which related papers need,
  * and which syntheticLibrary.ts's uniform word picks lack), yet no paper is a copy. Deterministic.
  */
-import { parseDigest } from '../../src/core/digestParser';
+import { parseDigest } from '../../src/core/digest/parser';
 import type { SearchDocument } from '../../src/core/search/searchIndex';
 import { SEED_FILES, seedText } from '../fixtures/digests/corpus';
 import { random } from '../fixtures/digests/render';

@@ -10,7 +10,7 @@ import { suite, suiteSetup, suiteTeardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
-import { LibraryStore } from '../../src/node/libraryStore';
+import { LibraryStore } from '../../src/node/library/libraryStore';
 import { waitFor, workspaceRoot, activateMarginalia } from './workspace';
 
 /** The entries of a BibTeX text as a real parser (citation-js's) reads them: key and title. */

@@ -10,7 +10,7 @@ import * as vscode from 'vscode';
 import type { Paper } from '../../src/core/types';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
-import { SearchService } from '../../src/host/searchService';
+import { SearchService } from '../../src/host/search/searchService';
 import { activateMarginalia } from './workspace';
 
 async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -1,0 +1,375 @@
+/**
+ * `marginalia`: the command line over the core. Prints to stdout, problems to stderr, and exits
+ * with a code scripts can test (see HELP).
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { mergeDigests } from '../core/library/merge';
+import { LibraryFileError, TagError, type KeyDispute, type LibraryRecords } from '../core/library/libraryFile';
+import type { Diagnostic, Paper } from '../core/types';
+import { citedKeysInFolder } from '../node/citations/citedKeys';
+import { FileAccessError, LockTimeoutError } from '../node/library/fileLock';
+import { LibraryStore } from '../node/library/libraryStore';
+import { debugLog, loadDigests } from './workspaceState';
+import { BIB_HELP, runBib } from './bib';
+import { SEARCH_HELP, searchCommand } from './search';
+
+const HELP = `marginalia: read Hugging Face Daily Papers digests from the command line
+
+Usage:
+  marginalia papers [--json] [--root DIR] [--read-only] PATH...
+      The papers of the digests at PATH (files, or folders searched for *.txt),
+      the same paper in several digests listed once with all its sources.
+      --json       a JSON array of {key, aliases, title, abstract, authors, submitter,
+                   date: {year, month, day} | null, upvotes, links, sources: [{file, line}]}
+                   (year is null when the digest omits it)
+      (default)    a table: key, date, authors, upvotes, sources, title
+
+  marginalia check [--root DIR] PATH...
+      Lists every line of the digests that could not be placed, as
+      FILE:LINE: SEVERITY: MESSAGE, and every file that could not be read.
+
+  marginalia tag add [--root DIR] KEY... TAG
+  marginalia tag rm [--root DIR] KEY... TAG
+  marginalia tag rename [--root DIR] OLD NEW
+      Adds a tag to papers, removes it, or renames a tag on every paper. Keys
+      are those "marginalia papers" prints. A tag is one word (no spaces or
+      commas). Any number of these may run at once: none loses another's change.
+
+  marginalia tags [--json] [--root DIR]
+      Every tag with its number of papers.
+
+  marginalia resolve [--root DIR] [PATH...]
+      Settles a git merge that stopped in the library file (conflict markers):
+      keeps the keys and tags of both sides and writes the file again. Then
+      lists every key that two papers held after a merge, the key each paper
+      has now, and the files under PATH (default DIR) that still cite it.
+
+${BIB_HELP}
+${SEARCH_HELP}
+Citation keys:
+  Every paper gets a citation key that never changes once assigned, made from
+  its title alone, so clones that read the same digests agree on it. Keys and
+  tags are kept in DIR/.marginalia/library.jsonl (one paper per line, sorted;
+  commit it with your notes: git merges it line by line). A paper may have
+  several keys (aliases); each keeps naming it. DIR is --root, else the nearest
+  folder above the current one that has a .marginalia folder, else the current
+  folder.
+  --read-only  compute keys for new papers without saving them
+
+Cache:
+  Parsed digests and the search index are kept between runs, so that a digest
+  is parsed again only when it changes and a search in an unchanged library
+  reads no digest. They live outside the workspace, in the user's cache
+  folder: $XDG_CACHE_HOME/marginalia or ~/.cache/marginalia on Linux,
+  ~/Library/Caches/marginalia on macOS, %LOCALAPPDATA%\\marginalia on Windows
+  (one folder per workspace under workspaces/). It is only ever a copy of what
+  the digests, library file and notes say: delete it whenever you like. The
+  environment variable MARGINALIA_CACHE_DIR names another folder to use;
+  MARGINALIA_DEBUG=1 says on stderr what the caches did.
+
+Options:
+  -h, --help     this help
+  -v, --version  the version
+
+Exit codes:
+  0  success (check: no diagnostics)
+  1  check found diagnostics, some PATH could not be read (the rest was processed),
+     or a tag command named an unknown key or an invalid tag (nothing was changed),
+     or bib named an unknown key or selected nothing,
+     or resolve found a key that named two papers and is still cited
+  2  wrong usage, or no PATH could be read at all
+  3  the library file is corrupt or has merge conflict markers (it is left
+     untouched; fix it, or run "marginalia resolve", and run again)
+  4  the library file or its folder cannot be read or written (permissions, a
+     read-only disk), or another running Marginalia held its lock too long
+  70 an internal error (please report it)
+`;
+
+/** Exit codes, as documented in HELP. */
+export const ExitCode = { ok: 0, problems: 1, usage: 2, corruptLibrary: 3, access: 4 } as const;
+
+interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const stdio: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[], cwd = process.cwd(), io: Output = stdio): Promise<number> {
+  try {
+    return await run(argv, cwd, io);
+  } catch (error) {
+    // A folder the user cannot write, a read-only disk, a live process holding the lock: each says
+    // what happened and what to do in its own message.
+    if (error instanceof FileAccessError || error instanceof LockTimeoutError) {
+      io.err(`marginalia: ${error.message}\n`);
+      return ExitCode.access;
+    }
+    throw error;
+  }
+}
+
+async function run(argv: readonly string[], cwd: string, io: Output): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        root: { type: 'string' },
+        'read-only': { type: 'boolean' },
+        tag: { type: 'string' },
+        'cited-in': { type: 'string' },
+        csl: { type: 'boolean' },
+        limit: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    io.err(`marginalia: ${(error as Error).message}\nRun "marginalia --help" for usage.\n`);
+    return ExitCode.usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(HELP);
+    return ExitCode.ok;
+  }
+  if (values.version) {
+    io.out(`${VERSION}\n`);
+    return ExitCode.ok;
+  }
+  const [command, ...paths] = positionals;
+  if (command === 'tag' || command === 'tags') {
+    return tagCommand(command, paths, values, cwd, io);
+  }
+  // The workspace: where the library file is, and whose cache (outside it) the digests are read through.
+  const root = values.root ? path.resolve(cwd, values.root) : findRoot(cwd);
+  const debug = debugLog((text) => io.err(text));
+  const load = (digestPaths: string[]) => loadDigests(digestPaths, root, debug);
+  if (command === 'bib') {
+    const store = openStore(root, io);
+    try {
+      return await runBib(paths, values, cwd, io, { exitCodes: ExitCode, loadDigests: load, store, save: !values['read-only'] });
+    } catch (error) {
+      if (!(error instanceof LibraryFileError)) throw error;
+      io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+      return ExitCode.corruptLibrary;
+    }
+  }
+  if (command === 'resolve') {
+    return resolveCommand(paths, values, cwd, io);
+  }
+  if (command === 'search' || command === 'related') {
+    return searchCommand(command, paths, { ...values, root, log: debug }, cwd, io);
+  }
+  if (command !== 'papers' && command !== 'check') {
+    io.err(command === undefined ? HELP : `marginalia: unknown command "${command}".\nRun "marginalia --help" for usage.\n`);
+    return ExitCode.usage;
+  }
+  if (paths.length === 0) {
+    io.err(`marginalia ${command}: give at least one digest file or folder.\nRun "marginalia --help" for usage.\n`);
+    return ExitCode.usage;
+  }
+
+  const { digests, problems } = await load(paths.map((p) => path.resolve(cwd, p)));
+  const display = (file: string) => path.relative(cwd, file) || file;
+  const printProblem = (d: Diagnostic) => io.err(`${display(d.file)}${d.line > 0 ? `:${d.line}` : ''}: ${d.severity}: ${d.message}\n`);
+
+  if (command === 'check') {
+    const diagnostics = [...problems, ...digests.flatMap((digest) => digest.diagnostics)];
+    for (const d of diagnostics) io.out(`${display(d.file)}${d.line > 0 ? `:${d.line}` : ''}: ${d.severity}: ${d.message}\n`);
+    const entries = digests.reduce((sum, digest) => sum + digest.entries.length, 0);
+    const read = digests.filter((digest) => digest.entries.length > 0).length;
+    io.err(`${read} digest${read === 1 ? '' : 's'}, ${entries} entries, ${diagnostics.length} diagnostic${diagnostics.length === 1 ? '' : 's'}\n`);
+    if (digests.length === 0) return ExitCode.usage;
+    return diagnostics.length > 0 ? ExitCode.problems : ExitCode.ok;
+  }
+
+  problems.forEach(printProblem);
+  if (digests.length === 0) {
+    io.err('marginalia papers: no digest could be read.\n');
+    return ExitCode.usage;
+  }
+  const store = openStore(root, io);
+  let papers: Paper[];
+  let disputes: KeyDispute[] = [];
+  const merge = (records: LibraryRecords) => {
+    const merged = mergeDigests(digests, records).papers;
+    disputes = records.disputes().filter((dispute) => records.newDisputes.includes(dispute.key));
+    return merged;
+  };
+  try {
+    papers = values['read-only'] ? merge(await store.read()) : await store.update(merge);
+  } catch (error) {
+    if (error instanceof LibraryFileError) {
+      io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+      return ExitCode.corruptLibrary;
+    }
+    throw error;
+  }
+  for (const dispute of disputes) {
+    io.err(`marginalia: "${dispute.key}" named ${dispute.papers.length} papers after a merge, so it now names none: ${dispute.papers.map((paper) => `${paper.key} ("${paper.title}")`).join(', ')}. Run "marginalia resolve" to see where it is cited, and cite each paper by its new key.\n`);
+  }
+  const relativePapers = papers.map((paper) => ({ ...paper, sources: paper.sources.map((s) => ({ file: display(s.file), line: s.line })) }));
+  io.out(values.json ? `${JSON.stringify(relativePapers.map(toJson), null, 2)}\n` : formatTable(relativePapers));
+  return problems.some((p) => p.severity === 'error') ? ExitCode.problems : ExitCode.ok;
+}
+
+/** `tag add|rm|rename` and `tags`: changes and lists tags in the library file, under its lock. */
+async function tagCommand(command: 'tag' | 'tags', args: string[], values: { json?: boolean; root?: string }, cwd: string, io: Output): Promise<number> {
+  const store = openStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd), io);
+  const usage = (message: string) => {
+    io.err(`marginalia ${command}: ${message}\nRun "marginalia --help" for usage.\n`);
+    return ExitCode.usage;
+  };
+  try {
+    if (command === 'tags') {
+      if (args.length > 0) return usage('takes no arguments.');
+      const counts = (await store.read()).tagCounts();
+      io.out(values.json ? `${JSON.stringify(counts, null, 2)}\n` : counts.map(({ tag, count }) => `${tag}\t${count}\n`).join(''));
+      return ExitCode.ok;
+    }
+    const [action, ...rest] = args;
+    if (action === 'rename') {
+      if (rest.length !== 2) return usage('rename takes the old and the new tag.');
+      const [from, to] = rest;
+      const changed = await store.update((records) => records.renameTag(from, to));
+      io.err(`Renamed "${from}" to "${to}" on ${changed.length} paper${changed.length === 1 ? '' : 's'}.\n`);
+      return ExitCode.ok;
+    }
+    if (action !== 'add' && action !== 'rm') return usage(action === undefined ? 'say add, rm or rename.' : `unknown action "${action}": say add, rm or rename.`);
+    if (rest.length < 2) return usage(`${action} takes one or more keys and then the tag.`);
+    const tag = rest[rest.length - 1];
+    const keys = rest.slice(0, -1);
+    const changed = await store.update((records) => (action === 'add' ? records.addTag(keys, tag) : records.removeTag(keys, tag)));
+    io.err(`${action === 'add' ? 'Tagged' : 'Untagged'} ${changed.length} paper${changed.length === 1 ? '' : 's'} ${action === 'add' ? 'with' : 'from'} "${tag}".\n`);
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof TagError) {
+      io.err(`marginalia ${command}: ${error.reason}. Nothing was changed.\n`);
+      return ExitCode.problems;
+    }
+    if (error instanceof LibraryFileError) {
+      io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+      return ExitCode.corruptLibrary;
+    }
+    throw error;
+  }
+}
+
+/** `resolve`: settles conflict markers in the library file, then reports the keys that named two papers. */
+async function resolveCommand(paths: string[], values: { root?: string }, cwd: string, io: Output): Promise<number> {
+  const root = values.root ? path.resolve(cwd, values.root) : findRoot(cwd);
+  const store = openStore(root, io);
+  const display = (file: string) => path.relative(cwd, file) || file;
+  let result;
+  try {
+    result = await store.resolve();
+  } catch (error) {
+    if (!(error instanceof LibraryFileError)) throw error;
+    io.err(`marginalia resolve: ${display(store.file)} cannot be resolved (${error.message}); fix that line by hand or restore the file from git, then run again.\n`);
+    return ExitCode.corruptLibrary;
+  }
+  io.err(result.markers > 0
+    ? `Resolved the merge conflict in ${display(store.file)}: removed ${result.markers} marker line${result.markers === 1 ? '' : 's'} and kept the keys and tags of both sides. Commit the file to finish the merge.\n`
+    : `${display(store.file)} has no merge conflict.\n`);
+  const disputes = result.records.disputes();
+  if (disputes.length === 0) return ExitCode.ok;
+  const folders = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [root];
+  const cited = new Map<string, { file: string; line: number }[]>();
+  for (const folder of folders) {
+    const found = await citedKeysInFolder(folder).catch(() => null);
+    for (const [key, places] of found?.locations ?? []) cited.set(key, [...(cited.get(key) ?? []), ...places]);
+  }
+  for (const dispute of disputes) {
+    io.out(`"${dispute.key}" named ${dispute.papers.length} papers after a merge and now names none:\n`);
+    for (const paper of dispute.papers) io.out(`  ${paper.key}  ${paper.title}\n`);
+    const places = cited.get(dispute.key) ?? [];
+    if (places.length === 0) io.out('  cited nowhere\n');
+    for (const place of places) io.out(`  cited at ${display(place.file)}:${place.line}\n`);
+  }
+  io.err('Cite each paper by its new key; in VS Code, the quick fix on a citation of a retired key rewrites it.\n');
+  return disputes.some((dispute) => (cited.get(dispute.key) ?? []).length > 0) ? ExitCode.problems : ExitCode.ok;
+}
+
+/** The library store of `root`, saying on stderr what it does on its own (taking over a dead process's lock). */
+export function openStore(root: string, io: Output): LibraryStore {
+  return new LibraryStore(root, { log: (line) => io.err(`marginalia: ${line}\n`) });
+}
+
+/** The nearest folder from `cwd` upwards that has a .marginalia folder, else `cwd`. */
+function findRoot(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.marginalia'))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(cwd);
+  }
+}
+
+/** The JSON shape documented in HELP, with its fields in a fixed order. */
+function toJson(paper: Paper) {
+  return {
+    key: paper.key,
+    aliases: paper.aliases,
+    title: paper.title,
+    abstract: paper.abstract,
+    authors: paper.authors,
+    submitter: paper.submitter,
+    date: paper.date,
+    upvotes: paper.upvotes,
+    links: paper.links,
+    sources: paper.sources,
+  };
+}
+
+function formatTable(papers: Paper[]): string {
+  const rows = papers.map((paper) => [
+    paper.key,
+    paper.date ? `${paper.date.year ?? '????'}-${pad(paper.date.month)}-${pad(paper.date.day)}` : '',
+    paper.authors === null ? '' : String(paper.authors),
+    paper.upvotes === null ? '' : String(paper.upvotes),
+    String(paper.sources.length),
+    paper.title,
+  ]);
+  const header = ['KEY', 'DATE', 'AUTHORS', 'UPVOTES', 'SOURCES', 'TITLE'];
+  const widths = header.slice(0, -1).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
+  const width = process.stdout.columns || 120;
+  const format = (row: string[]) => {
+    const fixed = row.slice(0, -1).map((cell, column) => cell.padEnd(widths[column])).join('  ');
+    const room = Math.max(20, width - fixed.length - 2);
+    const title = row[row.length - 1];
+    return `${fixed}  ${title.length > room ? `${title.slice(0, room - 1)}…` : title}`.trimEnd();
+  };
+  return `${[header, ...rows].map(format).join('\n')}\n${papers.length} papers\n`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+declare const MARGINALIA_VERSION: string | undefined;
+const VERSION = typeof MARGINALIA_VERSION === 'string' ? MARGINALIA_VERSION : 'development';
+
+if (require.main === module) {
+  // `marginalia papers | head` closes the pipe early; that is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`marginalia: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\nPlease report this.\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * How the Papers tree arranges the library: groups (by digest, month or tag), the order within a
+ * group (title, date or upvotes), and the filter. Pure functions over papers, so they are tested
+ * in plain Node and the tree provider stays a thin adapter.
+ */
+import type { Paper, PaperDate } from '../types';
+
+export type GroupBy = 'digest' | 'month' | 'tag';
+export type SortBy = 'title' | 'date' | 'upvotes';
+
+export const GROUP_BY_VALUES: readonly GroupBy[] = ['digest', 'month', 'tag'];
+export const SORT_BY_VALUES: readonly SortBy[] = ['title', 'date', 'upvotes'];
+
+/** One group of the tree. A paper may stand in several groups (two digests, two tags). */
+export interface PaperGroup {
+  /** Stable across refreshes, so the tree keeps its expansion state. */
+  id: string;
+  label: string;
+  /** For digest groups, the digest file. */
+  file?: string;
+  papers: Paper[];
+}
+
+const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Groups papers. `digestLabel` names a digest file for display; `tagsOf` gives a paper's tags.
+ * Digest groups follow the order of the files; month groups run newest first, then months of an
+ * unknown year, then "No date"; tag groups run alphabetically, then "Untagged".
+ */
+export function groupPapers(
+  papers: readonly Paper[],
+  by: GroupBy,
+  options: { digestFiles: readonly string[]; digestLabel: (file: string) => string; tagsOf: (paper: Paper) => readonly string[] },
+): PaperGroup[] {
+  switch (by) {
+    case 'digest': {
+      const byFile = new Map<string, Paper[]>(options.digestFiles.map((file) => [file, []]));
+      for (const paper of papers) {
+        for (const file of new Set(paper.sources.map((source) => source.file))) {
+          let list = byFile.get(file);
+          if (!list) byFile.set(file, (list = []));
+          list.push(paper);
+        }
+      }
+      return [...byFile].filter(([, list]) => list.length > 0).map(([file, list]) => ({ id: `digest:${file}`, label: options.digestLabel(file), file, papers: list }));
+    }
+    case 'month': {
+      const byMonth = new Map<string, { order: number; label: string; papers: Paper[] }>();
+      for (const paper of papers) {
+        const { id, order, label } = monthOf(paper.date);
+        let group = byMonth.get(id);
+        if (!group) byMonth.set(id, (group = { order, label, papers: [] }));
+        group.papers.push(paper);
+      }
+      return [...byMonth].sort(([, a], [, b]) => b.order - a.order).map(([id, group]) => ({ id: `month:${id}`, label: group.label, papers: group.papers }));
+    }
+    case 'tag': {
+      const byTag = new Map<string, Paper[]>();
+      const untagged: Paper[] = [];
+      for (const paper of papers) {
+        const tags = options.tagsOf(paper);
+        if (tags.length === 0) untagged.push(paper);
+        for (const tag of tags) {
+          let list = byTag.get(tag);
+          if (!list) byTag.set(tag, (list = []));
+          list.push(paper);
+        }
+      }
+      const groups = [...byTag].sort(([a], [b]) => a.localeCompare(b)).map(([tag, list]) => ({ id: `tag:${tag}`, label: tag, papers: list }));
+      if (untagged.length > 0) groups.push({ id: 'tag:', label: 'Untagged', papers: untagged });
+      return groups;
+    }
+  }
+}
+
+function monthOf(date: PaperDate | null): { id: string; order: number; label: string } {
+  if (date === null) return { id: 'none', order: -Infinity, label: 'No date' };
+  if (date.year === null) return { id: `?-${date.month}`, order: -100 + date.month, label: `${MONTH_NAMES[date.month - 1]} (year unknown)` };
+  return { id: `${date.year}-${date.month}`, order: date.year * 12 + date.month, label: `${MONTH_NAMES[date.month - 1]} ${date.year}` };
+}
+
+/** A number that orders dates newest-last: known years first by date, then unknown years by month and day. */
+function dateOrder(date: PaperDate | null): number {
+  if (date === null) return -Infinity;
+  const dayOfYear = date.month * 32 + date.day;
+  return date.year === null ? dayOfYear - 1_000_000 : date.year * 1000 + dayOfYear;
+}
+
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** Sorts a copy: by title (A-Z), by date (newest first) or by upvotes (most first); ties by title. */
+export function sortPapers(papers: readonly Paper[], by: SortBy): Paper[] {
+  const byTitle = (a: Paper, b: Paper) => collator.compare(a.title, b.title);
+  const sorted = [...papers];
+  switch (by) {
+    case 'title':
+      return sorted.sort(byTitle);
+    case 'date':
+      return sorted.sort((a, b) => dateOrder(b.date) - dateOrder(a.date) || byTitle(a, b));
+    case 'upvotes':
+      return sorted.sort((a, b) => (b.upvotes ?? -1) - (a.upvotes ?? -1) || byTitle(a, b));
+  }
+}
+
+/**
+ * The papers whose key, title or abstract contain every word of `query` (case-insensitive).
+ * An empty query keeps every paper.
+ */
+export function filterPapers(papers: readonly Paper[], query: string): Paper[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return [...papers];
+  return papers.filter((paper) => {
+    const text = `${paper.key}\n${paper.title}\n${paper.abstract}`.toLowerCase();
+    return words.every((word) => text.includes(word));
+  });
+}
+
+/** A short description of a paper for lists: "2024 · 5 authors · 3 upvotes". */
+export function describePaper(paper: Paper): string {
+  const parts: string[] = [];
+  if (paper.date?.year) parts.push(String(paper.date.year));
+  if (paper.authors !== null) parts.push(`${paper.authors} author${paper.authors === 1 ? '' : 's'}`);
+  else if (paper.submitter) parts.push(paper.submitter);
+  if (paper.upvotes !== null) parts.push(`▲ ${paper.upvotes}`);
+  return parts.join(' · ');
+}

@@ -1,0 +1,229 @@
+/**
+ * Insert Citation, Copy Citation and Find Citations. Each turns its argument (a key, a tree node,
+ * the tree's selection, the key under the cursor, or nothing: then it asks with a quick pick that
+ * searches titles and abstracts) into text at every cursor, text on the clipboard, or VS Code's
+ * references view.
+ */
+import * as vscode from 'vscode';
+import { type CitationFormats, formatCitations } from '../../core/citations/format';
+import { citationContextAt, isInsideComment, mentionAt } from '../../core/citations/scanner';
+import { formatPaperDate } from '../../core/paperView/viewModel';
+import type { Paper } from '../../core/types';
+import type { WorkspaceCitations } from './workspaceCitations';
+import { type CitationFeatures, type CitationLibrary, syntaxOf } from './providers';
+import { CommandIds } from '../commandIds';
+import { keysFromArguments } from '../library/libraryCommands';
+import { Disposable } from '../lifecycle';
+import { registerSafeCommand, reportError, type CommandRun } from '../commandRunner';
+
+/** How many papers the Insert Citation quick pick lists for a query. */
+const PICK_LIMIT = 200;
+const PICK_DETAIL_CHARS = 160;
+
+/** Where the tree's selection comes from. PapersView is one. */
+export interface SelectionSource {
+  selectedKeys(): string[];
+}
+
+/** The quick pick item of a paper. */
+interface PaperPick extends vscode.QuickPickItem {
+  key: string;
+}
+
+export class CitationCommands extends Disposable {
+  constructor(
+    private readonly library: CitationLibrary,
+    private readonly features: CitationFeatures,
+    private readonly citations: WorkspaceCitations,
+    private readonly selection: SelectionSource,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => reportError(this.log, failed, error)));
+    command(CommandIds.insertCitation, (first, all) => this.insertCitation(first, all));
+    command(CommandIds.copyCitation, (first, all) => this.copyCitation(first, all));
+    command(CommandIds.findCitations, (first, all) => this.findCitations(first, all));
+  }
+
+  /** Inserts a citation at every cursor of the active editor. Resolves to the text inserted at the first cursor. */
+  async insertCitation(first?: unknown, all?: unknown): Promise<string | undefined> {
+    const editor = vscode.window.activeTextEditor ?? lastTextEditor();
+    if (!editor) {
+      void vscode.window.showInformationMessage('Open a file and place the cursor where the citation goes, then run Insert Citation again.');
+      return undefined;
+    }
+    const papers = await this.papersFor(first, all, 'Insert Citation', false);
+    if (papers.length === 0) return undefined;
+    const document = editor.document;
+    const languageId = document.languageId;
+    const formats = citationFormats(document.uri);
+    const syntax = syntaxOf(document);
+    const text = document.getText();
+    const inserted: string[] = [];
+    const applied = await editor.edit((builder) => {
+      for (const selection of editor.selections) {
+        const position = selection.active;
+        // Inside a citation being typed (`[@a; |`, `\cite{a,|`): only the keys.
+        const context = syntax && selection.isEmpty ? citationContextAt(text, position.line, position.character, syntax) : undefined;
+        if (context) {
+          const keys = papers.map((paper) => paper.key);
+          const value = context.kind === 'latex' ? keys.join(',') : keys.map((key, i) => (i === 0 && !context.needsAt ? key : `@${key}`)).join('; ');
+          builder.replace(new vscode.Range(context.line, context.start, context.line, context.end), value);
+          inserted.push(value);
+          continue;
+        }
+        if (syntax?.kind === 'code') {
+          const line = document.lineAt(position.line);
+          if (isInsideComment(text, position.line, position.character, syntax)) {
+            const value = `${needsSpaceBefore(line.text, position.character) ? ' ' : ''}[${papers.map((paper) => `@${paper.key}`).join('; ')}]`;
+            builder.replace(selection, value);
+            inserted.push(value);
+            continue;
+          }
+          // In code, a comment placed mid-line would comment out the code after the cursor: it goes at the end of the line.
+          const after = line.text.slice(position.character);
+          const at = after.trim() === '' ? position : line.range.end;
+          const before = line.text.slice(0, at.character);
+          const value = `${before.trim() !== '' && !/\s$/.test(before) ? ' ' : ''}${formatCitations(papers, languageId, formats)}`;
+          if (at === position) builder.replace(selection, value);
+          else builder.insert(at, value);
+          inserted.push(value);
+          continue;
+        }
+        const value = formatCitations(papers, languageId, formats);
+        builder.replace(selection, value);
+        inserted.push(value);
+      }
+    });
+    if (!applied) {
+      void vscode.window.showWarningMessage('The citation could not be inserted because the document changed meanwhile; run Insert Citation again.');
+      return undefined;
+    }
+    return inserted[0];
+  }
+
+  /** Copies the citation, in the active editor's language (markdown without one), to the clipboard. */
+  async copyCitation(first?: unknown, all?: unknown): Promise<string | undefined> {
+    const papers = await this.papersFor(first, all, 'Copy Citation', true);
+    if (papers.length === 0) return undefined;
+    const document = (vscode.window.activeTextEditor ?? lastTextEditor())?.document;
+    const languageId = document?.languageId ?? 'markdown';
+    const value = formatCitations(papers, languageId, citationFormats(document?.uri));
+    await vscode.env.clipboard.writeText(value);
+    vscode.window.setStatusBarMessage(`Copied ${value}`, 3000);
+    return value;
+  }
+
+  /** Shows every workspace citation of a paper in the references view. */
+  async findCitations(first?: unknown, all?: unknown): Promise<number | undefined> {
+    const [paper] = await this.papersFor(first, all, 'Find Citations', true, true);
+    if (!paper) return undefined;
+    await this.citations.ready;
+    await this.citations.settled();
+    const mentions = this.citations.mentionsOf(paper.key);
+    if (mentions.length === 0) {
+      void vscode.window.showInformationMessage(`No file in the workspace cites ${paper.key} yet: Insert Citation writes one.`);
+      return 0;
+    }
+    const locations = mentions.map((m) => new vscode.Location(m.uri, m.range));
+    const editor = vscode.window.activeTextEditor;
+    const anchor = editor ? { uri: editor.document.uri, position: editor.selection.active } : { uri: locations[0].uri, position: locations[0].range.start };
+    await vscode.commands.executeCommand('editor.action.showReferences', anchor.uri, anchor.position, locations);
+    return locations.length;
+  }
+
+  /**
+   * The papers a command acts on: its arguments; else, for commands that allow it, the key under
+   * the cursor and then the tree's selection; else one paper the user picks.
+   */
+  private async papersFor(first: unknown, all: unknown, title: string, useTreeSelection: boolean, useCursor = false): Promise<Paper[]> {
+    let keys = keysFromArguments(first, all);
+    if (keys.length === 0 && useCursor) {
+      const editor = vscode.window.activeTextEditor;
+      const mention = editor && mentionAt(this.features.mentionsIn(editor.document), editor.selection.active.line, editor.selection.active.character);
+      if (mention && this.library.get(mention.key)) keys = [mention.key];
+    }
+    if (keys.length === 0 && useTreeSelection && first === undefined) keys = this.selection.selectedKeys();
+    if (keys.length === 0) {
+      const key = await this.pick(title);
+      keys = key ? [key] : [];
+    }
+    const papers = keys.map((key) => this.library.get(key)).filter((paper): paper is Paper => paper !== undefined);
+    const missing = keys.filter((key) => !this.library.get(key));
+    if (missing.length > 0) {
+      void vscode.window.showWarningMessage(`No paper with the key ${missing.join(', ')} is in the library; run "Marginalia: Reindex Digests" if its digest was just added.`);
+    }
+    return papers;
+  }
+
+  /**
+   * A quick pick that searches keys, titles and abstracts as the user types (our own matching, so
+   * that it stays fast at 10,000 papers and finds words in abstracts). Resolves to a key.
+   */
+  private pick(title: string): Promise<string | undefined> {
+    if (this.library.papers.length === 0) {
+      void vscode.window.showInformationMessage('The Marginalia library is empty: add a Daily Papers digest to the workspace first.');
+      return Promise.resolve(undefined);
+    }
+    const quickPick = vscode.window.createQuickPick<PaperPick>();
+    quickPick.title = title;
+    quickPick.placeholder = 'Type words of the title, abstract or key';
+    quickPick.matchOnDescription = true;
+    quickPick.matchOnDetail = true;
+    const update = () => {
+      quickPick.items = this.features.finder.search(quickPick.value, PICK_LIMIT).map(({ paper }) => toPick(paper));
+    };
+    update();
+    return new Promise<string | undefined>((resolve) => {
+      let chosen: string | undefined;
+      quickPick.onDidChangeValue(update);
+      quickPick.onDidAccept(() => {
+        chosen = quickPick.selectedItems[0]?.key;
+        quickPick.hide();
+      });
+      quickPick.onDidHide(() => {
+        quickPick.dispose();
+        resolve(chosen);
+      });
+      quickPick.show();
+    });
+  }
+}
+
+function toPick(paper: Paper): PaperPick {
+  const year = paper.date?.year ?? (paper.date ? formatPaperDate(paper.date) : '');
+  return {
+    // "$(" would be read as an icon reference in quick pick text.
+    label: escapeIcons(paper.title || paper.key),
+    description: escapeIcons([paper.key, year].filter((part) => part !== '').join(' · ')),
+    detail: escapeIcons(abstractStart(paper.abstract)),
+    key: paper.key,
+    // Our matching already chose these; VS Code's label filter must not hide abstract matches.
+    alwaysShow: true,
+  };
+}
+
+function abstractStart(abstract: string): string {
+  const clean = abstract.replace(/\s+/g, ' ').trim();
+  return clean.length > PICK_DETAIL_CHARS ? `${clean.slice(0, PICK_DETAIL_CHARS - 1)}…` : clean;
+}
+
+function escapeIcons(text: string): string {
+  return text.replace(/\$\(/g, '\\$(');
+}
+
+function needsSpaceBefore(lineText: string, character: number): boolean {
+  return character > 0 && !/\s/.test(lineText[character - 1]);
+}
+
+/** The `marginalia.citation.formats` setting for a document (resource scoped). */
+function citationFormats(uri: vscode.Uri | undefined): CitationFormats {
+  const value = vscode.workspace.getConfiguration('marginalia.citation', uri).get<unknown>('formats');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+/** A visible text editor when the focus is elsewhere (the paper view, the tree). */
+function lastTextEditor(): vscode.TextEditor | undefined {
+  return vscode.window.visibleTextEditors.find((editor) => editor.document.uri.scheme === 'file' || editor.document.uri.scheme === 'untitled');
+}

@@ -1,0 +1,96 @@
+/**
+ * The search commands: Search Papers, Related Papers (for a paper), Papers Related to Selection and
+ * Papers Related to This Note. Each turns its argument into a subject and hands it to the picker or
+ * the Related view.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { CommandIds } from '../commandIds';
+import { keysFromArguments, pickPaper } from '../library/libraryCommands';
+import { Disposable } from '../lifecycle';
+import type { NoteLookup } from '../notes/noteLookup';
+import type { WorkspaceLibrary } from '../library/workspaceLibrary';
+import { RELATED_VIEW_ID, noteKeyOf, type ActivePaper, type RelatedView } from './relatedView';
+import { SearchPicker } from './searchPicker';
+import type { SearchService } from './searchService';
+
+/** Text beyond this is not used to find related papers. */
+const MAX_TEXT = 20_000;
+
+export class SearchCommands extends Disposable {
+  /** The open Search Papers picker, for tests. */
+  picker: SearchPicker | undefined;
+
+  constructor(
+    private readonly search: SearchService,
+    private readonly library: WorkspaceLibrary,
+    private readonly panels: ActivePaper,
+    private readonly related: RelatedView,
+    private readonly openPaper: (key: string) => void,
+    private readonly notes: NoteLookup | undefined,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    const command = (id: string, run: (...args: unknown[]) => unknown) => this.register(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await run(...args);
+      } catch (error) {
+        this.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        void vscode.window.showErrorMessage('Marginalia could not find related papers; see the Marginalia log (Marginalia: Show Log).');
+      }
+    }));
+    command(CommandIds.searchPapers, (query?: unknown) => this.openPicker(typeof query === 'string' ? query : ''));
+    command(CommandIds.relatedPapers, (first?: unknown, all?: unknown) => this.relatedPapers(first, all));
+    command(CommandIds.relatedToSelection, () => this.relatedToSelection());
+    command(CommandIds.relatedToNote, () => this.relatedToNote());
+    this.register({ dispose: () => this.picker?.dispose() });
+  }
+
+  private openPicker(query: string): void {
+    this.picker?.dispose();
+    const picker = new SearchPicker(this.search, this.library, this.openPaper, this.log, query);
+    this.picker = picker;
+  }
+
+  /** For a tree node or key; else the paper in the active paper view; else one the user picks. */
+  private async relatedPapers(first: unknown, all: unknown): Promise<void> {
+    const key = keysFromArguments(first, all)[0] ?? this.panels.activePaperKey ?? (await pickPaper(this.library, 'Related Papers: pick a paper'));
+    if (!key) return;
+    await this.reveal({ kind: 'paper', key });
+  }
+
+  private async relatedToSelection(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const text = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection) : '';
+    if (text.trim() === '') {
+      void vscode.window.showInformationMessage('Select some text in an editor first: Marginalia finds the papers related to it.');
+      return;
+    }
+    await this.reveal({ kind: 'text', text: text.slice(0, MAX_TEXT), label: 'the selection' });
+  }
+
+  /** The note's own paper (and its text), or any markdown document's text. */
+  private async relatedToNote(): Promise<void> {
+    const document = vscode.window.activeTextEditor?.document;
+    if (!document) {
+      void vscode.window.showInformationMessage('Open a note in an editor first: Marginalia finds the papers related to it.');
+      return;
+    }
+    const key = noteKeyOf(document.uri, this.library) ?? this.keyOfNote(document.uri);
+    const title = key ? this.library.get(key)?.title : undefined;
+    const text = `${title ?? ''}\n${document.getText().slice(0, MAX_TEXT)}`;
+    await this.reveal({ kind: 'text', text, label: key ? `the note on ${key}` : path.basename(document.uri.path), excludeKey: key });
+  }
+
+  /** Through NoteLookup, when the integrator has given one: the key whose note this file is. */
+  private keyOfNote(uri: vscode.Uri): string | undefined {
+    if (!this.notes) return undefined;
+    const base = path.posix.basename(uri.path).replace(/\.md$/i, '');
+    return this.library.get(base) && this.notes.noteUri(base)?.toString() === uri.toString() ? base : undefined;
+  }
+
+  private async reveal(subject: Parameters<RelatedView['show']>[0]): Promise<void> {
+    await vscode.commands.executeCommand(`${RELATED_VIEW_ID}.focus`);
+    await this.related.show(subject);
+  }
+}

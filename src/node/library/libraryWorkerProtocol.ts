@@ -1,0 +1,91 @@
+/**
+ * The messages between the library's worker thread (libraryWorker.ts) and its client in the
+ * extension host (libraryWorkerClient.ts). Every request carries an id and gets exactly one reply
+ * with that id; `papers` messages with the same id come before a `load` reply, in chunks small
+ * enough that the host clones each in a few milliseconds.
+ */
+import type { KeyDispute } from '../../core/library/libraryFile';
+import type { Diagnostic, Paper } from '../../core/types';
+
+/** A change to tags, as the Tags feature asks for it. */
+export type TagOperation =
+  | { kind: 'add'; keys: string[]; tag: string }
+  | { kind: 'remove'; keys: string[]; tag: string }
+  | { kind: 'rename'; from: string; to: string };
+
+/** What the worker knows of one digest file after reading it. */
+export interface DigestFileReport {
+  file: string;
+  /** The digest's header date, for labels; null when it has none. */
+  digestDate: { month: number; day: number } | null;
+  /** Problems for the Problems panel (empty for a clean digest). */
+  problems: Diagnostic[];
+  /** Why the file is not a digest, when it is skipped (it then gives no paper and no problem). */
+  skipped?: string;
+}
+
+/** Why the library file could not be used: the state is 'corrupt' and nothing was written. */
+export interface LibraryCorruption {
+  message: string;
+  /** Git conflict markers: "Resolve Merge Conflict" settles it. */
+  conflict: boolean;
+}
+
+export interface LoadResult {
+  state: 'ready' | 'empty' | 'corrupt';
+  corruption: LibraryCorruption | null;
+  /** Canonical keys of every paper, in library order (by digest path, then first appearance). */
+  order: string[];
+  /** Keys the previous load had that this one does not. */
+  removed: string[];
+  /** How many papers came in `papers` messages (new or changed since the previous load). */
+  sent: number;
+  /** Every paper that has a tag: [canonical key, sorted tags]. */
+  tags: [string, string[]][];
+  /** Every retired key, with the papers that held it. */
+  disputes: KeyDispute[];
+  /** Retired keys this load found for the first time (two papers claimed them after a merge). */
+  newDisputes: string[];
+  /** Digest files read again for this load (all of them for the first). */
+  files: DigestFileReport[];
+  /** Files that are no longer digests of the library (deleted, or out of the globs). */
+  dropped: string[];
+  /** The library file could be read but not written: one sentence for the user. */
+  warning?: string;
+  /** True when nothing changed since the previous load (the host already shows this library). */
+  unchanged?: boolean;
+  /** Milliseconds the worker spent reading digests, on the library file and merging, and sending papers. */
+  timings: { readMs: number; mergeMs: number; publishMs: number };
+}
+
+export interface TagResult {
+  /** Canonical keys whose tags changed. */
+  changed: string[];
+  /** Their tags now. */
+  tags: [string, string[]][];
+}
+
+/** Errors the host tells the user about in its own words; anything else is a bug, with its stack. */
+export type WorkerErrorKind = 'tag' | 'corrupt' | 'conflict' | 'access' | 'internal';
+
+export type LibraryWorkerRequest =
+  /**
+   * The library from `files` (every digest file there is now): files in `reread`, and files the
+   * worker has not read, are read again; the library file is always read again.
+   */
+  | { id: number; type: 'load'; root: string | null; files: string[]; reread: string[] | 'all'; trusted: boolean; cacheDir: string | null }
+  | { id: number; type: 'tag'; operation: TagOperation }
+  /** Settles git conflict markers in the library file, then loads like `load` with nothing to re-read. */
+  | { id: number; type: 'resolve' };
+
+export type LibraryWorkerReply =
+  | { id: number; type: 'ok'; value: unknown }
+  | { id: number; type: 'error'; kind: WorkerErrorKind; message: string }
+  | { id: number; type: 'papers'; papers: Paper[] }
+  | { type: 'log'; level: 'info' | 'warn'; message: string };
+
+export interface LibraryWorkerValues {
+  load: LoadResult;
+  tag: TagResult;
+  resolve: LoadResult & { markers: number };
+}

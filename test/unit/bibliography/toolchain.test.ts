@@ -1,0 +1,129 @@
+// The exported BibTeX and CSL-JSON through the real tools that read them: biber's data-model
+// validation, classic BibTeX with plain.bst on a document citing every key, and pandoc's citeproc.
+// The tools come from Debian (.ci/run installs them); a missing tool fails its test with the
+// apt-get command that provides it, since skipping would let a broken export pass unnoticed.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { before, describe, test } from 'node:test';
+import { main } from '../../../src/cli/main';
+import { repoRoot } from '../../support/paths';
+
+const root = repoRoot;
+const seeds = path.join(root, 'seeds');
+const hostile = path.join(root, 'test', 'fixtures', 'bib', 'hostile-titles.txt');
+
+/** The Debian package of each tool; scripts/test.mjs names the same ones. */
+const PACKAGES: Record<string, string> = { biber: 'biber', bibtex: 'texlive-binaries texlive-base', pandoc: 'pandoc' };
+
+function tool(command: string, args: string[], cwd: string): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
+    assert.fail(`${command} is not installed: install it with "apt-get install --no-install-recommends ${PACKAGES[command]}" (.ci/run does).`);
+  }
+  if (result.error) throw result.error;
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function cliOut(args: string[], cwd: string): Promise<string> {
+  let out = '';
+  let err = '';
+  const code = await main(args, cwd, { out: (text) => { out += text; }, err: (text) => { err += text; } });
+  assert.equal(code, 0, err);
+  return out;
+}
+
+interface Paper {
+  key: string;
+  title: string;
+  date: { year: number | null } | null;
+}
+
+/** Where `title` stands in `text` ignoring case, with every capital of `title` a capital there too. */
+function assertTitleRendered(text: string, title: string): void {
+  const flat = text.replace(/\s+/g, ' ');
+  const at = flat.toLowerCase().indexOf(title.toLowerCase());
+  assert.ok(at >= 0, `"${title}" is not in the rendered text:\n${text}`);
+  const rendered = flat.slice(at, at + title.length);
+  for (let i = 0; i < title.length; i++) {
+    if (title[i] !== title[i].toLowerCase()) assert.equal(rendered[i], title[i], `"${rendered}" lost the capital at ${i} of "${title}"`);
+  }
+}
+
+describe('BibTeX toolchain', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-toolchain-'));
+  let papers: Paper[] = [];
+
+  before(async () => {
+    papers = JSON.parse(await cliOut(['papers', '--json', seeds], dir)) as Paper[];
+    writeFileSync(path.join(dir, 'seeds.bib'), await cliOut(['bib', seeds], dir));
+    writeFileSync(path.join(dir, 'seeds.json'), await cliOut(['bib', '--csl', seeds], dir));
+    const dated = papers.filter((paper) => paper.date?.year != null).map((paper) => paper.key);
+    writeFileSync(path.join(dir, 'dated.bib'), await cliOut(['bib', ...dated, seeds], dir));
+    writeFileSync(path.join(dir, 'hostile.bib'), await cliOut(['bib', hostile], dir));
+    writeFileSync(path.join(dir, 'hostile.json'), await cliOut(['bib', '--csl', hostile], dir));
+  });
+
+  test('biber validates the seed papers with a year, and the hostile titles, without an error or a warning', () => {
+    for (const file of ['dated.bib', 'hostile.bib']) {
+      const { status, stdout, stderr } = tool('biber', ['--tool', '--validate-datamodel', '--output-file', `${file}.out`, file], dir);
+      const log = stdout + stderr;
+      assert.equal(status, 0, log);
+      assert.deepEqual(log.split('\n').filter((line) => /^(WARN|ERROR)/.test(line)), [], `${file}:\n${log}`);
+    }
+  });
+
+  test('biber validates all seed papers: no error, and a warning only for each paper whose year the digests never give', () => {
+    const { status, stdout, stderr } = tool('biber', ['--tool', '--validate-datamodel', '--output-file', 'seeds.bib.out', 'seeds.bib'], dir);
+    const log = stdout + stderr;
+    assert.equal(status, 0, log);
+    const problems = log.split('\n').filter((line) => /^(WARN|ERROR)/.test(line) && !/^WARN - WARNINGS: \d+$/.test(line));
+    const undated = new Set(papers.filter((paper) => paper.date?.year == null).map((paper) => paper.key));
+    const missingDate = /^WARN - Datamodel: Entry '([^']+)' \(seeds\.bib\): Missing mandatory field - one of 'date, year' must be defined$/;
+    assert.deepEqual(problems.filter((line) => !missingDate.test(line)), []);
+    assert.deepEqual(new Set(problems.map((line) => missingDate.exec(line)![1])), undated);
+  });
+
+  test('bibtex with plain.bst on a document citing every key: no error, no warning, every entry', () => {
+    for (const name of ['seeds', 'hostile']) {
+      writeFileSync(path.join(dir, `${name}-doc.aux`), `\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{${name}}\n`);
+      const { status, stdout, stderr } = tool('bibtex', [`${name}-doc`], dir);
+      const blg = readFileSync(path.join(dir, `${name}-doc.blg`), 'utf8');
+      assert.equal(status, 0, stdout + stderr + blg);
+      assert.doesNotMatch(blg, /Warning--|error message|I'm skipping/, blg);
+      const bbl = readFileSync(path.join(dir, `${name}-doc.bbl`), 'utf8');
+      const expected = name === 'seeds' ? papers.length : 3;
+      assert.equal((bbl.match(/^\\bibitem\{/gm) ?? []).length, expected);
+    }
+  });
+
+  test('pandoc citeproc renders a note citing five keys, from the BibTeX and from the CSL-JSON', () => {
+    const five = ['3dDiffusionPolicy', 'actJepa', 'vpt', 'pasta', 'dynamo'];
+    writeFileSync(path.join(dir, 'note.md'), `# Reading notes\n\nWe follow [@${five[0]}; @${five[1]}], then @${five[2]} [p. 3], [see @${five[3]}] and [-@${five[4]}].\n`);
+    for (const bibliography of ['seeds.bib', 'seeds.json']) {
+      const { status, stdout, stderr } = tool('pandoc', ['--citeproc', `--bibliography=${bibliography}`, '-t', 'plain', '--wrap=none', 'note.md'], dir);
+      assert.equal(status, 0, stderr);
+      assert.equal(stderr, '', `pandoc warned with ${bibliography}`);
+      for (const key of five) {
+        const paper = papers.find((candidate) => candidate.key === key);
+        assert.ok(paper, key);
+        assertTitleRendered(stdout, paper.title);
+      }
+      assert.doesNotMatch(stdout, /\?\?|@[a-z]/, 'every citation resolved');
+    }
+  });
+
+  test('pandoc renders the hostile titles with their specials, capitals and Unicode intact', () => {
+    writeFileSync(path.join(dir, 'all.md'), '---\nnocite: "[@*]"\n---\n\nEverything.\n');
+    for (const bibliography of ['hostile.bib', 'hostile.json']) {
+      const { status, stdout, stderr } = tool('pandoc', ['--citeproc', `--bibliography=${bibliography}`, '-t', 'plain', '--wrap=none', 'all.md'], dir);
+      assert.equal(status, 0, stderr);
+      assertTitleRendered(stdout, 'LLMs Plan in 3D: GPT-4 and 7B-Parameter Models Meet NeRF, PyTorch and iPhone');
+      assertTitleRendered(stdout, 'Costs of 100% & $5: #1 Tricks for a_b');
+      assertTitleRendered(stdout, 'back\\slash, tilde~ and caret^ in Titles');
+      assertTitleRendered(stdout, 'Ünïcödé Títlés: naïve café, Straße, Łódź, 中文标题 and emoji 📈 with α-β ≤ Ω');
+    }
+  });
+});

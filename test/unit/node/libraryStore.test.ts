@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, test } from 'node:test';
+import * as esbuild from 'esbuild';
+import { LibraryConflictError, LibraryFileError, parseLibraryFile } from '../../../src/core/library/libraryFile';
+import { LibraryStore, nodeFileSystem, type StoreFileSystem } from '../../../src/node/library/libraryStore';
+import { repoRoot } from '../../support/paths';
+
+const run = promisify(execFile);
+
+function tempRoot(): string {
+  return mkdtempSync(path.join(tmpdir(), 'marginalia-store-'));
+}
+
+/**
+ * The node file system, failing at the n-th step of a write: 1 before the temporary file is written,
+ * 2 half-way through writing it (a crash or a full disk), 3 at the rename; 4 and later succeed.
+ */
+function failingAt(n: number): StoreFileSystem {
+  let step = 0;
+  const fail = (what: string) => {
+    throw Object.assign(new Error(`simulated failure ${what}`), { code: 'ESIM' });
+  };
+  return {
+    ...nodeFileSystem,
+    async writeFile(file, data) {
+      if (++step === n) fail('before writing');
+      if (++step === n) {
+        writeFileSync(file, data.slice(0, data.length / 2));
+        fail('half-way through writing');
+      }
+      await nodeFileSystem.writeFile(file, data);
+    },
+    async rename(from, to) {
+      if (++step === n) fail('at the rename');
+      await nodeFileSystem.rename(from, to);
+    },
+  };
+}
+
+describe('LibraryStore', () => {
+  test('creates the file on the first change and reads it back', async () => {
+    const root = tempRoot();
+    const store = new LibraryStore(root);
+    assert.equal((await store.read()).size, 0);
+    await store.update((records) => records.assignKeys([{ title: 'Genie: Generative Interactive Environments' }]));
+    assert.equal((await store.read()).get('genie')?.title, 'Genie: Generative Interactive Environments');
+    assert.deepEqual(readdirSync(path.join(root, '.marginalia')).sort(), ['.gitattributes', 'library.jsonl']);
+    assert.match(readFileSync(path.join(root, '.marginalia', '.gitattributes'), 'utf8'), /^library\.jsonl merge=union$/m);
+  });
+
+  test('writes nothing when nothing changed', async () => {
+    const root = tempRoot();
+    const store = new LibraryStore(root);
+    await store.update(() => undefined);
+    assert.deepEqual(readdirSync(path.join(root, '.marginalia')), []);
+  });
+
+  test('a write interrupted at any step leaves the old file or the new one, never a torn one', async () => {
+    const root = tempRoot();
+    await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'Old Paper' }]));
+    const old = readFileSync(path.join(root, '.marginalia', 'library.jsonl'), 'utf8');
+    const outcomes: string[] = [];
+    for (let n = 1; n <= 4; n++) {
+      const store = new LibraryStore(root, failingAt(n));
+      const outcome = await store.update((records) => records.assignKeys([{ title: `New Paper ${n}` }])).then(() => 'written', (error: Error) => error.message);
+      const now = readFileSync(path.join(root, '.marginalia', 'library.jsonl'), 'utf8');
+      const records = parseLibraryFile(now);
+      outcomes.push(outcome);
+      if (outcome === 'written') {
+        assert.ok(records.byTitle(`New Paper ${n}`), `step ${n}: the new record is there`);
+      } else {
+        assert.match(outcome, /simulated/);
+        assert.equal(now, old, `step ${n}: the old file is intact`);
+      }
+      assert.deepEqual(readdirSync(path.join(root, '.marginalia')).filter((name) => name !== 'library.jsonl' && name !== '.gitattributes'), [], `step ${n}: no temporary or lock file is left`);
+    }
+    assert.deepEqual(outcomes, ['simulated failure before writing', 'simulated failure half-way through writing', 'simulated failure at the rename', 'written']);
+  });
+
+  test('a corrupt file is reported and left untouched', async () => {
+    const root = tempRoot();
+    mkdirSync(path.join(root, '.marginalia'));
+    const file = path.join(root, '.marginalia', 'library.jsonl');
+    const garbage = '{"key": "a", "title": "A"}\n{"key": "b", "ti\n';
+    writeFileSync(file, garbage);
+    await assert.rejects(
+      new LibraryStore(root).update((records) => records.assignKeys([{ title: 'Anything' }])),
+      (error: unknown) => error instanceof LibraryFileError,
+    );
+    assert.equal(readFileSync(file, 'utf8'), garbage);
+  });
+
+  test('concurrent updates in one process are serialised and all kept', async () => {
+    const root = tempRoot();
+    const store = new LibraryStore(root);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => store.update((records) => records.assignKeys([{ title: `Paper Number ${i}` }]))));
+    assert.equal((await store.read()).size, 40);
+  });
+
+  test('50 CLI processes adding papers to one library at the same time lose nothing', async () => {
+    const root = tempRoot();
+    const cli = path.join(root, 'cli.js');
+    await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
+    const abstract = 'We study a problem that matters and report results that are long enough to read as an abstract.';
+    const runs = Array.from({ length: 50 }, (_, i) => {
+      const file = path.join(root, `digest${i}.txt`);
+      writeFileSync(file, `Concurrent Paper Number ${i}\n\n${abstract}\n`);
+      return run(process.execPath, [cli, 'papers', '--json', '--root', root, file]);
+    });
+    const outputs = await Promise.all(runs);
+    const records = parseLibraryFile(readFileSync(path.join(root, '.marginalia', 'library.jsonl'), 'utf8'));
+    assert.equal(records.size, 50);
+    // Each process printed the key that the file now holds for its paper.
+    outputs.forEach(({ stdout }, i) => {
+      const [paper] = JSON.parse(stdout) as { key: string; title: string }[];
+      assert.equal(records.byTitle(`Concurrent Paper Number ${i}`)?.key, paper.key);
+    });
+  });
+
+  test('migrates a 0.1 library.json with every key and tag, removing it only once the new file is written', async () => {
+    const root = tempRoot();
+    mkdirSync(path.join(root, '.marginalia'));
+    const legacy = path.join(root, '.marginalia', 'library.json');
+    const text = '{\n  "version": 1,\n  "papers": [\n    {"key":"genie2024","title":"Genie: Generative Interactive Environments","tags":["rl"]},\n    {"key":"pastaa","title":"PASTA: Pretrained Agents"}\n  ]\n}\n';
+    writeFileSync(legacy, text);
+    assert.equal((await new LibraryStore(root).read()).get('pastaa')?.title, 'PASTA: Pretrained Agents', 'read before any migration');
+    // A write that fails leaves the old file where it was.
+    await assert.rejects(new LibraryStore(root, failingAt(3)).update(() => undefined), /simulated/);
+    assert.equal(readFileSync(legacy, 'utf8'), text);
+    await new LibraryStore(root).update(() => undefined);
+    assert.ok(!existsSync(legacy));
+    const records = await new LibraryStore(root).read();
+    assert.deepEqual(records.get('genie2024')?.tags, ['rl']);
+    assert.equal(records.get('pastaa')?.title, 'PASTA: Pretrained Agents');
+  });
+
+  test('a 0.1 file brought back beside the new one (by a merge, or an old version) is joined, never dropped', async () => {
+    const root = tempRoot();
+    await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'New Paper' }]));
+    writeFileSync(path.join(root, '.marginalia', 'library.json'), '{"version":1,"papers":[\n{"key":"oldKey","title":"Old Paper","tags":["x"]}\n]}\n');
+    const records = await new LibraryStore(root).update((current) => current);
+    assert.equal(records.get('newPaper')?.title, 'New Paper');
+    assert.deepEqual(records.get('oldKey')?.tags, ['x']);
+    assert.ok(!existsSync(path.join(root, '.marginalia', 'library.json')));
+  });
+
+  test('adds the union line to a .gitattributes the user keeps there, once', async () => {
+    const root = tempRoot();
+    mkdirSync(path.join(root, '.marginalia'));
+    writeFileSync(path.join(root, '.marginalia', '.gitattributes'), '*.md text');
+    await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'One' }]));
+    await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'Two' }]));
+    assert.equal(readFileSync(path.join(root, '.marginalia', '.gitattributes'), 'utf8').replace(/^#.*\n/m, ''), '*.md text\nlibrary.jsonl merge=union\n');
+  });
+
+  test('a file with conflict markers is refused untouched, and resolve keeps both sides', async () => {
+    const root = tempRoot();
+    mkdirSync(path.join(root, '.marginalia'));
+    const file = path.join(root, '.marginalia', 'library.jsonl');
+    const text = '{"marginalia":"library","version":2}\n<<<<<<< HEAD\n{"key":"a","title":"Paper A","tags":{"x":"2026-01-01T00:00:00.000Z"}}\n=======\n{"key":"b","title":"Paper B"}\n>>>>>>> other\n';
+    writeFileSync(file, text);
+    const store = new LibraryStore(root);
+    await assert.rejects(store.update((records) => records.assignKeys([{ title: 'C' }])), LibraryConflictError);
+    assert.equal(readFileSync(file, 'utf8'), text);
+    const { markers } = await store.resolve();
+    assert.equal(markers, 3);
+    const records = await store.read();
+    assert.deepEqual(records.get('a')?.tags, ['x']);
+    assert.equal(records.get('b')?.title, 'Paper B');
+  });
+
+  test('a long-lived store that reuses its last records still sees every change made by another writer', async () => {
+    const root = tempRoot();
+    const mine = new LibraryStore(root);
+    const other = new LibraryStore(root);
+    await mine.update((records) => records.assignKeys([{ title: 'Genie: Generative Interactive Environments' }, { title: 'PASTA: Pretrained Agents' }]));
+    await mine.update((records) => records.addTag(['genie'], 'mine'));
+    await other.update((records) => records.addTag(['pasta'], 'theirs'));
+    await mine.update((records) => records.addTag(['genie'], 'mine-again'));
+    // A file replaced wholesale (a git checkout) is read again too.
+    const file = path.join(root, '.marginalia', 'library.jsonl');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"mine-again"', '"checked-out"'));
+    const before = await mine.update((current) => current);
+    assert.equal(await mine.isUnchanged(before), true);
+    await other.update((records) => records.addTag(['pasta'], 'later'));
+    assert.equal(await mine.isUnchanged(before), false, 'a file changed by someone else is not what this store wrote');
+    const records = await mine.update((current) => current);
+    assert.equal(await mine.isUnchanged(records), true);
+    assert.equal(await mine.isUnchanged(before), false, 'records read before the change are not the file\'s');
+    assert.deepEqual(records.get('pasta')?.tags, ['later', 'theirs']);
+    assert.deepEqual(records.get('genie')?.tags, ['checked-out', 'mine']);
+  });
+});

@@ -1,0 +1,275 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import { SearchIndex, SearchIndexFormatError, type SearchDocument, type SearchHit } from '../../../src/core/search/searchIndex';
+import { seedDocuments, seedPaper, seedPapers, topicDocuments } from './searchDocuments';
+
+const titleOf = (key: string) => seedPapers().find((paper) => paper.key === key)?.title ?? key;
+const titles = (hits: SearchHit[]) => hits.map((hit) => titleOf(hit.key));
+
+let seedIndexCache: SearchIndex | undefined;
+function seedIndex(): SearchIndex {
+  seedIndexCache ??= SearchIndex.build(seedDocuments());
+  return seedIndexCache;
+}
+
+/** What a query returns, in a form two indexes can be compared by (scores rounded against float noise). */
+function outcome(index: SearchIndex, query: string) {
+  const result = index.search(query, 20);
+  return { total: result.total, hints: result.hints, hits: result.hits.map((hit) => ({ key: hit.key, score: hit.score.toFixed(9), matches: hit.matches })) };
+}
+
+const QUERIES = ['behavior cloning', 'title:cloning', 'imit*', '*former', 'cloning~1', '+diffusion -driving', 'diffusion^3 robot', '-learning', 'tags:favourite', 'note:thoughts', 'driv* +autonomous', 'abstract:transformer~1'];
+
+describe('search: ranking and query forms', () => {
+  test('plain words rank papers with them in the title first, and say where each word matched', () => {
+    const { hits, hints } = seedIndex().search('behavior cloning', 5);
+    assert.deepEqual(hints, []);
+    for (const hit of hits) assert.match(titleOf(hit.key), /cloning/i);
+    const augmented = hits.find((hit) => titleOf(hit.key) === 'Augmented Behavioral Cloning from Observation');
+    assert.ok(augmented, 'the paper with both words in its title is among the first five');
+    assert.deepEqual(augmented.matches.map((match) => match.word), ['behavior', 'cloning']);
+    assert.ok(augmented.matches[1].fields.includes('title'));
+  });
+
+  test('a field clause looks in that field only', () => {
+    const inTitle = seedIndex().search('title:cloning', 50);
+    assert.equal(inTitle.total, seedPapers().filter((paper) => /\bclon/i.test(paper.title)).length);
+    for (const hit of inTitle.hits) assert.deepEqual(hit.matches.map((match) => match.fields), [['title']]);
+    assert.ok(seedIndex().search('cloning', 50).total > inTitle.total, 'the word is in more abstracts than titles');
+  });
+
+  test('wildcards match words by prefix, suffix or inside, and show the words they matched', () => {
+    const prefix = seedIndex().search('imit*', 200);
+    assert.ok(prefix.total >= seedPapers().filter((paper) => /\bimit/i.test(`${paper.title} ${paper.abstract}`)).length);
+    assert.ok(prefix.hits.every((hit) => hit.matches.every((match) => match.word.startsWith('imit'))));
+    const suffix = seedIndex().search('*former', 50);
+    assert.ok(suffix.hits.some((hit) => hit.matches.some((match) => match.word === 'transformer')));
+    assert.ok(titles(suffix.hits).some((title) => title.startsWith('Neuroformer')));
+  });
+
+  test('an edit distance finds a misspelt word', () => {
+    assert.equal(seedIndex().search('clonning', 5).total, 0);
+    const fuzzy = seedIndex().search('clonning~1', 5);
+    assert.ok(fuzzy.total > 0);
+    assert.ok(fuzzy.hits.every((hit) => hit.matches.some((match) => match.word === 'cloning')));
+  });
+
+  test('+ requires a word and - excludes one', () => {
+    const result = seedIndex().search('+diffusion -driving', 100);
+    assert.ok(result.total > 0);
+    for (const hit of result.hits) {
+      const paper = seedPapers().find((candidate) => candidate.key === hit.key)!;
+      const text = `${paper.title} ${paper.abstract}`.toLowerCase();
+      assert.ok(text.includes('diffusion'), paper.title);
+      assert.ok(!/\bdriv(e|es|ing)\b/.test(text), paper.title);
+    }
+    const onlyExcluded = seedIndex().search('-learning', 1000);
+    assert.equal(onlyExcluded.total, seedPapers().filter((paper) => !/\blearn/i.test(`${paper.title} ${paper.abstract}`)).length);
+  });
+
+  test('a boost changes the order', () => {
+    const plain = seedIndex().search('diffusion robot', 1).hits[0].key;
+    const boosted = seedIndex().search('diffusion robot^10', 1).hits[0];
+    assert.notEqual(boosted.key, plain);
+    assert.ok(boosted.matches.some((match) => match.word === 'robot'));
+  });
+
+  test('tags and note text are searched, alone or with the other fields', () => {
+    const documents = seedDocuments();
+    const dynamo = documents.findIndex((document) => document.title.startsWith('DynaMo'));
+    documents[dynamo] = { ...documents[dynamo], tags: ['favourite', 'to-read'], note: 'My thoughts: compare with zebrafish locomotion.' };
+    const index = SearchIndex.build(documents);
+    assert.deepEqual(index.search('tags:favourite').hits.map((hit) => hit.key), [documents[dynamo].key]);
+    assert.deepEqual(index.search('zebrafish').hits.map((hit) => ({ key: hit.key, matches: hit.matches })), [{ key: documents[dynamo].key, matches: [{ word: 'zebrafish', fields: ['note'] }] }]);
+    assert.equal(index.search('note:dynamics').total, 0);
+  });
+});
+
+describe('search: words', () => {
+  test('text with and without non-ASCII letters is split into the same words', () => {
+    const index = SearchIndex.build([
+      { key: 'a', title: 'Über-Straße: Models of Zürich traffic', abstract: 'CamelCase words, x86_64 and GPT-4o; naïve Bayes.', tags: [], note: '' },
+      { key: 'b', title: 'Models of Zurich traffic', abstract: 'CamelCase words, x86_64 and GPT-4o; naive Bayes.', tags: [], note: '' },
+    ]);
+    for (const [query, keys] of [['straße', ['a']], ['zürich', ['a']], ['zurich', ['b']], ['camelcase', ['a', 'b']], ['x86_64', ['a', 'b']], ['4o', ['a', 'b']], ['naïve', ['a']], ['bayes', ['a', 'b']]] as const) {
+      assert.deepEqual(index.search(query).hits.map((hit) => hit.key).sort(), [...keys], query);
+    }
+  });
+});
+
+describe('search: any input gives results or a hint, never an exception', () => {
+  const hostile = ['C++: a ~survey', 'title:', '"imitation learning', '***', '*', '~', '^', '+', '-', ':', 'foo:bar', 'title:*', 'x~a', 'x^b', 'x^-3', 'a~9',
+    '\\', '\\\\', '"', "'", '((()))', '[]', '{', '<script>alert(1)</script>', 'constructor', '__proto__', 'toString', 'hasOwnProperty:x', 'title:constructor',
+    '\u0000', '\ud800', '🙂', 'ÜBER straße', 'a'.repeat(5000), 'imitation '.repeat(2000), `${'x '.repeat(600)}cloning`, '*a*b*c*', 'title:title:title', '+-+-', '--x', '++x', 'the a of', '   '];
+
+  for (const text of hostile) {
+    test(`${JSON.stringify(text.slice(0, 30))}${text.length > 30 ? '…' : ''}`, () => {
+      const result = seedIndex().search(text);
+      assert.ok(Array.isArray(result.hits));
+      assert.ok(result.hints.every((hint) => typeof hint === 'string' && hint.length < 200));
+      if (text.trim() !== '' && text.length < 4000) assert.ok(result.hits.length > 0 || result.hints.length > 0, 'no results and no hint');
+    });
+  }
+
+  test('text lunr refuses is searched as words, and the hint says so', () => {
+    const result = seedIndex().search('C++: a ~survey');
+    assert.ok(result.hits.length > 0);
+    assert.match(result.hints[0], /"C\+\+" is not a field/);
+    assert.match(result.hints.join(' '), /searched for the words instead/);
+    assert.match(seedIndex().search('title:').hints[0], /needs a word right after it/);
+  });
+
+  test('random text never throws (property)', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 80, unit: fc.constantFrom('a', 'b', ' ', '*', '~', '^', '+', '-', ':', '"', '\\', '1', 'title', 'ü', '🙂') }), (text) => {
+      const result = seedIndex().search(text);
+      assert.ok(Array.isArray(result.hits));
+    }), { numRuns: 300 });
+  });
+});
+
+describe('related papers', () => {
+  const drivingText = (key: string) => {
+    const paper = seedPapers().find((candidate) => candidate.key === key)!;
+    return /driv|traffic|autonomous vehicle/i.test(`${paper.title} ${paper.abstract}`);
+  };
+
+  test('imitation learning for autonomous driving brings up driving papers first', () => {
+    for (const [pattern, first] of [[/^Imitation Is Not Enough/, 4], [/^CARIL/, 2]] as const) {
+      const paper = seedPaper(pattern);
+      const related = seedIndex().related(paper.key);
+      assert.equal(related.length, 10);
+      assert.ok(!related.some((hit) => hit.key === paper.key), 'a paper is not related to itself');
+      const top = related.slice(0, first);
+      assert.ok(top.every((hit) => drivingText(hit.key)), `${paper.title}: ${JSON.stringify(titles(top))}`);
+      assert.ok(related[0].matches.some((match) => match.word === 'drive'), 'the shared words say why');
+    }
+  });
+
+  test('selected text finds papers on its subject; code identifiers are split into words', () => {
+    const related = seedIndex().relatedToText('const behaviorCloningPolicy = train(demonstrations) // behavioral cloning from expert demonstrations');
+    assert.ok(related.length > 0);
+    assert.ok(titles(related.slice(0, 3)).every((title) => /clon|imitat|demonstrat/i.test(title)), JSON.stringify(titles(related.slice(0, 3))));
+    assert.deepEqual(seedIndex().relatedToText('the of and a'), []);
+    const note = seedPaper(/^DynaMo/);
+    assert.ok(!seedIndex().relatedToText('dynamics pretraining visuo-motor control', 10, note.key).some((hit) => hit.key === note.key));
+  });
+
+  test('in a library of synthetic topics, related papers share the topic (property)', () => {
+    const { documents, topicOf } = topicDocuments(600, 6);
+    const index = SearchIndex.build(documents);
+    let same = 0;
+    let all = 0;
+    for (const document of documents.slice(0, 60)) {
+      for (const hit of index.related(document.key)) {
+        all++;
+        if (topicOf.get(hit.key) === topicOf.get(document.key)) same++;
+      }
+    }
+    assert.equal(all, 600);
+    assert.ok(same / all > 0.95, `only ${same} of ${all} related papers share the topic`);
+  });
+
+  test('an unknown key has no related papers', () => {
+    assert.deepEqual(seedIndex().related('noSuchKey'), []);
+  });
+});
+
+describe('incremental updates', () => {
+  function edited(documents: SearchDocument[], step: number): SearchDocument[] {
+    return documents.flatMap((document, i) => {
+      if (i % step === 0) return [];
+      if (i % step === 1) return [{ ...document, note: `Notes on ${document.title}: compare with zebrafish.`, tags: ['read'] }];
+      if (i % step === 2) return [{ ...document, title: `${document.title} revisited` }];
+      return [document];
+    }).concat([{ key: 'brandNew', title: 'Zebrafish cloning for autonomous driving', abstract: 'A new paper about imitation.', tags: [], note: '' }]);
+  }
+
+  test('updating, adding and removing documents gives the same results as a rebuild', () => {
+    const before = seedDocuments();
+    const after = edited(before, 7);
+    const index = SearchIndex.build(before);
+    let changed = 0;
+    const keep = new Set(after.map((document) => document.key));
+    for (const document of before) if (!keep.has(document.key)) index.remove(document.key);
+    for (const document of after) if (index.upsert(document)) changed++;
+    assert.equal(changed, after.filter((document, i) => document !== before.find((b) => b.key === document.key) || i < 0).length);
+    const rebuilt = SearchIndex.build(after);
+    assert.equal(index.size, rebuilt.size);
+    assert.equal(index.contentHash, rebuilt.contentHash);
+    for (const query of [...QUERIES, 'zebrafish', 'revisited', 'title:revisited', 'zebra*']) assert.deepEqual(outcome(index, query), outcome(rebuilt, query), query);
+    for (const key of ['brandNew', after[5].key, after[6].key]) {
+      assert.deepEqual(index.related(key).map((hit) => [hit.key, hit.score.toFixed(9)]), rebuilt.related(key).map((hit) => [hit.key, hit.score.toFixed(9)]), key);
+    }
+  });
+
+  test('the same holds across the compaction that many updates trigger', () => {
+    const { documents } = topicDocuments(3000, 5, 11);
+    const index = SearchIndex.build(documents);
+    const after = documents.map((document, i) => (i % 3 === 0 ? { ...document, note: `${document.title} ${document.abstract.slice(0, 40)}` } : document));
+    for (const document of after) index.upsert(document);
+    for (const document of after.slice(0, 100)) index.remove(document.key);
+    const rebuilt = SearchIndex.build(after.slice(100));
+    for (const query of ['kalo', 'ka*', 'note:ka*', '+kalo -mine', documents[200].title]) assert.deepEqual(outcome(index, query), outcome(rebuilt, query), query);
+  });
+
+  test('upsert reports an unchanged document as unchanged', () => {
+    const documents = seedDocuments();
+    const index = SearchIndex.build(documents);
+    assert.equal(index.upsert(documents[3]), false);
+    assert.equal(index.upsert({ ...documents[3], tags: ['x'] }), true);
+    assert.equal(index.remove('noSuchKey'), false);
+  });
+});
+
+describe('content hash and serialisation', () => {
+  test('the hash is the same for the same library in any order, and changes with any field', () => {
+    const documents = seedDocuments();
+    const hash = SearchIndex.build(documents).contentHash;
+    assert.equal(SearchIndex.build([...documents].reverse()).contentHash, hash);
+    const variants: SearchDocument[] = [
+      { ...documents[10], note: 'a note' },
+      { ...documents[10], tags: ['t'] },
+      { ...documents[10], title: `${documents[10].title}.` },
+      { ...documents[10], abstract: documents[10].abstract.replace(/a/, 'b') },
+    ];
+    for (const variant of variants) {
+      const changed = documents.map((document, i) => (i === 10 ? variant : document));
+      assert.notEqual(SearchIndex.build(changed).contentHash, hash);
+    }
+    assert.notEqual(SearchIndex.build(documents.slice(1)).contentHash, hash);
+  });
+
+  test('an index read back from its bytes answers exactly as the original, also after updates', () => {
+    const index = SearchIndex.build(seedDocuments());
+    index.upsert({ key: 'brandNew', title: 'Zebrafish cloning', abstract: 'About imitation.', tags: ['fish'], note: 'note text' });
+    index.remove(seedDocuments()[0].key);
+    const copy = SearchIndex.deserialize(index.serialize());
+    assert.equal(copy.contentHash, index.contentHash);
+    assert.equal(copy.size, index.size);
+    for (const query of [...QUERIES, 'zebrafish', 'tags:fish']) assert.deepEqual(outcome(copy, query), outcome(index, query), query);
+    const key = seedDocuments()[5].key;
+    assert.deepEqual(copy.related(key), index.related(key));
+    // And it can still be updated.
+    assert.equal(copy.upsert({ key: 'another', title: 'Zebrafish', abstract: '', tags: [], note: '' }), true);
+    assert.equal(copy.search('zebrafish').total, 2);
+  });
+
+  test('an empty index round-trips', () => {
+    const copy = SearchIndex.deserialize(SearchIndex.build([]).serialize());
+    assert.equal(copy.size, 0);
+    assert.deepEqual(copy.search('anything').hits, []);
+  });
+
+  test('damaged bytes are refused with SearchIndexFormatError', () => {
+    const bytes = SearchIndex.build(seedDocuments()).serialize();
+    const damaged = [
+      new Uint8Array(0),
+      bytes.slice(0, bytes.length >> 1),
+      bytes.slice(0, 40),
+      Uint8Array.from(bytes, (byte, i) => (i > 4 && i < 30 ? 0x41 : byte)),
+      new TextEncoder().encode('{"not": "an index"}'),
+    ];
+    for (const data of damaged) assert.throws(() => SearchIndex.deserialize(data), SearchIndexFormatError);
+  });
+});
