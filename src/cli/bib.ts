@@ -5,11 +5,10 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatCslJson, selectPapers, toCslItem, type ExportScope } from '../core/bibliography/csl';
-import type { LibraryRecords } from '../core/library/libraryFile';
 import type { Diagnostic, Paper, ParsedDigest } from '../core/types';
-import { mergeDigests } from '../core/library/merge';
 import { citedKeysInFolder } from '../node/citations/citedKeys';
 import type { LibraryStore } from '../node/library/libraryStore';
+import { openLibrary, tagsIn } from '../node/library/openLibrary';
 
 export const BIB_HELP = `  marginalia bib [--tag T] [--cited-in DIR] [--csl] [--root DIR] [KEY...] PATH...
       BibTeX for papers of the digests at PATH: those with the keys KEY, the tag
@@ -70,18 +69,8 @@ export async function runBib(
     io.err('marginalia bib: no digest could be read.\n');
     return usage;
   }
-  let papers: Paper[] = [];
-  let records: LibraryRecords;
-  if (deps.save) {
-    records = await deps.store.update((current) => {
-      papers = mergeDigests(digests, current).papers;
-      return current;
-    });
-  } else {
-    records = await deps.store.read();
-    papers = mergeDigests(digests, records).papers;
-  }
-  const tagsOf = (key: string) => records.get(key)?.tags ?? [];
+  const { papers, records } = await openLibrary(deps.store, digests, { save: deps.save });
+  const tagsOf = tagsIn(records);
 
   // Every selector adds papers; no selector means every paper.
   const scopes: ExportScope[] = [];

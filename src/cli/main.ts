@@ -5,15 +5,16 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { mergeDigests } from '../core/library/merge';
-import { LibraryFileError, TagError, type KeyDispute, type LibraryRecords } from '../core/library/libraryFile';
+import { LibraryFileError, TagError, type KeyDispute } from '../core/library/libraryFile';
 import type { Diagnostic, Paper } from '../core/types';
 import { citedKeysInFolder } from '../node/citations/citedKeys';
 import { FileAccessError, LockTimeoutError } from '../node/library/fileLock';
 import { LibraryStore } from '../node/library/libraryStore';
+import { openLibrary } from '../node/library/openLibrary';
 import { debugLog, loadDigests } from './workspaceState';
 import { BIB_HELP, runBib } from './bib';
 import { SEARCH_HELP, searchCommand } from './search';
+import { corruptLibraryMessage } from './libraryErrors';
 
 const HELP = `marginalia: read Hugging Face Daily Papers digests from the command line
 
@@ -160,7 +161,7 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
       return await runBib(paths, values, cwd, io, { exitCodes: ExitCode, loadDigests: load, store, save: !values['read-only'] });
     } catch (error) {
       if (!(error instanceof LibraryFileError)) throw error;
-      io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+      io.err(corruptLibraryMessage(store.file, error));
       return ExitCode.corruptLibrary;
     }
   }
@@ -200,17 +201,14 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
   }
   const store = openStore(root, io);
   let papers: Paper[];
-  let disputes: KeyDispute[] = [];
-  const merge = (records: LibraryRecords) => {
-    const merged = mergeDigests(digests, records).papers;
-    disputes = records.disputes().filter((dispute) => records.newDisputes.includes(dispute.key));
-    return merged;
-  };
+  let disputes: KeyDispute[];
   try {
-    papers = values['read-only'] ? merge(await store.read()) : await store.update(merge);
+    const library = await openLibrary(store, digests, { save: !values['read-only'] });
+    papers = library.papers;
+    disputes = library.records.disputes().filter((dispute) => library.newDisputes.includes(dispute.key));
   } catch (error) {
     if (error instanceof LibraryFileError) {
-      io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+      io.err(corruptLibraryMessage(store.file, error));
       return ExitCode.corruptLibrary;
     }
     throw error;
@@ -258,7 +256,7 @@ async function tagCommand(command: 'tag' | 'tags', args: string[], values: { jso
       return ExitCode.problems;
     }
     if (error instanceof LibraryFileError) {
-      io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+      io.err(corruptLibraryMessage(store.file, error));
       return ExitCode.corruptLibrary;
     }
     throw error;

@@ -2,16 +2,20 @@
  * `marginalia search` and `marginalia related`: the search index over the library of a folder, from
  * the command line. Reads only: keys of papers new to the library file are computed, not saved.
  */
-import { promises as fs, type Dirent } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { mergeDigests } from '../core/library/merge';
 import { LibraryFileError } from '../core/library/libraryFile';
 import { SearchIndex, type SearchDocument, type SearchHit } from '../core/search/searchIndex';
 import type { Diagnostic, Paper } from '../core/types';
 import { workspaceCacheFolder } from '../node/cacheFolder';
 import { SearchCache, type SearchState } from './searchCache';
+import { corruptLibraryMessage } from './libraryErrors';
 import { findDigestFiles } from '../node/digest/digestFiles';
 import { LibraryStore } from '../node/library/libraryStore';
+import { openLibrary, tagsIn } from '../node/library/openLibrary';
+import { mapLimited } from '../node/concurrency';
+import { WORKSPACE_SETTINGS_FILE, listMarkdownFiles, readWorkspaceNotes } from '../node/notes/workspaceNotes';
+import type { NoteCatalog } from '../core/notes/noteCatalog';
 import { readDigestFiles, type DebugLog } from './workspaceState';
 
 export const SEARCH_HELP = `  marginalia search [--json] [--limit N] [--root DIR] QUERY [PATH...]
@@ -22,8 +26,11 @@ export const SEARCH_HELP = `  marginalia search [--json] [--limit N] [--root DIR
       a QUERY that starts with "-". PATH defaults to DIR.
   marginalia related [--json] [--limit N] [--root DIR] KEY [PATH...]
       The papers most related to the paper KEY (default: 10).
-      Both read the tags in DIR/.marginalia/library.jsonl and the notes in
-      DIR/notes/KEY.md. --json prints {query or key, total, hints, results:
+      Both read the tags in DIR/.marginalia/library.jsonl and the papers'
+      notes, found as the extension finds them: a markdown file whose front
+      matter says "key: KEY", or NOTES/KEY.md, where NOTES is the setting
+      marginalia.notes.folder in DIR/.vscode/settings.json (default: notes).
+      --json prints {query or key, total, hints, results:
       [{key, title, score, matches: [{word, fields}]}]}. Exit 0 when papers
       were found, 1 when none (or KEY is unknown). While no digest, the
       library file or a note changes, both answer from the index kept in the
@@ -65,10 +72,12 @@ export async function searchCommand(
   const log = options.log ?? (() => undefined);
   const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [options.root];
   const { files, problems: found } = await findDigestFiles(targets);
-  const store = new LibraryStore(options.root, { log: (line) => io.err(`marginalia: ${line}\n`) });
+  const warn = (line: string) => io.err(`marginalia: ${line}\n`);
+  const store = new LibraryStore(options.root, { log: warn });
   const cache = new SearchCache(workspaceCacheFolder(options.root), options.root, targets, { log });
+  const markdownFiles = await listMarkdownFiles(options.root);
   // The stat of every input is taken before any is read: what changes after it shows in the next run's.
-  const signature = files.length > 0 ? cache.sign(files, [store.file, store.legacyFile]) : null;
+  const signature = files.length > 0 ? cache.sign(files, [store.file, store.legacyFile], [path.join(options.root, WORKSPACE_SETTINGS_FILE), ...markdownFiles]) : null;
   const printErrors = (problems: readonly Diagnostic[]) => {
     for (const problem of problems.filter((p) => p.severity === 'error')) io.err(`${path.relative(cwd, problem.file) || problem.file}: ${problem.message}\n`);
   };
@@ -88,15 +97,16 @@ export async function searchCommand(
   let papers: Paper[];
   let tagsOf: (key: string) => readonly string[];
   try {
-    const records = await store.read();
-    papers = mergeDigests(read.digests, records).papers;
-    tagsOf = (key) => records.get(key)?.tags ?? [];
+    // Search only reads: keys of papers new to the library file are computed, not saved.
+    const library = await openLibrary(store, read.digests, { save: false });
+    papers = library.papers;
+    tagsOf = tagsIn(library.records);
   } catch (error) {
     if (!(error instanceof LibraryFileError)) throw error;
-    io.err(`marginalia: ${store.file} is not a valid library file (${error.message}). It was left untouched; fix it or restore it from git, then run again.\n`);
+    io.err(corruptLibraryMessage(store.file, error));
     return Exit.corruptLibrary;
   }
-  const notes = await readNotes(path.join(options.root, 'notes'), new Set(papers.map((paper) => paper.key)));
+  const notes = await readNotes(await readWorkspaceNotes(options.root, markdownFiles, warn), papers, warn);
   const documents: SearchDocument[] = papers.map((paper) => ({ key: paper.key, title: paper.title, abstract: paper.abstract, tags: tagsOf(paper.key), note: notes.get(paper.key) ?? '' }));
   const byKey = new Map(papers.map((paper) => [paper.key, paper]));
   state = { index: SearchIndex.build(documents), titleOf: (key) => byKey.get(key)?.title ?? '', problems: read.problems };
@@ -144,24 +154,24 @@ function answer(command: 'search' | 'related', subject: string, limit: number, s
   return hits.length > 0 ? Exit.found : Exit.none;
 }
 
-/** Notes named `<key>.md` in `folder`, for keys of the library; a missing folder means no notes. */
-async function readNotes(folder: string, keys: ReadonlySet<string>): Promise<Map<string, string>> {
+/**
+ * The text of each paper's note (the catalog's rule, the same as the extension's), by paper key. A
+ * note that cannot be read is left out with a warning, as the extension leaves it out.
+ */
+async function readNotes(catalog: NoteCatalog, papers: readonly Paper[], warn: (line: string) => void): Promise<Map<string, string>> {
   const notes = new Map<string, string>();
-  let entries: Dirent[];
-  try {
-    entries = await fs.readdir(folder, { withFileTypes: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return notes;
-    throw error;
-  }
-  for (const entry of entries) {
-    const name = entry.name;
-    const key = name.endsWith('.md') ? name.slice(0, -3) : '';
-    // A folder (or a link, a FIFO) named like a note is not one.
-    if (!entry.isFile() || !keys.has(key)) continue;
-    const text = await fs.readFile(path.join(folder, name), 'utf8');
-    notes.set(key, text.slice(0, MAX_NOTE_CHARS));
-  }
+  const found = papers.flatMap((paper) => {
+    const file = catalog.noteFile([paper.key, ...paper.aliases]);
+    return file === undefined ? [] : [{ key: paper.key, file }];
+  });
+  const texts = await mapLimited(found, 16, ({ file }) => fs.readFile(file, 'utf8').catch((error: unknown) => {
+    warn(`cannot read the note ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+    return undefined;
+  }));
+  found.forEach(({ key }, index) => {
+    const text = texts[index];
+    if (text !== undefined) notes.set(key, text.slice(0, MAX_NOTE_CHARS));
+  });
   return notes;
 }
 

@@ -13,9 +13,10 @@
  * - every digest file the run would read (as findDigestFiles lists them): absolute path, type,
  *   size, mtime and ctime in nanoseconds, inode;
  * - the library file and the 0.1 library file (the same fields, or "absent");
- * - every `*.md` file in `<root>/notes` (the same fields). The search reads the notes named after
- *   a paper's key; the signature covers every `.md` name, a superset that needs no key to be
- *   known before the index is loaded (a note of no paper changing costs a rebuild, nothing else).
+ * - the workspace settings file (it names the notes folder) and every markdown file a note can be
+ *   (node/notes/workspaceNotes.ts lists them; the same fields). The search reads the notes of the
+ *   papers; the signature covers every markdown file, a superset that needs no key to be known
+ *   before the index is loaded (a file that is no paper's note changing costs a rebuild, nothing else).
  * A new, removed, renamed, rewritten or touched input changes the signature; so does a new build.
  *
  * Racily clean inputs (see digestCache.ts). An input whose mtime or ctime is later than 2 s
@@ -125,10 +126,9 @@ export class SearchCache {
 
   /**
    * Takes the stat of every input (see the module comment): call it before reading any. `libraryFiles`
-   * are the library file and the 0.1 one. Null when an input cannot be listed (the run goes uncached
-   * and meets the same trouble reading it).
+   * are the library file and the 0.1 one; `noteFiles` the settings file and the markdown files.
    */
-  sign(digestFiles: readonly string[], libraryFiles: readonly string[]): SearchSignature | null {
+  sign(digestFiles: readonly string[], libraryFiles: readonly string[], noteFiles: readonly string[] = []): SearchSignature {
     const statAtMs = Date.now();
     const racyBefore = BigInt(statAtMs - RACY_WINDOW_MS) * 1_000_000n;
     const hash = createHash('sha256');
@@ -151,19 +151,7 @@ export class SearchCache {
     const absolute = (file: string) => (path.isAbsolute(file) ? file : path.resolve(file));
     for (const file of digestFiles) add('digest', absolute(file));
     for (const file of libraryFiles) add('library', absolute(file));
-    const notes = path.join(this.root, 'notes');
-    let names: string[];
-    try {
-      names = fs.readdirSync(notes);
-    } catch (error) {
-      const code = errorCode(error);
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        this.log(`search cache: cannot list ${notes} (${code ?? describe(error)}); running uncached`);
-        return null;
-      }
-      names = [];
-    }
-    for (const name of names.filter((n) => n.endsWith('.md')).sort()) add('note', path.join(notes, name));
+    for (const file of noteFiles) add('note', absolute(file));
     return { hash: hash.digest('hex'), statAtMs, racyFiles, inputs };
   }
 

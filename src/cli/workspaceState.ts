@@ -1,7 +1,7 @@
 /**
  * State the CLI keeps between runs, in the workspace's cache folder (cacheFolder.ts): parsed
  * digests (digestCache.ts) for every command that reads digests, and the search index
- * (cliSearchCache.ts) for `search` and `related`. Everything here is a copy of what the digests,
+ * (searchCache.ts) for `search` and `related`. Everything here is a copy of what the digests,
  * the library file and the notes say: losing it costs time, never data, and a cache that cannot
  * be read or written never fails a command.
  *

@@ -7,11 +7,10 @@
  */
 import * as vscode from 'vscode';
 import { CITABLE_FILE_EXTENSIONS, type CitationSyntax, citationSyntaxForFileName, citationSyntaxForLanguage } from '../../core/citations/scanner';
-import { CitationIndex, type IndexedMention, MAX_SCANNED_BYTES, looksBinary, scanInBatches } from '../../core/citations/citationIndex';
+import { CitationIndex, type IndexedMention, looksBinary, scanInBatches } from '../../core/citations/citationIndex';
+import { IGNORED_FOLDER_GLOBS, MAX_SCANNED_BYTES, isInIgnoredFolder } from '../../core/workspaceFiles';
 import { Disposable } from '../lifecycle';
 
-/** Folders never scanned, whatever the settings say. */
-const ALWAYS_EXCLUDED = ['**/node_modules/**', '**/.git/**', '**/.marginalia/**', '**/.vscode-test/**', '**/.hg/**', '**/.svn/**'];
 /** Edits to an open document are gathered for this long before it is rescanned. */
 const DOCUMENT_DEBOUNCE_MS = 300;
 /** File system events are gathered for this long before the files are read. */
@@ -233,7 +232,7 @@ export class WorkspaceCitations extends Disposable {
   }
 
   private scheduleFile(uri: vscode.Uri): void {
-    if (isAlwaysExcluded(uri)) return;
+    if (isInIgnoredFolder(uri.path)) return;
     this.pendingFiles.add(uri.toString());
     clearTimeout(this.pendingTimer);
     this.pendingTimer = setTimeout(() => {
@@ -289,7 +288,7 @@ function toLocation(mention: IndexedMention): CitationLocation {
 
 /** `files.exclude` and `search.exclude` (the patterns set to true), plus the folders never scanned. */
 function excludeGlob(): string {
-  const patterns = new Set(ALWAYS_EXCLUDED);
+  const patterns = new Set(IGNORED_FOLDER_GLOBS);
   for (const section of ['files', 'search']) {
     const configured = vscode.workspace.getConfiguration(section).get<Record<string, unknown>>('exclude') ?? {};
     for (const [pattern, enabled] of Object.entries(configured)) {
@@ -309,10 +308,6 @@ async function isIncluded(uri: vscode.Uri): Promise<boolean> {
   const escaped = relative.replace(/[[\]{}*?]/g, (ch) => `[${ch}]`);
   const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, escaped), excludeGlob(), 1);
   return found.length > 0;
-}
-
-function isAlwaysExcluded(uri: vscode.Uri): boolean {
-  return uri.path.split('/').some((part) => part === 'node_modules' || part === '.git' || part === '.marginalia' || part === '.vscode-test');
 }
 
 function describeError(error: unknown): string {

@@ -8,15 +8,12 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LIBRARY_FILE_PATH, type KeyDispute } from '../../core/library/libraryFile';
 import type { Diagnostic, Paper } from '../../core/types';
+import { IGNORED_FOLDERS_GLOB, isInIgnoredFolder } from '../../core/workspaceFiles';
 import { LibraryWorkerError, type LibraryWorkerClient } from '../../node/library/libraryWorkerClient';
 import type { LibraryCorruption, LoadResult, TagOperation } from '../../node/library/libraryWorkerProtocol';
 import { Disposable } from '../lifecycle';
+import type { Library, LibraryState } from './library';
 
-/** Where the library stands; drives the welcome view (`marginalia.libraryState`). */
-export type LibraryState = 'loading' | 'noFolder' | 'empty' | 'corrupt' | 'ready';
-
-/** Files excluded from digest discovery whatever the globs say. */
-const EXCLUDE = '{**/node_modules/**,**/.git/**,**/.marginalia/**,**/.vscode-test/**}';
 /** Above this many digests, reading shows a progress notification. */
 const PROGRESS_THRESHOLD = 20;
 /** Changes to digests are gathered for this long before the library is rebuilt. */
@@ -28,7 +25,7 @@ export interface DigestInfo {
   digestDate: { month: number; day: number } | null;
 }
 
-export class WorkspaceLibrary extends Disposable {
+export class WorkspaceLibrary extends Disposable implements Library {
   private readonly digests = new Map<string, DigestInfo>();
   private readonly byKey = new Map<string, Paper>();
   /** Alias -> canonical key. */
@@ -229,7 +226,7 @@ export class WorkspaceLibrary extends Disposable {
     const globs = this.globs();
     this.watch(globs);
     const started = Date.now();
-    const uris = await vscode.workspace.findFiles(globPattern(globs), EXCLUDE);
+    const uris = await vscode.workspace.findFiles(globPattern(globs), IGNORED_FOLDERS_GLOB);
     this.files = uris.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath).sort(comparePaths);
     this.log.info(`Found ${this.files.length} digest file(s) for ${JSON.stringify(globs)}`);
     const request = () => this.worker.request({ type: 'load', root, files: this.files, reread: 'all', trusted: vscode.workspace.isTrusted, cacheDir: this.cacheDir });
@@ -386,7 +383,7 @@ export class WorkspaceLibrary extends Disposable {
   }
 
   private schedule(uri: vscode.Uri): void {
-    if (uri.scheme !== 'file' || isExcluded(uri.fsPath)) return;
+    if (uri.scheme !== 'file' || isInIgnoredFolder(uri.fsPath)) return;
     this.pending.add(uri.fsPath);
     this.scheduleUpdate();
   }
@@ -434,10 +431,6 @@ function yieldTurn(): Promise<void> {
 
 function globPattern(globs: string[]): string {
   return globs.length === 1 ? globs[0] : `{${globs.join(',')}}`;
-}
-
-function isExcluded(file: string): boolean {
-  return file.split(path.sep).some((part) => part === 'node_modules' || part === '.git' || part === '.marginalia' || part === '.vscode-test');
 }
 
 function comparePaths(a: string, b: string): number {

@@ -5,13 +5,13 @@
  */
 import * as vscode from 'vscode';
 import { noteExcerpt } from '../../core/notes/noteText';
-import type { HostMessage, WebviewMessage } from '../../protocol';
+import { assertNever, type HostMessage, type NotesHostMessage, type NotesWebviewMessage } from '../../protocol';
 import { CommandIds } from '../commandIds';
-import { keysFromArguments, pickPaper } from '../library/libraryCommands';
 import { Disposable } from '../lifecycle';
-import { NoteError, type Notes } from './noteIndex';
-import type { PaperViewPart } from '../paperView/paperPanel';
+import { NoteError, type Notes } from './notes';
+import type { PaperViewSection, SectionPanel } from '../paperView/section';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
+import type { CommandPapers } from '../shared/commandPapers';
 import { registerSafeCommand, reportError, type CommandRun } from '../commandRunner';
 
 /** The scheme of the resource URIs that paper tree items carry, so that decorations can find them. */
@@ -28,7 +28,8 @@ export interface NotePanels {
   postToActive(message: HostMessage): boolean;
 }
 
-export class NoteCommands extends Disposable implements PaperViewPart, vscode.FileDecorationProvider {
+export class NoteCommands extends Disposable implements PaperViewSection<'notes'>, vscode.FileDecorationProvider {
+  readonly name = 'notes';
   private readonly partChanged = this.register(new vscode.EventEmitter<string | undefined>());
   private readonly decorationsChanged = this.register(new vscode.EventEmitter<vscode.Uri[]>());
   readonly onDidChange = this.partChanged.event;
@@ -38,7 +39,7 @@ export class NoteCommands extends Disposable implements PaperViewPart, vscode.Fi
     private readonly notes: Notes,
     private readonly library: WorkspaceLibrary,
     private readonly panels: NotePanels,
-    private readonly selectedKeys: () => string[],
+    private readonly commandPapers: CommandPapers,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
@@ -62,7 +63,8 @@ export class NoteCommands extends Disposable implements PaperViewPart, vscode.Fi
     const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => this.fail(failed, error)));
 
     command(CommandIds.openNote, async (first, all) => {
-      const keys = await this.targetKeys(first, all, 'Open Note');
+      // The paper being read comes before the tree's selection: the note is about what is on screen.
+      const keys = await this.commandPapers.keys(first, all, { title: 'Open Note', activePaper: true });
       let editor: vscode.TextEditor | undefined;
       for (const key of keys) editor = await this.notes.open(key);
       return editor?.document.uri;
@@ -86,9 +88,9 @@ export class NoteCommands extends Disposable implements PaperViewPart, vscode.Fi
     return { badge: '✎', tooltip: 'Has a note', propagate: false };
   }
 
-  // --- The paper view part ------------------------------------------------------------------------
+  // --- The paper view's note section -------------------------------------------------------------
 
-  async messages(key: string): Promise<HostMessage[]> {
+  async messages(key: string): Promise<NotesHostMessage[]> {
     const uri = this.notes.index.noteUri(key);
     const paper = this.library.get(key);
     const text = uri ? await this.notes.index.noteText(key) : undefined;
@@ -96,32 +98,22 @@ export class NoteCommands extends Disposable implements PaperViewPart, vscode.Fi
     return [{ type: 'didLoadNote', key, note: { path: vscode.workspace.asRelativePath(uri, false), excerpt: noteExcerpt(text, paper) } }];
   }
 
-  receive(key: string, message: WebviewMessage): void {
-    if (message.type === 'openNote') {
-      void this.notes.open(key).catch((error: unknown) => this.fail(CommandIds.openNote, error));
-    } else if (message.type === 'quoteInNote') {
-      void this.notes.quote(key, message.text).then(
-        (uri) => {
-          if (uri) vscode.window.setStatusBarMessage(`Quoted into ${vscode.workspace.asRelativePath(uri, false)}`, 3000);
-        },
-        (error: unknown) => this.fail(CommandIds.quoteInNote, error),
-      );
+  receive({ key }: SectionPanel, message: NotesWebviewMessage): void {
+    switch (message.type) {
+      case 'openNote':
+        void this.notes.open(key).catch((error: unknown) => this.fail(CommandIds.openNote, error));
+        break;
+      case 'quoteInNote':
+        void this.notes.quote(key, message.text).then(
+          (uri) => {
+            if (uri) vscode.window.setStatusBarMessage(`Quoted into ${vscode.workspace.asRelativePath(uri, false)}`, 3000);
+          },
+          (error: unknown) => this.fail(CommandIds.quoteInNote, error),
+        );
+        break;
+      default:
+        assertNever(message);
     }
-  }
-
-  /** The papers a note command acts on: its arguments, else the active paper view, else the Papers tree's selection, else one the user picks. */
-  private async targetKeys(first: unknown, all: unknown, title: string): Promise<string[]> {
-    const keys = keysFromArguments(first, all);
-    if (keys.length > 0) return keys;
-    // The paper view's context menu passes its data-vscode-context.
-    const fromWebview = typeof first === 'object' && first !== null ? (first as { paperKey?: unknown }).paperKey : undefined;
-    if (typeof fromWebview === 'string') return [fromWebview];
-    const active = this.panels.activePaperKey;
-    if (active) return [active];
-    const selected = this.selectedKeys();
-    if (selected.length > 0) return selected;
-    const key = await pickPaper(this.library, title);
-    return key ? [key] : [];
   }
 
   private fail(id: string, error: unknown): void {

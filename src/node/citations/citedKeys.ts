@@ -6,11 +6,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { citationSyntaxForFileName, scanCitations } from '../../core/citations/scanner';
-
-/** Files larger than this are not scanned: source and notes are far smaller; this is data. */
-export const MAX_SCANNED_BYTES = 4 * 1024 * 1024;
-
-const SKIPPED_FOLDERS = new Set(['node_modules', 'dist', 'out', 'build', '__pycache__']);
+import { MAX_SCANNED_BYTES, SOURCE_BUILD_FOLDERS, walksInto } from '../../core/workspaceFiles';
 
 /** What a scan found: the keys (in order of first mention), where each is cited, and how many files it read. */
 export interface CitedKeys {
@@ -32,7 +28,7 @@ export async function citedKeysInFolder(folder: string): Promise<CitedKeys> {
       if (entry.name.startsWith('.')) continue;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIPPED_FOLDERS.has(entry.name)) await visit(full);
+        if (walksInto(entry.name, SOURCE_BUILD_FOLDERS)) await visit(full);
         continue;
       }
       const syntax = entry.isFile() ? citationSyntaxForFileName(entry.name) : undefined;

@@ -89,6 +89,7 @@ import * as zlib from 'node:zlib';
 import { parseDigest } from '../../core/digest/parser';
 import type { Diagnostic, ParsedDigest } from '../../core/types';
 import { MAX_DIGEST_BYTES, decodeDigest, readDigest } from './digestFiles';
+import { mapLimited } from '../concurrency';
 import { buildStamp } from '../buildStamp';
 
 /**
@@ -222,7 +223,7 @@ export async function readDigestsCached(files: readonly string[], cacheDir: stri
     }
   }
 
-  const outcomes = await mapConcurrently(files, CONCURRENCY, (file) => readOne(file, context));
+  const outcomes = await mapLimited(files, CONCURRENCY, (file) => readOne(file, context));
 
   const digests: ParsedDigest[] = [];
   const problems: Diagnostic[] = [];
@@ -425,7 +426,7 @@ async function save(context: Context, outcomes: readonly Outcome[]): Promise<voi
       return;
     }
   }
-  await mapConcurrently(writes, CONCURRENCY, (write) => writeEntry(context, write.name, write.bytes));
+  await mapLimited(writes, CONCURRENCY, (write) => writeEntry(context, write.name, write.bytes));
   if (!context.writable) return;
 
   const kept = new Set(outcomes.flatMap((outcome) => (outcome.name ? [outcome.name] : [])));
@@ -435,7 +436,7 @@ async function save(context: Context, outcomes: readonly Outcome[]): Promise<voi
   // digest in a cache of thousands costs milliseconds, and a few such runs check them all.
   const unlisted = [...context.existing].filter((name) => name.endsWith(ENTRY_SUFFIX) && !kept.has(name) && !dropped.has(name));
   const checked = new Set(unlisted.length <= MAX_UNLISTED_CHECKS ? unlisted : sample(unlisted, MAX_UNLISTED_CHECKS));
-  await mapConcurrently([...context.existing], CONCURRENCY, async (name) => {
+  await mapLimited([...context.existing], CONCURRENCY, async (name) => {
     const file = path.join(context.folder, name);
     try {
       if (dropped.has(name) && !kept.has(name)) {
@@ -531,20 +532,6 @@ function cannotWrite(context: Context, file: string, error: unknown): void {
 /** The cache format and the running build (see buildStamp and the module comment). */
 function cacheStamp(): string {
   return `${DIGEST_CACHE_FORMAT}/${buildStamp()}`;
-}
-
-/** Runs `task` on every item, at most `limit` at a time; the results are in the order of the items. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 // The callback forms: fs.promises.readFile reads in chunks and costs about half as much again

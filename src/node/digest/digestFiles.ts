@@ -7,13 +7,13 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseDigest } from '../../core/digest/parser';
 import type { Diagnostic, ParsedDigest } from '../../core/types';
+import { walksInto } from '../../core/workspaceFiles';
 
 /** Digests larger than this are refused: a copied page is well under a megabyte. */
 export const MAX_DIGEST_BYTES = 128 * 1024 * 1024;
 
 /** File names a folder scan takes for digests. Files named explicitly are read whatever their name. */
 const DIGEST_FILE = /\.(txt|text|digest)$/i;
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.marginalia', '.vscode-test', 'dist', 'out']);
 
 /** Digest files to read, and what went wrong while looking for them. */
 export interface DigestFileList {
@@ -64,7 +64,7 @@ async function walk(folder: string): Promise<string[]> {
   for (const entry of entries) {
     const full = path.join(folder, entry.name);
     if (entry.isDirectory()) {
-      if (!entry.name.startsWith('.') && !SKIPPED_FOLDERS.has(entry.name)) found.push(...(await walk(full)));
+      if (walksInto(entry.name)) found.push(...(await walk(full)));
     } else if (entry.isFile() && DIGEST_FILE.test(entry.name)) {
       found.push(full);
     }
@@ -130,6 +130,7 @@ function describeFsError(error: unknown, fallback: string): string {
     case 'EACCES':
     case 'EPERM': return 'Permission denied; check the file permissions.';
     case 'EISDIR': return 'This is a folder, not a file.';
+    case undefined:
     default: return `${fallback} (${String((error as Error | undefined)?.message ?? error)})`;
   }
 }

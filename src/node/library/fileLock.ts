@@ -170,6 +170,10 @@ export function describeAccessError(error: unknown, file: string, action: 'read'
     case 'EDQUOT':
       message = `Marginalia cannot write in ${folder} because the disk is full or your quota is used up; free some space, then try again.`;
       break;
+    case undefined:
+    default:
+      // Any other error is not about access: the caller reports it as it is.
+      return undefined;
   }
   return message === undefined || code === undefined ? undefined : new FileAccessError(message, file, code, { cause: error });
 }

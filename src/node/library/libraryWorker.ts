@@ -6,13 +6,13 @@
  * Bundled as dist/libraryWorker.js.
  */
 import { parentPort } from 'node:worker_threads';
-import { mergeDigests } from '../../core/library/merge';
 import { LibraryConflictError, LibraryFileError, TagError, type LibraryRecords } from '../../core/library/libraryFile';
 import type { Paper, ParsedDigest } from '../../core/types';
 import { readDigestsCached } from '../digest/digestCache';
 import { readDigest } from '../digest/digestFiles';
 import { FileAccessError, LockTimeoutError } from './fileLock';
 import { LibraryStore } from './libraryStore';
+import { openLibrary, type OpenedLibrary } from './openLibrary';
 import type { DigestFileReport, LibraryWorkerReply, LibraryWorkerRequest, LoadResult, TagOperation, TagResult, WorkerErrorKind } from './libraryWorkerProtocol';
 
 /** Papers per message: about 1.5 MB of text, a few milliseconds for the host to clone. */
@@ -99,32 +99,19 @@ async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
   if (!root) return publish(id, { ...base, state: 'empty', corruption: null, papers: [], records: null });
   const libraryStore = storeFor(root);
   const merging = performance.now();
-  let papers: Paper[] = [];
-  let records: LibraryRecords;
-  let warning: string | undefined;
+  let opened: OpenedLibrary;
   try {
-    // Restricted Mode: show keys, but write nothing into a workspace the user has not trusted.
-    let written: LibraryRecords | undefined;
-    if (trusted) {
-      written = await libraryStore.update((current) => {
-        papers = mergeDigests(ordered, current).papers;
-        return current;
-      }).catch((error: unknown) => {
-        // A folder that cannot be written (read-only, permissions, a live lock held too long):
-        // show the library with the keys it has, and say once that new keys are not saved.
-        if (!(error instanceof FileAccessError || error instanceof LockTimeoutError)) throw error;
-        warning = `${error.message} Until then, keys of new papers are shown but not saved.`;
-        return undefined;
-      });
-    }
-    records = written ?? (await libraryStore.read());
-    if (!written) papers = mergeDigests(ordered, records).papers;
+    // Restricted Mode: show keys, but write nothing into a workspace the user has not trusted. A
+    // folder that cannot be written (read-only, permissions, a live lock held too long): show the
+    // library with the keys it has, and say once that new keys are not saved.
+    opened = await openLibrary(libraryStore, ordered, { save: trusted, unsavable: 'read' });
   } catch (error) {
     if (!(error instanceof LibraryFileError)) throw error;
     // Keys must come from the user's file: without it, show nothing rather than wrong keys.
     return publish(id, { ...base, state: 'corrupt', corruption: { message: error.message, conflict: error instanceof LibraryConflictError }, papers: [], records: null });
   }
   timings.mergeMs = performance.now() - merging;
+  const { papers, records, warning } = opened;
   return publish(id, { ...base, state: papers.length > 0 ? 'ready' : 'empty', corruption: null, papers, records, warning });
 }
 

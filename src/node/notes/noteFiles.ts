@@ -64,20 +64,6 @@ export async function readHead(file: string, bytes: number): Promise<string> {
   }
 }
 
-/** Runs `work` on every item, at most `limit` at a time, keeping the order of the results. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
-  return results;
-}
-
 /**
  * `relative` (a setting's value) resolved against the workspace `root`, or undefined when it is
  * absolute or leads outside the workspace: a hostile `.vscode/settings.json` must not aim

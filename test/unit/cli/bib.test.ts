@@ -1,30 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { ExitCode, main } from '../../../src/cli/main';
+import { describe, test } from 'node:test';
+import { ExitCode } from '../../../src/cli/main';
+import { runCli } from '../../support/cli';
 import { seedsFolder } from '../../support/paths';
+import { tempFolder, useCacheFolder } from '../../support/tempFolders';
 
 const seeds = seedsFolder;
 
-// The CLI keeps its caches in MARGINALIA_CACHE_DIR: a folder of this file's own, never the user's cache.
-let cacheDir = '';
-before(() => {
-  cacheDir = mkdtempSync(path.join(tmpdir(), 'marginalia-bib-cache-'));
-  process.env.MARGINALIA_CACHE_DIR = cacheDir;
-});
-after(() => {
-  delete process.env.MARGINALIA_CACHE_DIR;
-  rmSync(cacheDir, { recursive: true, force: true });
-});
+// The CLI keeps its caches in a folder of this file's own, never the user's cache.
+useCacheFolder('bib');
 
-async function cli(args: string[], cwd = mkdtempSync(path.join(tmpdir(), 'marginalia-bib-'))) {
-  let out = '';
-  let err = '';
-  const code = await main(args, cwd, { out: (text) => { out += text; }, err: (text) => { err += text; } });
-  return { code, out, err, cwd };
-}
+const cli = (args: string[], cwd = tempFolder('bib')) => runCli(args, cwd);
 
 const entryKeys = (bibtex: string) => [...bibtex.matchAll(/^@misc\{([^,]+),$/gm)].map((m) => m[1]);
 
@@ -63,7 +51,7 @@ describe('marginalia bib', () => {
   });
 
   test('--cited-in reads markdown, LaTeX and code comments under a folder, skipping hidden folders', async () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'marginalia-bib-cited-'));
+    const cwd = tempFolder('bib-cited');
     mkdirSync(path.join(cwd, 'paper', '.hidden'), { recursive: true });
     writeFileSync(path.join(cwd, 'paper', 'notes.md'), 'As [@pasta] shows, and [see @otherBook, p. 3].\n');
     writeFileSync(path.join(cwd, 'paper', 'main.tex'), 'Pretraining \\cite{vpt,thoughtCloning}.\n');

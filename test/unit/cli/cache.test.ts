@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { ExitCode, main } from '../../../src/cli/main';
+import { ExitCode } from '../../../src/cli/main';
 import { SearchCache } from '../../../src/cli/searchCache';
 import { SearchIndex } from '../../../src/core/search/searchIndex';
+import { runCli } from '../../support/cli';
 import { seedsFolder } from '../../support/paths';
+import { tempFolder } from '../../support/tempFolders';
 
 const seeds = seedsFolder;
-const temporaryFolders: string[] = [];
-
-function tempFolder(prefix: string): string {
-  const folder = mkdtempSync(path.join(tmpdir(), `marginalia-${prefix}-`));
-  temporaryFolders.push(folder);
-  return folder;
-}
-
 // Every test runs with the debug lines on, and with a cache folder of its own (see `useCache`).
 before(() => {
   process.env.MARGINALIA_DEBUG = '1';
@@ -25,7 +18,6 @@ before(() => {
 after(() => {
   delete process.env.MARGINALIA_DEBUG;
   delete process.env.MARGINALIA_CACHE_DIR;
-  for (const folder of temporaryFolders) rmSync(folder, { recursive: true, force: true });
 });
 
 /** Points MARGINALIA_CACHE_DIR at a new, empty folder (or at `folder`) and returns it. */
@@ -44,9 +36,7 @@ function workspace(): string {
 
 /** A CLI run: exit code, stdout, stderr without the debug lines, and the debug lines. */
 async function cli(args: string[], cwd: string) {
-  let out = '';
-  let stderr = '';
-  const code = await main(args, cwd, { out: (text) => { out += text; }, err: (text) => { stderr += text; } });
+  const { code, out, err: stderr } = await runCli(args, cwd);
   const lines = stderr.split('\n');
   const debug = lines.filter((line) => line.startsWith('marginalia debug: ')).map((line) => line.slice('marginalia debug: '.length));
   const err = lines.filter((line) => !line.startsWith('marginalia debug: ')).join('\n');

@@ -1,30 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, truncateSync, copyFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync, readFileSync, truncateSync, copyFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { ExitCode, main } from '../../../src/cli/main';
+import { describe, test } from 'node:test';
+import { ExitCode } from '../../../src/cli/main';
+import { runCli as cli } from '../../support/cli';
 import { seedsFolder } from '../../support/paths';
+import { tempFolder, useCacheFolder } from '../../support/tempFolders';
 
 const seeds = seedsFolder;
 
-// The CLI keeps its caches in MARGINALIA_CACHE_DIR: a folder of this file's own, never the user's cache.
-let cacheDir = '';
-before(() => {
-  cacheDir = mkdtempSync(path.join(tmpdir(), 'marginalia-cli-cache-'));
-  process.env.MARGINALIA_CACHE_DIR = cacheDir;
-});
-after(() => {
-  delete process.env.MARGINALIA_CACHE_DIR;
-  rmSync(cacheDir, { recursive: true, force: true });
-});
-
-async function cli(args: string[], cwd = mkdtempSync(path.join(tmpdir(), 'marginalia-cli-'))) {
-  let out = '';
-  let err = '';
-  const code = await main(args, cwd, { out: (text) => { out += text; }, err: (text) => { err += text; } });
-  return { code, out, err, cwd };
-}
+// The CLI keeps its caches in a folder of this file's own, never the user's cache.
+useCacheFolder('cli');
 
 const abstract = 'We propose a method for learning policies from demonstrations and show that it works on many benchmarks, outperforming strong baselines by a wide margin while using less data.';
 
@@ -70,7 +56,7 @@ describe('marginalia CLI', () => {
   });
 
   test('bad paths get a clear message and the other inputs are still processed', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-bad-'));
+    const dir = tempFolder('bad');
     mkdirSync(path.join(dir, 'empty-folder'));
     writeFileSync(path.join(dir, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]));
     writeFileSync(path.join(dir, 'huge.txt'), '');
@@ -94,7 +80,7 @@ describe('marginalia CLI', () => {
   });
 
   test('check lists unplaced lines with file and line, and exits 1', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-check-'));
+    const dir = tempFolder('check');
     writeFileSync(path.join(dir, 'digest.txt'), `  • 3 authors\n\nA Paper Title\n\n${abstract}\n\nA Title Without Abstract\n\nAnother Paper\n\n${abstract}\n`);
     const { code, out } = await cli(['check', 'digest.txt'], dir);
     assert.equal(code, ExitCode.problems);
@@ -110,7 +96,7 @@ describe('marginalia CLI', () => {
   });
 
   test('a corrupt library file is reported, left untouched, and exits 3', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-corrupt-'));
+    const dir = tempFolder('corrupt');
     mkdirSync(path.join(dir, '.marginalia'));
     writeFileSync(path.join(dir, '.marginalia', 'library.json'), '{ not json');
     copyFileSync(path.join(seeds, '000_896f7befaa86139f.txt'), path.join(dir, 'd.txt'));

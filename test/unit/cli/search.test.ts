@@ -1,36 +1,21 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { main } from '../../../src/cli/main';
+import { describe, test } from 'node:test';
+import { runCli as cli } from '../../support/cli';
 import { seedsFolder } from '../../support/paths';
+import { tempFolder, useCacheFolder } from '../../support/tempFolders';
 
 const seeds = seedsFolder;
 
-// The CLI keeps its caches in MARGINALIA_CACHE_DIR: a folder of this file's own, never the user's cache.
-let cacheDir = '';
-before(() => {
-  cacheDir = mkdtempSync(path.join(tmpdir(), 'marginalia-search-cache-'));
-  process.env.MARGINALIA_CACHE_DIR = cacheDir;
-});
-after(() => {
-  delete process.env.MARGINALIA_CACHE_DIR;
-  rmSync(cacheDir, { recursive: true, force: true });
-});
+// The CLI keeps its caches in a folder of this file's own, never the user's cache.
+useCacheFolder('search');
 
 /** A workspace with the seed digests in seeds/, as a user's repository looks. */
 function workspace(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-search-cli-'));
+  const dir = tempFolder('search-cli');
   cpSync(seeds, path.join(dir, 'seeds'), { recursive: true });
   return dir;
-}
-
-async function cli(args: string[], cwd: string) {
-  let out = '';
-  let err = '';
-  const code = await main(args, cwd, { out: (text) => { out += text; }, err: (text) => { err += text; } });
-  return { code, out, err };
 }
 
 interface JsonResult {
@@ -147,7 +132,7 @@ describe('marginalia search and related', () => {
     const unknown = await cli(['related', 'noSuchKey'], dir);
     assert.equal(unknown.code, 1);
     assert.match(unknown.err, /no paper has the key "noSuchKey"/);
-    const empty = mkdtempSync(path.join(tmpdir(), 'marginalia-search-empty-'));
+    const empty = tempFolder('search-empty');
     const none = await cli(['search', 'cloning'], empty);
     assert.equal(none.code, 2);
     assert.match(none.err, /no digest could be read/);

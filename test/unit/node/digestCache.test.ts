@@ -1,33 +1,22 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
 import { userCacheFolder, workspaceCacheFolder } from '../../../src/node/cacheFolder';
 import { readDigestsCached, UNUSED_ENTRY_DAYS, type DigestCacheOptions } from '../../../src/node/digest/digestCache';
 import { readDigest } from '../../../src/node/digest/digestFiles';
 import type { Diagnostic, ParsedDigest } from '../../../src/core/types';
 import { fixturesFolder as testFixtures, repoRoot, seedsFolder } from '../../support/paths';
+import { tempFolder } from '../../support/tempFolders';
 
 const run = promisify(execFile);
 const repo = repoRoot;
 const fixturesFolder = path.join(testFixtures, 'digests');
 /** A fixed build stamp, so that other edits to the sources while the tests run cannot invalidate the cache. */
 const VERSION = 'digest-cache-test';
-
-const temporaryFolders: string[] = [];
-after(() => {
-  for (const folder of temporaryFolders) rmSync(folder, { recursive: true, force: true });
-});
-
-function tempFolder(prefix: string): string {
-  const folder = mkdtempSync(path.join(tmpdir(), `marginalia-${prefix}-`));
-  temporaryFolders.push(folder);
-  return folder;
-}
 
 /** A workspace holding copies of the four seeds and the three e-mail fixtures, and an empty cache folder. */
 function workspace(): { root: string; files: string[]; cacheDir: string } {

@@ -1,27 +1,23 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import * as esbuild from 'esbuild';
 import { FileAccessError, LockTimeoutError, acquireFileLock, describeAccessError } from '../../../src/node/library/fileLock';
+import { bundleForNode } from '../../support/cli';
 import { repoRoot } from '../../support/paths';
+import { tempFolder } from '../../support/tempFolders';
 
 /** Generous guards: a test that hangs fails instead of stalling the run. Nothing asserts on time. */
 const GUARD = { timeout: 120_000 };
 /** In whole seconds, which file times hold exactly. */
 const HOUR_AGO = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
 
-function tempFolder(): string {
-  return mkdtempSync(path.join(tmpdir(), 'marginalia-lock-'));
-}
-
 /** The module bundled to plain JavaScript, so that child processes start quickly. */
 let bundle = '';
 before(async () => {
-  bundle = path.join(tempFolder(), 'fileLock.js');
-  await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'node', 'library', 'fileLock.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+  bundle = await bundleForNode(path.join(repoRoot, 'src', 'node', 'library', 'fileLock.ts'), path.join(tempFolder('lock'), 'fileLock.js'));
 });
 
 interface Child {
@@ -91,7 +87,7 @@ function collect(): { lines: string[]; log: (line: string) => void } {
 
 describe('acquireFileLock', () => {
   test('takes the lock, writing its owner as one line of JSON, and release removes it', GUARD, async () => {
-    const folder = tempFolder();
+    const folder = tempFolder('lock');
     const lockPath = path.join(folder, 'library.json.lock');
     const handle = await acquireFileLock(lockPath, { timeoutMs: 5_000 });
     const text = readFileSync(lockPath, 'utf8');
@@ -108,7 +104,7 @@ describe('acquireFileLock', () => {
   });
 
   test('a second acquirer waits until the first releases', GUARD, async () => {
-    const lockPath = path.join(tempFolder(), 'x.lock');
+    const lockPath = path.join(tempFolder('lock'), 'x.lock');
     const first = await acquireFileLock(lockPath, { timeoutMs: 5_000 });
     let secondHasIt = false;
     const second = acquireFileLock(lockPath, { timeoutMs: 60_000 }).then((handle) => {
@@ -124,7 +120,7 @@ describe('acquireFileLock', () => {
   });
 
   test('a lock held by this process is not taken over by another acquire in it', GUARD, async () => {
-    const lockPath = path.join(tempFolder(), 'x.lock');
+    const lockPath = path.join(tempFolder('lock'), 'x.lock');
     const held = await acquireFileLock(lockPath);
     await assert.rejects(acquireFileLock(lockPath, { timeoutMs: 300 }), LockTimeoutError);
     assert.equal(readFileSync(lockPath, 'utf8'), `${JSON.stringify(held.owner)}\n`);
@@ -132,7 +128,7 @@ describe('acquireFileLock', () => {
   });
 
   test('a lock left by a process killed with SIGKILL is taken over at once, saying whose it was', GUARD, async () => {
-    const lockPath = path.join(tempFolder(), 'x.lock');
+    const lockPath = path.join(tempFolder('lock'), 'x.lock');
     const killed = holder(lockPath);
     await killed.printed('locked');
     await kill(killed);
@@ -147,7 +143,7 @@ describe('acquireFileLock', () => {
   });
 
   test('a live holder is never taken over, even when its lock file is an hour old', GUARD, async () => {
-    const lockPath = path.join(tempFolder(), 'x.lock');
+    const lockPath = path.join(tempFolder('lock'), 'x.lock');
     const alive = holder(lockPath);
     try {
       await alive.printed('locked');
@@ -173,7 +169,7 @@ describe('acquireFileLock', () => {
   });
 
   test('a lock from another host is never taken over, though its pid is not running here', GUARD, async () => {
-    const lockPath = path.join(tempFolder(), 'x.lock');
+    const lockPath = path.join(tempFolder('lock'), 'x.lock');
     const line = ownerLine(await deadPid(), 'elsewhere.invalid');
     writeFileSync(lockPath, line);
     utimesSync(lockPath, HOUR_AGO, HOUR_AGO);
@@ -190,7 +186,7 @@ describe('acquireFileLock', () => {
   });
 
   test('a live pid that started at another time than the recorded one was reused: its lock is taken over', { ...GUARD, skip: process.platform !== 'linux' && 'start times are read from /proc, on Linux only' }, async () => {
-    const lockPath = path.join(tempFolder(), 'x.lock');
+    const lockPath = path.join(tempFolder('lock'), 'x.lock');
     writeFileSync(lockPath, ownerLine(process.pid, hostname(), new Date(Date.now() - 86_400_000)));
     const { lines, log } = collect();
     const handle = await acquireFileLock(lockPath, { timeoutMs: 20_000, log });
@@ -200,7 +196,7 @@ describe('acquireFileLock', () => {
   });
 
   test('reads the previous version\'s "<pid>\\n" lock files: a dead pid\'s is taken over, a live one\'s is waited for', GUARD, async () => {
-    const lockPath = path.join(tempFolder(), 'x.lock');
+    const lockPath = path.join(tempFolder('lock'), 'x.lock');
     const dead = await deadPid();
     writeFileSync(lockPath, `${dead}\n`);
     const { lines, log } = collect();
@@ -221,7 +217,7 @@ describe('acquireFileLock', () => {
   });
 
   test('an unparsable lock file is waited for while fresh, and taken over once unchanged for 10 s', GUARD, async () => {
-    const lockPath = path.join(tempFolder(), 'x.lock');
+    const lockPath = path.join(tempFolder('lock'), 'x.lock');
     const { lines, log } = collect();
     for (const text of ['', '{"pid":12', 'garbage']) {
       writeFileSync(lockPath, text);
@@ -241,7 +237,7 @@ describe('acquireFileLock', () => {
   });
 
   test('a breaker left behind, by a dead process or long ago, does not block taking over a dead owner\'s lock', GUARD, async () => {
-    const lockPath = path.join(tempFolder(), 'x.lock');
+    const lockPath = path.join(tempFolder('lock'), 'x.lock');
     for (const breaker of [ownerLine(await deadPid()), ownerLine(process.pid, 'elsewhere.invalid')]) {
       writeFileSync(lockPath, ownerLine(await deadPid()));
       writeFileSync(`${lockPath}.break`, breaker);
@@ -256,7 +252,7 @@ describe('acquireFileLock', () => {
   });
 
   test('release leaves alone a lock that is no longer its own', GUARD, async () => {
-    const folder = tempFolder();
+    const folder = tempFolder('lock');
     const lockPath = path.join(folder, 'x.lock');
     const handle = await acquireFileLock(lockPath);
     const other = ownerLine(process.pid, 'elsewhere.invalid');
@@ -267,7 +263,7 @@ describe('acquireFileLock', () => {
   });
 
   test('8 processes that all find the same dead owner\'s lock take turns: a counter they increment loses nothing, in 10 trials', GUARD, async () => {
-    const folder = tempFolder();
+    const folder = tempFolder('lock');
     const lockPath = path.join(folder, 'counter.lock');
     const counter = path.join(folder, 'counter');
     const processes = 8;
@@ -300,7 +296,7 @@ describe('acquireFileLock', () => {
 
 describe('file access errors', () => {
   test('a lock under a regular file fails with one sentence naming the path and the file in the way', GUARD, async () => {
-    const folder = tempFolder();
+    const folder = tempFolder('lock');
     const file = path.join(folder, 'not-a-folder');
     writeFileSync(file, 'x');
     const lockPath = path.join(file, '.marginalia', 'library.json.lock');
@@ -314,7 +310,7 @@ describe('file access errors', () => {
   });
 
   test('a lock in a folder that does not exist fails with one sentence naming the folder', GUARD, async () => {
-    const folder = path.join(tempFolder(), 'gone');
+    const folder = path.join(tempFolder('lock'), 'gone');
     await assert.rejects(acquireFileLock(path.join(folder, 'x.lock'), { timeoutMs: 1_000 }), (error: unknown) => {
       assert.ok(error instanceof FileAccessError);
       assert.equal(error.code, 'ENOENT');
@@ -324,7 +320,7 @@ describe('file access errors', () => {
   });
 
   test('a lock in a read-only folder fails with one sentence saying so', { ...GUARD, skip: (process.getuid?.() === 0 || process.platform === 'win32') && 'root (or Windows) ignores folder permissions; the ENOTDIR test covers the same path' }, async () => {
-    const folder = path.join(tempFolder(), '.marginalia');
+    const folder = path.join(tempFolder('lock'), '.marginalia');
     mkdirSync(folder);
     chmodSync(folder, 0o555);
     try {

@@ -1,20 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
-import * as esbuild from 'esbuild';
 import { LibraryConflictError, LibraryFileError, parseLibraryFile } from '../../../src/core/library/libraryFile';
 import { LibraryStore, nodeFileSystem, type StoreFileSystem } from '../../../src/node/library/libraryStore';
-import { repoRoot } from '../../support/paths';
+import { bundleCli } from '../../support/cli';
+import { tempFolder } from '../../support/tempFolders';
 
 const run = promisify(execFile);
-
-function tempRoot(): string {
-  return mkdtempSync(path.join(tmpdir(), 'marginalia-store-'));
-}
 
 /**
  * The node file system, failing at the n-th step of a write: 1 before the temporary file is written,
@@ -44,7 +39,7 @@ function failingAt(n: number): StoreFileSystem {
 
 describe('LibraryStore', () => {
   test('creates the file on the first change and reads it back', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     const store = new LibraryStore(root);
     assert.equal((await store.read()).size, 0);
     await store.update((records) => records.assignKeys([{ title: 'Genie: Generative Interactive Environments' }]));
@@ -54,14 +49,14 @@ describe('LibraryStore', () => {
   });
 
   test('writes nothing when nothing changed', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     const store = new LibraryStore(root);
     await store.update(() => undefined);
     assert.deepEqual(readdirSync(path.join(root, '.marginalia')), []);
   });
 
   test('a write interrupted at any step leaves the old file or the new one, never a torn one', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'Old Paper' }]));
     const old = readFileSync(path.join(root, '.marginalia', 'library.jsonl'), 'utf8');
     const outcomes: string[] = [];
@@ -83,7 +78,7 @@ describe('LibraryStore', () => {
   });
 
   test('a corrupt file is reported and left untouched', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     mkdirSync(path.join(root, '.marginalia'));
     const file = path.join(root, '.marginalia', 'library.jsonl');
     const garbage = '{"key": "a", "title": "A"}\n{"key": "b", "ti\n';
@@ -96,16 +91,15 @@ describe('LibraryStore', () => {
   });
 
   test('concurrent updates in one process are serialised and all kept', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     const store = new LibraryStore(root);
     await Promise.all(Array.from({ length: 40 }, (_, i) => store.update((records) => records.assignKeys([{ title: `Paper Number ${i}` }]))));
     assert.equal((await store.read()).size, 40);
   });
 
   test('50 CLI processes adding papers to one library at the same time lose nothing', async () => {
-    const root = tempRoot();
-    const cli = path.join(root, 'cli.js');
-    await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: cli, logLevel: 'error' });
+    const root = tempFolder('store');
+    const cli = await bundleCli(root);
     const abstract = 'We study a problem that matters and report results that are long enough to read as an abstract.';
     const runs = Array.from({ length: 50 }, (_, i) => {
       const file = path.join(root, `digest${i}.txt`);
@@ -123,7 +117,7 @@ describe('LibraryStore', () => {
   });
 
   test('migrates a 0.1 library.json with every key and tag, removing it only once the new file is written', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     mkdirSync(path.join(root, '.marginalia'));
     const legacy = path.join(root, '.marginalia', 'library.json');
     const text = '{\n  "version": 1,\n  "papers": [\n    {"key":"genie2024","title":"Genie: Generative Interactive Environments","tags":["rl"]},\n    {"key":"pastaa","title":"PASTA: Pretrained Agents"}\n  ]\n}\n';
@@ -140,7 +134,7 @@ describe('LibraryStore', () => {
   });
 
   test('a 0.1 file brought back beside the new one (by a merge, or an old version) is joined, never dropped', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'New Paper' }]));
     writeFileSync(path.join(root, '.marginalia', 'library.json'), '{"version":1,"papers":[\n{"key":"oldKey","title":"Old Paper","tags":["x"]}\n]}\n');
     const records = await new LibraryStore(root).update((current) => current);
@@ -150,7 +144,7 @@ describe('LibraryStore', () => {
   });
 
   test('adds the union line to a .gitattributes the user keeps there, once', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     mkdirSync(path.join(root, '.marginalia'));
     writeFileSync(path.join(root, '.marginalia', '.gitattributes'), '*.md text');
     await new LibraryStore(root).update((records) => records.assignKeys([{ title: 'One' }]));
@@ -159,7 +153,7 @@ describe('LibraryStore', () => {
   });
 
   test('a file with conflict markers is refused untouched, and resolve keeps both sides', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     mkdirSync(path.join(root, '.marginalia'));
     const file = path.join(root, '.marginalia', 'library.jsonl');
     const text = '{"marginalia":"library","version":2}\n<<<<<<< HEAD\n{"key":"a","title":"Paper A","tags":{"x":"2026-01-01T00:00:00.000Z"}}\n=======\n{"key":"b","title":"Paper B"}\n>>>>>>> other\n';
@@ -175,7 +169,7 @@ describe('LibraryStore', () => {
   });
 
   test('a long-lived store that reuses its last records still sees every change made by another writer', async () => {
-    const root = tempRoot();
+    const root = tempFolder('store');
     const mine = new LibraryStore(root);
     const other = new LibraryStore(root);
     await mine.update((records) => records.assignKeys([{ title: 'Genie: Generative Interactive Environments' }, { title: 'PASTA: Pretrained Agents' }]));

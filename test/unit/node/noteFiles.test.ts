@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { NoteFiles, mapLimited, readHead, resolveInWorkspace } from '../../../src/node/notes/noteFiles';
+import { NoteFiles, readHead, resolveInWorkspace } from '../../../src/node/notes/noteFiles';
 import { nodeFileSystem, type StoreFileSystem } from '../../../src/node/library/libraryStore';
-
-function tempFolder(): string {
-  return mkdtempSync(path.join(tmpdir(), 'marginalia-notes-'));
-}
+import { tempFolder } from '../../support/tempFolders';
 
 /** The real file system, failing at the `step`-th call of writeFile or rename. */
 function failingAt(step: 'writeFile' | 'rename'): StoreFileSystem {
@@ -31,7 +27,7 @@ function failingAt(step: 'writeFile' | 'rename'): StoreFileSystem {
 
 describe('note files', () => {
   test('create never overwrites: the second create reports the note exists and changes nothing', async () => {
-    const file = path.join(tempFolder(), 'notes', 'pasta.md');
+    const file = path.join(tempFolder('notes'), 'notes', 'pasta.md');
     const files = new NoteFiles();
     assert.equal(await files.create(file, 'first\n'), true);
     assert.equal(await files.create(file, 'second\n'), false);
@@ -39,7 +35,7 @@ describe('note files', () => {
   });
 
   test('racing creates: exactly one wins and the note holds its text whole', async () => {
-    const file = path.join(tempFolder(), 'notes', 'race.md');
+    const file = path.join(tempFolder('notes'), 'notes', 'race.md');
     const files = new NoteFiles();
     const results = await Promise.all(Array.from({ length: 20 }, (_, i) => files.create(file, `writer ${i}\n`.repeat(500))));
     assert.equal(results.filter(Boolean).length, 1);
@@ -48,7 +44,7 @@ describe('note files', () => {
   });
 
   test('append keeps every byte that was there and adds after it', async () => {
-    const file = path.join(tempFolder(), 'note.md');
+    const file = path.join(tempFolder('notes'), 'note.md');
     writeFileSync(file, 'mine\r\nno newline at end');
     await new NoteFiles().append(file, (existing) => (existing.endsWith('end') ? '\r\n\r\n> quote\r\n' : 'wrong'));
     assert.equal(readFileSync(file, 'utf8'), 'mine\r\nno newline at end\r\n\r\n> quote\r\n');
@@ -56,7 +52,7 @@ describe('note files', () => {
 
   for (const step of ['writeFile', 'rename'] as const) {
     test(`an append interrupted at ${step} leaves the old note whole, and no temp file`, async () => {
-      const folder = tempFolder();
+      const folder = tempFolder('notes');
       const file = path.join(folder, 'note.md');
       writeFileSync(file, 'my precious notes\n');
       await assert.rejects(new NoteFiles(failingAt(step)).append(file, () => '> a quote\n'));
@@ -76,7 +72,7 @@ describe('note files', () => {
   });
 
   test('readHead reads only the start of a file, and all of a short one', async () => {
-    const folder = tempFolder();
+    const folder = tempFolder('notes');
     const file = path.join(folder, 'long.md');
     writeFileSync(file, `---\nkey: pasta\n---\n${'x'.repeat(200_000)}`);
     const head = await readHead(file, 64);
@@ -86,17 +82,4 @@ describe('note files', () => {
     assert.equal(await readHead(path.join(folder, 'short.md'), 64), 'é');
   });
 
-  test('mapLimited keeps the order of the results and runs at most the limit at once', async () => {
-    let running = 0;
-    let most = 0;
-    const results = await mapLimited([5, 1, 4, 2, 3], 2, async (n) => {
-      running++;
-      most = Math.max(most, running);
-      await new Promise((resolve) => setTimeout(resolve, n));
-      running--;
-      return n * 10;
-    });
-    assert.deepEqual(results, [50, 10, 40, 20, 30]);
-    assert.equal(most, 2);
-  });
 });
