@@ -39,3 +39,15 @@ export function collapseSpaces(text: string): string {
 const SPACE_RUNS = /[\s\u00a0\u200b\u2060\ufeff]+/g;
 // Two spaces in a row, any white space other than a plain space, or a space at either end.
 const NEEDS_COLLAPSE = /[^\S ]|[\u200b\u2060\ufeff]| {2}|^ | $/;
+
+/**
+ * The text on one line (white space runs become one space), cut to at most `max` characters plus
+ * an ellipsis: at the last word boundary when that keeps more than six tenths of it, else mid-word.
+ */
+export function trimAtWord(text: string, max: number): string {
+  const clean = text.replace(/\s+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${space > max * 0.6 ? cut.slice(0, space) : cut}…`;
+}

@@ -7,35 +7,25 @@
 import * as vscode from 'vscode';
 import { type CitationFormats, formatCitations } from '../../core/citations/format';
 import { citationContextAt, isInsideComment, mentionAt } from '../../core/citations/scanner';
-import { formatPaperDate } from '../../core/paperView/viewModel';
 import type { Paper } from '../../core/types';
 import type { WorkspaceCitations } from './workspaceCitations';
-import { type CitationFeatures, type CitationLibrary, syntaxOf } from './providers';
+import type { CitationFeatures } from './citationFeatures';
+import { syntaxOf } from './documentMentions';
+import type { Library } from '../library/library';
 import { CommandIds } from '../commandIds';
-import { keysFromArguments } from '../library/libraryCommands';
 import { Disposable } from '../lifecycle';
+import type { CommandPapers } from '../shared/commandPapers';
 import { registerSafeCommand, reportError, type CommandRun } from '../commandRunner';
 
 /** How many papers the Insert Citation quick pick lists for a query. */
 const PICK_LIMIT = 200;
-const PICK_DETAIL_CHARS = 160;
-
-/** Where the tree's selection comes from. PapersView is one. */
-export interface SelectionSource {
-  selectedKeys(): string[];
-}
-
-/** The quick pick item of a paper. */
-interface PaperPick extends vscode.QuickPickItem {
-  key: string;
-}
 
 export class CitationCommands extends Disposable {
   constructor(
-    private readonly library: CitationLibrary,
+    private readonly library: Library,
     private readonly features: CitationFeatures,
     private readonly citations: WorkspaceCitations,
-    private readonly selection: SelectionSource,
+    private readonly commandPapers: CommandPapers,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
@@ -133,21 +123,16 @@ export class CitationCommands extends Disposable {
   }
 
   /**
-   * The papers a command acts on: its arguments; else, for commands that allow it, the key under
-   * the cursor and then the tree's selection; else one paper the user picks.
+   * The papers a command acts on (see CommandPapers); Find Citations looks at the key under the
+   * cursor first, and the picker searches titles and abstracts with the citation finder.
    */
   private async papersFor(first: unknown, all: unknown, title: string, useTreeSelection: boolean, useCursor = false): Promise<Paper[]> {
-    let keys = keysFromArguments(first, all);
-    if (keys.length === 0 && useCursor) {
-      const editor = vscode.window.activeTextEditor;
-      const mention = editor && mentionAt(this.features.mentionsIn(editor.document), editor.selection.active.line, editor.selection.active.character);
-      if (mention && this.library.get(mention.key)) keys = [mention.key];
-    }
-    if (keys.length === 0 && useTreeSelection && first === undefined) keys = this.selection.selectedKeys();
-    if (keys.length === 0) {
-      const key = await this.pick(title);
-      keys = key ? [key] : [];
-    }
+    const keys = await this.commandPapers.keys(first, all, {
+      title,
+      treeSelection: useTreeSelection,
+      own: useCursor ? () => this.keyUnderCursor() : undefined,
+      picker: { find: (query) => this.features.finder.search(query, PICK_LIMIT).map(({ paper }) => paper) },
+    });
     const papers = keys.map((key) => this.library.get(key)).filter((paper): paper is Paper => paper !== undefined);
     const missing = keys.filter((key) => !this.library.get(key));
     if (missing.length > 0) {
@@ -156,60 +141,12 @@ export class CitationCommands extends Disposable {
     return papers;
   }
 
-  /**
-   * A quick pick that searches keys, titles and abstracts as the user types (our own matching, so
-   * that it stays fast at 10,000 papers and finds words in abstracts). Resolves to a key.
-   */
-  private pick(title: string): Promise<string | undefined> {
-    if (this.library.papers.length === 0) {
-      void vscode.window.showInformationMessage('The Marginalia library is empty: add a Daily Papers digest to the workspace first.');
-      return Promise.resolve(undefined);
-    }
-    const quickPick = vscode.window.createQuickPick<PaperPick>();
-    quickPick.title = title;
-    quickPick.placeholder = 'Type words of the title, abstract or key';
-    quickPick.matchOnDescription = true;
-    quickPick.matchOnDetail = true;
-    const update = () => {
-      quickPick.items = this.features.finder.search(quickPick.value, PICK_LIMIT).map(({ paper }) => toPick(paper));
-    };
-    update();
-    return new Promise<string | undefined>((resolve) => {
-      let chosen: string | undefined;
-      quickPick.onDidChangeValue(update);
-      quickPick.onDidAccept(() => {
-        chosen = quickPick.selectedItems[0]?.key;
-        quickPick.hide();
-      });
-      quickPick.onDidHide(() => {
-        quickPick.dispose();
-        resolve(chosen);
-      });
-      quickPick.show();
-    });
+  /** The key of the citation under the active editor's cursor, when it names a paper of the library. */
+  private keyUnderCursor(): string | undefined {
+    const editor = vscode.window.activeTextEditor;
+    const mention = editor && mentionAt(this.features.mentionsIn(editor.document), editor.selection.active.line, editor.selection.active.character);
+    return mention && this.library.get(mention.key) ? mention.key : undefined;
   }
-}
-
-function toPick(paper: Paper): PaperPick {
-  const year = paper.date?.year ?? (paper.date ? formatPaperDate(paper.date) : '');
-  return {
-    // "$(" would be read as an icon reference in quick pick text.
-    label: escapeIcons(paper.title || paper.key),
-    description: escapeIcons([paper.key, year].filter((part) => part !== '').join(' · ')),
-    detail: escapeIcons(abstractStart(paper.abstract)),
-    key: paper.key,
-    // Our matching already chose these; VS Code's label filter must not hide abstract matches.
-    alwaysShow: true,
-  };
-}
-
-function abstractStart(abstract: string): string {
-  const clean = abstract.replace(/\s+/g, ' ').trim();
-  return clean.length > PICK_DETAIL_CHARS ? `${clean.slice(0, PICK_DETAIL_CHARS - 1)}…` : clean;
-}
-
-function escapeIcons(text: string): string {
-  return text.replace(/\$\(/g, '\\$(');
 }
 
 function needsSpaceBefore(lineText: string, character: number): boolean {
