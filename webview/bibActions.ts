@@ -4,9 +4,10 @@
  * host, which runs the same commands as the tree and the palette.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { PaperViewModel, WebviewMessage } from '../src/protocol.js';
+import type { PaperViewModel, PaperWebviewMessage } from '../src/protocol.js';
 
-type Post = (message: WebviewMessage) => void;
+/** The buttons post the page's own messages (the `paper` group). */
+type Post = (message: PaperWebviewMessage) => void;
 
 function button(label: string, icon: string, focusId: string, onClick: () => void) {
   const element = document.createElement('vscode-button');

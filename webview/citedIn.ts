@@ -5,9 +5,10 @@
  * the user's, file names are anyone's.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { CitedInEntry, HostMessage, WebviewMessage } from '../src/protocol.js';
+import type { CitedInEntry, CitedInHostMessage, CitedInWebviewMessage } from '../src/protocol.js';
 
-type CitedInMessage = Extract<HostMessage, { type: 'didUpdateCitedIn' }>;
+/** This section posts its own messages only. */
+type Post = (message: CitedInWebviewMessage) => void;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const element = document.createElement(tag);
@@ -22,7 +23,7 @@ function icon(name: string): HTMLSpanElement {
   return span;
 }
 
-function entryList(entries: readonly CitedInEntry[], post: (message: WebviewMessage) => void, idPrefix: string): HTMLUListElement {
+function entryList(entries: readonly CitedInEntry[], post: Post, idPrefix: string): HTMLUListElement {
   const list = el('ul', 'cited-list');
   entries.forEach((entry, index) => {
     const slash = entry.label.lastIndexOf('/');
@@ -60,7 +61,7 @@ function actionButton(label: string, iconName: string, focus: string, onClick: (
 }
 
 /** The section for `message`, ready to append to the paper view's article. */
-export function renderCitedIn(message: CitedInMessage, post: (message: WebviewMessage) => void): HTMLElement {
+export function renderCitedIn(message: CitedInHostMessage, post: Post): HTMLElement {
   const section = el('section', 'section section-cited-in');
   section.id = 'cited-in';
   section.setAttribute('aria-labelledby', 'cited-in-heading');

@@ -6,9 +6,10 @@
  * built with createElement and textContent: the note excerpt is shown as plain text.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { HostMessage, NotePreview, WebviewMessage } from '../src/protocol.js';
+import { assertNever, type NotePreview, type NotesHostMessage, type NotesWebviewMessage, type TagsHostMessage, type TagsWebviewMessage } from '../src/protocol.js';
 
-type Post = (message: WebviewMessage) => void;
+/** This module posts the messages of the note section and of the tag row only. */
+type Post = (message: NotesWebviewMessage | TagsWebviewMessage) => void;
 
 let post: Post = () => undefined;
 /** The paper on the page, and what the host last said about its note and tags. */
@@ -46,24 +47,32 @@ export function decoratePaper(page: HTMLElement, key: string): void {
   }
 }
 
-/** Handles the host messages of this module; false for any other message. */
-export function handleNotesAndTags(message: HostMessage): boolean {
+/** Handles the host messages of the note section. */
+export function handleNotes(message: NotesHostMessage): void {
   switch (message.type) {
     case 'didLoadNote':
       note = { key: message.key, note: message.note };
       replace('.section-note', noteSection);
-      return true;
-    case 'didLoadTags':
-      tags = { key: message.key, tags: message.tags, allTags: message.allTags };
-      replace('.tag-row', tagRow);
-      return true;
+      break;
     case 'didRequestQuote': {
       const text = currentSelectionInAbstract() || abstractSelection;
       if (text.trim() !== '') post({ type: 'quoteInNote', text });
-      return true;
+      break;
     }
     default:
-      return false;
+      assertNever(message);
+  }
+}
+
+/** Handles the host messages of the tag row. */
+export function handleTags(message: TagsHostMessage): void {
+  switch (message.type) {
+    case 'didLoadTags':
+      tags = { key: message.key, tags: message.tags, allTags: message.allTags };
+      replace('.tag-row', tagRow);
+      break;
+    default:
+      assertNever(message.type);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The paper view: the browser side of the `marginalia.paper` webview panel (see
- * src/host/paperView/paperPanel.ts). It receives the paper as data through postMessage and builds the DOM
+ * src/host/paperView/panels.ts). It receives the paper as data through postMessage and builds the DOM
  * with createElement and textContent; the only HTML it inserts is the abstract, rendered by marked
  * and sanitised by DOMPurify. Links never navigate here: a click is posted to the host, which checks
  * the URL again before opening it outside VS Code.
@@ -8,11 +8,13 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
-import { decoratePaper, handleNotesAndTags, initNotesAndTags } from './notesAndTags.js';
+import { decoratePaper, handleNotes, handleTags, initNotesAndTags } from './notesAndTags.js';
 import { ABSTRACT_MAX_CHARS, capText, isSafeExternalUrl, paperMetadata, type MetadataPart } from '../src/core/paperView/viewModel.js';
 import {
   assertNever,
+  isHostMessage,
   parsePaperViewState,
+  type CitedInHostMessage,
   type HostMessage,
   type PaperViewModel,
   type PaperViewState,
@@ -37,7 +39,7 @@ const root = requireElement('paper');
 /** The model on screen, kept to update the preview notice without rebuilding the page. */
 let shown: PaperViewModel | undefined;
 /** The latest "Cited in" entries, kept so that a re-rendered paper shows them at once. */
-let citedIn: Extract<HostMessage, { type: 'didUpdateCitedIn' }> | undefined;
+let citedIn: CitedInHostMessage | undefined;
 
 // --- The abstract: markdown to sanitised DOM --------------------------------------------------
 
@@ -259,6 +261,7 @@ function post(message: WebviewMessage): void {
   vscode.postMessage(message);
 }
 
+/** The page's own messages are handled here; each section's go to its module, grouped as in src/protocol.ts. */
 function handle(message: HostMessage): void {
   switch (message.type) {
     case 'didLoadPaper':
@@ -281,9 +284,11 @@ function handle(message: HostMessage): void {
       break;
     }
     case 'didLoadNote':
-    case 'didLoadTags':
     case 'didRequestQuote':
-      handleNotesAndTags(message);
+      handleNotes(message);
+      break;
+    case 'didLoadTags':
+      handleTags(message);
       break;
     case 'didUpdateCitedIn':
       citedIn = message;
@@ -298,7 +303,7 @@ function handle(message: HostMessage): void {
 }
 
 /** Replaces the "Cited in" section in place, keeping focus on the same entry or button. */
-function updateCitedIn(message: Extract<HostMessage, { type: 'didUpdateCitedIn' }>): void {
+function updateCitedIn(message: CitedInHostMessage): void {
   const article = root.querySelector('article.paper');
   if (!article || shown?.paper.key !== message.key) return;
   const focused = document.activeElement instanceof HTMLElement ? document.activeElement.dataset.focus : undefined;
@@ -309,13 +314,8 @@ function updateCitedIn(message: Extract<HostMessage, { type: 'didUpdateCitedIn' 
   if (focused) root.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focused)}"]`)?.focus();
 }
 
-const HOST_MESSAGE_TYPES: ReadonlySet<string> = new Set<HostMessage['type']>(['didLoadPaper', 'didRemovePaper', 'didChangePreview', 'didLoadNote', 'didLoadTags', 'didRequestQuote', 'didUpdateCitedIn', 'didLoadRelated']);
-
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  const data = event.data;
-  if (typeof data === 'object' && data !== null && HOST_MESSAGE_TYPES.has((data as { type?: unknown }).type as string)) {
-    handle(data as HostMessage);
-  }
+  if (isHostMessage(event.data)) handle(event.data);
 });
 
 // Every link goes through the host. This listener runs before the one VS Code puts on the window

@@ -3,12 +3,15 @@
  * with their scores and shared words; a click opens one (through the host, which checks the key).
  * Built with createElement and textContent only: titles are digest text.
  */
-import type { HostMessage, RelatedPaperItem, WebviewMessage } from '../src/protocol.js';
+import type { RelatedHostMessage, RelatedPaperItem, RelatedWebviewMessage } from '../src/protocol.js';
+
+/** This section posts its own messages only. */
+type Post = (message: RelatedWebviewMessage) => void;
 
 let current: { key: string; related: RelatedPaperItem[] } | undefined;
 
 /** Remembers the related papers the host sent, and shows them if their paper is on the page. */
-export function setRelated(message: Extract<HostMessage, { type: 'didLoadRelated' }>, root: HTMLElement, post: (message: WebviewMessage) => void): void {
+export function setRelated(message: RelatedHostMessage, root: HTMLElement, post: Post): void {
   current = { key: message.key, related: message.related };
   const page = root.querySelector('article.paper');
   const old = root.querySelector('.section-related');
@@ -18,7 +21,7 @@ export function setRelated(message: Extract<HostMessage, { type: 'didLoadRelated
 }
 
 /** The section for the paper `key`, when its related papers are known (else nothing). */
-export function relatedSection(key: string, post: (message: WebviewMessage) => void): HTMLElement[] {
+export function relatedSection(key: string, post: Post): HTMLElement[] {
   if (!current || current.key !== key || current.related.length === 0) return [];
   const section = document.createElement('section');
   section.className = 'section section-related';

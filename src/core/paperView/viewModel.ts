@@ -1,7 +1,7 @@
 /**
  * What the paper view shows, computed without the DOM or VS Code: the view model the host sends,
  * the metadata line, the panel title, and the checks both sides apply to links and sources.
- * Used by src/host/paperView/paperPanel.ts and by the webview (webview/paperView.ts).
+ * Used by src/host/paperView/panels.ts and by the webview (webview/paperView.ts).
  */
 import { isCodeLink } from '../digest/links';
 import type { Paper, PaperDate, SourceRef } from '../types';

@@ -4,39 +4,26 @@
  * section's buttons and entries ask for.
  */
 import * as vscode from 'vscode';
-import { assertNever, type CitedInEntry, type HostMessage, type WebviewMessage } from '../../protocol';
+import { assertNever, type CitedInEntry, type CitedInHostMessage, type CitedInWebviewMessage } from '../../protocol';
 import type { WorkspaceCitations } from '../citations/workspaceCitations';
 import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
+import type { PaperViewSection, SectionPanel } from './section';
 
 /** How many entries a panel lists; the Find Citations button shows them all. */
 const MAX_ENTRIES = 500;
 
-type CitedInMessage = Extract<WebviewMessage, { type: 'openCitation' | 'insertCitation' | 'copyCitation' | 'findCitations' }>;
-
-/** What the paper panels need from the "Cited in" feature. */
-export interface CitedInHook {
-  /** Fires with the keys whose citations changed. */
-  readonly onDidChange: vscode.Event<ReadonlySet<string>>;
-  /** Sends the panel of `key` its entries, if its page is listening. */
-  post(key: string, ready: boolean, send: (message: HostMessage) => Thenable<boolean>): void;
-  /** Acts on a message from the panel of `key`. */
-  handle(key: string, message: CitedInMessage, panelColumn: vscode.ViewColumn | undefined): Promise<void>;
-}
-
-export class CitedIn extends Disposable implements CitedInHook {
-  private readonly changed = this.register(new vscode.EventEmitter<ReadonlySet<string>>());
+export class CitedIn extends Disposable implements PaperViewSection<'citedIn'> {
+  readonly name = 'citedIn';
+  private readonly changed = this.register(new vscode.EventEmitter<string | undefined>());
   readonly onDidChange = this.changed.event;
 
   constructor(private readonly citations: WorkspaceCitations, private readonly log: vscode.LogOutputChannel) {
     super();
-    this.register(citations.onDidChange((keys) => this.changed.fire(keys)));
+    this.register(citations.onDidChange((keys) => { for (const key of keys) this.changed.fire(key); }));
     // The "scanning" note goes away when the first scan ends, for every paper shown.
-    this.register(citations.onDidChangeState(() => this.changed.fire(new Set(this.shownKeys))));
+    this.register(citations.onDidChangeState(() => this.changed.fire(undefined)));
   }
-
-  /** The keys of panels that were sent entries (they need the end-of-scan update). */
-  private readonly shownKeys = new Set<string>();
 
   /** The entries of a paper, markdown (backlinks) first, each group by file and line. */
   entries(key: string): CitedInEntry[] {
@@ -58,32 +45,31 @@ export class CitedIn extends Disposable implements CitedInHook {
     }).slice(0, MAX_ENTRIES);
   }
 
-  post(key: string, ready: boolean, send: (message: HostMessage) => Thenable<boolean>): void {
-    if (!ready) return;
-    this.shownKeys.add(key);
-    void send({ type: 'didUpdateCitedIn', key, entries: this.entries(key), scanning: this.citations.state !== 'ready' });
+  messages(key: string): CitedInHostMessage[] {
+    return [{ type: 'didUpdateCitedIn', key, entries: this.entries(key), scanning: this.citations.state !== 'ready' }];
   }
 
-  async handle(key: string, message: CitedInMessage, panelColumn: vscode.ViewColumn | undefined): Promise<void> {
+  receive(panel: SectionPanel, message: CitedInWebviewMessage): void {
     switch (message.type) {
       case 'openCitation':
-        await this.open(key, message.file, message.line, panelColumn);
+        void this.open(panel, message.file, message.line);
         break;
       case 'insertCitation':
-        await vscode.commands.executeCommand(CommandIds.insertCitation, key);
+        void vscode.commands.executeCommand(CommandIds.insertCitation, panel.key);
         break;
       case 'copyCitation':
-        await vscode.commands.executeCommand(CommandIds.copyCitation, key);
+        void vscode.commands.executeCommand(CommandIds.copyCitation, panel.key);
         break;
       case 'findCitations':
-        await vscode.commands.executeCommand(CommandIds.findCitations, key);
+        void vscode.commands.executeCommand(CommandIds.findCitations, panel.key);
         break;
       default:
         assertNever(message);
     }
   }
 
-  private async open(key: string, file: string, line: number, panelColumn: vscode.ViewColumn | undefined): Promise<void> {
+  private async open(panel: SectionPanel, file: string, line: number): Promise<void> {
+    const key = panel.key;
     // Only a place that cites the panel's paper: the page never chooses which file the host opens.
     const entry = this.entries(key).find((e) => e.file === file && e.line === line);
     if (!entry) {
@@ -95,8 +81,7 @@ export class CitedIn extends Disposable implements CitedInHook {
       const document = await vscode.workspace.openTextDocument(uri);
       const mention = this.citations.mentionsOf(key).find((m) => m.uri.toString() === entry.file && m.range.start.line === line - 1);
       const range = mention?.range ?? document.lineAt(Math.min(line - 1, document.lineCount - 1)).range;
-      const viewColumn = panelColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Beside : vscode.ViewColumn.One;
-      const editor = await vscode.window.showTextDocument(document, { viewColumn, selection: range });
+      const editor = await vscode.window.showTextDocument(document, { viewColumn: panel.besideColumn, selection: range });
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch (error) {
       this.log.error(`Opening ${uri.toString()} failed: ${error instanceof Error ? error.message : String(error)}`);

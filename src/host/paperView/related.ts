@@ -1,29 +1,60 @@
 /**
- * The paper view's related papers: search's answer for a paper, as the page lists it.
+ * The paper view's "Related papers" section: search's answer for a paper, as the page lists it, and
+ * opening one of them.
  */
-import type * as vscode from 'vscode';
-import type { RelatedPaperItem } from '../../protocol';
-import type { PickerLibrary } from '../search/searchPicker';
+import * as vscode from 'vscode';
+import { assertNever, type RelatedHostMessage, type RelatedWebviewMessage } from '../../protocol';
+import type { Library } from '../library/library';
+import { Disposable } from '../lifecycle';
 import type { SearchService } from '../search/searchService';
-
-/** What the paper panels ask for related papers. */
-export interface PaperRelatedSource {
-  relatedItems(key: string): Promise<RelatedPaperItem[]>;
-  /** Fires when the answers may have changed (the index changed). */
-  readonly onDidChange: vscode.Event<void>;
-}
+import { describeUntrusted, errorText } from './panel';
+import type { PaperViewSection, SectionPanel } from './section';
 
 /** The paper view shows this many related papers. */
 const PAPER_VIEW_RELATED = 5;
 
-export function paperRelatedSource(search: SearchService, library: PickerLibrary): PaperRelatedSource {
-  return {
-    onDidChange: search.onDidChangeIndex,
-    relatedItems: async (key) => (await search.related(key, PAPER_VIEW_RELATED)).map((hit) => ({
-      key: hit.key,
-      title: library.get(hit.key)?.title ?? hit.key,
-      score: Math.round(hit.score * 10) / 10,
-      shared: hit.matches.slice(0, 4).map((match) => match.word),
-    })),
-  };
+export class RelatedSection extends Disposable implements PaperViewSection<'related'> {
+  readonly name = 'related';
+  private readonly changed = this.register(new vscode.EventEmitter<string | undefined>());
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly search: SearchService,
+    private readonly library: Library,
+    /** Opens a paper in the preview panel, as a click in the Papers tree does. */
+    private readonly openPaper: (key: string) => void,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    super();
+    // Any change of the index may change the answers for every paper.
+    this.register(search.onDidChangeIndex(() => this.changed.fire(undefined)));
+  }
+
+  async messages(key: string): Promise<RelatedHostMessage[]> {
+    try {
+      const related = (await this.search.related(key, PAPER_VIEW_RELATED)).map((hit) => ({
+        key: hit.key,
+        title: this.library.get(hit.key)?.title ?? hit.key,
+        score: Math.round(hit.score * 10) / 10,
+        shared: hit.matches.slice(0, 4).map((match) => match.word),
+      }));
+      return [{ type: 'didLoadRelated', key, related }];
+    } catch (error) {
+      // The rest of the page does not need search: the section stays away until the index answers.
+      this.log.warn(`Related papers for ${key} are unavailable: ${errorText(error)}`);
+      return [];
+    }
+  }
+
+  receive(_panel: SectionPanel, message: RelatedWebviewMessage): void {
+    switch (message.type) {
+      case 'openPaper':
+        // Only a paper of the library.
+        if (this.library.get(message.key)) this.openPaper(message.key);
+        else this.log.warn(`Ignored Open Paper for ${describeUntrusted(message.key)}: not in the library`);
+        break;
+      default:
+        assertNever(message.type);
+    }
+  }
 }
