@@ -5,16 +5,20 @@
 import * as vscode from 'vscode';
 import { CitationCommands } from './host/citations/citationCommands';
 import { WorkspaceCitations } from './host/citations/workspaceCitations';
-import { CitationFeatures } from './host/citations/providers';
+import { CitationFeatures } from './host/citations/citationFeatures';
 import { CitedIn } from './host/paperView/citedIn';
 import { CommandIds, ContextKeys } from './host/commandIds';
 import { LibraryCommands } from './host/library/libraryCommands';
-import { PaperPanels } from './host/paperView/paperPanel';
+import { PaperPanels } from './host/paperView/panels';
 import { PapersView } from './host/papers/papersView';
 import { LibraryStatusBar } from './host/library/statusBar';
 import { NoteCommands } from './host/notes/noteCommands';
-import { NoteIndex, Notes } from './host/notes/noteIndex';
-import { Tags } from './host/tags/tags';
+import { NoteIndex } from './host/notes/noteIndex';
+import { Notes } from './host/notes/notes';
+import { TagCommands } from './host/tags/tagCommands';
+import { TagService } from './host/tags/tagService';
+import { TagsSection } from './host/tags/tagsSection';
+import { TagsView } from './host/tags/tagsView';
 import { WorkspaceLibrary } from './host/library/workspaceLibrary';
 import { LibraryWorkerClient } from './node/library/libraryWorkerClient';
 import { BibCommands } from './host/bib/bibCommands';
@@ -22,7 +26,9 @@ import { CodeLinks } from './host/paperView/codeLinks';
 import { RelatedView } from './host/search/relatedView';
 import { SearchCommands } from './host/search/searchCommands';
 import { SearchService } from './host/search/searchService';
-import { paperRelatedSource } from './host/paperView/related';
+import { SearchWorkerClient } from './node/search/searchWorkerClient';
+import { CommandPapers } from './host/shared/commandPapers';
+import { RelatedSection } from './host/paperView/related';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -31,7 +37,8 @@ export interface MarginaliaApi {
   panels: PaperPanels;
   statusBar: LibraryStatusBar;
   notes: Notes;
-  tags: Tags;
+  /** Tag changes, and the Tags tree's rows. */
+  tags: { service: TagService; snapshot: TagsView['snapshot'] };
   /** Resolves when the first reading of the digests has finished. */
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
@@ -66,15 +73,20 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const panels = new PaperPanels(context.extensionUri, library, log);
   const papersView = new PapersView(library, context.workspaceState, (key, options) => panels.show(key, options));
   const statusBar = new LibraryStatusBar(library, CommandIds.searchPapers);
-  const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, log);
+  // Which papers a command acts on, for every feature's commands: one rule, one owner.
+  const commandPapers = new CommandPapers(library, { selectedKeys: () => papersView.selectedKeys(), activePaperKey: () => panels.activePaperKey });
+  const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, commandPapers, log);
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
   const noteIndex = new NoteIndex(log);
   const notes = new Notes(noteIndex, library, log);
-  const noteCommands = new NoteCommands(notes, library, panels, () => papersView.selectedKeys(), log);
-  const tags = new Tags(library, { selectedKeys: () => papersView.selectedKeys(), activePaperKey: () => panels.activePaperKey }, log);
-  panels.addPart(noteCommands);
-  panels.addPart(tags);
-  context.subscriptions.push(noteIndex, notes, noteCommands, tags);
+  const noteCommands = new NoteCommands(notes, library, panels, commandPapers, log);
+  const tagService = new TagService(library, log);
+  const tagsView = new TagsView(library);
+  const tagsSection = new TagsSection(library, tagService);
+  panels.addSection(noteCommands);
+  panels.addSection(tagsSection);
+  context.subscriptions.push(noteIndex, notes, noteCommands, tagsView, tagsSection, new TagCommands(library, tagService, commandPapers));
+  const tags = { service: tagService, snapshot: () => tagsView.snapshot() };
 
   // Citations: the index scans the workspace in the background, after activation has returned.
   // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
@@ -88,9 +100,9 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   citations.resolveKeysWith(keysOfPaper, canonicalKey);
   noteIndex.resolveKeysWith(keysOfPaper, canonicalKey);
   const citationFeatures = new CitationFeatures(library, citations, noteIndex);
-  const citationCommands = new CitationCommands(library, citationFeatures, citations, papersView, log);
+  const citationCommands = new CitationCommands(library, citationFeatures, citations, commandPapers, log);
   const citedIn = new CitedIn(citations, log);
-  panels.attachCitedIn(citedIn);
+  panels.addSection(citedIn);
   context.subscriptions.push(citations, citationFeatures, citationCommands, citedIn);
   setImmediate(() => void citations.start());
   // "Papers cited in the workspace" for the exports comes from the same index, once it is current.
@@ -99,14 +111,22 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     await citations.settled();
     return new Set(citations.citedKeys().keys());
   };
-  const codeLinks = new CodeLinks(library, papersView, log);
-  context.subscriptions.push(new BibCommands(library, papersView, log, citedKeys), codeLinks);
+  const codeLinks = new CodeLinks(library, commandPapers, log);
+  context.subscriptions.push(new BibCommands(library, commandPapers, log, citedKeys), codeLinks);
   // Search: the index is built in a worker and cached in the workspace's extension storage.
-  const createSearchService = () => new SearchService(library, noteIndex, context.storageUri, context.extensionUri, log);
+  const searchWorkerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'searchWorker.js').fsPath;
+  const createSearchService = () => {
+    // The worker reports progress to the service that owns it, which shows it while it synchronises.
+    const client = new SearchWorkerClient(searchWorkerScript, (done, total) => service.workerProgress(done, total), (message) => log.warn(`Search index: ${message}`));
+    const service = new SearchService(library, noteIndex, context.storageUri, client, log);
+    return service;
+  };
   const search = createSearchService();
   const related = new RelatedView(search, library, panels, log);
-  const searchCommands = new SearchCommands(search, library, panels, related, (key) => panels.show(key, { preview: false }), noteIndex, log);
-  context.subscriptions.push(search, related, searchCommands, panels.setRelatedSource(paperRelatedSource(search, library)));
+  const searchCommands = new SearchCommands(search, library, commandPapers, related, (key) => panels.show(key, { preview: false }), noteIndex, log);
+  const relatedSection = new RelatedSection(search, library, (key) => panels.show(key, { preview: true }), log);
+  panels.addSection(relatedSection);
+  context.subscriptions.push(search, related, searchCommands, relatedSection);
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));

@@ -6,11 +6,11 @@
 import * as vscode from 'vscode';
 import type * as BibtexModuleType from '../../node/bib/bibtex.js';
 import { formatCslJson, selectPapers, tagCounts, toCslItem, type ExportScope } from '../../core/bibliography/csl';
+import { iconLabelText } from '../../core/escaping';
 import type { Paper } from '../../core/types';
 import { CommandIds } from '../commandIds';
-import { keysFromArguments, pickPaper } from '../library/libraryCommands';
 import { Disposable } from '../lifecycle';
-import type { PapersView } from '../papers/papersView';
+import type { CommandPapers } from '../shared/commandPapers';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 import { registerSafeCommand, reportError, type CommandRun } from '../commandRunner';
 
@@ -36,7 +36,7 @@ function bibtex(): Promise<BibtexModule> {
 export class BibCommands extends Disposable {
   constructor(
     private readonly library: WorkspaceLibrary,
-    private readonly papersView: PapersView,
+    private readonly commandPapers: CommandPapers,
     private readonly log: vscode.LogOutputChannel,
     /** The keys cited in the workspace, once the citation index is up to date. */
     private readonly citedKeys: () => Promise<Set<string>>,
@@ -58,13 +58,8 @@ export class BibCommands extends Disposable {
 
   /** Copies the BibTeX of the papers the command was given, else those selected in the tree, else one picked. */
   private async copyBibtex(first: unknown, all: unknown): Promise<string | undefined> {
-    let keys = keysFromArguments(first, all);
-    if (keys.length === 0 && first === undefined) keys = this.papersView.selectedKeys();
-    if (keys.length === 0) {
-      const key = await pickPaper(this.library, 'Copy BibTeX');
-      if (!key) return undefined;
-      keys = [key];
-    }
+    const keys = await this.commandPapers.keys(first, all, { title: 'Copy BibTeX' });
+    if (keys.length === 0) return undefined;
     const papers = keys.map((key) => this.library.get(key)).filter((paper): paper is Paper => paper !== undefined);
     if (papers.length === 0) {
       void vscode.window.showInformationMessage('That paper is no longer in the library, so there is no BibTeX to copy.');
@@ -147,7 +142,7 @@ export class BibCommands extends Disposable {
       return undefined;
     }
     const tag = await vscode.window.showQuickPick(
-      tags.map(({ tag: name, count }) => ({ label: name.replace(/\$\(/g, '\\$('), description: `${count} paper${count === 1 ? '' : 's'}`, tag: name })),
+      tags.map(({ tag: name, count }) => ({ label: iconLabelText(name), description: `${count} paper${count === 1 ? '' : 's'}`, tag: name })),
       { title: `Export ${what}: Papers with a Tag`, placeHolder: 'Pick a tag' },
     );
     return tag ? { kind: 'tag', tag: tag.tag } : undefined;

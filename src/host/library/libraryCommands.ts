@@ -6,48 +6,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LIBRARY_FILE_PATH } from '../../core/library/libraryFile';
-import { describePaper } from '../../core/papers/grouping';
-import type { Paper } from '../../core/types';
+import { findSource } from '../../core/paperView/viewModel';
 import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
-import type { PaperPanels } from '../paperView/paperPanel';
+import type { PaperPanels } from '../paperView/panels';
 import type { PapersView } from '../papers/papersView';
+import type { CommandPapers } from '../shared/commandPapers';
+import { sourceLocation } from '../shared/locations';
 import type { WorkspaceLibrary } from './workspaceLibrary';
 import { registerSafeCommand, reportError, type CommandRun } from '../commandRunner';
-
-/** A tree node as VS Code hands it to a context-menu command. */
-interface PaperNodeLike {
-  kind: 'paper';
-  paper: Paper;
-}
-
-/** The keys a command was invoked on: the tree's multi-selection, one node, one key, or none. */
-export function keysFromArguments(first: unknown, all: unknown): string[] {
-  const keyOf = (value: unknown): string | undefined => {
-    if (typeof value === 'string') return value;
-    if (typeof value === 'object' && value !== null && (value as PaperNodeLike).kind === 'paper') return (value as PaperNodeLike).paper.key;
-    return undefined;
-  };
-  if (Array.isArray(all) && all.length > 0) return all.map(keyOf).filter((key): key is string => key !== undefined);
-  const key = keyOf(first);
-  return key ? [key] : [];
-}
-
-/** A quick pick over the library; resolves to the chosen paper's key, or undefined when cancelled. */
-export async function pickPaper(library: WorkspaceLibrary, title: string): Promise<string | undefined> {
-  if (library.papers.length === 0) {
-    void vscode.window.showInformationMessage('The Marginalia library is empty: add a Daily Papers digest to the workspace first.');
-    return undefined;
-  }
-  const items = library.papers.map((paper) => ({
-    // "$(" would be read as an icon reference in a quick pick label.
-    label: paper.title.replace(/\$\(/g, '\\$('),
-    description: [paper.key, describePaper(paper)].filter(Boolean).join(' · '),
-    key: paper.key,
-  }));
-  const choice = await vscode.window.showQuickPick(items, { title, placeHolder: 'Type to find a paper by title or key', matchOnDescription: true });
-  return choice?.key;
-}
 
 export class LibraryCommands extends Disposable {
   constructor(
@@ -55,16 +22,17 @@ export class LibraryCommands extends Disposable {
     private readonly library: WorkspaceLibrary,
     private readonly panels: PaperPanels,
     private readonly papersView: PapersView,
+    private readonly commandPapers: CommandPapers,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
     const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => reportError(this.log, failed, error)));
 
     command(CommandIds.openPaper, async (first, all) => {
-      for (const key of await this.keysOrAsk(first, all, 'Open Paper', { useTreeSelection: false })) this.panels.show(key, { preview: false });
+      for (const key of await this.commandPapers.keys(first, all, { title: 'Open Paper', treeSelection: false })) this.panels.show(key, { preview: false });
     });
     command(CommandIds.openPaperToSide, async (first, all) => {
-      for (const key of await this.keysOrAsk(first, all, 'Open Paper to the Side')) this.panels.show(key, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+      for (const key of await this.commandPapers.keys(first, all, { title: 'Open Paper to the Side' })) this.panels.show(key, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     });
     command(CommandIds.pinPaper, (first) => this.panels.pin(typeof first === 'string' ? first : undefined));
     command(CommandIds.revealPaper, async (first) => {
@@ -77,15 +45,33 @@ export class LibraryCommands extends Disposable {
         void vscode.window.showInformationMessage('That paper is not in the Papers tree: clear the filter or check that its digest is still in the workspace.');
       }
     });
-    command(CommandIds.revealInDigest, async (first, all) => {
-      const [key] = await this.keysOrAsk(first, all, 'Reveal in Digest');
-      const source = key ? this.library.get(key)?.sources[0] : undefined;
-      if (!source) return;
-      const line = Math.max(0, source.line - 1);
-      await vscode.window.showTextDocument(vscode.Uri.file(source.file), { selection: new vscode.Range(line, 0, line, 0), preview: true });
+    // A third argument (from the paper view) names which of the paper's sources, and the column to
+    // open it in; otherwise the paper's first source opens in the active column.
+    command(CommandIds.revealInDigest, async (first, all, extra) => {
+      const [key] = await this.commandPapers.keys(first, all, { title: 'Reveal in Digest' });
+      const paper = key ? this.library.get(key) : undefined;
+      if (!paper) return;
+      const at = revealTarget(extra);
+      // Only a source of the paper: the page that asks never chooses which file the host opens.
+      const source = at ? findSource(paper, at.file, at.line) : paper.sources[0];
+      if (!source) {
+        if (at) this.log.warn(`Ignored Reveal in Digest for ${at.file.slice(0, 200)}:${at.line}: not a source of ${paper.key}`);
+        return;
+      }
+      const { uri, range } = sourceLocation(source);
+      try {
+        const document = await vscode.workspace.openTextDocument(uri);
+        // The digest may have shrunk since it was read.
+        const start = new vscode.Position(Math.min(range.start.line, Math.max(document.lineCount - 1, 0)), 0);
+        const editor = await vscode.window.showTextDocument(document, { viewColumn: at?.viewColumn, selection: new vscode.Range(start, start), preview: true });
+        editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      } catch (error) {
+        this.log.error(`Reveal in Digest failed for ${source.file}:${source.line}: ${error instanceof Error ? error.message : String(error)}`);
+        void vscode.window.showErrorMessage(`Marginalia could not open the digest ${this.library.workspaceRelative(source.file)}; if it was moved or deleted, run "Marginalia: Reindex Digests".`);
+      }
     });
     command(CommandIds.copyKey, async (first, all) => {
-      const keys = await this.keysOrAsk(first, all, 'Copy Citation Key');
+      const keys = await this.commandPapers.keys(first, all, { title: 'Copy Citation Key' });
       if (keys.length === 0) return;
       await vscode.env.clipboard.writeText(keys.join(', '));
       vscode.window.setStatusBarMessage(`Copied ${keys.join(', ')}`, 3000);
@@ -110,19 +96,6 @@ export class LibraryCommands extends Disposable {
       const chosen = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Add to Library', filters: { 'Digests (plain text)': ['txt'], 'All files': ['*'] }, title: 'Add Daily Papers Digests' });
       if (chosen) await this.copyIntoWorkspace(chosen, 'digests');
     });
-  }
-
-  /**
-   * The papers a command acts on: its arguments, else (from the palette) the tree's selection
-   * unless `useTreeSelection` is false, else one paper the user picks.
-   */
-  private async keysOrAsk(first: unknown, all: unknown, title: string, { useTreeSelection = true } = {}): Promise<string[]> {
-    const keys = keysFromArguments(first, all);
-    if (keys.length > 0) return keys;
-    const selected = this.papersView.selectedKeys();
-    if (useTreeSelection && first === undefined && selected.length > 0) return selected;
-    const key = await pickPaper(this.library, title);
-    return key ? [key] : [];
   }
 
   private sampleDigests(): vscode.Uri[] {
@@ -157,4 +130,12 @@ export class LibraryCommands extends Disposable {
     // The watcher picks the files up too; reading now makes the tree appear without waiting for it.
     await this.library.reload();
   }
+}
+
+/** The source and column the paper view passes to Reveal in Digest, when `value` is one. */
+function revealTarget(value: unknown): { file: string; line: number; viewColumn?: vscode.ViewColumn } | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { file, line, viewColumn } = value as { file?: unknown; line?: unknown; viewColumn?: unknown };
+  if (typeof file !== 'string' || typeof line !== 'number') return undefined;
+  return { file, line, viewColumn: typeof viewColumn === 'number' ? viewColumn : undefined };
 }

@@ -38,7 +38,8 @@ export class LibraryStatusBar extends Disposable {
         this.item.text = '$(warning) Marginalia';
         this.item.tooltip = `The library file cannot be read: ${this.library.corruption ?? ''}`;
         break;
-      default:
+      case 'empty':
+      case 'ready':
         this.item.text = `$(book) ${count.toLocaleString('en')} paper${count === 1 ? '' : 's'}`;
         this.item.tooltip = `${count.toLocaleString('en')} papers from ${this.library.digestFiles.length} digest(s). Click to search them.`;
     }

@@ -8,14 +8,12 @@ import * as vscode from 'vscode';
 import { isCodeLink } from '../../core/digest/links';
 import { isSafeExternalUrl } from '../../core/paperView/viewModel';
 import { gitRemoteUrls, sameRepository } from '../../core/paperView/repository';
+import { walksInto } from '../../core/workspaceFiles';
 import { CommandIds } from '../commandIds';
-import { keysFromArguments } from '../library/libraryCommands';
+import { registerSafeCommand, reportError } from '../commandRunner';
 import { Disposable } from '../lifecycle';
-import type { PapersView } from '../papers/papersView';
-import type { WorkspaceLibrary } from '../library/workspaceLibrary';
-
-/** Folders never searched for clones. */
-const SKIPPED = new Set(['node_modules', '.git', '.marginalia', '.vscode-test', 'dist', 'out']);
+import type { Library } from '../library/library';
+import type { CommandPapers } from '../shared/commandPapers';
 
 /** One thing Open Code can do with a code link. */
 export interface CodeAction {
@@ -29,21 +27,12 @@ export interface CodeAction {
 
 export class CodeLinks extends Disposable {
   constructor(
-    private readonly library: WorkspaceLibrary,
-    private readonly papersView: PapersView,
+    private readonly library: Library,
+    private readonly commandPapers: CommandPapers,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    const command = (id: string, run: (first?: unknown, all?: unknown) => Promise<void>) =>
-      this.register(vscode.commands.registerCommand(id, async (first?: unknown, all?: unknown) => {
-        try {
-          await run(first, all);
-        } catch (error) {
-          this.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-          void vscode.window.showErrorMessage(`Marginalia could not open the code: ${error instanceof Error ? error.message : String(error)} (details in the Marginalia log).`);
-        }
-      }));
-    command(CommandIds.openCode, (first, all) => this.openCode(first, all));
+    this.register(registerSafeCommand(CommandIds.openCode, (first, all) => this.openCode(first, all), (id, error) => reportError(this.log, id, error, 'Marginalia could not open the code')));
   }
 
   /** The code links of a paper (http(s) only), in the order of its abstract. */
@@ -75,9 +64,14 @@ export class CodeLinks extends Disposable {
   }
 
   private async openCode(first: unknown, all: unknown): Promise<void> {
-    let key: string | undefined = keysFromArguments(first, all)[0];
-    if (!key && first === undefined) key = this.papersView.selectedKeys()[0];
-    if (!key) key = await this.pickPaperWithCode();
+    const key = await this.commandPapers.key(first, all, {
+      title: 'Open Code',
+      picker: {
+        only: (paper) => this.codeLinksOf(paper.key).length > 0,
+        placeHolder: 'Papers whose abstract links code',
+        emptyMessage: 'No paper in the library links a code repository in its abstract.',
+      },
+    });
     if (!key) return;
     const links = this.codeLinksOf(key);
     if (links.length === 0) {
@@ -109,19 +103,6 @@ export class CodeLinks extends Disposable {
         action.action satisfies never;
     }
   }
-
-  private async pickPaperWithCode(): Promise<string | undefined> {
-    const papers = this.library.papers.filter((paper) => this.codeLinksOf(paper.key).length > 0);
-    if (papers.length === 0) {
-      void vscode.window.showInformationMessage('No paper in the library links a code repository in its abstract.');
-      return undefined;
-    }
-    const choice = await vscode.window.showQuickPick(
-      papers.map((paper) => ({ label: paper.title.replace(/\$\(/g, '\\$('), description: paper.key, key: paper.key })),
-      { title: 'Open Code', placeHolder: 'Papers whose abstract links code', matchOnDescription: true },
-    );
-    return choice?.key;
-  }
 }
 
 /** A workspace folder and its sub-folders one and two levels down (hidden and build folders left out). */
@@ -130,7 +111,7 @@ async function candidates(root: vscode.Uri): Promise<vscode.Uri[]> {
   const children = async (folder: vscode.Uri) => {
     const entries = await vscode.workspace.fs.readDirectory(folder).then(undefined, () => [] as [string, vscode.FileType][]);
     return entries
-      .filter(([name, type]) => (type & vscode.FileType.Directory) !== 0 && !name.startsWith('.') && !SKIPPED.has(name))
+      .filter(([name, type]) => (type & vscode.FileType.Directory) !== 0 && walksInto(name))
       .map(([name]) => vscode.Uri.joinPath(folder, name));
   };
   for (const child of await children(root)) {

@@ -11,6 +11,7 @@ import type { Paper } from '../../core/types';
 import { CommandIds, ContextKeys } from '../commandIds';
 import { paperResourceUri } from '../notes/noteCommands';
 import { Disposable } from '../lifecycle';
+import { appendPlainText } from '../shared/markdown';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 
 export const PAPERS_VIEW_ID = 'marginalia.papers';
@@ -138,27 +139,18 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 }
 
-/** A markdown tooltip; digest text goes in escaped (markdownText), so it is shown, never interpreted. */
+/** A markdown tooltip; digest text goes in escaped (appendPlainText), so it is shown, never interpreted. */
 function paperTooltip(paper: Paper, tags: readonly string[]): vscode.MarkdownString {
   const tooltip = new vscode.MarkdownString(undefined, false);
   tooltip.isTrusted = false;
   tooltip.supportHtml = false;
-  tooltip.appendMarkdown(`**${markdownText(paper.title)}**\n\n`);
+  tooltip.appendMarkdown('**');
+  appendPlainText(tooltip, paper.title).appendMarkdown('**\n\n');
   const facts = [paper.key, formatPaperDate(paper.date), describePaper(paper).replace(/^\d{4}( · )?/, ''), tags.length ? `tags: ${tags.join(', ')}` : ''].filter(Boolean);
-  tooltip.appendMarkdown(`${markdownText(facts.join(' · '))}\n\n`);
+  appendPlainText(tooltip, facts.join(' · ')).appendMarkdown('\n\n');
   const abstract = paper.abstract.length > TOOLTIP_ABSTRACT_LENGTH ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT_LENGTH).replace(/\s+\S*$/, '')}…` : paper.abstract;
-  tooltip.appendMarkdown(markdownText(abstract || 'No abstract in the digest.'));
+  appendPlainText(tooltip, abstract || 'No abstract in the digest.');
   return tooltip;
-}
-
-/**
- * Untrusted text as markdown that renders as exactly that text: every ASCII punctuation character
- * that markdown or HTML could read as syntax is backslash-escaped, and white space runs become one
- * space. Not MarkdownString.appendText: it writes every space as &nbsp;, so the hover cannot wrap
- * between words and breaks lines inside them instead ("deep u / nderstanding").
- */
-function markdownText(text: string): string {
-  return text.replace(/\s+/g, ' ').trim().replace(/[\\`*_{}[\]()#+\-.!|<>&~:]/g, '\\$&');
 }
 
 /** Opens a paper from the tree; the view decides between preview and pinned. */

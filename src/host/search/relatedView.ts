@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import type { SearchHit } from '../../core/search/searchIndex';
 import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
-import type { PickerLibrary } from './searchPicker';
+import type { Library } from '../library/library';
+import { appendPlainText } from '../shared/markdown';
 import type { SearchService } from './searchService';
 
 export const RELATED_VIEW_ID = 'marginalia.related';
@@ -50,7 +51,7 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
 
   constructor(
     private readonly search: SearchService,
-    private readonly library: PickerLibrary,
+    private readonly library: Library,
     private readonly panels: ActivePaper,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -94,12 +95,11 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     item.iconPath = new vscode.ThemeIcon('book');
     item.command = { command: CommandIds.openPaper, title: 'Open Paper', arguments: [row.hit.key] };
     const tooltip = new vscode.MarkdownString();
-    // Digest text is untrusted: appendText escapes it.
-    tooltip.appendText(paper?.title ?? row.hit.key);
+    // Digest text is untrusted: appendPlainText escapes it.
+    appendPlainText(tooltip, paper?.title ?? row.hit.key).appendMarkdown('\n\n');
+    if (paper?.abstract) appendPlainText(tooltip, paper.abstract.length > TOOLTIP_ABSTRACT ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT)}…` : paper.abstract);
     tooltip.appendMarkdown('\n\n');
-    if (paper?.abstract) tooltip.appendText(paper.abstract.length > TOOLTIP_ABSTRACT ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT)}…` : paper.abstract);
-    tooltip.appendMarkdown('\n\n');
-    tooltip.appendText(`Score ${row.hit.score.toFixed(2)}; shares: ${row.hit.matches.map((match) => match.word).join(', ') || 'nothing'}`);
+    appendPlainText(tooltip, `Score ${row.hit.score.toFixed(2)}; shares: ${row.hit.matches.map((match) => match.word).join(', ') || 'nothing'}`);
     item.tooltip = tooltip;
     item.accessibilityInformation = { label: `${paper?.title ?? row.hit.key}, score ${row.hit.score.toFixed(1)}` };
     return item;
@@ -171,7 +171,7 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
 }
 
 /** The paper a note belongs to: a markdown file named after a key of the library (notes/<key>.md). */
-export function noteKeyOf(uri: vscode.Uri, library: PickerLibrary): string | undefined {
+export function noteKeyOf(uri: vscode.Uri, library: Library): string | undefined {
   if (!uri.path.toLowerCase().endsWith('.md')) return undefined;
   const key = path.posix.basename(uri.path).slice(0, -3);
   return library.get(key) ? key : undefined;

@@ -6,11 +6,12 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { CommandIds } from '../commandIds';
-import { keysFromArguments, pickPaper } from '../library/libraryCommands';
+import { registerSafeCommand, reportError, type CommandRun } from '../commandRunner';
 import { Disposable } from '../lifecycle';
 import type { NoteLookup } from '../notes/noteLookup';
-import type { WorkspaceLibrary } from '../library/workspaceLibrary';
-import { RELATED_VIEW_ID, noteKeyOf, type ActivePaper, type RelatedView } from './relatedView';
+import type { Library } from '../library/library';
+import type { CommandPapers } from '../shared/commandPapers';
+import { RELATED_VIEW_ID, noteKeyOf, type RelatedView } from './relatedView';
 import { SearchPicker } from './searchPicker';
 import type { SearchService } from './searchService';
 
@@ -23,24 +24,17 @@ export class SearchCommands extends Disposable {
 
   constructor(
     private readonly search: SearchService,
-    private readonly library: WorkspaceLibrary,
-    private readonly panels: ActivePaper,
+    private readonly library: Library,
+    private readonly commandPapers: CommandPapers,
     private readonly related: RelatedView,
     private readonly openPaper: (key: string) => void,
     private readonly notes: NoteLookup | undefined,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    const command = (id: string, run: (...args: unknown[]) => unknown) => this.register(vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-      try {
-        await run(...args);
-      } catch (error) {
-        this.log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        void vscode.window.showErrorMessage('Marginalia could not find related papers; see the Marginalia log (Marginalia: Show Log).');
-      }
-    }));
-    command(CommandIds.searchPapers, (query?: unknown) => this.openPicker(typeof query === 'string' ? query : ''));
-    command(CommandIds.relatedPapers, (first?: unknown, all?: unknown) => this.relatedPapers(first, all));
+    const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => reportError(this.log, failed, error, 'Marginalia could not find related papers')));
+    command(CommandIds.searchPapers, (query) => this.openPicker(typeof query === 'string' ? query : ''));
+    command(CommandIds.relatedPapers, (first, all) => this.relatedPapers(first, all));
     command(CommandIds.relatedToSelection, () => this.relatedToSelection());
     command(CommandIds.relatedToNote, () => this.relatedToNote());
     this.register({ dispose: () => this.picker?.dispose() });
@@ -52,9 +46,9 @@ export class SearchCommands extends Disposable {
     this.picker = picker;
   }
 
-  /** For a tree node or key; else the paper in the active paper view; else one the user picks. */
+  /** For a tree node or key; else the paper in the active paper view; else one the user picks (never the tree's selection). */
   private async relatedPapers(first: unknown, all: unknown): Promise<void> {
-    const key = keysFromArguments(first, all)[0] ?? this.panels.activePaperKey ?? (await pickPaper(this.library, 'Related Papers: pick a paper'));
+    const key = await this.commandPapers.key(first, all, { title: 'Related Papers: pick a paper', activePaper: true, treeSelection: false });
     if (!key) return;
     await this.reveal({ kind: 'paper', key });
   }

@@ -3,8 +3,9 @@
  * ranks the papers, and shows which words matched where. Accepting opens the paper view.
  */
 import * as vscode from 'vscode';
+import { iconLabelText } from '../../core/escaping';
 import type { SearchHit, SearchMatch } from '../../core/search/searchIndex';
-import type { Paper } from '../../core/types';
+import type { Library } from '../library/library';
 import { Disposable } from '../lifecycle';
 import type { SearchService } from './searchService';
 
@@ -18,12 +19,6 @@ export interface PaperPickItem extends vscode.QuickPickItem {
   key: string;
 }
 
-/** What the picker needs of the library. */
-export interface PickerLibrary {
-  get(key: string): Paper | undefined;
-  readonly papers: readonly Paper[];
-}
-
 /** One open Search Papers picker. */
 export class SearchPicker extends Disposable {
   private readonly pick: vscode.QuickPick<PaperPickItem>;
@@ -34,7 +29,7 @@ export class SearchPicker extends Disposable {
 
   constructor(
     private readonly search: SearchService,
-    private readonly library: PickerLibrary,
+    private readonly library: Library,
     private readonly open: (key: string) => void,
     private readonly log: vscode.LogOutputChannel,
     initialQuery = '',
@@ -115,9 +110,9 @@ export class SearchPicker extends Disposable {
     const year = paper.date?.year ? ` · ${paper.date.year}` : '';
     return {
       key: hit.key,
-      label: noIcons(paper.title || hit.key),
-      description: noIcons(`${hit.key}${year}`),
-      detail: noIcons(describeMatches(hit.matches)),
+      label: iconLabelText(paper.title || hit.key),
+      description: iconLabelText(`${hit.key}${year}`),
+      detail: iconLabelText(describeMatches(hit.matches)),
       // Ranked by the index: VS Code's own matching would hide papers that matched through a stem or a wildcard.
       alwaysShow: true,
     };
@@ -135,9 +130,4 @@ export class SearchPicker extends Disposable {
 export function describeMatches(matches: readonly SearchMatch[]): string {
   if (matches.length === 0) return 'matches every word left out by -';
   return matches.slice(0, 6).map((match) => `${match.word} in ${match.fields.join(', ')}`).join(' · ');
-}
-
-/** Escapes "$(" so that text from a digest is never read as an icon reference. */
-export function noIcons(text: string): string {
-  return text.replace(/\$\(/g, '\\$(');
 }

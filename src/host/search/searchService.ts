@@ -6,20 +6,14 @@
  */
 import * as vscode from 'vscode';
 import type { SearchDocument, SearchHit, SearchResult } from '../../core/search/searchIndex';
-import type { Paper } from '../../core/types';
-import { SearchWorkerClient } from '../../node/search/searchWorkerClient';
+import type { SearchWorkerClient } from '../../node/search/searchWorkerClient';
 import type { SyncSummary } from '../../node/search/searchWorkerProtocol';
+import type { Library } from '../library/library';
 import { Disposable } from '../lifecycle';
 import type { NoteLookup } from '../notes/noteLookup';
 
-/** What the service indexes: WorkspaceLibrary is one. */
-export interface SearchLibrary {
-  readonly papers: readonly Paper[];
-  readonly state: string;
-  get(key: string): Paper | undefined;
-  tagsOf(key: string): readonly string[];
-  readonly onDidChange: vscode.Event<void>;
-}
+/** What the index follows of the library (a test indexes a library of its own making). */
+export type IndexedLibrary = Pick<Library, 'papers' | 'state' | 'get' | 'tagsOf' | 'onDidChange'>;
 
 /** Libraries above this size show their indexing in the status bar's progress. */
 const PROGRESS_THRESHOLD = 2000;
@@ -34,7 +28,6 @@ const MAX_NOTE_CHARS = 200_000;
 export type SearchState = 'idle' | 'indexing' | 'ready' | 'failed';
 
 export class SearchService extends Disposable {
-  private readonly client: SearchWorkerClient;
   /** What the worker holds, by key: compared with the library to send only what changed. */
   private sent = new Map<string, SearchDocument>();
   private readonly notes = new Map<string, string>();
@@ -58,23 +51,27 @@ export class SearchService extends Disposable {
   /** Full synchronisations so far (one per window, unless the worker had to start over). */
   syncCount = 0;
 
+  /**
+   * @param client the search worker, built by the composition root with `workerProgress` as its
+   *   progress callback; the service owns it from here on and disposes it with itself
+   */
   constructor(
-    private readonly library: SearchLibrary,
+    private readonly library: IndexedLibrary,
     private readonly noteLookup: NoteLookup | undefined,
     private readonly storageUri: vscode.Uri | undefined,
-    extensionUri: vscode.Uri,
+    private readonly client: SearchWorkerClient,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.client = new SearchWorkerClient(
-      vscode.Uri.joinPath(extensionUri, 'dist', 'searchWorker.js').fsPath,
-      (done, total) => this.progress?.(done, total),
-      (message) => this.log.warn(`Search index: ${message}`),
-    );
     this.register({ dispose: () => this.client.dispose() });
     this.register(library.onDidChange(() => this.schedule()));
     if (noteLookup) this.register(noteLookup.onDidChangeNote((key) => this.noteChanged(key)));
     this.schedule(0);
+  }
+
+  /** The worker's progress while it indexes: shown during a full synchronisation, ignored otherwise. */
+  workerProgress(done: number, total: number): void {
+    this.progress?.(done, total);
   }
 
   get state(): SearchState {
