@@ -19,10 +19,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseDigest } from '../../src/core/digest/parser';
 import { titleIdentity } from '../../src/core/text';
-import { SEED_FILES, seedText } from '../fixtures/digests/corpus';
 import { DEFAULT_OPTIONS, MONTHS, random, renderDigest, type SourceEntry } from '../fixtures/digests/render';
+import { seedVocabulary } from './syntheticLibrary';
 
 /** Bump when anything below changes what is generated: cached workspaces are keyed by it. */
 export const GENERATOR_VERSION = 4;
@@ -36,26 +35,6 @@ export const NOTE_FRACTION = 0.02;
 const CONSONANTS = ['b', 'c', 'd', 'f', 'g', 'k', 'l', 'm', 'n', 'p', 'r', 's', 't', 'v', 'z', 'th', 'st', 'tr', 'gr', 'pl', 'qu', 'x'];
 const VOWELS = ['a', 'e', 'i', 'o', 'u', 'ai', 'ea', 'io', 'y'];
 const ENDINGS = ['', '', '', 'n', 'r', 's', 'x', 'l', 'm', 'former', 'net', 'gen', 'bench', 'flow', 'fusion'];
-
-interface SeedVocabulary {
-  prefixes: string[];
-  words: string[];
-  sentences: string[];
-}
-
-function seedVocabulary(): SeedVocabulary {
-  const entries = SEED_FILES.flatMap((name) => parseDigest(seedText(name), name).entries);
-  const prefixes = new Set<string>();
-  const words = new Set<string>();
-  const sentences = new Set<string>();
-  for (const entry of entries) {
-    const colon = entry.title.indexOf(':');
-    if (colon > 0 && colon < 24) prefixes.add(entry.title.slice(0, colon));
-    for (const word of entry.title.slice(colon + 1).split(/\s+/)) if (/^[A-Za-z][A-Za-z-]{2,}$/.test(word)) words.add(word);
-    for (const sentence of entry.abstract.split(/(?<=[.!?])\s+(?=[A-Z])/)) if (sentence.length > 30) sentences.add(sentence);
-  }
-  return { prefixes: [...prefixes], words: [...words], sentences: [...sentences] };
-}
 
 /** A paper of the synthetic library, with the digest entry that first lists it. */
 export interface SyntheticPaper extends SourceEntry {

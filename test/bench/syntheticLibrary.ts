@@ -11,7 +11,8 @@ import { titleIdentity } from '../../src/core/text';
 import { SEED_FILES, seedText } from '../fixtures/digests/corpus';
 import { random, renderDigest, type SourceEntry } from '../fixtures/digests/render';
 
-interface Vocabulary {
+/** The seeds' words: name-like title prefixes (before a colon), title words and abstract sentences. */
+export interface Vocabulary {
   prefixes: string[];
   words: string[];
   sentences: string[];
@@ -19,7 +20,8 @@ interface Vocabulary {
 
 let vocabulary: Vocabulary | undefined;
 
-function seedVocabulary(): Vocabulary {
+/** The seeds' vocabulary, read once per process; callers copy the lists before changing them. */
+export function seedVocabulary(): Vocabulary {
   if (vocabulary) return vocabulary;
   const entries = SEED_FILES.flatMap((name) => parseDigest(seedText(name), name).entries);
   const prefixes = new Set<string>();

@@ -3,37 +3,19 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { SuiteContext, TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import { clickPaper, expandGroup, paperFrame, readPaperView, showPapers } from './marginalia.mjs';
-import { screenshot, screenshotOnFailure } from './ui.mjs';
-import { startWorkbenches } from './windows.mjs';
-import type { TestWindow, Workbenches } from './windows.mjs';
+import { screenshot } from './ui.mjs';
+import { useWorkbenches } from '../support/workbench.mjs';
 
 const SEED_003 = '003_633ab4c5ca64d127.txt';
 const AIME = 'Action Inference by Maximising Evidence: Zero-Shot Imitation from Observation with World Models';
 
 describe('BibTeX and code in the paper view', { timeout: 300_000 }, () => {
-  let workbenches: Workbenches;
-  let window: TestWindow | undefined;
-
-  before(async () => {
-    workbenches = await startWorkbenches();
-  });
-
-  afterEach(async (context: TestContext | SuiteContext) => {
-    await screenshotOnFailure(() => window?.page, 'bib-code')(context);
-    await window?.close();
-    window = undefined;
-  });
-
-  after(async () => {
-    await workbenches?.close();
-  });
+  const workbenches = useWorkbenches('bib-code');
 
   it('shows the code link with Copy BibTeX and Open Code, and Open Code offers the local clone', async () => {
-    window = await workbenches.open('seeds');
-    const { page, folder } = window;
+    const { page, folder } = await workbenches.open('seeds');
     // A clone of the paper's repository, as `git clone git@github.com:argmax-ai/aime.git` leaves it.
     const clone = path.join(folder, 'code', 'aime');
     fs.mkdirSync(path.join(clone, '.git'), { recursive: true });

@@ -2,13 +2,11 @@
 // and its entries opening the file at the citing line; the hover on a key in a markdown note; and
 // completion after `[@` with the paper's title and abstract beside the list.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { SuiteContext, TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { paperFrame, setColorTheme } from './marginalia.mjs';
-import { pickQuickInputItem, runCommand, screenshot, screenshotOnFailure, waitForPaperCount } from './ui.mjs';
-import { startWorkbenches } from './windows.mjs';
-import type { TestWindow, Workbenches } from './windows.mjs';
+import { pickQuickInputItem, runCommand, screenshot, waitForPaperCount } from './ui.mjs';
+import { useWorkbenches } from '../support/workbench.mjs';
 
 const DIGEST_TO_LIBRARY = 'Digest to Library: Parsing Daily Paper Newsletters Robustly';
 
@@ -43,26 +41,10 @@ function citedIn(frame: Frame): Promise<{ group: string; entries: string[] }[]> 
 }
 
 describe('Citations', { timeout: 300_000 }, () => {
-  let workbenches: Workbenches;
-  let window: TestWindow | undefined;
-
-  before(async () => {
-    workbenches = await startWorkbenches();
-  });
-
-  afterEach(async (context: TestContext | SuiteContext) => {
-    await screenshotOnFailure(() => window?.page, 'citations')(context);
-    await window?.close();
-    window = undefined;
-  });
-
-  after(async () => {
-    await workbenches?.close();
-  });
+  const workbenches = useWorkbenches('citations');
 
   it('the paper view lists where the workspace cites the paper, backlinks apart, in light and dark; an entry opens its line', async () => {
-    window = await workbenches.open('seeds');
-    const { page } = window;
+    const { page } = await workbenches.open('seeds');
     await waitForPaperCount(page);
     await runCommand(page, 'Marginalia: Open Paper');
     await pickQuickInputItem(page, 'Digest to Library', 'Digest to Library');
@@ -88,8 +70,7 @@ describe('Citations', { timeout: 300_000 }, () => {
   });
 
   it('hovering a key in a note shows the paper, its abstract and Open Paper / Open Note', async () => {
-    window = await workbenches.open('seeds');
-    const { page } = window;
+    const { page } = await workbenches.open('seeds');
     await waitForPaperCount(page);
     await openFile(page, 'reading.md');
     // Line 5 is "Related work [@offlineRelatedPaper; @digestToLibrary]."; column 41 is inside the second key.
@@ -112,8 +93,7 @@ describe('Citations', { timeout: 300_000 }, () => {
   });
 
   it('typing [@ in a note offers the papers, with title and abstract beside the list', async () => {
-    window = await workbenches.open('seeds');
-    const { page } = window;
+    const { page } = await workbenches.open('seeds');
     await waitForPaperCount(page);
     await openFile(page, 'reading.md');
     await goTo(page, 7, 200);

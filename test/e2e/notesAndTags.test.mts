@@ -6,14 +6,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { SuiteContext, TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { clickPaper, expandGroup, marginaliaSidebar, paperFrame, setColorTheme, showPapers } from './marginalia.mjs';
-import { screenshot, screenshotOnFailure, waitForPaperCount } from './ui.mjs';
-import { startWorkbenches } from './windows.mjs';
-import type { TestWindow, Workbenches } from './windows.mjs';
+import { screenshot, waitForPaperCount } from './ui.mjs';
 import { repoRoot } from '../vscode/paths.mjs';
+import { useWorkbenches } from '../support/workbench.mjs';
 
 const SEED_000 = '000_896f7befaa86139f.txt';
 const DYNAMO = 'DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control';
@@ -50,26 +48,10 @@ async function selectInAbstract(frame: Frame, text: string): Promise<void> {
 }
 
 describe('Notes and tags', { timeout: 300_000 }, () => {
-  let workbenches: Workbenches;
-  let window: TestWindow | undefined;
-
-  before(async () => {
-    workbenches = await startWorkbenches();
-  });
-
-  afterEach(async (context: TestContext | SuiteContext) => {
-    await screenshotOnFailure(() => window?.page, 'notes')(context);
-    await window?.close();
-    window = undefined;
-  });
-
-  after(async () => {
-    await workbenches?.close();
-  });
+  const workbenches = useWorkbenches('notes');
 
   it('tags a paper in its view, quotes its abstract into its note, and lists tags in the Tags tree, in light and dark', async () => {
-    window = await workbenches.open('seeds');
-    const { page, folder } = window;
+    const { page, folder } = await workbenches.open('seeds');
     await showPapers(page);
     await waitForPaperCount(page);
     await expandGroup(page, SEED_000);

@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { SuiteContext, TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import {
   cancelExternalOpen,
@@ -23,9 +22,8 @@ import {
   setColorTheme,
   showPapers,
 } from './marginalia.mjs';
-import { screenshot, screenshotOnFailure } from './ui.mjs';
-import { startWorkbenches } from './windows.mjs';
-import type { TestWindow, Workbenches } from './windows.mjs';
+import { screenshot } from './ui.mjs';
+import { useWorkbenches } from '../support/workbench.mjs';
 
 const SEED_000 = '000_896f7befaa86139f.txt';
 const DYNAMO = 'DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control';
@@ -88,25 +86,10 @@ function audit(frame: Frame): Promise<Audit> {
 }
 
 describe('Paper view', { timeout: 300_000 }, () => {
-  let workbenches: Workbenches;
-  let window: TestWindow | undefined;
-
-  before(async () => {
-    workbenches = await startWorkbenches();
-  });
-
-  afterEach(async (context: TestContext | SuiteContext) => {
-    await screenshotOnFailure(() => window?.page, 'paper')(context);
-    await window?.close();
-    window = undefined;
-  });
-
-  after(async () => {
-    await workbenches?.close();
-  });
+  const workbenches = useWorkbenches('paper');
 
   it('opens the clicked paper with its abstract rendered, in Light and Dark Modern, and opens its links outside VS Code', async () => {
-    window = await workbenches.open('seeds');
+    const window = await workbenches.open('seeds');
     const { page } = window;
     await showPapers(page);
     await expandGroup(page, SEED_000);
@@ -160,7 +143,7 @@ describe('Paper view', { timeout: 300_000 }, () => {
   });
 
   it('shows a hostile digest as text: nothing in it runs, loads or opens', async () => {
-    window = await workbenches.open('hostile');
+    const window = await workbenches.open('hostile');
     const { page } = window;
     const dialogs: string[] = [];
     const pages: string[] = [];
@@ -225,8 +208,7 @@ describe('Paper view', { timeout: 300_000 }, () => {
   });
 
   it('comes back after Developer: Reload Window with the same paper', async () => {
-    window = await workbenches.open('seeds');
-    const { page } = window;
+    const { page } = await workbenches.open('seeds');
     await showPapers(page);
     await expandGroup(page, SEED_000);
     await clickPaper(page, 'HumanPlus');

@@ -4,8 +4,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { SuiteContext, TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   dismissHover,
   expandGroup,
@@ -18,43 +17,20 @@ import {
   showPapers,
   treeRows,
 } from './marginalia.mjs';
-import { runCommand, screenshot, screenshotOnFailure } from './ui.mjs';
-import { startWorkbenches } from './windows.mjs';
-import type { TestWindow, Workbenches } from './windows.mjs';
+import { runCommand, screenshot } from './ui.mjs';
+import { SEED_GROUPS } from '../support/seedDigests.js';
+import { useWorkbenches } from '../support/workbench.mjs';
 
-/** The seed digests and their paper counts (test/unit pins them entry by entry). */
-const SEED_GROUPS: [string, number][] = [
-  ['000_896f7befaa86139f.txt', 58],
-  ['001_4527b1b50237e4c0.txt', 49],
-  ['002_7de4789b7565d511.txt', 74],
-  ['003_633ab4c5ca64d127.txt', 146],
-];
 /** The digest of test/fixtures/workspace/. */
 const FIXTURE_GROUP = '2024-03-11_daily-papers.txt';
 
 const ABSTRACT = 'We study how readers keep up with the daily flood of papers and show, across many fields and teams, that a library kept beside the code is read more often than one kept elsewhere.';
 
 describe('Papers tree', { timeout: 300_000 }, () => {
-  let workbenches: Workbenches;
-  let window: TestWindow | undefined;
-
-  before(async () => {
-    workbenches = await startWorkbenches();
-  });
-
-  afterEach(async (context: TestContext | SuiteContext) => {
-    await screenshotOnFailure(() => window?.page, 'tree')(context);
-    await window?.close();
-    window = undefined;
-  });
-
-  after(async () => {
-    await workbenches?.close();
-  });
+  const workbenches = useWorkbenches('tree');
 
   it('shows one group per digest with its paper count, and a paper\'s abstract in its tooltip', async () => {
-    window = await workbenches.open('seeds');
-    const { page } = window;
+    const { page } = await workbenches.open('seeds');
     await showPapers(page);
     for (const [file, count] of [...SEED_GROUPS, [FIXTURE_GROUP, 4] as [string, number]]) {
       await groupRow(page, file).locator('.label-description', { hasText: new RegExp(`^${count} papers\\b`) }).waitFor();
@@ -81,8 +57,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
   });
 
   it('keeps long titles readable in a narrow sidebar, and shows descriptions when there is room', async () => {
-    window = await workbenches.open('seeds');
-    const { page } = window;
+    const { page } = await workbenches.open('seeds');
     await showPapers(page);
     await expandGroup(page, SEED_GROUPS[1][0]);
     await paperRow(page, 'ACT-JEPA').waitFor();
@@ -126,8 +101,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
   });
 
   it('shows the welcome view in a workspace without digests, and the seeds after "Add Sample Digests"', async () => {
-    window = await workbenches.open('empty');
-    const { page, folder } = window;
+    const { page, folder } = await workbenches.open('empty');
     await showPapers(page);
     const welcome = marginaliaSidebar(page).locator('.welcome-view-content');
     await welcome.getByText('No Daily Papers digests found in this workspace').waitFor();
@@ -148,8 +122,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
   });
 
   it('follows a digest edited on disk, and lists a line it cannot place in the Problems panel', async () => {
-    window = await workbenches.open('seeds');
-    const { page, folder } = window;
+    const { page, folder } = await workbenches.open('seeds');
     await showPapers(page);
     await expandGroup(page, FIXTURE_GROUP);
     await paperRow(page, 'Marginal Notes').waitFor();

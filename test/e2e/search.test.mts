@@ -2,39 +2,21 @@
 // come as one types with the matched words under each title, hostile text gets a hint, a result opens
 // its paper with related papers under the abstract, and the Related view follows it (light, dark, narrow).
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { SuiteContext, TestContext } from 'node:test';
+import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { marginaliaSidebar, paperFrame, setColorTheme, setSidebarWidth, showPapers } from './marginalia.mjs';
-import { screenshot, screenshotOnFailure, waitForPaperCount } from './ui.mjs';
-import { startWorkbenches } from './windows.mjs';
-import type { TestWindow, Workbenches } from './windows.mjs';
+import { screenshot, waitForPaperCount } from './ui.mjs';
+import { useWorkbenches } from '../support/workbench.mjs';
 
 const quickInput = (page: Page) => page.locator('.quick-input-widget');
 const quickInputRow = (page: Page, text: string | RegExp) => quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: text });
 const relatedTree = (page: Page) => marginaliaSidebar(page).locator('.monaco-list[aria-label="Related"]');
 
 describe('Search Papers and the Related view', { timeout: 300_000 }, () => {
-  let workbenches: Workbenches;
-  let window: TestWindow | undefined;
-
-  before(async () => {
-    workbenches = await startWorkbenches();
-  });
-
-  afterEach(async (context: TestContext | SuiteContext) => {
-    await screenshotOnFailure(() => window?.page, 'search')(context);
-    await window?.close();
-    window = undefined;
-  });
-
-  after(async () => {
-    await workbenches?.close();
-  });
+  const workbenches = useWorkbenches('search');
 
   it('searches as one types from the status bar, shows matched words and hints, and opens a paper with its related papers', async () => {
-    window = await workbenches.open('seeds');
-    const { page } = window;
+    const { page } = await workbenches.open('seeds');
     await showPapers(page);
     await waitForPaperCount(page);
     await page.locator('.statusbar-item', { hasText: /\d[\d,]* papers?/ }).first().click();

@@ -8,19 +8,7 @@ import { suite, suiteSetup, teardown, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
-import { workspaceRoot, activateMarginalia } from './workspace';
-
-/** Polls `condition` until it holds, or fails after `timeoutMs` with `what` and the last value seen. */
-async function waitFor<T>(what: string, read: () => T | Promise<T>, condition: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!condition(value)) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    value = await read();
-  }
-  return value;
-}
+import { waitFor, workspaceRoot, activateMarginalia } from './workspace';
 
 function fileUri(relative: string): vscode.Uri {
   return vscode.Uri.file(path.join(workspaceRoot(), relative));

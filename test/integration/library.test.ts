@@ -7,18 +7,11 @@ import { suite, suiteSetup, test } from 'mocha';
 import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
+import { SEED_GROUPS } from '../support/seedDigests';
 import { waitFor, workspaceRoot, activateMarginalia } from './workspace';
-
-const SEED_GROUPS: [string, number][] = [
-  ['000_896f7befaa86139f.txt', 58],
-  ['001_4527b1b50237e4c0.txt', 49],
-  ['002_7de4789b7565d511.txt', 74],
-  ['003_633ab4c5ca64d127.txt', 146],
-];
 
 const ABSTRACT = 'We study how agents learn from demonstrations and show, across many benchmarks and real robots, that the method improves sample efficiency while staying simple to implement.';
 
-/** Polls `condition` until it holds, or fails after `timeoutMs` with `what`. */
 suite('Library and Papers tree', () => {
   let api: MarginaliaApi;
 

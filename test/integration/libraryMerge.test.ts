@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { Paper } from '../../src/core/types';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
-import { RETIRED_KEY_CODE } from '../../src/host/citations/providers';
+import { RETIRED_KEY_CODE } from '../../src/host/citations/diagnostics';
 import { activateMarginalia, waitFor, workspaceRoot } from './workspace';
 
 suite('The library file after a merge', () => {

@@ -11,15 +11,8 @@ import type { Paper } from '../../src/core/types';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
 import { SearchService } from '../../src/host/search/searchService';
-import { activateMarginalia } from './workspace';
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { SearchWorkerClient } from '../../src/node/search/searchWorkerClient';
+import { activateMarginalia, waitFor } from './workspace';
 
 suite('Search and related papers', () => {
   let api: MarginaliaApi;
@@ -182,12 +175,13 @@ suite('Search and related papers', () => {
       authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [], aliases: [],
     }));
     const byKey = new Map(papers.map((paper) => [paper.key, paper]));
-    const library = { papers, state: 'ready', get: (key: string) => byKey.get(key), tagsOf: () => [], onDidChange: new vscode.EventEmitter<void>().event };
+    const library = { papers, state: 'ready' as const, get: (key: string) => byKey.get(key), tagsOf: () => [], onDidChange: new vscode.EventEmitter<void>().event };
     const log = vscode.window.createOutputChannel('Marginalia search test', { log: true });
     const histogram = monitorEventLoopDelay({ resolution: 10 });
     histogram.enable();
     const started = performance.now();
-    const service = new SearchService(library, undefined, undefined, vscode.extensions.getExtension('marginalia.marginalia')!.extensionUri, log);
+    const script = vscode.Uri.joinPath(vscode.extensions.getExtension('marginalia.marginalia')!.extensionUri, 'dist', 'searchWorker.js').fsPath;
+    const service = new SearchService(library, undefined, undefined, new SearchWorkerClient(script, () => undefined, (message) => log.warn(message)), log);
     try {
       await service.ready;
       histogram.disable();

@@ -1,17 +1,11 @@
-// What every integration suite needs: the fixture workspace's folder, and waiting for something
-// the extension does in the background (file watchers, the index, the library) to have happened.
+// What every integration suite needs: the fixture workspace's folder, the activated extension, and
+// waiting for something it does in the background (file watchers, the index, the library) to have
+// happened, with the one waitFor that the unit tests use too.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MarginaliaApi } from '../../src/extension';
 
-/** Polls `condition` until it holds, failing with `what` after `timeoutMs`. */
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+export { waitFor } from '../support/waitFor';
 
 /** The fixture workspace's folder on disk (a fresh copy for every run). */
 export function workspaceRoot(): string {

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
-import * as esbuild from 'esbuild';
-import { ExitCode, main } from '../../../src/cli/main';
+import { ExitCode } from '../../../src/cli/main';
 import type { LibraryRecords} from '../../../src/core/library/libraryFile';
 import { TagError, parseLibraryFile, serializeLibraryFile } from '../../../src/core/library/libraryFile';
+import { bundleCli, runCli as cli } from '../../support/cli';
 import { libraryRecords } from '../../support/paperBuilders';
-import { repoRoot } from '../../support/paths';
+import { tempFolder } from '../../support/tempFolders';
 
 const run = promisify(execFile);
 
@@ -69,18 +69,10 @@ describe('marginalia tag and tags', () => {
   const abstract = 'We propose a method for learning policies from demonstrations and show that it works on many benchmarks, outperforming strong baselines.';
 
   async function workspace(): Promise<string> {
-    const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-tags-'));
+    const dir = tempFolder('tags');
     writeFileSync(path.join(dir, 'digest.txt'), `PASTA: Pretrained Action-State Transformer Agents\n\n${abstract}\n\nGenie: Generative Interactive Environments\n\n${abstract}\n`);
-    const code = await main(['papers', 'digest.txt'], dir, { out: () => undefined, err: () => undefined });
-    assert.equal(code, ExitCode.ok);
+    assert.equal((await cli(['papers', 'digest.txt'], dir)).code, ExitCode.ok);
     return dir;
-  }
-
-  async function cli(args: string[], cwd: string) {
-    let out = '';
-    let err = '';
-    const code = await main(args, cwd, { out: (text) => { out += text; }, err: (text) => { err += text; } });
-    return { code, out, err };
   }
 
   test('add, rm, rename and list', async () => {
@@ -108,7 +100,7 @@ describe('marginalia tag and tags', () => {
   });
 
   test('a corrupt library file is left untouched', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-tags-corrupt-'));
+    const dir = tempFolder('tags-corrupt');
     mkdirSync(path.join(dir, '.marginalia'));
     writeFileSync(path.join(dir, '.marginalia', 'library.jsonl'), '{ "papers": [ oops');
     assert.equal((await cli(['tag', 'add', 'pasta', 'rl'], dir)).code, ExitCode.corruptLibrary);
@@ -117,8 +109,7 @@ describe('marginalia tag and tags', () => {
 
   test('50 CLI processes tagging the same library at the same time lose nothing', async () => {
     const dir = await workspace();
-    const bundle = path.join(dir, 'cli.js');
-    await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'cli', 'main.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: bundle, logLevel: 'error' });
+    const bundle = await bundleCli(dir);
     await Promise.all(Array.from({ length: 50 }, (_, i) => run(process.execPath, [bundle, 'tag', 'add', '--root', dir, i % 2 ? 'pasta' : 'genie', `tag-${i}`])));
     const records = parseLibraryFile(readFileSync(path.join(dir, '.marginalia', 'library.jsonl'), 'utf8'));
     assert.equal(records.get('pasta')?.tags.length, 25);
@@ -127,7 +118,7 @@ describe('marginalia tag and tags', () => {
   });
 
   test('a .marginalia that cannot be written is one sentence naming the path, never a stack trace', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'marginalia-tags-blocked-'));
+    const dir = tempFolder('tags-blocked');
     writeFileSync(path.join(dir, 'digest.txt'), `PASTA: Pretrained Action-State Transformer Agents\n\n${abstract}\n`);
     // A file where the folder should be: ENOTDIR for every user, root included.
     writeFileSync(path.join(dir, '.marginalia'), 'not a folder');
