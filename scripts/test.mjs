@@ -68,7 +68,10 @@ async function build() {
   return { passed: 0, failed: 0, note: 'ok' };
 }
 
-/** Types and lint (module boundaries included): each that fails counts as one failure. */
+/**
+ * Types (`npm run typecheck`: the Node, webview and e2e programs, each with its own tsconfig) and lint
+ * (module boundaries, import cycles and the type-aware rules included): each that fails counts as one failure.
+ */
 async function checks() {
   const failures = [];
   for (const script of ['typecheck', 'lint']) {
