@@ -27,6 +27,7 @@ import { RelatedView } from './host/search/relatedView';
 import { SearchCommands } from './host/search/searchCommands';
 import { SearchService } from './host/search/searchService';
 import { SearchWorkerClient } from './node/search/searchWorkerClient';
+import { NoteFiles } from './node/notes/noteFiles';
 import { CommandPapers } from './host/shared/commandPapers';
 import { RelatedSection } from './host/paperView/related';
 
@@ -78,7 +79,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, commandPapers, log);
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
   const noteIndex = new NoteIndex(log);
-  const notes = new Notes(noteIndex, library, log);
+  const notes = new Notes(noteIndex, new NoteFiles(), library, log);
   const noteCommands = new NoteCommands(notes, library, panels, commandPapers, log);
   const tagService = new TagService(library, log);
   const tagsView = new TagsView(library);
@@ -122,7 +123,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     return service;
   };
   const search = createSearchService();
-  const related = new RelatedView(search, library, panels, log);
+  const related = new RelatedView(search, library, panels, noteIndex, log);
   const searchCommands = new SearchCommands(search, library, commandPapers, related, (key) => panels.show(key, { preview: false }), noteIndex, log);
   const relatedSection = new RelatedSection(search, library, (key) => panels.show(key, { preview: true }), log);
   panels.addSection(relatedSection);

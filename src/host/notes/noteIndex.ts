@@ -185,6 +185,12 @@ export class NoteIndex extends Disposable implements NoteLookup {
     if (canonical !== undefined && canonical !== key) this.changed.fire(canonical);
   }
 
+  paperOfNote(uri: vscode.Uri): string | undefined {
+    if (uri.scheme !== 'file') return undefined;
+    const [key] = this.keysForFile(uri.fsPath);
+    return key === undefined ? undefined : (this.canonicalOf(key) ?? key);
+  }
+
   /** The keys whose note `file` is now. */
   keysForFile(file: string): string[] {
     return this.catalog.keysOf(file).filter((key) => this.noteFile(key) === file);

@@ -17,6 +17,8 @@ export interface NoteLookup {
    * for these.
    */
   keysWithNotes(): ReadonlySet<string>;
+  /** The paper whose note this file is (its canonical key), if it is one. */
+  paperOfNote(uri: vscode.Uri): string | undefined;
   /** The note's text: the open document's text when it is open in an editor, else the file's. */
   noteText(key: string): Promise<string | undefined>;
   /** Fires with the key of a paper whose note was created, changed or deleted. */

@@ -10,6 +10,7 @@ import type { SearchHit } from '../../core/search/searchIndex';
 import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { Library } from '../library/library';
+import type { NoteLookup } from '../notes/noteLookup';
 import { appendPlainText } from '../shared/markdown';
 import type { SearchService } from './searchService';
 
@@ -53,6 +54,7 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     private readonly search: SearchService,
     private readonly library: Library,
     private readonly panels: ActivePaper,
+    private readonly notes: NoteLookup,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
@@ -128,7 +130,7 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     if (!editor || editor.document.uri.scheme === 'output') return undefined;
     const selection = editor.selection.isEmpty ? '' : editor.document.getText(editor.selection);
     if (selection.trim() !== '') return { kind: 'text', text: selection.slice(0, MAX_TEXT), label: 'the selection' };
-    const noteKey = noteKeyOf(editor.document.uri, this.library);
+    const noteKey = this.notes.paperOfNote(editor.document.uri);
     if (noteKey) return { kind: 'paper', key: noteKey };
     const name = path.basename(editor.document.uri.path);
     return { kind: 'text', text: editor.document.getText().slice(0, MAX_TEXT), label: name };
@@ -168,13 +170,6 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     this.view.message = message;
     this.treeChanged.fire();
   }
-}
-
-/** The paper a note belongs to: a markdown file named after a key of the library (notes/<key>.md). */
-export function noteKeyOf(uri: vscode.Uri, library: Library): string | undefined {
-  if (!uri.path.toLowerCase().endsWith('.md')) return undefined;
-  const key = path.posix.basename(uri.path).slice(0, -3);
-  return library.get(key) ? key : undefined;
 }
 
 /** The words a related paper shares with the subject. */

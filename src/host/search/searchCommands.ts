@@ -11,7 +11,7 @@ import { Disposable } from '../lifecycle';
 import type { NoteLookup } from '../notes/noteLookup';
 import type { Library } from '../library/library';
 import type { CommandPapers } from '../shared/commandPapers';
-import { RELATED_VIEW_ID, noteKeyOf, type RelatedView } from './relatedView';
+import { RELATED_VIEW_ID, type RelatedView } from './relatedView';
 import { SearchPicker } from './searchPicker';
 import type { SearchService } from './searchService';
 
@@ -70,17 +70,10 @@ export class SearchCommands extends Disposable {
       void vscode.window.showInformationMessage('Open a note in an editor first: Marginalia finds the papers related to it.');
       return;
     }
-    const key = noteKeyOf(document.uri, this.library) ?? this.keyOfNote(document.uri);
+    const key = this.notes?.paperOfNote(document.uri);
     const title = key ? this.library.get(key)?.title : undefined;
     const text = `${title ?? ''}\n${document.getText().slice(0, MAX_TEXT)}`;
     await this.reveal({ kind: 'text', text, label: key ? `the note on ${key}` : path.basename(document.uri.path), excludeKey: key });
-  }
-
-  /** Through NoteLookup, when the integrator has given one: the key whose note this file is. */
-  private keyOfNote(uri: vscode.Uri): string | undefined {
-    if (!this.notes) return undefined;
-    const base = path.posix.basename(uri.path).replace(/\.md$/i, '');
-    return this.library.get(base) && this.notes.noteUri(base)?.toString() === uri.toString() ? base : undefined;
   }
 
   private async reveal(subject: Parameters<RelatedView['show']>[0]): Promise<void> {
