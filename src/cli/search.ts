@@ -5,7 +5,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { LibraryFileError } from '../core/library/libraryFile';
-import { SearchIndex, type SearchDocument, type SearchHit } from '../core/search/searchIndex';
+import { MAX_INDEXED_NOTE_CHARS, SearchIndex, type SearchDocument, type SearchHit } from '../core/search/searchIndex';
 import type { Diagnostic, Paper } from '../core/types';
 import { workspaceCacheFolder } from '../node/cacheFolder';
 import { SearchCache, type SearchState } from './searchCache';
@@ -41,8 +41,6 @@ export const SEARCH_HELP = `  marginalia search [--json] [--limit N] [--root DIR
 const Exit = { found: 0, none: 1, usage: 2, corruptLibrary: 3 } as const;
 const DEFAULT_LIMIT = { search: 20, related: 10 };
 const MAX_LIMIT = 10_000;
-/** Notes larger than this are indexed only up to it. */
-const MAX_NOTE_CHARS = 1_000_000;
 
 interface Output {
   out(text: string): void;
@@ -170,7 +168,7 @@ async function readNotes(catalog: NoteCatalog, papers: readonly Paper[], warn: (
   }));
   found.forEach(({ key }, index) => {
     const text = texts[index];
-    if (text !== undefined) notes.set(key, text.slice(0, MAX_NOTE_CHARS));
+    if (text !== undefined) notes.set(key, text.slice(0, MAX_INDEXED_NOTE_CHARS));
   });
   return notes;
 }

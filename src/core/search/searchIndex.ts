@@ -15,6 +15,12 @@ import { topK, U32List, U8List } from './buffers';
 import { lowerBound, wildcardMatcher, withinEditDistance } from './fuzzy';
 import { ALL_FIELDS, parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
 
+/**
+ * Note text beyond this many characters is not indexed, by the extension and the CLI alike, so that
+ * both find the same papers: a note is prose, not a data dump.
+ */
+export const MAX_INDEXED_NOTE_CHARS = 200_000;
+
 /** What the index knows of a paper. */
 export interface SearchDocument {
   key: string;

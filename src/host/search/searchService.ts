@@ -5,7 +5,7 @@
  * extension's storage for this workspace, never in the workspace itself.
  */
 import * as vscode from 'vscode';
-import type { SearchDocument, SearchHit, SearchResult } from '../../core/search/searchIndex';
+import { MAX_INDEXED_NOTE_CHARS, type SearchDocument, type SearchHit, type SearchResult } from '../../core/search/searchIndex';
 import type { SearchWorkerClient } from '../../node/search/searchWorkerClient';
 import type { SyncSummary } from '../../node/search/searchWorkerProtocol';
 import type { Library } from '../library/library';
@@ -22,8 +22,6 @@ const DEBOUNCE_MS = 200;
 /** Host-side loops yield after this long. */
 const SLICE_MS = 8;
 const CACHE_FILE = 'search-index-v1.bin';
-/** Note text beyond this is not indexed (a note is prose, not a data dump). */
-const MAX_NOTE_CHARS = 200_000;
 
 export type SearchState = 'idle' | 'indexing' | 'ready' | 'failed';
 
@@ -200,7 +198,7 @@ export class SearchService extends Disposable {
     const known = this.notes.get(key);
     if (known !== undefined) return known;
     if (!this.noteLookup.noteUri(key)) return '';
-    const text = ((await this.noteLookup.noteText(key)) ?? '').slice(0, MAX_NOTE_CHARS);
+    const text = ((await this.noteLookup.noteText(key)) ?? '').slice(0, MAX_INDEXED_NOTE_CHARS);
     this.notes.set(key, text);
     return text;
   }
