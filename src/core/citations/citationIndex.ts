@@ -17,9 +17,6 @@ export interface IndexedMention extends CitationMention {
 /** How much of a line a mention keeps for display. */
 export const LINE_PREVIEW_CHARS = 240;
 
-/** Files larger than this are not scanned: nobody cites from a multi-megabyte file. */
-export const MAX_SCANNED_BYTES = 2 * 1024 * 1024;
-
 /**
  * Mentions per file and files per key. Files are named by opaque strings (the extension uses URI
  * strings). Updating a file returns the keys whose mentions changed, so listeners can refresh only
