@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { DEFAULT_NOTE_TEMPLATE, TemplateError, formatQuote, quoteInsertion, renderNote } from '../../core/notes/noteText';
-import { NoteFiles, resolveInWorkspace } from '../../node/notes/noteFiles';
+import { resolveInWorkspace, type NoteFiles } from '../../node/notes/noteFiles';
 import { Disposable } from '../lifecycle';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 import { type NoteIndex, workspaceRoot } from './noteIndex';
@@ -25,10 +25,11 @@ export class NoteError extends Error {
 /** Creating, opening and quoting into notes. */
 export class Notes extends Disposable {
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly files = new NoteFiles();
 
+  /** @param files writes notes on the local disk (built at the composition root, like every adapter) */
   constructor(
     readonly index: NoteIndex,
+    private readonly files: NoteFiles,
     private readonly library: WorkspaceLibrary,
     private readonly log: vscode.LogOutputChannel,
   ) {
