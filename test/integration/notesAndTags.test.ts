@@ -13,7 +13,7 @@ import { readNoteKey } from '../../src/core/notes/noteText';
 import type { Paper } from '../../src/core/types';
 import type { MarginaliaApi } from '../../src/extension';
 import { CommandIds } from '../../src/host/commandIds';
-import { waitFor, workspaceRoot, activateMarginalia } from './workspace';
+import { waitFor, workspaceRoot, seedLibrary } from './workspace';
 
 /** A Papers tree node as VS Code hands it to a context-menu command. */
 function node(paper: Paper): { kind: 'paper'; paper: Paper } {
@@ -42,9 +42,7 @@ suite('Notes and tags', () => {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    api = await activateMarginalia();
-    await waitFor('the library', () => api.library.state === 'ready' && api.library.papers.length >= 257);
-    papers = [...api.library.papers].sort((a, b) => (a.key < b.key ? -1 : 1));
+    ({ api, papers } = await seedLibrary());
   });
 
   // The suites share one workspace: take away the tags this suite added, which later suites (search

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { Paper } from '../../src/core/types';
 import type { MarginaliaApi } from '../../src/extension';
 import { listMarkdownFiles, readWorkspaceNotes } from '../../src/node/notes/workspaceNotes';
-import { activateMarginalia, waitFor, workspaceRoot } from './workspace';
+import { seedLibrary, waitFor, workspaceRoot } from './workspace';
 
 suite('Notes: the extension and the CLI agree', () => {
   let api: MarginaliaApi;
@@ -21,9 +21,7 @@ suite('Notes: the extension and the CLI agree', () => {
 
   suiteSetup(async function () {
     this.timeout(60_000);
-    api = await activateMarginalia();
-    await waitFor('the library', () => api.library.state === 'ready' && api.library.papers.length >= 257);
-    papers = [...api.library.papers].sort((a, b) => (a.key < b.key ? -1 : 1));
+    ({ api, papers } = await seedLibrary());
   });
 
   suiteTeardown(async () => {

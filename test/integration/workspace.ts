@@ -3,9 +3,11 @@
 // happened, with the one waitFor that the unit tests use too.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { Paper } from '../../src/core/types';
 import type { MarginaliaApi } from '../../src/extension';
+import { waitFor } from '../support/waitFor';
 
-export { waitFor } from '../support/waitFor';
+export { waitFor };
 
 /** The fixture workspace's folder on disk (a fresh copy for every run). */
 export function workspaceRoot(): string {
@@ -21,4 +23,11 @@ export async function activateMarginalia(): Promise<MarginaliaApi> {
   const api = await extension.activate();
   await api.ready;
   return api;
+}
+
+/** Activates Marginalia, waits until the fixture's 257 seed papers are read, and gives them sorted by key. */
+export async function seedLibrary(): Promise<{ api: MarginaliaApi; papers: Paper[] }> {
+  const api = await activateMarginalia();
+  await waitFor('the library', () => api.library.state === 'ready' && api.library.papers.length >= 257);
+  return { api, papers: [...api.library.papers].sort((a, b) => (a.key < b.key ? -1 : 1)) };
 }
