@@ -16,7 +16,24 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', URL: 'readonly', TextDecoder: 'readonly', TextEncoder: 'readonly', performance: 'readonly', globalThis: 'readonly', setImmediate: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable' } },
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        URL: 'readonly',
+        TextDecoder: 'readonly',
+        TextEncoder: 'readonly',
+        performance: 'readonly',
+        globalThis: 'readonly',
+        setImmediate: 'readonly',
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+      },
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
@@ -48,10 +65,13 @@ export default tseslint.config(
     files: typeScriptFiles,
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      '@typescript-eslint/no-floating-promises': ['error', {
-        // node:test's `describe` and `it` return promises that the runner itself awaits.
-        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'suite', 'test'] }],
-      }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          // node:test's `describe` and `it` return promises that the runner itself awaits.
+          allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'suite', 'test'] }],
+        },
+      ],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
     },
   },
@@ -69,37 +89,46 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'vscode', message: 'src/core is pure: the host adapts it to VS Code.' },
-          ...coreFileBuiltins.map((name) => ({ name, message: 'src/core reaches files only through the interfaces it declares.' })),
-        ],
-        patterns: [{ group: ['**/host/**', '**/node/**', '**/cli/**', '**/extension'], message: 'src/core depends on nothing outside src/core.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'src/core is pure: the host adapts it to VS Code.' },
+            ...coreFileBuiltins.map((name) => ({ name, message: 'src/core reaches files only through the interfaces it declares.' })),
+          ],
+          patterns: [{ group: ['**/host/**', '**/node/**', '**/cli/**', '**/extension'], message: 'src/core depends on nothing outside src/core.' }],
+        },
+      ],
     },
   },
   {
     files: ['src/node/**/*.ts', 'src/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'vscode', message: 'src/node and src/cli run outside VS Code too (the CLI, the workers): the host adapts them to VS Code.' }],
-        patterns: [{ group: ['**/host/**', '**/extension'], message: 'src/node and src/cli must not depend on the extension host\'s modules.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'vscode', message: 'src/node and src/cli run outside VS Code too (the CLI, the workers): the host adapts them to VS Code.' }],
+          patterns: [{ group: ['**/host/**', '**/extension'], message: "src/node and src/cli must not depend on the extension host's modules." }],
+        },
+      ],
     },
   },
   {
     files: ['webview/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'vscode', message: 'The webview talks to the host only through src/protocol.ts messages.' },
-          ...bareNodeBuiltins.map((name) => ({ name, message: 'The webview runs in a browser: no Node built-ins.' })),
-        ],
-        patterns: [
-          { group: ['node:*'], message: 'The webview runs in a browser: no Node built-ins.' },
-          { group: ['**/host/**', '**/node/**', '**/cli/**', '**/extension'], message: 'The webview imports only src/protocol.ts and core types.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'vscode', message: 'The webview talks to the host only through src/protocol.ts messages.' },
+            ...bareNodeBuiltins.map((name) => ({ name, message: 'The webview runs in a browser: no Node built-ins.' })),
+          ],
+          patterns: [
+            { group: ['node:*'], message: 'The webview runs in a browser: no Node built-ins.' },
+            { group: ['**/host/**', '**/node/**', '**/cli/**', '**/extension'], message: 'The webview imports only src/protocol.ts and core types.' },
+          ],
+        },
+      ],
     },
   },
 );

@@ -70,15 +70,16 @@ async function build() {
 
 /**
  * Types (`npm run typecheck`: the Node, webview and e2e programs, each with its own tsconfig) and lint
- * (module boundaries, import cycles and the type-aware rules included): each that fails counts as one failure.
+ * (module boundaries, import cycles and the type-aware rules included) and formatting (`npm run
+ * format:check`: Prettier; `npm run format` fixes it): each that fails counts as one failure.
  */
 async function checks() {
   const failures = [];
-  for (const script of ['typecheck', 'lint']) {
+  for (const script of ['typecheck', 'lint', 'format:check']) {
     const { code } = await run('npm', ['run', '--silent', script]);
     if (code !== 0) failures.push(script);
   }
-  return failures.length === 0 ? { passed: 0, failed: 0, note: 'ok' } : { passed: 0, failed: failures.length, note: `${failures.join(' and ')} failed` };
+  return failures.length === 0 ? { passed: 0, failed: 0, note: 'ok' } : { passed: 0, failed: failures.length, note: `${failures.join(', ')} failed` };
 }
 
 /**
@@ -94,10 +95,11 @@ function ensureBibToolchain() {
     { name: 'kpsewhich', args: ['plain.bst'], apt: 'texlive-base', what: 'plain.bst' },
     { name: 'pandoc', args: ['--version'], apt: 'pandoc' },
   ];
-  const missingTools = () => tools.filter(({ name, args }) => {
-    const result = spawnSync(name, args, { encoding: 'utf8' });
-    return result.error !== undefined || result.status !== 0 || (name === 'kpsewhich' && result.stdout.trim() === '');
-  });
+  const missingTools = () =>
+    tools.filter(({ name, args }) => {
+      const result = spawnSync(name, args, { encoding: 'utf8' });
+      return result.error !== undefined || result.status !== 0 || (name === 'kpsewhich' && result.stdout.trim() === '');
+    });
   let missing = missingTools();
   const packages = () => [...new Set(missing.map(({ apt }) => apt))];
   if (missing.length > 0 && process.getuid?.() === 0 && spawnSync('apt-get', ['--version']).status === 0) {
@@ -106,7 +108,8 @@ function ensureBibToolchain() {
     for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...packages()]]) spawnSync('apt-get', args, { stdio: 'inherit', env });
     missing = missingTools();
   }
-  for (const { name, apt, what } of missing) console.error(`Missing ${what ?? name} (the BibTeX toolchain tests will fail): apt-get install --no-install-recommends ${apt}`);
+  for (const { name, apt, what } of missing)
+    console.error(`Missing ${what ?? name} (the BibTeX toolchain tests will fail): apt-get install --no-install-recommends ${apt}`);
   if (missing.length > 0) console.error(`Or all at once: apt-get install -y --no-install-recommends ${packages().join(' ')}`);
 }
 
@@ -114,16 +117,26 @@ async function unit() {
   ensureBibToolchain();
   const dir = path.join(root, 'test', 'unit');
   // test/unit/ mirrors src/core/ (and has node/ and cli/): its test files at any depth.
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir, { recursive: true }).map(String).filter((name) => name.endsWith('.test.ts')).sort() : [];
+  const files = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir, { recursive: true })
+        .map(String)
+        .filter((name) => name.endsWith('.test.ts'))
+        .sort()
+    : [];
   if (files.length === 0) return { passed: 0, failed: 0, note: 'no test/unit/**/*.test.ts' };
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-unit-'));
   try {
     const tapFile = path.join(scratch, 'report.tap');
     // The spec report is for people; the TAP report, written to a file, is for the counts.
     const { code } = await run(process.execPath, [
-      '--import', 'tsx', '--test',
-      '--test-reporter=spec', '--test-reporter-destination=stdout',
-      '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+      '--import',
+      'tsx',
+      '--test',
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tapFile}`,
       ...files.map((name) => path.join('test', 'unit', name)),
     ]);
     const counts = tapCounts(fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '');
@@ -150,7 +163,7 @@ async function setup() {
 
 const phases = [
   { name: 'build', run: build, needed: true, gate: true },
-  { name: 'types, lint', run: checks, needed: all },
+  { name: 'types, lint, format', run: checks, needed: all },
   { name: 'unit', run: unit, needed: wanted.unit },
   { name: 'vscode setup', run: setup, needed: wanted.integration || wanted.e2e, gate: true },
   { name: 'integration', run: () => vscodeRunner('runIntegration.mts', 'integration'), needed: wanted.integration },

@@ -67,7 +67,9 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
 
   // The library's thread reads digests and the library file; parsed digests are cached in the
   // workspace's extension storage (never in the workspace).
-  const libraryWorker = new LibraryWorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'libraryWorker.js').fsPath, (level, message) => log[level](message));
+  const libraryWorker = new LibraryWorkerClient(vscode.Uri.joinPath(context.extensionUri, 'dist', 'libraryWorker.js').fsPath, (level, message) =>
+    log[level](message),
+  );
   context.subscriptions.push({ dispose: () => libraryWorker.dispose() });
   const digestCache = context.storageUri?.scheme === 'file' ? vscode.Uri.joinPath(context.storageUri, 'digests').fsPath : null;
   const library = new WorkspaceLibrary(log, libraryWorker, digestCache);
@@ -118,7 +120,11 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const searchWorkerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'searchWorker.js').fsPath;
   const createSearchService = () => {
     // The worker reports progress to the service that owns it, which shows it while it synchronises.
-    const client = new SearchWorkerClient(searchWorkerScript, (done, total) => service.workerProgress(done, total), (message) => log.warn(`Search index: ${message}`));
+    const client = new SearchWorkerClient(
+      searchWorkerScript,
+      (done, total) => service.workerProgress(done, total),
+      (message) => log.warn(`Search index: ${message}`),
+    );
     const service = new SearchService(library, noteIndex, context.storageUri, client, log);
     return service;
   };
@@ -134,18 +140,41 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   setState();
 
   // Parsing waits until activation has returned, so the window is never held up by it.
-  const ready = new Promise<void>((resolve) => setImmediate(resolve)).then(() => Promise.all([library.reload(), noteIndex.rescan()])).then(() => {
-    timings.firstTree = performance.now() - started;
-    log.info(`First tree after ${Math.round(timings.firstTree)} ms`);
-  }, (error: unknown) => {
-    log.error(`Reading the digests failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    void vscode.window.showErrorMessage('Marginalia could not read the digests; see the Marginalia log for details.', 'Show Log').then((choice) => {
-      if (choice) log.show();
-    });
-  });
+  const ready = new Promise<void>((resolve) => setImmediate(resolve))
+    .then(() => Promise.all([library.reload(), noteIndex.rescan()]))
+    .then(
+      () => {
+        timings.firstTree = performance.now() - started;
+        log.info(`First tree after ${Math.round(timings.firstTree)} ms`);
+      },
+      (error: unknown) => {
+        log.error(`Reading the digests failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        void vscode.window.showErrorMessage('Marginalia could not read the digests; see the Marginalia log for details.', 'Show Log').then((choice) => {
+          if (choice) log.show();
+        });
+      },
+    );
   timings.activation = performance.now() - started;
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
-  return { library, papersView, panels, statusBar, notes, tags, codeLinks, citations, citationFeatures, citationCommands, citedIn, search, related, searchCommands, createSearchService, ready, timings };
+  return {
+    library,
+    papersView,
+    panels,
+    statusBar,
+    notes,
+    tags,
+    codeLinks,
+    citations,
+    citationFeatures,
+    citationCommands,
+    citedIn,
+    search,
+    related,
+    searchCommands,
+    createSearchService,
+    ready,
+    timings,
+  };
 }
 
 export function deactivate(): void {

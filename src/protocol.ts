@@ -81,9 +81,7 @@ export type TagsHostMessage =
   /** The paper's tags, and every tag of the library for completion. */
   { type: 'didLoadTags'; key: string; tags: string[]; allTags: string[] };
 
-export type TagsWebviewMessage =
-  | { type: 'addTag'; tag: string }
-  | { type: 'removeTag'; tag: string };
+export type TagsWebviewMessage = { type: 'addTag'; tag: string } | { type: 'removeTag'; tag: string };
 
 // --- The "Cited in" section -------------------------------------------------------------------------
 
@@ -107,10 +105,7 @@ export type CitedInHostMessage =
 
 export type CitedInWebviewMessage =
   /** Open a file at a line of the panel paper's "Cited in" list; the host checks it is one. */
-  | { type: 'openCitation'; file: string; line: number }
-  | { type: 'insertCitation' }
-  | { type: 'copyCitation' }
-  | { type: 'findCitations' };
+  { type: 'openCitation'; file: string; line: number } | { type: 'insertCitation' } | { type: 'copyCitation' } | { type: 'findCitations' };
 
 // --- The related papers section -------------------------------------------------------------------
 
@@ -191,9 +186,8 @@ const READERS: { readonly [G in MessageGroup]: GroupReaders<WebviewMessageOf<G>>
     ready: () => ({ type: 'ready' }),
     pin: () => ({ type: 'pin' }),
     openLink: (value) => (isShortString(value.url, MAX_URL_LENGTH) ? { type: 'openLink', url: value.url } : undefined),
-    revealInDigest: (value) => (isShortString(value.file, MAX_PATH_LENGTH) && isLineNumber(value.line)
-      ? { type: 'revealInDigest', file: value.file, line: value.line }
-      : undefined),
+    revealInDigest: (value) =>
+      isShortString(value.file, MAX_PATH_LENGTH) && isLineNumber(value.line) ? { type: 'revealInDigest', file: value.file, line: value.line } : undefined,
     copyKey: (value) => (isShortString(value.key, MAX_KEY_LENGTH) ? { type: 'copyKey', key: value.key } : undefined),
     copyBibtex: (value) => (isShortString(value.key, MAX_KEY_LENGTH) ? { type: 'copyBibtex', key: value.key } : undefined),
     openCode: (value) => (isShortString(value.key, MAX_KEY_LENGTH) ? { type: 'openCode', key: value.key } : undefined),
@@ -207,9 +201,8 @@ const READERS: { readonly [G in MessageGroup]: GroupReaders<WebviewMessageOf<G>>
     removeTag: (value) => (isShortString(value.tag, MAX_TAG_LENGTH) ? { type: 'removeTag', tag: value.tag } : undefined),
   },
   citedIn: {
-    openCitation: (value) => (isShortString(value.file, MAX_PATH_LENGTH) && isLineNumber(value.line)
-      ? { type: 'openCitation', file: value.file, line: value.line }
-      : undefined),
+    openCitation: (value) =>
+      isShortString(value.file, MAX_PATH_LENGTH) && isLineNumber(value.line) ? { type: 'openCitation', file: value.file, line: value.line } : undefined,
     insertCitation: () => ({ type: 'insertCitation' }),
     copyCitation: () => ({ type: 'copyCitation' }),
     findCitations: () => ({ type: 'findCitations' }),
@@ -222,7 +215,8 @@ const READERS: { readonly [G in MessageGroup]: GroupReaders<WebviewMessageOf<G>>
 /** Each webview message type with its group and reader; a Map, so that `toString` and the like are no types. */
 const WEBVIEW_MESSAGES = new Map<string, { group: MessageGroup; read: Reader<WebviewMessage> }>(
   (Object.keys(READERS) as MessageGroup[]).flatMap((group) =>
-    Object.entries(READERS[group] as Record<string, Reader<WebviewMessage>>).map(([type, read]) => [type, { group, read }] as const)),
+    Object.entries(READERS[group] as Record<string, Reader<WebviewMessage>>).map(([type, read]) => [type, { group, read }] as const),
+  ),
 );
 
 /**

@@ -28,7 +28,9 @@ export function bibActions(model: PaperViewModel, post: Post): HTMLElement {
   const copy = button('Copy BibTeX', 'quote', 'copy-bibtex', () => {
     post({ type: 'copyBibtex', key: model.paper.key });
     copy.icon = 'check';
-    setTimeout(() => { copy.icon = 'quote'; }, 1500);
+    setTimeout(() => {
+      copy.icon = 'quote';
+    }, 1500);
   });
   row.append(copy);
   if (model.codeLinks.length > 0) {

@@ -78,9 +78,15 @@ export function renderCitedIn(message: CitedInHostMessage, post: Post): HTMLElem
   const backlinks = message.entries.filter((entry) => entry.kind === 'markdown');
   const code = message.entries.filter((entry) => entry.kind !== 'markdown');
   if (message.entries.length === 0) {
-    section.append(el('p', 'muted', message.scanning
-      ? 'Looking for citations of this paper in the workspace…'
-      : 'No file in the workspace cites this paper yet. Insert Citation writes one at the cursor.'));
+    section.append(
+      el(
+        'p',
+        'muted',
+        message.scanning
+          ? 'Looking for citations of this paper in the workspace…'
+          : 'No file in the workspace cites this paper yet. Insert Citation writes one at the cursor.',
+      ),
+    );
     return section;
   }
   if (backlinks.length > 0) {

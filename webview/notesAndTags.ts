@@ -6,7 +6,14 @@
  * built with createElement and textContent: the note excerpt is shown as plain text.
  */
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { assertNever, type NotePreview, type NotesHostMessage, type NotesWebviewMessage, type TagsHostMessage, type TagsWebviewMessage } from '../src/protocol.js';
+import {
+  assertNever,
+  type NotePreview,
+  type NotesHostMessage,
+  type NotesWebviewMessage,
+  type TagsHostMessage,
+  type TagsWebviewMessage,
+} from '../src/protocol.js';
 
 /** This module posts the messages of the note section and of the tag row only. */
 type Post = (message: NotesWebviewMessage | TagsWebviewMessage) => void;

@@ -155,13 +155,20 @@ function metadataLine(model: PaperViewModel): HTMLElement {
     post({ type: 'copyKey', key: model.paper.key });
     // The host confirms in the status bar too; this answers the click where the eyes are.
     copy.icon = 'check';
-    setTimeout(() => { copy.icon = 'copy'; }, 1500);
+    setTimeout(() => {
+      copy.icon = 'copy';
+    }, 1500);
   });
-  list.append(el('li', { className: 'meta-key' },
-    icon('key'),
-    el('span', { className: 'visually-hidden', text: 'Citation key ' }),
-    el('code', { text: model.paper.key }),
-    copy));
+  list.append(
+    el(
+      'li',
+      { className: 'meta-key' },
+      icon('key'),
+      el('span', { className: 'visually-hidden', text: 'Citation key ' }),
+      el('code', { text: model.paper.key }),
+      copy,
+    ),
+  );
   // Older keys (from before a merge, or from Marginalia 0.1) that still name this paper.
   const aliases = model.paper.aliases ?? [];
   if (aliases.length > 0) {
@@ -179,14 +186,15 @@ function previewNotice(): HTMLElement {
   pin.textContent = 'Keep Open';
   pin.dataset.focus = 'pin';
   pin.addEventListener('click', () => post({ type: 'pin' }));
-  return el('div', { className: 'preview-notice', attrs: { role: 'note' } },
-    el('span', { text: 'Preview: the next paper you open replaces this one.' }),
-    pin);
+  return el('div', { className: 'preview-notice', attrs: { role: 'note' } }, el('span', { text: 'Preview: the next paper you open replaces this one.' }), pin);
 }
 
 function section(id: string, heading: string): HTMLElement {
-  return el('section', { className: `section section-${id}`, attrs: { 'aria-labelledby': `${id}-heading` } },
-    el('h2', { text: heading, attrs: { id: `${id}-heading` } }));
+  return el(
+    'section',
+    { className: `section section-${id}`, attrs: { 'aria-labelledby': `${id}-heading` } },
+    el('h2', { text: heading, attrs: { id: `${id}-heading` } }),
+  );
 }
 
 function linkSection(id: string, heading: string, links: readonly string[], code: boolean): HTMLElement {
@@ -208,10 +216,16 @@ function sourcesSection(model: PaperViewModel): HTMLElement {
     const slash = source.label.lastIndexOf('/');
     const name = source.label.slice(slash + 1);
     const folder = slash > 0 ? source.label.slice(0, slash) : '';
-    const button = el('button', {
-      className: 'source',
-      attrs: { type: 'button', title: 'Reveal in Digest', 'aria-label': `Reveal in digest: ${source.label}, line ${source.line}` },
-    }, icon('go-to-file'), el('span', { className: 'source-name', text: name }), el('span', { className: 'source-line', text: `:${source.line}` }));
+    const button = el(
+      'button',
+      {
+        className: 'source',
+        attrs: { type: 'button', title: 'Reveal in Digest', 'aria-label': `Reveal in digest: ${source.label}, line ${source.line}` },
+      },
+      icon('go-to-file'),
+      el('span', { className: 'source-name', text: name }),
+      el('span', { className: 'source-line', text: `:${source.line}` }),
+    );
     if (folder) button.append(el('span', { className: 'source-folder', text: folder }));
     button.dataset.focus = `source-${index}`;
     button.addEventListener('click', () => post({ type: 'revealInDigest', file: source.file, line: source.line }));
@@ -223,11 +237,16 @@ function sourcesSection(model: PaperViewModel): HTMLElement {
 }
 
 function renderRemoved(key: string): void {
-  replacePage(el('div', { className: 'notice', attrs: { role: 'status' } },
-    el('h1', { text: 'Paper not found', attrs: { tabindex: '-1' } }),
-    el('p', { text: 'This paper is not in the library any more: the digests that listed it were removed or changed.' }),
-    el('p', { text: 'If a digest was only moved, run "Marginalia: Reindex Digests"; otherwise close this tab.' }),
-    el('p', { className: 'muted' }, document.createTextNode('Citation key: '), el('code', { text: key }))));
+  replacePage(
+    el(
+      'div',
+      { className: 'notice', attrs: { role: 'status' } },
+      el('h1', { text: 'Paper not found', attrs: { tabindex: '-1' } }),
+      el('p', { text: 'This paper is not in the library any more: the digests that listed it were removed or changed.' }),
+      el('p', { text: 'If a digest was only moved, run "Marginalia: Reindex Digests"; otherwise close this tab.' }),
+      el('p', { className: 'muted' }, document.createTextNode('Citation key: '), el('code', { text: key })),
+    ),
+  );
 }
 
 /** Swaps the page content, keeping keyboard focus on the same control when it still exists. */

@@ -46,7 +46,9 @@ export async function runBib(
   const paths = args.filter((arg) => existsSync(path.resolve(cwd, arg)));
   const keys = args.filter((arg) => !existsSync(path.resolve(cwd, arg)));
   if (paths.length === 0) {
-    io.err(`marginalia bib: give at least one digest file or folder${keys.length > 0 ? ` (${keys.map((k) => `"${k}"`).join(', ')} ${keys.length === 1 ? 'is' : 'are'} not a file or folder, so taken for keys)` : ''}.\nRun "marginalia --help" for usage.\n`);
+    io.err(
+      `marginalia bib: give at least one digest file or folder${keys.length > 0 ? ` (${keys.map((k) => `"${k}"`).join(', ')} ${keys.length === 1 ? 'is' : 'are'} not a file or folder, so taken for keys)` : ''}.\nRun "marginalia --help" for usage.\n`,
+    );
     return usage;
   }
 
@@ -56,7 +58,9 @@ export async function runBib(
     try {
       const found = await citedKeysInFolder(folder);
       cited = found.keys;
-      io.err(`${found.keys.length} key${found.keys.length === 1 ? '' : 's'} cited in ${found.files} file${found.files === 1 ? '' : 's'} under ${options['cited-in']}.\n`);
+      io.err(
+        `${found.keys.length} key${found.keys.length === 1 ? '' : 's'} cited in ${found.files} file${found.files === 1 ? '' : 's'} under ${options['cited-in']}.\n`,
+      );
     } catch (error) {
       io.err(`marginalia bib: cannot read ${options['cited-in']} (${(error as Error).message}).\n`);
       return usage;
@@ -86,7 +90,8 @@ export async function runBib(
     // Keys cited in a folder but not in these digests may be other references: not an error.
     if (scope.kind === 'keys' && scope.keys === keys) unknownKeys = selection.unknown;
   }
-  if (unknownKeys.length > 0) io.err(`marginalia bib: no paper in these digests has the key${unknownKeys.length === 1 ? '' : 's'} ${unknownKeys.map((k) => `"${k}"`).join(', ')}.\n`);
+  if (unknownKeys.length > 0)
+    io.err(`marginalia bib: no paper in these digests has the key${unknownKeys.length === 1 ? '' : 's'} ${unknownKeys.map((k) => `"${k}"`).join(', ')}.\n`);
   const selected = selectPapers([...chosen.values()], { kind: 'all' }, tagsOf).papers;
   if (selected.length === 0) {
     io.err('marginalia bib: no paper matches; nothing was written.\n');

@@ -214,7 +214,9 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
     throw error;
   }
   for (const dispute of disputes) {
-    io.err(`marginalia: "${dispute.key}" named ${dispute.papers.length} papers after a merge, so it now names none: ${dispute.papers.map((paper) => `${paper.key} ("${paper.title}")`).join(', ')}. Run "marginalia resolve" to see where it is cited, and cite each paper by its new key.\n`);
+    io.err(
+      `marginalia: "${dispute.key}" named ${dispute.papers.length} papers after a merge, so it now names none: ${dispute.papers.map((paper) => `${paper.key} ("${paper.title}")`).join(', ')}. Run "marginalia resolve" to see where it is cited, and cite each paper by its new key.\n`,
+    );
   }
   const relativePapers = papers.map((paper) => ({ ...paper, sources: paper.sources.map((s) => ({ file: display(s.file), line: s.line })) }));
   io.out(values.json ? `${JSON.stringify(relativePapers.map(toJson), null, 2)}\n` : formatTable(relativePapers));
@@ -243,12 +245,15 @@ async function tagCommand(command: 'tag' | 'tags', args: string[], values: { jso
       io.err(`Renamed "${from}" to "${to}" on ${changed.length} paper${changed.length === 1 ? '' : 's'}.\n`);
       return ExitCode.ok;
     }
-    if (action !== 'add' && action !== 'rm') return usage(action === undefined ? 'say add, rm or rename.' : `unknown action "${action}": say add, rm or rename.`);
+    if (action !== 'add' && action !== 'rm')
+      return usage(action === undefined ? 'say add, rm or rename.' : `unknown action "${action}": say add, rm or rename.`);
     if (rest.length < 2) return usage(`${action} takes one or more keys and then the tag.`);
     const tag = rest[rest.length - 1];
     const keys = rest.slice(0, -1);
     const changed = await store.update((records) => (action === 'add' ? records.addTag(keys, tag) : records.removeTag(keys, tag)));
-    io.err(`${action === 'add' ? 'Tagged' : 'Untagged'} ${changed.length} paper${changed.length === 1 ? '' : 's'} ${action === 'add' ? 'with' : 'from'} "${tag}".\n`);
+    io.err(
+      `${action === 'add' ? 'Tagged' : 'Untagged'} ${changed.length} paper${changed.length === 1 ? '' : 's'} ${action === 'add' ? 'with' : 'from'} "${tag}".\n`,
+    );
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof TagError) {
@@ -273,12 +278,16 @@ async function resolveCommand(paths: string[], values: { root?: string }, cwd: s
     result = await store.resolve();
   } catch (error) {
     if (!(error instanceof LibraryFileError)) throw error;
-    io.err(`marginalia resolve: ${display(store.file)} cannot be resolved (${error.message}); fix that line by hand or restore the file from git, then run again.\n`);
+    io.err(
+      `marginalia resolve: ${display(store.file)} cannot be resolved (${error.message}); fix that line by hand or restore the file from git, then run again.\n`,
+    );
     return ExitCode.corruptLibrary;
   }
-  io.err(result.markers > 0
-    ? `Resolved the merge conflict in ${display(store.file)}: removed ${result.markers} marker line${result.markers === 1 ? '' : 's'} and kept the keys and tags of both sides. Commit the file to finish the merge.\n`
-    : `${display(store.file)} has no merge conflict.\n`);
+  io.err(
+    result.markers > 0
+      ? `Resolved the merge conflict in ${display(store.file)}: removed ${result.markers} marker line${result.markers === 1 ? '' : 's'} and kept the keys and tags of both sides. Commit the file to finish the merge.\n`
+      : `${display(store.file)} has no merge conflict.\n`,
+  );
   const disputes = result.records.disputes();
   if (disputes.length === 0) return ExitCode.ok;
   const folders = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [root];
@@ -340,7 +349,10 @@ function formatTable(papers: Paper[]): string {
   const widths = header.slice(0, -1).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   const width = process.stdout.columns || 120;
   const format = (row: string[]) => {
-    const fixed = row.slice(0, -1).map((cell, column) => cell.padEnd(widths[column])).join('  ');
+    const fixed = row
+      .slice(0, -1)
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ');
     const room = Math.max(20, width - fixed.length - 2);
     const title = row[row.length - 1];
     return `${fixed}  ${title.length > room ? `${title.slice(0, room - 1)}…` : title}`.trimEnd();
@@ -366,7 +378,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`marginalia: unexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\nPlease report this.\n`);
+      process.stderr.write(`marginalia: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\nPlease report this.\n`);
       process.exitCode = 70;
     },
   );

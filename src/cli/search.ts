@@ -75,7 +75,8 @@ export async function searchCommand(
   const cache = new SearchCache(workspaceCacheFolder(options.root), options.root, targets, { log });
   const markdownFiles = await listMarkdownFiles(options.root);
   // The stat of every input is taken before any is read: what changes after it shows in the next run's.
-  const signature = files.length > 0 ? cache.sign(files, [store.file, store.legacyFile], [path.join(options.root, WORKSPACE_SETTINGS_FILE), ...markdownFiles]) : null;
+  const signature =
+    files.length > 0 ? cache.sign(files, [store.file, store.legacyFile], [path.join(options.root, WORKSPACE_SETTINGS_FILE), ...markdownFiles]) : null;
   const printErrors = (problems: readonly Diagnostic[]) => {
     for (const problem of problems.filter((p) => p.severity === 'error')) io.err(`${path.relative(cwd, problem.file) || problem.file}: ${problem.message}\n`);
   };
@@ -105,7 +106,13 @@ export async function searchCommand(
     return Exit.corruptLibrary;
   }
   const notes = await readNotes(await readWorkspaceNotes(options.root, markdownFiles, warn), papers, warn);
-  const documents: SearchDocument[] = papers.map((paper) => ({ key: paper.key, title: paper.title, abstract: paper.abstract, tags: tagsOf(paper.key), note: notes.get(paper.key) ?? '' }));
+  const documents: SearchDocument[] = papers.map((paper) => ({
+    key: paper.key,
+    title: paper.title,
+    abstract: paper.abstract,
+    tags: tagsOf(paper.key),
+    note: notes.get(paper.key) ?? '',
+  }));
   const byKey = new Map(papers.map((paper) => [paper.key, paper]));
   state = { index: SearchIndex.build(documents), titleOf: (key) => byKey.get(key)?.title ?? '', problems: read.problems };
   const code = answer(command, await paperKey(command, subject, state, store), limit, state, options, io);
@@ -120,7 +127,10 @@ export async function searchCommand(
  */
 async function paperKey(command: 'search' | 'related', subject: string, state: SearchState, store: LibraryStore): Promise<string> {
   if (command !== 'related' || state.index.has(subject)) return subject;
-  const record = await store.read().then((records) => records.get(subject), () => undefined);
+  const record = await store.read().then(
+    (records) => records.get(subject),
+    () => undefined,
+  );
   return record && state.index.has(record.key) ? record.key : subject;
 }
 
@@ -162,10 +172,12 @@ async function readNotes(catalog: NoteCatalog, papers: readonly Paper[], warn: (
     const file = catalog.noteFile([paper.key, ...paper.aliases]);
     return file === undefined ? [] : [{ key: paper.key, file }];
   });
-  const texts = await mapLimited(found, 16, ({ file }) => fs.readFile(file, 'utf8').catch((error: unknown) => {
-    warn(`cannot read the note ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
-    return undefined;
-  }));
+  const texts = await mapLimited(found, 16, ({ file }) =>
+    fs.readFile(file, 'utf8').catch((error: unknown) => {
+      warn(`cannot read the note ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+      return undefined;
+    }),
+  );
   found.forEach(({ key }, index) => {
     const text = texts[index];
     if (text !== undefined) notes.set(key, text.slice(0, MAX_INDEXED_NOTE_CHARS));
@@ -176,8 +188,10 @@ async function readNotes(catalog: NoteCatalog, papers: readonly Paper[], warn: (
 function formatResults(results: { key: string; title: string; score: number; matches: SearchHit['matches'] }[]): string {
   if (results.length === 0) return '';
   const keyWidth = Math.max(3, ...results.map((result) => result.key.length));
-  return results.map((result) => {
-    const words = result.matches.map((match) => match.word).join(', ');
-    return `${result.score.toFixed(2).padStart(7)}  ${result.key.padEnd(keyWidth)}  ${result.title}${words ? `  [${words}]` : ''}\n`;
-  }).join('');
+  return results
+    .map((result) => {
+      const words = result.matches.map((match) => match.word).join(', ');
+      return `${result.score.toFixed(2).padStart(7)}  ${result.key.padEnd(keyWidth)}  ${result.title}${words ? `  [${words}]` : ''}\n`;
+    })
+    .join('');
 }

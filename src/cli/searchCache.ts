@@ -117,7 +117,12 @@ export class SearchCache {
   private racyHashes: { path: string; sha256: string }[] | null = null;
 
   /** `cacheDir`: the workspace's cache folder; `targets`: the absolute PATHs the digests are found under. */
-  constructor(cacheDir: string, private readonly root: string, private readonly targets: readonly string[], options: SearchCacheOptions = {}) {
+  constructor(
+    cacheDir: string,
+    private readonly root: string,
+    private readonly targets: readonly string[],
+    options: SearchCacheOptions = {},
+  ) {
     this.folder = path.join(cacheDir, SUBFOLDER);
     this.file = path.join(this.folder, `${createHash('sha256').update(JSON.stringify(targets)).digest('hex').slice(0, 16)}${SUFFIX}`);
     this.stamp = options.version ?? searchCacheStamp();
@@ -164,7 +169,11 @@ export class SearchCache {
     try {
       fd = fs.openSync(this.file, 'r');
     } catch (error) {
-      this.log(errorCode(error) === 'ENOENT' ? 'search cache: none yet; building the index' : `search cache: cannot read ${this.file} (${describe(error)}); building the index`);
+      this.log(
+        errorCode(error) === 'ENOENT'
+          ? 'search cache: none yet; building the index'
+          : `search cache: cannot read ${this.file} (${describe(error)}); building the index`,
+      );
       return null;
     }
     let loaded: { state: SearchState; refresh?: () => void } | null;
@@ -284,11 +293,13 @@ export class SearchCache {
     const titleOf = (key: string): string => {
       keys ??= index.keysInOrder();
       if (++lookups > 64) positions ??= new Map(keys.map((k, i) => [k, i]));
-      const i = positions ? positions.get(key) ?? -1 : keys.indexOf(key);
+      const i = positions ? (positions.get(key) ?? -1) : keys.indexOf(key);
       return i < 0 ? '' : titles.toString('utf8', offsets[i], offsets[i + 1]);
     };
     const ms = (value: number) => `${Math.round(value)} ms`;
-    this.log(`search cache: used ${this.file} (${n} papers, ${signature.inputs} inputs checked, ${header.racy.length} read again; read ${ms(readMs)}, checked ${ms(checkedMs - readMs)}, index loaded ${ms(loadedMs - checkedMs)}); no digest read`);
+    this.log(
+      `search cache: used ${this.file} (${n} papers, ${signature.inputs} inputs checked, ${header.racy.length} read again; read ${ms(readMs)}, checked ${ms(checkedMs - readMs)}, index loaded ${ms(loadedMs - checkedMs)}); no digest read`,
+    );
     return { state: { index, titleOf, problems: problems as Diagnostic[] }, refresh };
   }
 
@@ -418,9 +429,23 @@ export function searchCacheStamp(): string {
 function isHeader(value: unknown): value is Header {
   if (typeof value !== 'object' || value === null) return false;
   const h = value as Record<string, unknown>;
-  return typeof h.format === 'number' && typeof h.stamp === 'string' && typeof h.signature === 'string' && typeof h.statAtMs === 'number'
-    && Number.isSafeInteger(h.papers) && Array.isArray(h.sections) && h.sections.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)
-    && Array.isArray(h.racy) && h.racy.every((r) => typeof r === 'object' && r !== null && typeof (r as Record<string, unknown>).path === 'string' && typeof (r as Record<string, unknown>).sha256 === 'string');
+  return (
+    typeof h.format === 'number' &&
+    typeof h.stamp === 'string' &&
+    typeof h.signature === 'string' &&
+    typeof h.statAtMs === 'number' &&
+    Number.isSafeInteger(h.papers) &&
+    Array.isArray(h.sections) &&
+    h.sections.every((n) => Number.isSafeInteger(n) && (n as number) >= 0) &&
+    Array.isArray(h.racy) &&
+    h.racy.every(
+      (r) =>
+        typeof r === 'object' &&
+        r !== null &&
+        typeof (r as Record<string, unknown>).path === 'string' &&
+        typeof (r as Record<string, unknown>).sha256 === 'string',
+    )
+  );
 }
 
 function isDiagnostic(value: unknown): value is Diagnostic {

@@ -9,7 +9,7 @@ export type CommandRun = (first?: unknown, all?: unknown, extra?: unknown) => un
 
 /** Logs the error's stack and shows `what` followed by the error's message. */
 export function reportError(log: vscode.LogOutputChannel, id: string, error: unknown, what = 'Marginalia could not do that'): void {
-  log.error(`${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+  log.error(`${id} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   void vscode.window.showErrorMessage(`${what}: ${error instanceof Error ? error.message : String(error)} (details in the Marginalia log).`);
 }
 

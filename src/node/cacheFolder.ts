@@ -47,11 +47,19 @@ export function userCacheFolder(env: NodeJS.ProcessEnv = process.env, platform: 
  * The root is resolved lexically (symbolic links are not followed, letter case is kept), so two
  * spellings of one folder get two caches: a cold cache, never a wrong one. Nothing is created.
  */
-export function workspaceCacheFolder(root: string, env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home: string = os.homedir()): string {
+export function workspaceCacheFolder(
+  root: string,
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home: string = os.homedir(),
+): string {
   const p = platform === 'win32' ? path.win32 : path.posix;
   const resolved = p.resolve(root);
   const hash = createHash('sha256').update(resolved).digest('hex').slice(0, 16);
-  const name = p.basename(resolved).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 40);
+  const name = p
+    .basename(resolved)
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 40);
   // A drive or file-system root has no base name; a name of dots only would read as a hidden or parent folder.
   const readable = /^\.*$/.test(name) ? 'root' : name;
   return p.join(userCacheFolder(env, platform, home), 'workspaces', `${readable}-${hash}`);

@@ -24,7 +24,11 @@ export abstract class WorkerClient<Request extends { id: number; type: string },
    * @param closed the message of the error that pending requests get when the client is disposed
    * @param onProblem told when the worker dies (not when it is disposed)
    */
-  protected constructor(script: string, private readonly closed: string, private readonly onProblem: (message: string) => void) {
+  protected constructor(
+    script: string,
+    private readonly closed: string,
+    private readonly onProblem: (message: string) => void,
+  ) {
     this.worker = new Worker(script);
     this.worker.on('message', (reply: Reply) => this.receive(reply));
     this.worker.on('error', (error) => this.fail(error));

@@ -26,8 +26,26 @@ interface Result {
 }
 
 const probe = path.join(repoRoot, 'out', 'test', 'bench', 'activationProbe.js');
-await esbuild.build({ entryPoints: [path.join(repoRoot, 'test', 'bench', 'activationProbe.ts')], outfile: probe, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
-await esbuild.build({ entryPoints: [path.join(repoRoot, 'src', 'extension.ts')], outfile: path.join(repoRoot, 'dist', 'extension.js'), bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], minify: true, logLevel: 'warning' });
+await esbuild.build({
+  entryPoints: [path.join(repoRoot, 'test', 'bench', 'activationProbe.ts')],
+  outfile: probe,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  external: ['vscode'],
+  logLevel: 'warning',
+});
+await esbuild.build({
+  entryPoints: [path.join(repoRoot, 'src', 'extension.ts')],
+  outfile: path.join(repoRoot, 'dist', 'extension.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  external: ['vscode'],
+  minify: true,
+  logLevel: 'warning',
+});
 await ensureServerInstalled();
 
 function median(values: number[]): number {
@@ -92,7 +110,9 @@ for (const { name, make } of cases) {
   const activation = median(results.map((r) => r.activation));
   const firstTree = median(results.map((r) => r.firstTree));
   const base = median(floors);
-  rows.push(`| ${name} | ${results[0].papers.toLocaleString('en')} | ${activation.toFixed(1)} ms | ${firstTree.toFixed(0)} ms | ${base.toFixed(0)} ms | ${(firstTree / base).toFixed(2)}x |`);
+  rows.push(
+    `| ${name} | ${results[0].papers.toLocaleString('en')} | ${activation.toFixed(1)} ms | ${firstTree.toFixed(0)} ms | ${base.toFixed(0)} ms | ${(firstTree / base).toFixed(2)}x |`,
+  );
   console.error(`${name}: done`);
 }
 

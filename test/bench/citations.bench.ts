@@ -31,7 +31,9 @@ import type { Paper } from '../../src/core/types';
 import { random, renderDigest } from '../fixtures/digests/render';
 import { syntheticEntries } from './syntheticLibrary';
 
-const { values } = parseArgs({ options: { files: { type: 'string', default: '2000' }, papers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '500' } } });
+const { values } = parseArgs({
+  options: { files: { type: 'string', default: '2000' }, papers: { type: 'string', default: '10000' }, queries: { type: 'string', default: '500' } },
+});
 const FILES = Number(values.files);
 const PAPERS = Number(values.papers);
 const QUERIES = Number(values.queries);
@@ -64,7 +66,11 @@ function writeWorkspace(folder: string, count: number, keys: readonly string[]):
     if (kind < 0.35) {
       file = path.join(dir, `module${i}.ts`);
       for (let l = 0; l < length; l++) {
-        lines.push(next() < 0.03 ? `// [@${pick(keys)}] ${pick(keys)} explains this (2024)` : `export const value${l} = compute("${l}", ${l}) /* note */ + other${l % 7};`);
+        lines.push(
+          next() < 0.03
+            ? `// [@${pick(keys)}] ${pick(keys)} explains this (2024)`
+            : `export const value${l} = compute("${l}", ${l}) /* note */ + other${l % 7};`,
+        );
       }
     } else if (kind < 0.6) {
       file = path.join(dir, `module${i}.py`);
@@ -75,12 +81,22 @@ function writeWorkspace(folder: string, count: number, keys: readonly string[]):
       file = path.join(dir, `note${i}.md`);
       for (let l = 0; l < length; l++) {
         const r = next();
-        lines.push(r < 0.05 ? `As argued [see @${pick(keys)}, p. 3; @${pick(keys)}], this holds.` : r < 0.08 ? '```' : `Plain prose line ${l} with \`code\` and a [link](https://example.org/@x).`);
+        lines.push(
+          r < 0.05
+            ? `As argued [see @${pick(keys)}, p. 3; @${pick(keys)}], this holds.`
+            : r < 0.08
+              ? '```'
+              : `Plain prose line ${l} with \`code\` and a [link](https://example.org/@x).`,
+        );
       }
     } else {
       file = path.join(dir, `chapter${i}.tex`);
       for (let l = 0; l < length; l++) {
-        lines.push(next() < 0.05 ? `Known results~\\citep[p.~4]{${pick(keys)}, ${pick(keys)}} % comment \\cite{x}` : `Some \\emph{text} on line ${l} with 5\\% of the data.`);
+        lines.push(
+          next() < 0.05
+            ? `Known results~\\citep[p.~4]{${pick(keys)}, ${pick(keys)}} % comment \\cite{x}`
+            : `Some \\emph{text} on line ${l} with 5\\% of the data.`,
+        );
       }
     }
     const text = `${lines.join('\n')}\n`;
@@ -93,13 +109,20 @@ function writeWorkspace(folder: string, count: number, keys: readonly string[]):
 async function listFiles(folder: string): Promise<string[]> {
   const { readdir } = await import('node:fs/promises');
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name)).sort();
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
 }
 
 async function benchScan(papers: readonly Paper[]): Promise<void> {
   const folder = mkdtempSync(path.join(tmpdir(), 'marginalia-cite-bench-'));
   try {
-    const bytes = writeWorkspace(folder, FILES, papers.map((paper) => paper.key));
+    const bytes = writeWorkspace(
+      folder,
+      FILES,
+      papers.map((paper) => paper.key),
+    );
     const files = await listFiles(folder);
     const index = new CitationIndex();
     const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -112,9 +135,11 @@ async function benchScan(papers: readonly Paper[]): Promise<void> {
       yieldToHost: () => new Promise((resolve) => setImmediate(resolve)),
     });
     delay.disable();
-    console.log(`Initial scan of ${files.length} files (${(bytes / 1e6).toFixed(1)} MB): ${result.totalMs.toFixed(0)} ms wall, `
-      + `${result.mentions} mentions in ${index.fileCount} files; longest synchronous batch ${result.longestBatchMs.toFixed(1)} ms; `
-      + `event-loop delay during the scan p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`);
+    console.log(
+      `Initial scan of ${files.length} files (${(bytes / 1e6).toFixed(1)} MB): ${result.totalMs.toFixed(0)} ms wall, ` +
+        `${result.mentions} mentions in ${index.fileCount} files; longest synchronous batch ${result.longestBatchMs.toFixed(1)} ms; ` +
+        `event-loop delay during the scan p50 ${(delay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms, max ${(delay.max / 1e6).toFixed(1)} ms`,
+    );
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
@@ -129,7 +154,7 @@ async function benchCompletion(papers: readonly Paper[]): Promise<void> {
   const prefixes: string[] = [];
   for (let i = 0; i < QUERIES; i++) {
     const paper = papers[Math.floor(next() * papers.length)];
-    const source = next() < 0.5 ? paper.key : paper.title.split(/\s+/)[Math.floor(next() * 3)] ?? paper.key;
+    const source = next() < 0.5 ? paper.key : (paper.title.split(/\s+/)[Math.floor(next() * 3)] ?? paper.key);
     prefixes.push(source.replace(/[^\p{L}\p{N}_]/gu, '').slice(0, Math.floor(next() * 6)));
   }
   const times: number[] = [];
@@ -150,9 +175,11 @@ async function benchCompletion(papers: readonly Paper[]): Promise<void> {
   }
   times.sort((a, b) => a - b);
   cpuTimes.sort((a, b) => a - b);
-  console.log(`Completion on ${papers.length} papers (finder built in ${buildMs.toFixed(0)} ms), ${QUERIES} prefixes: `
-    + `p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms (target < 50 ms; ${items} characters of item text built); `
-    + `CPU time p50 ${percentile(cpuTimes, 50).toFixed(2)} ms, p95 ${percentile(cpuTimes, 95).toFixed(2)} ms (wall time includes waiting for a shared CPU; load average ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
+  console.log(
+    `Completion on ${papers.length} papers (finder built in ${buildMs.toFixed(0)} ms), ${QUERIES} prefixes: ` +
+      `p50 ${percentile(times, 50).toFixed(2)} ms, p95 ${percentile(times, 95).toFixed(2)} ms, max ${times[times.length - 1].toFixed(2)} ms (target < 50 ms; ${items} characters of item text built); ` +
+      `CPU time p50 ${percentile(cpuTimes, 50).toFixed(2)} ms, p95 ${percentile(cpuTimes, 95).toFixed(2)} ms (wall time includes waiting for a shared CPU; load average ${(await import('node:os')).loadavg()[0].toFixed(1)})`,
+  );
 
   const words = ['policy', 'learning robot', 'diffusion', 'transformer agents', 'offline reinforcement', 'vision language model', 'zzz'];
   const searchTimes: number[] = [];
@@ -167,7 +194,9 @@ async function benchCompletion(papers: readonly Paper[]): Promise<void> {
     }
   }
   searchTimes.sort((a, b) => a - b);
-  console.log(`Insert Citation quick pick search (titles + abstracts) per keystroke: p50 ${percentile(searchTimes, 50).toFixed(2)} ms, p95 ${percentile(searchTimes, 95).toFixed(2)} ms, max ${searchTimes[searchTimes.length - 1].toFixed(2)} ms`);
+  console.log(
+    `Insert Citation quick pick search (titles + abstracts) per keystroke: p50 ${percentile(searchTimes, 50).toFixed(2)} ms, p95 ${percentile(searchTimes, 95).toFixed(2)} ms, max ${searchTimes[searchTimes.length - 1].toFixed(2)} ms`,
+  );
 }
 
 async function main(): Promise<void> {

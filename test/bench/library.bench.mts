@@ -28,7 +28,20 @@
 // papers. Each measured run works on a fresh copy (digests and notes hard-linked). Never asserts.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,7 +52,18 @@ import { repoRoot } from '../vscode/paths.mjs';
 import { startServer } from '../vscode/server.mjs';
 import { CODE_SERVER_VERSION } from '../vscode/versions.mjs';
 import { launchChromium, workbenchUrl } from '../vscode/workbench.mjs';
-import { DIGEST_FOLDER, GENERATOR_VERSION, NOTE_FRACTION, PAPERS_PER_DIGEST, TAG_COUNT, newPapersDigest, planTags, syntheticDigests, writeDigests, writeNotes } from './libraryWorkspace.js';
+import {
+  DIGEST_FOLDER,
+  GENERATOR_VERSION,
+  NOTE_FRACTION,
+  PAPERS_PER_DIGEST,
+  TAG_COUNT,
+  newPapersDigest,
+  planTags,
+  syntheticDigests,
+  writeDigests,
+  writeNotes,
+} from './libraryWorkspace.js';
 
 // --- Options -------------------------------------------------------------------------------------
 
@@ -56,7 +80,13 @@ const { values: options } = parseArgs({
   },
 });
 if (options.help) {
-  process.stdout.write(readFileSync(new URL(import.meta.url), 'utf8').split('\n').filter((line) => line.startsWith('//')).map((line) => line.slice(3)).join('\n') + '\n');
+  process.stdout.write(
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('//'))
+      .map((line) => line.slice(3))
+      .join('\n') + '\n',
+  );
   process.exit(0);
 }
 const sizes = options.sizes.split(',').map((size) => Number(size.replace(/[_,]/g, '')));
@@ -91,7 +121,9 @@ function makeTree(name: Tree['name'], dir: string): Tree {
   const built = Math.min(statSync(cli).mtimeMs, statSync(path.join(resolved, 'dist', 'extension.js')).mtimeMs);
   if (newestSource > built) log(`warning: ${name} tree ${resolved}: src/ is newer than dist/; "npm run build" there to measure the source`);
   const snapshot = path.join(resolved, 'SNAPSHOT');
-  const where = existsSync(snapshot) ? `snapshot of ${readFileSync(snapshot, 'utf8').trim()}` : `${resolved} at ${git(['rev-parse', '--short', 'HEAD']) || '?'}${dirty ? ` + ${dirty} changed file(s)` : ''}`;
+  const where = existsSync(snapshot)
+    ? `snapshot of ${readFileSync(snapshot, 'utf8').trim()}`
+    : `${resolved} at ${git(['rev-parse', '--short', 'HEAD']) || '?'}${dirty ? ` + ${dirty} changed file(s)` : ''}`;
   return { name, dir: resolved, cli, fingerprint, describe: `${where}, dist/cli.js ${fingerprint}` };
 }
 
@@ -129,12 +161,15 @@ function snapshotOfRepository(): string {
   if (built.status !== 0) throw new Error(`building the snapshot failed:\n${built.stdout}${built.stderr}`);
   const git = (args: string[]) => spawnSync('git', ['-C', repoRoot, ...args], { encoding: 'utf8' }).stdout?.trim() ?? '';
   const changed = git(['status', '--porcelain']).split('\n').filter(Boolean).length;
-  writeFileSync(path.join(dir, 'SNAPSHOT'), `${repoRoot} at ${git(['rev-parse', '--short', 'HEAD'])}${changed ? ` + ${changed} changed or new file(s)` : ''}, copied ${new Date().toISOString()}\n`);
+  writeFileSync(
+    path.join(dir, 'SNAPSHOT'),
+    `${repoRoot} at ${git(['rev-parse', '--short', 'HEAD'])}${changed ? ` + ${changed} changed or new file(s)` : ''}, copied ${new Date().toISOString()}\n`,
+  );
   log(`snapshot of ${repoRoot} built in ${dir}`);
   return dir;
 }
 
-const trees: Tree[] = [makeTree('current', options.snapshot ? snapshotOfRepository() : options.current ?? repoRoot)];
+const trees: Tree[] = [makeTree('current', options.snapshot ? snapshotOfRepository() : (options.current ?? repoRoot))];
 if (options.baseline) trees.push(makeTree('baseline', options.baseline));
 
 // --- Measurements ----------------------------------------------------------------------------------
@@ -155,7 +190,10 @@ interface Measure {
 }
 
 /** Runs a command in its own process group with the time limit; CPU and RSS from /usr/bin/time or the reporter. */
-function measureProcess(command: string[], { cwd, env, limit = limitMs, okCodes = [0], stdout }: { cwd?: string; env?: NodeJS.ProcessEnv; limit?: number; okCodes?: number[]; stdout?: string }): Promise<Measure & { output: string; code: number | null }> {
+function measureProcess(
+  command: string[],
+  { cwd, env, limit = limitMs, okCodes = [0], stdout }: { cwd?: string; env?: NodeJS.ProcessEnv; limit?: number; okCodes?: number[]; stdout?: string },
+): Promise<Measure & { output: string; code: number | null }> {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'marginalia-bench-rusage-'));
   const usageFile = path.join(scratch, 'usage');
   let [program, ...args] = command;
@@ -202,13 +240,11 @@ function measureProcess(command: string[], { cwd, env, limit = limitMs, okCodes 
         result.killed = true;
         result.cpuMs = cpuAtKillMs;
         result.peakRssMb = undefined;
-      }
-      else if (code === null || !okCodes.includes(code)) result.error = `exit ${code}: ${output.trim().split('\n').slice(-3).join(' / ')}`;
+      } else if (code === null || !okCodes.includes(code)) result.error = `exit ${code}: ${output.trim().split('\n').slice(-3).join(' / ')}`;
       resolve(result);
     });
   });
 }
-
 
 /** CPU time (user + sys) so far of the processes of a process group, from /proc; undefined without /proc. */
 function groupCpuMs(group: number): number | undefined {
@@ -288,7 +324,11 @@ async function workspaceFor(size: number, tree: Tree, corpus: Corpus): Promise<T
   const papersJson = path.join(dir, 'papers.json');
   // Whatever the CLI caches while the workspace is built goes to a folder removed afterwards.
   const env = { MARGINALIA_CACHE_DIR: path.join(dir, 'build-cache') };
-  const build = await measureProcess([process.execPath, tree.cli, 'papers', '--json', '--root', ws, path.join(ws, DIGEST_FOLDER)], { env, limit: 30 * 60_000, stdout: papersJson });
+  const build = await measureProcess([process.execPath, tree.cli, 'papers', '--json', '--root', ws, path.join(ws, DIGEST_FOLDER)], {
+    env,
+    limit: 30 * 60_000,
+    stdout: papersJson,
+  });
   if (build.killed || build.error) throw new Error(`marginalia papers failed for ${tree.name}: ${build.error ?? 'killed after 30 min'}`);
   log(`  ${(build.wallMs! / 1000).toFixed(1)} s`);
   const papers = JSON.parse(readFileSync(papersJson, 'utf8')) as { key: string; title: string; abstract: string }[];
@@ -296,7 +336,10 @@ async function workspaceFor(size: number, tree: Tree, corpus: Corpus): Promise<T
   const planJson = path.join(dir, 'tags.json');
   writeFileSync(planJson, JSON.stringify([...plan]));
   log(`  writing ${plan.size} tags with ${tree.name}'s own library-file code`);
-  const tagged = await measureProcess([process.execPath, '--import', 'tsx', path.join(repoRoot, 'test', 'bench', 'libraryTags.mts'), tree.dir, ws, papersJson, planJson], { cwd: tree.dir, limit: 10 * 60_000, okCodes: [0, 3] });
+  const tagged = await measureProcess(
+    [process.execPath, '--import', 'tsx', path.join(repoRoot, 'test', 'bench', 'libraryTags.mts'), tree.dir, ws, papersJson, planJson],
+    { cwd: tree.dir, limit: 10 * 60_000, okCodes: [0, 3] },
+  );
   if (tagged.killed || tagged.error) throw new Error(`writing the tags failed for ${tree.name}: ${tagged.error ?? 'killed'}`);
   if (tagged.code === 3) {
     log(`  ${tagged.output.trim()}; falling back to ${plan.size} "marginalia tag add" runs`);
@@ -304,7 +347,8 @@ async function workspaceFor(size: number, tree: Tree, corpus: Corpus): Promise<T
     for (const [tag, keys] of plan) {
       const run = await measureProcess([process.execPath, tree.cli, 'tag', 'add', '--root', ws, ...keys, tag], { env, limit: 60_000 });
       if (run.killed || run.error) throw new Error(`marginalia tag add failed for ${tree.name}: ${run.error ?? 'killed after 60 s'}`);
-      if (index === 0 && run.wallMs! * plan.size > 15 * 60_000) throw new Error(`marginalia tag add takes ${(run.wallMs! / 1000).toFixed(1)} s a run for ${tree.name}: ${plan.size} runs would take over 15 minutes`);
+      if (index === 0 && run.wallMs! * plan.size > 15 * 60_000)
+        throw new Error(`marginalia tag add takes ${(run.wallMs! / 1000).toFixed(1)} s a run for ${tree.name}: ${plan.size} runs would take over 15 minutes`);
       if (++index % 100 === 0) log(`  ${index} of ${plan.size} tags`);
     }
   }
@@ -364,7 +408,9 @@ async function measureCli(tree: Tree, workspace: TreeWorkspace): Promise<Record<
 }
 
 async function measureFloor(corpus: Corpus): Promise<Measure & { innerMs: number }> {
-  const run = await measureProcess([process.execPath, path.join(repoRoot, 'test', 'bench', 'libraryFloor.mjs'), path.join(corpus.dir, DIGEST_FOLDER)], { stdout: path.join(os.tmpdir(), `marginalia-bench-floor-${process.pid}.json`) });
+  const run = await measureProcess([process.execPath, path.join(repoRoot, 'test', 'bench', 'libraryFloor.mjs'), path.join(corpus.dir, DIGEST_FOLDER)], {
+    stdout: path.join(os.tmpdir(), `marginalia-bench-floor-${process.pid}.json`),
+  });
   const file = path.join(os.tmpdir(), `marginalia-bench-floor-${process.pid}.json`);
   const inner = JSON.parse(readFileSync(file, 'utf8')) as { ms: number };
   rmSync(file, { force: true });
@@ -373,7 +419,16 @@ async function measureFloor(corpus: Corpus): Promise<Measure & { innerMs: number
 
 // --- Host -------------------------------------------------------------------------------------------
 
-const HOST_STEPS = ['activation', 'activationIdle', 'tagWrite', 'tagWriteIdle', 'digestChange', 'digestChangeIdle', 'warmActivation', 'warmActivationIdle'] as const;
+const HOST_STEPS = [
+  'activation',
+  'activationIdle',
+  'tagWrite',
+  'tagWriteIdle',
+  'digestChange',
+  'digestChangeIdle',
+  'warmActivation',
+  'warmActivationIdle',
+] as const;
 type HostStep = (typeof HOST_STEPS)[number];
 
 let probeFile: string | undefined;
@@ -381,7 +436,16 @@ let probeFile: string | undefined;
 async function buildProbe(): Promise<string> {
   if (probeFile) return probeFile;
   const outfile = path.join(cacheRoot, 'probe', 'libraryProbe.js');
-  await esbuild.build({ entryPoints: [path.join(repoRoot, 'test', 'bench', 'libraryProbe.ts')], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [path.join(repoRoot, 'test', 'bench', 'libraryProbe.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
   probeFile = outfile;
   return outfile;
 }
@@ -402,17 +466,20 @@ interface ProbeResult {
 async function measureHost(tree: Tree, size: number, workspace: TreeWorkspace, corpus: Corpus): Promise<Record<HostStep, Measure>> {
   const probe = await buildProbe();
   const copy = freshCopy(workspace.ws, `${tree.name}-host`);
-  writeFileSync(path.join(copy.root, 'probe.json'), JSON.stringify({
-    tagKey: workspace.tagKey,
-    tag: 'bench-host-tag',
-    newDigestSource: corpus.newDigestSource,
-    newDigestTarget: path.join(copy.ws, corpus.newDigestTarget),
-    newPapers: PAPERS_PER_DIGEST,
-    stepTimeoutMs: limitMs,
-    idleWindowMs: 1000,
-    idleCpu: 0.05,
-    settleMaxMs,
-  }));
+  writeFileSync(
+    path.join(copy.root, 'probe.json'),
+    JSON.stringify({
+      tagKey: workspace.tagKey,
+      tag: 'bench-host-tag',
+      newDigestSource: corpus.newDigestSource,
+      newDigestTarget: path.join(copy.ws, corpus.newDigestTarget),
+      newPapers: PAPERS_PER_DIGEST,
+      stepTimeoutMs: limitMs,
+      idleWindowMs: 1000,
+      idleCpu: 0.05,
+      settleMaxMs,
+    }),
+  );
   const results = new Map<HostStep, Measure>();
   let current: HostStep | undefined;
   let stepStarted = performance.now();
@@ -428,77 +495,91 @@ async function measureHost(tree: Tree, size: number, workspace: TreeWorkspace, c
   });
   const browser = await launchChromium();
   try {
-   // Two windows, one after the other, on the same workspace and server: the first finds nothing in
-   // the extension's storage (a first open); the second is the next morning's window, with the
-   // parsed digests and the search index the first one left there.
-   for (const warm of [false, true]) {
-    if (warm) {
-      if (!results.has('activation') || results.get('activation')?.killed) break;
-      writeFileSync(path.join(copy.root, 'probe.json'), JSON.stringify({ ...JSON.parse(readFileSync(path.join(copy.root, 'probe.json'), 'utf8')), warm: true }));
-    }
-    const page = await browser.newPage();
-    let stepTimer: ReturnType<typeof setTimeout> | undefined;
-    const finished = new Promise<string | undefined>((resolve) => {
-      const arm = (ms: number, why: string) => {
-        clearTimeout(stepTimer);
-        stepTimer = setTimeout(() => resolve(why), ms);
-      };
-      arm(180_000, 'the probe did not start within 180 s');
-      void page.exposeFunction('codeAutomationLog', (_type: string, message: unknown) => {
-        const text = String(message);
-        lines.push(text.slice(0, 500));
-        if (lines.length > 60) lines.shift();
-        if (text.includes('BENCH-DETAIL')) log(`  ${tree.name} host: ${text.slice(text.indexOf('BENCH-DETAIL') + 13)}`);
-        const progress = /BENCH-PROGRESS (\{.*\})/.exec(text);
-        if (progress) {
-          current = (JSON.parse(progress[1]) as { step: HostStep }).step;
-          stepStarted = performance.now();
-          log(`  ${tree.name} host: ${current}...`);
-          // The probe times out on its own at the limit; this catches a host thread blocked for good.
-          arm(limitMs + 15_000, 'killed');
-        }
-        const result = /BENCH-RESULT (\{.*\})/.exec(text);
-        if (result) {
-          const value = JSON.parse(result[1]) as ProbeResult;
-          const measure: Measure = { wallMs: value.wallMs, cpuMs: value.cpuMs, maxBlockMs: value.maxBlockMs, blocksOver100: value.blocksOver100, peakRssMb: value.peakRssMb };
-          const notes: string[] = [];
-          if (value.idle === false) notes.push(`not idle after ${settleMaxMs / 1000} s`);
-          if (value.activeBefore) notes.push('Marginalia was active before the probe started');
-          if (value.step === 'activation' && value.papers !== undefined && value.papers !== size) notes.push(`${value.papers} papers`);
-          if (value.view !== undefined && value.view !== 'open') notes.push(`Papers view ${value.view}`);
-          if (notes.length > 0) measure.note = notes.join('; ');
-          results.set(value.step, measure);
-          log(`  ${tree.name} host: ${value.step}: ${formatCell(measure)}`);
-        }
+    // Two windows, one after the other, on the same workspace and server: the first finds nothing in
+    // the extension's storage (a first open); the second is the next morning's window, with the
+    // parsed digests and the search index the first one left there.
+    for (const warm of [false, true]) {
+      if (warm) {
+        if (!results.has('activation') || results.get('activation')?.killed) break;
+        writeFileSync(
+          path.join(copy.root, 'probe.json'),
+          JSON.stringify({ ...JSON.parse(readFileSync(path.join(copy.root, 'probe.json'), 'utf8')), warm: true }),
+        );
+      }
+      const page = await browser.newPage();
+      let stepTimer: ReturnType<typeof setTimeout> | undefined;
+      const finished = new Promise<string | undefined>((resolve) => {
+        const arm = (ms: number, why: string) => {
+          clearTimeout(stepTimer);
+          stepTimer = setTimeout(() => resolve(why), ms);
+        };
+        arm(180_000, 'the probe did not start within 180 s');
+        void page.exposeFunction('codeAutomationLog', (_type: string, message: unknown) => {
+          const text = String(message);
+          lines.push(text.slice(0, 500));
+          if (lines.length > 60) lines.shift();
+          if (text.includes('BENCH-DETAIL')) log(`  ${tree.name} host: ${text.slice(text.indexOf('BENCH-DETAIL') + 13)}`);
+          const progress = /BENCH-PROGRESS (\{.*\})/.exec(text);
+          if (progress) {
+            current = (JSON.parse(progress[1]) as { step: HostStep }).step;
+            stepStarted = performance.now();
+            log(`  ${tree.name} host: ${current}...`);
+            // The probe times out on its own at the limit; this catches a host thread blocked for good.
+            arm(limitMs + 15_000, 'killed');
+          }
+          const result = /BENCH-RESULT (\{.*\})/.exec(text);
+          if (result) {
+            const value = JSON.parse(result[1]) as ProbeResult;
+            const measure: Measure = {
+              wallMs: value.wallMs,
+              cpuMs: value.cpuMs,
+              maxBlockMs: value.maxBlockMs,
+              blocksOver100: value.blocksOver100,
+              peakRssMb: value.peakRssMb,
+            };
+            const notes: string[] = [];
+            if (value.idle === false) notes.push(`not idle after ${settleMaxMs / 1000} s`);
+            if (value.activeBefore) notes.push('Marginalia was active before the probe started');
+            if (value.step === 'activation' && value.papers !== undefined && value.papers !== size) notes.push(`${value.papers} papers`);
+            if (value.view !== undefined && value.view !== 'open') notes.push(`Papers view ${value.view}`);
+            if (notes.length > 0) measure.note = notes.join('; ');
+            results.set(value.step, measure);
+            log(`  ${tree.name} host: ${value.step}: ${formatCell(measure)}`);
+          }
+        });
+        void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code === 0 ? undefined : `the probe exited with ${code}`));
       });
-      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code === 0 ? undefined : `the probe exited with ${code}`));
-    });
-    await page.goto(workbenchUrl(server, { folder: copy.ws, extensionDevelopmentPath: tree.dir, extensionTestsPath: probe }));
-    const failure = await finished;
-    clearTimeout(stepTimer);
-    if (failure) {
-      // The probe gives up at the limit on its own (when the host's thread lets its timer run).
-      const timedOut = failure === 'killed' || performance.now() - stepStarted >= limitMs || lines.some((line) => line.includes(': not done after '));
-      if (current && !results.has(current)) results.set(current, timedOut ? { killed: true } : { error: failure });
-      if (!timedOut) log(`  ${tree.name} host failed (${failure}); last lines:\n${lines.slice(-15).join('\n')}`);
-      break;
+      await page.goto(workbenchUrl(server, { folder: copy.ws, extensionDevelopmentPath: tree.dir, extensionTestsPath: probe }));
+      const failure = await finished;
+      clearTimeout(stepTimer);
+      if (failure) {
+        // The probe gives up at the limit on its own (when the host's thread lets its timer run).
+        const timedOut = failure === 'killed' || performance.now() - stepStarted >= limitMs || lines.some((line) => line.includes(': not done after '));
+        if (current && !results.has(current)) results.set(current, timedOut ? { killed: true } : { error: failure });
+        if (!timedOut) log(`  ${tree.name} host failed (${failure}); last lines:\n${lines.slice(-15).join('\n')}`);
+        break;
+      }
+      await page.close();
     }
-    await page.close();
-   }
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();
     copy.remove();
     rmSync(cache, { recursive: true, force: true });
   }
-  return Object.fromEntries(HOST_STEPS.map((step) => {
-    const found = results.get(step);
-    if (found) return [step, found];
-    const idleOf = step.endsWith('Idle') ? results.get(step.slice(0, -4) as HostStep) : undefined;
-    if (idleOf?.killed) return [step, { killed: true }];
-    const earlier = HOST_STEPS.slice(0, HOST_STEPS.indexOf(step)).find((other) => results.get(other)?.killed || results.get(other)?.error);
-    return [step, { skipped: earlier ? `not run (${LABELS[earlier].replace(/^host: /, '')} ${results.get(earlier)!.killed ? 'killed' : 'failed'})` : 'not run' }];
-  })) as Record<HostStep, Measure>;
+  return Object.fromEntries(
+    HOST_STEPS.map((step) => {
+      const found = results.get(step);
+      if (found) return [step, found];
+      const idleOf = step.endsWith('Idle') ? results.get(step.slice(0, -4) as HostStep) : undefined;
+      if (idleOf?.killed) return [step, { killed: true }];
+      const earlier = HOST_STEPS.slice(0, HOST_STEPS.indexOf(step)).find((other) => results.get(other)?.killed || results.get(other)?.error);
+      return [
+        step,
+        { skipped: earlier ? `not run (${LABELS[earlier].replace(/^host: /, '')} ${results.get(earlier)!.killed ? 'killed' : 'failed'})` : 'not run' },
+      ];
+    }),
+  ) as Record<HostStep, Measure>;
 }
 
 // --- Table ------------------------------------------------------------------------------------------
@@ -519,7 +600,14 @@ function combine(measures: Measure[]): Measure {
   if (skipped) return { skipped: skipped.skipped };
   const pick = (key: keyof Measure) => median(measures.map((m) => m[key]).filter((v): v is number => typeof v === 'number'));
   const notes = [...new Set(measures.map((m) => m.note).filter(Boolean))];
-  return { wallMs: pick('wallMs'), cpuMs: pick('cpuMs'), peakRssMb: pick('peakRssMb'), maxBlockMs: pick('maxBlockMs'), blocksOver100: pick('blocksOver100'), note: notes.join('; ') || undefined };
+  return {
+    wallMs: pick('wallMs'),
+    cpuMs: pick('cpuMs'),
+    peakRssMb: pick('peakRssMb'),
+    maxBlockMs: pick('maxBlockMs'),
+    blocksOver100: pick('blocksOver100'),
+    note: notes.join('; ') || undefined,
+  };
 }
 
 function ms(value: number | undefined): string {
@@ -558,7 +646,14 @@ function cells(m: Measure | undefined, floorMs: number): string[] {
   const wall = `${ms(m.wallMs)}${m.note ? ` (${m.note})` : ''}`;
   const block = m.maxBlockMs === undefined ? '–' : ms(m.maxBlockMs);
   const blocks = m.blocksOver100 === undefined ? '–' : String(Math.round(m.blocksOver100));
-  return [wall, ms(m.cpuMs), m.peakRssMb === undefined ? '–' : `${m.peakRssMb.toFixed(0)} MB`, block, blocks, m.wallMs === undefined ? '' : `${(m.wallMs / floorMs).toFixed(1)}×`];
+  return [
+    wall,
+    ms(m.cpuMs),
+    m.peakRssMb === undefined ? '–' : `${m.peakRssMb.toFixed(0)} MB`,
+    block,
+    blocks,
+    m.wallMs === undefined ? '' : `${(m.wallMs / floorMs).toFixed(1)}×`,
+  ];
 }
 
 /** current / baseline of wall or CPU time; a killed run counts as at least the limit. */
@@ -599,7 +694,11 @@ for (const size of sizes) {
     list.push(measure);
     measured.get(tree)!.set(step, list);
   };
-  const killedBefore = (tree: Tree, step: string) => measured.get(tree)!.get(step)?.some((m) => m.killed) ?? false;
+  const killedBefore = (tree: Tree, step: string) =>
+    measured
+      .get(tree)!
+      .get(step)
+      ?.some((m) => m.killed) ?? false;
   for (let run = 0; run < runs; run++) {
     // Alternate the order of the trees from run to run, so that neither always goes first.
     const order = run % 2 === 0 ? trees : [...trees].reverse();
@@ -632,7 +731,11 @@ for (const size of sizes) {
   const floor = combine(floors);
   const floorInner = median(floors.map((f) => f.innerMs))!;
   const steps = [...(options.only !== 'host' ? CLI_STEPS : []), ...(options.only !== 'cli' ? HOST_STEPS : [])];
-  const header = ['step', ...trees.flatMap((tree) => [`${tree.name}: wall`, 'CPU', 'peak RSS', 'longest block', 'blocks > 100 ms', '× floor']), ...(trees.length > 1 ? ['current / baseline: wall', 'CPU'] : [])];
+  const header = [
+    'step',
+    ...trees.flatMap((tree) => [`${tree.name}: wall`, 'CPU', 'peak RSS', 'longest block', 'blocks > 100 ms', '× floor']),
+    ...(trees.length > 1 ? ['current / baseline: wall', 'CPU'] : []),
+  ];
   const rows = [
     `| ${LABELS.floor} | ${trees.map(() => cells(floor, floor.wallMs!).join(' | ')).join(' | ')}${trees.length > 1 ? ' | 1.00 | 1.00' : ''} |`,
     ...steps.map((step) => {
@@ -641,26 +744,36 @@ for (const size of sizes) {
       return `| ${LABELS[step]} | ${combined.map((m) => cells(m, floorMs).join(' | ')).join(' | ')}${trees.length > 1 ? ` | ${ratio(combined[0], combined[1], 'wallMs')} | ${ratio(combined[0], combined[1], 'cpuMs')}` : ''} |`;
     }),
   ];
-  tables.push([
-    `### ${size.toLocaleString('en')} papers (${Math.ceil(size / PAPERS_PER_DIGEST)} digests, ${TAG_COUNT.toLocaleString('en')} tags, ${(NOTE_FRACTION * 100).toFixed(0)} % with notes), median of ${runs} run${runs === 1 ? '' : 's'}`,
-    '',
-    `| ${header.join(' | ')} |`,
-    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
-    ...rows,
-    '',
-    `Floor: ${ms(floor.wallMs)} as a process (Node's start included; CLI rows are divided by it), ${ms(floorInner)} inside it (host rows are divided by that).`,
-  ].join('\n'));
+  tables.push(
+    [
+      `### ${size.toLocaleString('en')} papers (${Math.ceil(size / PAPERS_PER_DIGEST)} digests, ${TAG_COUNT.toLocaleString('en')} tags, ${(NOTE_FRACTION * 100).toFixed(0)} % with notes), median of ${runs} run${runs === 1 ? '' : 's'}`,
+      '',
+      `| ${header.join(' | ')} |`,
+      `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+      ...rows,
+      '',
+      `Floor: ${ms(floor.wallMs)} as a process (Node's start included; CLI rows are divided by it), ${ms(floorInner)} inside it (host rows are divided by that).`,
+    ].join('\n'),
+  );
 }
 
 console.log(`## Library benchmark (${new Date().toISOString().slice(0, 10)})`);
 console.log('');
-console.log(`On ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} for the CLI, VS Code server of code-server ${CODE_SERVER_VERSION} for the host; a shared machine: load average ${loadAtStart[0].toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, so wall times vary more than CPU times.`);
+console.log(
+  `On ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version} for the CLI, VS Code server of code-server ${CODE_SERVER_VERSION} for the host; a shared machine: load average ${loadAtStart[0].toFixed(1)} at the start, ${os.loadavg()[0].toFixed(1)} at the end, so wall times vary more than CPU times.`,
+);
 for (const tree of trees) console.log(`- ${tree.name}: ${tree.describe}`);
-console.log(`- query: "${options.query}"; step limit ${limitMs / 1000} s (BENCH_STEP_LIMIT_S); host CPU/RSS are the extension host's (with its worker threads), measured inside it; CLI CPU is user + sys of the process, peak RSS its max RSS.`);
-console.log('- longest block: the longest interval of a 10 ms event-loop-delay timer (monitorEventLoopDelay), so a block is about this minus 10 ms; blocks > 100 ms counted by a 10 ms setInterval drift probe. "→ idle": until the host spent a whole second under 5 % CPU with no library change (at most BENCH_SETTLE_MAX_S).');
+console.log(
+  `- query: "${options.query}"; step limit ${limitMs / 1000} s (BENCH_STEP_LIMIT_S); host CPU/RSS are the extension host's (with its worker threads), measured inside it; CLI CPU is user + sys of the process, peak RSS its max RSS.`,
+);
+console.log(
+  '- longest block: the longest interval of a 10 ms event-loop-delay timer (monitorEventLoopDelay), so a block is about this minus 10 ms; blocks > 100 ms counted by a 10 ms setInterval drift probe. "→ idle": until the host spent a whole second under 5 % CPU with no library change (at most BENCH_SETTLE_MAX_S).',
+);
 console.log('');
 for (const table of tables) {
   console.log(table);
   console.log('');
 }
-console.log('Left out: the text is synthetic (titles from a growing made-up vocabulary, abstracts reuse the seed abstracts\' sentences, one digest layout, no e-mail or wrapped layouts, no non-ASCII); tags are Zipf-distributed but random, not correlated with topics; notes are short and uniform (front matter, a quote, two lines); no git, no other extensions\' load, no real user interaction (the tree is open but nothing is expanded or scrolled, the commands get their arguments rather than a quick pick); the Tags and Related views stay collapsed; the page cache is warm (files were just written or copied); one workspace folder.');
+console.log(
+  "Left out: the text is synthetic (titles from a growing made-up vocabulary, abstracts reuse the seed abstracts' sentences, one digest layout, no e-mail or wrapped layouts, no non-ASCII); tags are Zipf-distributed but random, not correlated with topics; notes are short and uniform (front matter, a quote, two lines); no git, no other extensions' load, no real user interaction (the tree is open but nothing is expanded or scrolled, the commands get their arguments rather than a quick pick); the Tags and Related views stay collapsed; the page cache is warm (files were just written or copied); one workspace folder.",
+);

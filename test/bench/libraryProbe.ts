@@ -178,7 +178,8 @@ async function startProfile(): Promise<{ stop(name: string): Promise<void> } | u
   const inspector = await import('node:inspector');
   const session = new inspector.Session();
   session.connect();
-  const post = (method: string, params?: object) => new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 1000 });
   await post('Profiler.start');
@@ -222,7 +223,10 @@ export async function run(): Promise<void> {
     profile = await startProfile();
     monitor.start();
     let view = 'opening';
-    void Promise.resolve(vscode.commands.executeCommand('workbench.view.extension.marginalia')).then(() => (view = 'open'), (error: unknown) => (view = `not opened: ${String(error)}`));
+    void Promise.resolve(vscode.commands.executeCommand('workbench.view.extension.marginalia')).then(
+      () => (view = 'open'),
+      (error: unknown) => (view = `not opened: ${String(error)}`),
+    );
     const api = await withTimeout(Promise.resolve(extension.activate()), config.stepTimeoutMs, 'activation');
     await withTimeout(api.ready, config.stepTimeoutMs, 'first tree');
     const papers = api.library.papers.length;
@@ -238,7 +242,9 @@ export async function run(): Promise<void> {
     const tagged = changeWhere(library, () => library.tagsOf?.(config.tagKey)?.includes(config.tag) ?? true);
     monitor.start();
     const started = performance.now();
-    const command = Promise.resolve(vscode.commands.executeCommand('marginalia.addTag', config.tagKey, [config.tagKey], config.tag)).then(() => performance.now());
+    const command = Promise.resolve(vscode.commands.executeCommand('marginalia.addTag', config.tagKey, [config.tagKey], config.tag)).then(() =>
+      performance.now(),
+    );
     const changedAt = await withTimeout(tagged.promise, config.stepTimeoutMs, 'tag write');
     const atChange = monitor.snapshot();
     const commandAt = await withTimeout(command, config.stepTimeoutMs, 'tag command');

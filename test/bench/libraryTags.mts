@@ -32,7 +32,8 @@ function cannot(why: string): never {
 }
 
 // Where the tree keeps its library file code: src/core/library/ now, src/core/ in 0.1.
-const source = ['src/core/library/libraryFile.ts', 'src/core/libraryFile.ts'].find((file) => existsSync(path.join(tree, file))) ?? 'src/core/library/libraryFile.ts';
+const source =
+  ['src/core/library/libraryFile.ts', 'src/core/libraryFile.ts'].find((file) => existsSync(path.join(tree, file))) ?? 'src/core/library/libraryFile.ts';
 let module: LibraryFileModule;
 try {
   module = (await import(pathToFileURL(path.join(tree, source)).href)) as LibraryFileModule;
@@ -40,9 +41,12 @@ try {
   cannot(`cannot load ${source} (${(error as Error).message.split('\n')[0]})`);
 }
 const { LibraryRecords, serializeLibraryFile } = module;
-if (typeof LibraryRecords !== 'function' || typeof serializeLibraryFile !== 'function') cannot(`this tree has no LibraryRecords / serializeLibraryFile in ${source}`);
+if (typeof LibraryRecords !== 'function' || typeof serializeLibraryFile !== 'function')
+  cannot(`this tree has no LibraryRecords / serializeLibraryFile in ${source}`);
 const file = path.join(workspace, module.LIBRARY_FILE_PATH ?? '.marginalia/library.json');
-const written = await fs.readFile(file, 'utf8').catch(() => cannot(`"marginalia papers" wrote no ${path.relative(workspace, file)} (src/ and dist/ disagree?)`));
+const written = await fs
+  .readFile(file, 'utf8')
+  .catch(() => cannot(`"marginalia papers" wrote no ${path.relative(workspace, file)} (src/ and dist/ disagree?)`));
 const papers = JSON.parse(await fs.readFile(papersJson, 'utf8')) as { key: string; title: string }[];
 let records: Records;
 try {

@@ -183,8 +183,15 @@ export function syntheticDigests(count: number, seed = 7): { digests: DigestFile
  * The next day's digest: `count` papers all new to `existing` (the papers of syntheticDigests),
  * in the folder of the last digest (a new folder's files may reach a file watcher as the folder alone).
  */
-export function newPapersDigest(existing: { papers: readonly SyntheticPaper[]; digests: readonly DigestFile[] }, count = PAPERS_PER_DIGEST, seed = 99_991): DigestFile {
-  const generator = new PaperGenerator(seed, existing.papers.map((paper) => titleIdentity(paper.title)));
+export function newPapersDigest(
+  existing: { papers: readonly SyntheticPaper[]; digests: readonly DigestFile[] },
+  count = PAPERS_PER_DIGEST,
+  seed = 99_991,
+): DigestFile {
+  const generator = new PaperGenerator(
+    seed,
+    existing.papers.map((paper) => titleIdentity(paper.title)),
+  );
   const entries = Array.from({ length: count }, () => generator.paper());
   const day = renderDay(existing.digests.length, entries);
   const lastFolder = path.dirname(existing.digests[existing.digests.length - 1].file);
@@ -206,7 +213,9 @@ export function writeDigests(root: string, digests: readonly DigestFile[]): void
  */
 export function planTags(keys: readonly string[], seed = 3): Map<string, string[]> {
   const next = random(seed);
-  const words = seedVocabulary().words.map((word) => word.toLowerCase().replace(/[^a-z0-9-]/g, '')).filter((word) => word.length >= 3);
+  const words = seedVocabulary()
+    .words.map((word) => word.toLowerCase().replace(/[^a-z0-9-]/g, ''))
+    .filter((word) => word.length >= 3);
   const names = new Set<string>();
   for (const fixed of ['to-read', 'read', 'favourite', 'cite-in-thesis', 'reproduce', 'survey', 'baseline', 'dataset']) names.add(fixed);
   while (names.size < TAG_COUNT) {

@@ -16,7 +16,10 @@ const targetBytes = Number(values.mb) * 1e6;
 const runs = Number(values.runs);
 
 const seedsFolder = path.join(__dirname, '..', '..', 'seeds');
-const seeds = readdirSync(seedsFolder).filter((name) => name.endsWith('.txt')).sort().map((name) => readFileSync(path.join(seedsFolder, name), 'utf8'));
+const seeds = readdirSync(seedsFolder)
+  .filter((name) => name.endsWith('.txt'))
+  .sort()
+  .map((name) => readFileSync(path.join(seedsFolder, name), 'utf8'));
 const seedEntries = seeds.reduce((sum, text, i) => sum + parseDigest(text, String(i)).entries.length, 0);
 
 const parts: string[] = [];
@@ -54,16 +57,20 @@ let entries = 0;
 let diagnostics = 0;
 const readText = () => new TextDecoder('utf-8').decode(readFileSync(file));
 for (let run = 0; run < runs; run++) {
-  floorTimes.push(time(() => {
-    const text = readText();
-    // The fastest plain split, as the parser uses it for files without CR line breaks.
-    lines = (text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n')).length;
-  }));
-  parseTimes.push(time(() => {
-    const parsed = parseDigest(readText(), file);
-    entries = parsed.entries.length;
-    diagnostics = parsed.diagnostics.length;
-  }));
+  floorTimes.push(
+    time(() => {
+      const text = readText();
+      // The fastest plain split, as the parser uses it for files without CR line breaks.
+      lines = (text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n')).length;
+    }),
+  );
+  parseTimes.push(
+    time(() => {
+      const parsed = parseDigest(readText(), file);
+      entries = parsed.entries.length;
+      diagnostics = parsed.diagnostics.length;
+    }),
+  );
   const text = readText();
   parseOnlyTimes.push(time(() => parseDigest(text, file)));
 }
@@ -73,13 +80,17 @@ const floor = megabytes / median(floorTimes);
 const ours = megabytes / median(parseTimes);
 const parseOnly = megabytes / median(parseOnlyTimes);
 console.log(`digest: ${megabytes.toFixed(1)} MB, ${lines.toLocaleString('en')} lines, ${copies} copies of the ${seeds.length} seeds; median of ${runs} runs`);
-console.log(`entries parsed: ${entries.toLocaleString('en')} (expected ${(seedEntries * copies).toLocaleString('en')}), diagnostics: ${diagnostics} (the headers of the pasted-together digests)`);
+console.log(
+  `entries parsed: ${entries.toLocaleString('en')} (expected ${(seedEntries * copies).toLocaleString('en')}), diagnostics: ${diagnostics} (the headers of the pasted-together digests)`,
+);
 console.log('');
 console.log('| what | time | speed | vs floor |');
 console.log('|---|---|---|---|');
 console.log(`| floor: read + UTF-8 decode + line split | ${median(floorTimes).toFixed(3)} s | ${floor.toFixed(0)} MB/s | 1.00x |`);
 console.log(`| read + UTF-8 decode + parseDigest | ${median(parseTimes).toFixed(3)} s | ${ours.toFixed(0)} MB/s | ${(ours / floor).toFixed(2)}x |`);
-console.log(`| parseDigest alone (text in memory) | ${median(parseOnlyTimes).toFixed(3)} s | ${parseOnly.toFixed(0)} MB/s | ${(parseOnly / floor).toFixed(2)}x |`);
+console.log(
+  `| parseDigest alone (text in memory) | ${median(parseOnlyTimes).toFixed(3)} s | ${parseOnly.toFixed(0)} MB/s | ${(parseOnly / floor).toFixed(2)}x |`,
+);
 if (entries !== seedEntries * copies) {
   console.error('The parser found a different number of entries than the seeds hold: the benchmark is not measuring a correct parse.');
   process.exitCode = 1;

@@ -133,7 +133,12 @@ async function child(engine: Engine, papers: number): Promise<Figures> {
   related = (key) => {
     const abstract = byKey.get(key)?.abstract ?? '';
     const tokens = lunr.tokenizer(abstract).map((token) => token.toString());
-    index.query((query) => { for (const token of tokens) query.term(token, {}); }).filter((result) => result.ref !== key).slice(0, 10);
+    index
+      .query((query) => {
+        for (const token of tokens) query.term(token, {});
+      })
+      .filter((result) => result.ref !== key)
+      .slice(0, 10);
   };
   return measure(buildMs, buildCpuMs, memory);
 
@@ -155,10 +160,19 @@ async function child(engine: Engine, papers: number): Promise<Figures> {
     for (const key of relatedKeys.slice(0, 10)) related(key);
     const relatedTimes = relatedKeys.map((key) => fastest(() => related(key)));
     const figures: Figures = {
-      engine, papers, buildMs, buildCpuMs, loadMs: Math.min(...loads), loadCpuMs: Math.min(...loadCpu),
-      searchP50: percentile(searchTimes, 50), searchP95: percentile(searchTimes, 95),
-      relatedP50: percentile(relatedTimes, 50), relatedP95: percentile(relatedTimes, 95),
-      memoryMb: memoryBytes / 1e6, cacheMb: (typeof serialised === 'string' ? Buffer.byteLength(serialised) : serialised.byteLength) / 1e6, queryErrors,
+      engine,
+      papers,
+      buildMs,
+      buildCpuMs,
+      loadMs: Math.min(...loads),
+      loadCpuMs: Math.min(...loadCpu),
+      searchP50: percentile(searchTimes, 50),
+      searchP95: percentile(searchTimes, 95),
+      relatedP50: percentile(relatedTimes, 50),
+      relatedP95: percentile(relatedTimes, 95),
+      memoryMb: memoryBytes / 1e6,
+      cacheMb: (typeof serialised === 'string' ? Buffer.byteLength(serialised) : serialised.byteLength) / 1e6,
+      queryErrors,
     };
     if (engine === 'marginalia' && existsSync(workerScript)) Object.assign(figures, await throughWorker(documents));
     return figures;
@@ -167,7 +181,11 @@ async function child(engine: Engine, papers: number): Promise<Figures> {
 
 /** Indexes through the real worker, as the extension does, measuring how long the sending thread is ever blocked. */
 async function throughWorker(documents: SearchDocument[]): Promise<Pick<Figures, 'hostMaxDelayMs' | 'workerIndexMs'>> {
-  const client = new SearchWorkerClient(workerScript, () => undefined, (message) => console.error(message));
+  const client = new SearchWorkerClient(
+    workerScript,
+    () => undefined,
+    (message) => console.error(message),
+  );
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   histogram.enable();
   const summary = await client.synchronise(null, documents.length, documents);
@@ -178,12 +196,23 @@ async function throughWorker(documents: SearchDocument[]): Promise<Pick<Figures,
 
 function runChild(engine: Engine, papers: number, heapMb: number, timeoutS: number): Promise<Figures | string> {
   return new Promise((resolve) => {
-    const processChild = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--expose-gc', '--import', 'tsx', __filename, '--child', engine, '--papers', String(papers)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const processChild = spawn(
+      process.execPath,
+      [`--max-old-space-size=${heapMb}`, '--expose-gc', '--import', 'tsx', __filename, '--child', engine, '--papers', String(papers)],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
-    processChild.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-    processChild.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const timer = setTimeout(() => { processChild.kill('SIGKILL'); resolve(`timed out after ${timeoutS} s`); }, timeoutS * 1000);
+    processChild.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    processChild.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => {
+      processChild.kill('SIGKILL');
+      resolve(`timed out after ${timeoutS} s`);
+    }, timeoutS * 1000);
     processChild.on('close', (code, signal) => {
       clearTimeout(timer);
       const line = stdout.split('\n').find((candidate) => candidate.startsWith('{'));
@@ -202,13 +231,16 @@ function table(results: { papers: number; ours: Figures | string; lunr: Figures 
     '| papers | engine | cold build (CPU) | cached load (CPU) | search p50 | search p95 | related p50 | related p95 | index memory | cache size |',
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  const row = (papers: number, name: string, f: Figures | string) => (typeof f === 'string'
-    ? `| ${papers.toLocaleString('en')} | ${name} | ${f} | | | | | | | |`
-    : `| ${papers.toLocaleString('en')} | ${name} | ${ms(f.buildMs)} (${ms(f.buildCpuMs)}) | ${ms(f.loadMs)} (${ms(f.loadCpuMs)}) | ${ms(f.searchP50)} | ${ms(f.searchP95)} | ${ms(f.relatedP50)} | ${ms(f.relatedP95)} | ${f.memoryMb.toFixed(1)} MB | ${f.cacheMb.toFixed(1)} MB |`);
+  const row = (papers: number, name: string, f: Figures | string) =>
+    typeof f === 'string'
+      ? `| ${papers.toLocaleString('en')} | ${name} | ${f} | | | | | | | |`
+      : `| ${papers.toLocaleString('en')} | ${name} | ${ms(f.buildMs)} (${ms(f.buildCpuMs)}) | ${ms(f.loadMs)} (${ms(f.loadCpuMs)}) | ${ms(f.searchP50)} | ${ms(f.searchP95)} | ${ms(f.relatedP50)} | ${ms(f.relatedP95)} | ${f.memoryMb.toFixed(1)} MB | ${f.cacheMb.toFixed(1)} MB |`;
   for (const { papers, ours, lunr: theirs } of results) {
     lines.push(row(papers, 'Marginalia', ours), row(papers, 'lunr 2.3.9', theirs));
     if (typeof ours !== 'string' && typeof theirs !== 'string') {
-      lines.push(`| | lunr ÷ ours | ${ratio(theirs.buildCpuMs, ours.buildCpuMs)} | ${ratio(theirs.loadCpuMs, ours.loadCpuMs)} | ${ratio(theirs.searchP50, ours.searchP50)} | ${ratio(theirs.searchP95, ours.searchP95)} | ${ratio(theirs.relatedP50, ours.relatedP50)} | ${ratio(theirs.relatedP95, ours.relatedP95)} | ${ratio(theirs.memoryMb, ours.memoryMb)} | ${ratio(theirs.cacheMb, ours.cacheMb)} |`);
+      lines.push(
+        `| | lunr ÷ ours | ${ratio(theirs.buildCpuMs, ours.buildCpuMs)} | ${ratio(theirs.loadCpuMs, ours.loadCpuMs)} | ${ratio(theirs.searchP50, ours.searchP50)} | ${ratio(theirs.searchP95, ours.searchP95)} | ${ratio(theirs.relatedP50, ours.relatedP50)} | ${ratio(theirs.relatedP95, ours.relatedP95)} | ${ratio(theirs.memoryMb, ours.memoryMb)} | ${ratio(theirs.cacheMb, ours.cacheMb)} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -219,7 +251,13 @@ function loadAverage(): string {
 }
 
 async function parent(): Promise<void> {
-  const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,100000' }, 'heap-mb': { type: 'string', default: '2048' }, 'timeout-s': { type: 'string', default: '300' } } });
+  const { values } = parseArgs({
+    options: {
+      sizes: { type: 'string', default: '1000,10000,100000' },
+      'heap-mb': { type: 'string', default: '2048' },
+      'timeout-s': { type: 'string', default: '300' },
+    },
+  });
   const sizes = values.sizes.split(',').map(Number);
   const heapMb = Number(values['heap-mb']);
   const timeoutS = Number(values['timeout-s']);
@@ -232,10 +270,20 @@ async function parent(): Promise<void> {
     console.error(`${papers} papers, lunr: ${JSON.stringify(theirs)}`);
     results.push({ papers, ours, lunr: theirs });
   }
-  const host = results.map(({ papers, ours }) => (typeof ours === 'string' || ours.hostMaxDelayMs === undefined
-    ? ''
-    : `- ${papers.toLocaleString('en')} papers through the worker: indexed in ${ms(ours.workerIndexMs ?? 0)} after the last chunk; the sending thread was never blocked longer than ${ms(ours.hostMaxDelayMs)}.`)).filter(Boolean);
-  const errors = results.map(({ papers, lunr: theirs }) => (typeof theirs !== 'string' && theirs.queryErrors > 0 ? `- lunr threw on ${theirs.queryErrors} of 300 queries at ${papers.toLocaleString('en')} papers.` : '')).filter(Boolean);
+  const host = results
+    .map(({ papers, ours }) =>
+      typeof ours === 'string' || ours.hostMaxDelayMs === undefined
+        ? ''
+        : `- ${papers.toLocaleString('en')} papers through the worker: indexed in ${ms(ours.workerIndexMs ?? 0)} after the last chunk; the sending thread was never blocked longer than ${ms(ours.hostMaxDelayMs)}.`,
+    )
+    .filter(Boolean);
+  const errors = results
+    .map(({ papers, lunr: theirs }) =>
+      typeof theirs !== 'string' && theirs.queryErrors > 0
+        ? `- lunr threw on ${theirs.queryErrors} of 300 queries at ${papers.toLocaleString('en')} papers.`
+        : '',
+    )
+    .filter(Boolean);
   const report = [
     `Node ${process.version}; heap limit ${heapMb} MB per engine and size; 300 queries, 100 related look-ups, each the fastest of up to 3 runs; load average ${loadAverage()} at the start.`,
     '',
@@ -249,15 +297,21 @@ async function parent(): Promise<void> {
   writeFileSync(path.join(root, 'test-results', 'bench', 'search.md'), `${report}\n`);
 }
 
-const args = parseArgs({ options: { child: { type: 'string' }, papers: { type: 'string' }, sizes: { type: 'string' }, 'heap-mb': { type: 'string' }, 'timeout-s': { type: 'string' } }, strict: false }).values;
+const args = parseArgs({
+  options: { child: { type: 'string' }, papers: { type: 'string' }, sizes: { type: 'string' }, 'heap-mb': { type: 'string' }, 'timeout-s': { type: 'string' } },
+  strict: false,
+}).values;
 if (typeof args.child === 'string') {
-  child(args.child as Engine, Number(args.papers)).then((figures) => {
-    console.log(JSON.stringify(figures));
-    process.exit(0);
-  }, (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
+  child(args.child as Engine, Number(args.papers)).then(
+    (figures) => {
+      console.log(JSON.stringify(figures));
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 } else {
   void parent();
 }

@@ -47,7 +47,8 @@ export function syntheticEntries(count: number, seed = 42): SourceEntry[] {
   while (entries.length < count) {
     const length = 4 + Math.floor(next() * 7);
     const body = Array.from({ length }, () => pick(words)).join(' ');
-    const title = next() < 0.4 ? `${pick(prefixes)}${next() < 0.5 ? `-${Math.floor(next() * 99)}` : ''}: ${body}` : body.charAt(0).toUpperCase() + body.slice(1);
+    const title =
+      next() < 0.4 ? `${pick(prefixes)}${next() < 0.5 ? `-${Math.floor(next() * 99)}` : ''}: ${body}` : body.charAt(0).toUpperCase() + body.slice(1);
     const identity = titleIdentity(title);
     if (seen.has(identity)) continue;
     seen.add(identity);

@@ -28,10 +28,13 @@ function seedTopics(): { topics: SeedTopic[]; allTitleWords: string[]; allSenten
     const colon = entry.title.indexOf(':');
     if (colon > 0 && colon < 24) prefixes.push(entry.title.slice(0, colon));
     return {
-      titleWords: entry.title.slice(colon + 1).split(/\s+/).filter((word) => /^[A-Za-z][A-Za-z-]{2,}$/.test(word)),
+      titleWords: entry.title
+        .slice(colon + 1)
+        .split(/\s+/)
+        .filter((word) => /^[A-Za-z][A-Za-z-]{2,}$/.test(word)),
       sentences: entry.abstract.split(/(?<=[.!?])\s+(?=[A-Z])/).filter((sentence) => sentence.length > 30),
       neighbours: [] as number[],
-      words: new Set((`${entry.title} ${entry.abstract}`.toLowerCase().match(/[a-z]{5,}/g) ?? [])),
+      words: new Set(`${entry.title} ${entry.abstract}`.toLowerCase().match(/[a-z]{5,}/g) ?? []),
     };
   });
   // Nearest seed papers by Jaccard similarity of their longer words.
@@ -42,7 +45,10 @@ function seedTopics(): { topics: SeedTopic[]; allTitleWords: string[]; allSenten
       for (const word of topic.words) if (other.words.has(word)) shared++;
       return { j, score: shared / (topic.words.size + other.words.size - shared || 1) };
     });
-    topic.neighbours = scored.sort((a, b) => b.score - a.score).slice(0, NEIGHBOURS).map(({ j }) => j);
+    topic.neighbours = scored
+      .sort((a, b) => b.score - a.score)
+      .slice(0, NEIGHBOURS)
+      .map(({ j }) => j);
   }
   return {
     topics,
@@ -83,7 +89,10 @@ export function benchQueries(documents: readonly SearchDocument[], count = 300, 
   const next = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
   const titleWord = () => {
-    const words = pick(documents).title.toLowerCase().split(/[^a-z]+/).filter((word) => word.length > 3);
+    const words = pick(documents)
+      .title.toLowerCase()
+      .split(/[^a-z]+/)
+      .filter((word) => word.length > 3);
     return words.length > 0 ? pick(words) : 'learning';
   };
   const misspell = (word: string) => {

@@ -34,8 +34,10 @@ function citedIn(frame: Frame): Promise<{ group: string; entries: string[] }[]> 
     if (!section) return [];
     return [...section.querySelectorAll('h3')].map((heading) => ({
       group: heading.textContent ?? '',
-      entries: [...(heading.nextElementSibling?.querySelectorAll('.cited') ?? [])].map((button) =>
-        `${button.querySelector('.cited-folder')?.textContent ?? ''}/${button.querySelector('.cited-name')?.textContent ?? ''}${button.querySelector('.cited-line')?.textContent ?? ''}`),
+      entries: [...(heading.nextElementSibling?.querySelectorAll('.cited') ?? [])].map(
+        (button) =>
+          `${button.querySelector('.cited-folder')?.textContent ?? ''}/${button.querySelector('.cited-name')?.textContent ?? ''}${button.querySelector('.cited-line')?.textContent ?? ''}`,
+      ),
     }));
   });
 }

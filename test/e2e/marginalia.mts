@@ -33,12 +33,16 @@ export async function showPapers(page: Page): Promise<void> {
 
 /** The tree row of a digest group whose label (the file name) is `label`. */
 export function groupRow(page: Page, label: string): Locator {
-  return papersTree(page).locator('.monaco-list-row[aria-level="1"]').filter({ has: page.locator('.label-name', { hasText: label }) });
+  return papersTree(page)
+    .locator('.monaco-list-row[aria-level="1"]')
+    .filter({ has: page.locator('.label-name', { hasText: label }) });
 }
 
 /** The tree row of a paper whose title contains `title`. */
 export function paperRow(page: Page, title: string | RegExp): Locator {
-  return papersTree(page).locator('.monaco-list-row[aria-level="2"]').filter({ has: page.locator('.label-name', { hasText: title }) });
+  return papersTree(page)
+    .locator('.monaco-list-row[aria-level="2"]')
+    .filter({ has: page.locator('.label-name', { hasText: title }) });
 }
 
 /** Clicks a paper in the tree (which opens it in the preview paper view), then moves the mouse off the tree. */
@@ -50,11 +54,15 @@ export async function clickPaper(page: Page, title: string | RegExp): Promise<vo
 
 /** Every visible row of the tree: label and description as shown. */
 export async function treeRows(page: Page): Promise<{ level: number; label: string; description: string }[]> {
-  return papersTree(page).locator('.monaco-list-row').evaluateAll((rows) => rows.map((row) => ({
-    level: Number(row.getAttribute('aria-level')),
-    label: row.querySelector('.label-name')?.textContent ?? '',
-    description: row.querySelector('.label-description')?.textContent ?? '',
-  })));
+  return papersTree(page)
+    .locator('.monaco-list-row')
+    .evaluateAll((rows) =>
+      rows.map((row) => ({
+        level: Number(row.getAttribute('aria-level')),
+        label: row.querySelector('.label-name')?.textContent ?? '',
+        description: row.querySelector('.label-description')?.textContent ?? '',
+      })),
+    );
 }
 
 /** Expands a group (a click on a collapsed group row toggles it) and waits for its first paper. */
@@ -62,7 +70,10 @@ export async function expandGroup(page: Page, label: string): Promise<void> {
   const row = groupRow(page, label);
   await row.waitFor();
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-  await papersTree(page).locator('.monaco-list-row[aria-expanded="true"]').filter({ has: page.locator('.label-name', { hasText: label }) }).waitFor();
+  await papersTree(page)
+    .locator('.monaco-list-row[aria-expanded="true"]')
+    .filter({ has: page.locator('.label-name', { hasText: label }) })
+    .waitFor();
 }
 
 /**
@@ -127,7 +138,11 @@ export async function paperFrame(page: Page, title: string | RegExp, timeoutMs =
       if (shown === null) continue;
       if (matches(shown)) {
         // Settled: the icon font has loaded too (the first paint may show empty icons and buttons).
-        await frame.waitForFunction(() => [...document.fonts].some((font) => font.family.replace(/["']/g, '') === 'codicon' && font.status === 'loaded'), undefined, { timeout: Math.max(deadline - Date.now(), 5000) });
+        await frame.waitForFunction(
+          () => [...document.fonts].some((font) => font.family.replace(/["']/g, '') === 'codicon' && font.status === 'loaded'),
+          undefined,
+          { timeout: Math.max(deadline - Date.now(), 5000) },
+        );
         return frame;
       }
       seen.push(shown);
@@ -147,7 +162,11 @@ export function readPaperView(frame: Frame): Promise<PaperViewContent> {
     sectionLinks: [...document.querySelectorAll('.link-list a')].map((a) => a.getAttribute('href') ?? ''),
     themeKind: document.body.dataset.vscodeThemeKind ?? '',
     themeName: document.body.dataset.vscodeThemeName ?? '',
-    background: getComputedStyle(document.body).backgroundColor.match(/\d+(\.\d+)?/g)?.slice(0, 3).map(Number) ?? [],
+    background:
+      getComputedStyle(document.body)
+        .backgroundColor.match(/\d+(\.\d+)?/g)
+        ?.slice(0, 3)
+        .map(Number) ?? [],
   }));
 }
 
@@ -161,7 +180,10 @@ export function luminance([r = 0, g = 0, b = 0]: number[]): number {
 }
 
 /** The workbench theme classes: `vs` / `vs-dark` and the theme's own class. */
-const THEME_CLASS = { 'Light Modern': /\bvscode-theme-defaults-themes-light_modern-json\b/, 'Dark Modern': /\bvscode-theme-defaults-themes-dark_modern-json\b/ };
+const THEME_CLASS = {
+  'Light Modern': /\bvscode-theme-defaults-themes-light_modern-json\b/,
+  'Dark Modern': /\bvscode-theme-defaults-themes-dark_modern-json\b/,
+};
 
 /** Picks a colour theme with "Preferences: Color Theme", as a person does, and waits for the workbench to wear it. */
 export async function setColorTheme(page: Page, theme: keyof typeof THEME_CLASS): Promise<void> {
@@ -209,7 +231,9 @@ export function externalOpenDialog(page: Page): Locator {
  */
 export async function expectExternalOpen(page: Page, context: BrowserContext, action: () => Promise<void>, timeoutMs = 15_000): Promise<ExternalOpen> {
   const newPage = context.waitForEvent('page', { timeout: timeoutMs }).then((opened) => ({ via: 'page' as const, opened }));
-  const dialog = externalOpenDialog(page).waitFor({ timeout: timeoutMs }).then(() => ({ via: 'dialog' as const }));
+  const dialog = externalOpenDialog(page)
+    .waitFor({ timeout: timeoutMs })
+    .then(() => ({ via: 'dialog' as const }));
   // Whichever loses the race times out later; nobody waits for it.
   newPage.catch(() => undefined);
   dialog.catch(() => undefined);

@@ -93,7 +93,12 @@ describe('Notes and tags', { timeout: 300_000 }, () => {
 
     // More tags, written by the CLI as another process would: the views follow the library file.
     // The library file: a header line, then one JSON record per paper.
-    const records = fs.readFileSync(path.join(folder, '.marginalia', 'library.jsonl'), 'utf8').trim().split('\n').slice(1).map((line) => JSON.parse(line) as { key: string; title: string });
+    const records = fs
+      .readFileSync(path.join(folder, '.marginalia', 'library.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => JSON.parse(line) as { key: string; title: string });
     const keyOf = (start: string) => records.find((p) => p.title.startsWith(start))!.key;
     const cli = path.join(repoRoot, 'dist', 'cli.js');
     await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', folder, keyOf('HumanPlus'), keyOf('Thought Cloning'), 'robotics']);
@@ -109,9 +114,11 @@ describe('Notes and tags', { timeout: 300_000 }, () => {
     await page.mouse.move(900, 700);
     // The paper with a note carries the badge in the Tags tree too.
     // (VS Code draws decoration badges as ::after content.)
-    await page.waitForFunction(() => [...document.querySelectorAll('.part.sidebar .monaco-list[aria-label="Tags"] .monaco-list-row')]
-      .filter((row) => row.textContent?.includes('DynaMo'))
-      .some((row) => [...row.querySelectorAll('*')].some((element) => getComputedStyle(element, '::after').content.includes('✎'))));
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('.part.sidebar .monaco-list[aria-label="Tags"] .monaco-list-row')]
+        .filter((row) => row.textContent?.includes('DynaMo'))
+        .some((row) => [...row.querySelectorAll('*')].some((element) => getComputedStyle(element, '::after').content.includes('✎'))),
+    );
     // A markdown file elsewhere cites the paper with a locator: the paper view lists it as a backlink.
     fs.writeFileSync(path.join(folder, 'notes', 'reading-list.md'), '# Reading list\n\nSelf-supervised visuo-motor control [see @dynamo, p. 3].\n');
     await frame.locator('#cited-in', { hasText: 'reading-list.md' }).waitFor();

@@ -39,7 +39,16 @@ describe('Packaged extension', { timeout: 240_000 }, () => {
 
   it('installs the bundles, their assets and the sample digests, and no sources', () => {
     const installed = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
-    for (const shipped of ['package.json', 'LICENSE.txt', 'dist/extension.js', 'dist/libraryWorker.js', 'dist/searchWorker.js', 'dist/webview', 'media', 'seeds/000_896f7befaa86139f.txt']) {
+    for (const shipped of [
+      'package.json',
+      'LICENSE.txt',
+      'dist/extension.js',
+      'dist/libraryWorker.js',
+      'dist/searchWorker.js',
+      'dist/webview',
+      'media',
+      'seeds/000_896f7befaa86139f.txt',
+    ]) {
       assert.ok(fs.existsSync(path.join(installed, shipped)), `${shipped} is missing from the installed extension`);
     }
     for (const unshipped of ['src', 'test', 'node_modules', 'dist/extension.js.map', '.vscode-test']) {

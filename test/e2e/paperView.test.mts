@@ -70,16 +70,27 @@ function audit(frame: Frame): Promise<Audit> {
       }
     }
     return {
-      scripts: elements.filter((element) => element.tagName === 'SCRIPT').map((element) => ({
-        id: element.id,
-        nonce: (element as HTMLScriptElement).nonce !== '',
-        src: element.getAttribute('src') ?? '',
-        inline: (element.textContent ?? '').trim() !== '',
-      })),
+      scripts: elements
+        .filter((element) => element.tagName === 'SCRIPT')
+        .map((element) => ({
+          id: element.id,
+          nonce: (element as HTMLScriptElement).nonce !== '',
+          src: element.getAttribute('src') ?? '',
+          inline: (element.textContent ?? '').trim() !== '',
+        })),
       frames: elements.filter((element) => ['IFRAME', 'FRAME'].includes(element.tagName)).length,
-      embeds: elements.filter((element) => ['IMG', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO', 'SVG', 'FORM', 'BASE'].includes(element.tagName.toUpperCase())).map((element) => element.outerHTML.slice(0, 120)),
-      handlers: elements.flatMap((element) => element.getAttributeNames().filter((name) => name.toLowerCase().startsWith('on')).map((name) => `<${element.tagName.toLowerCase()} ${name}>`)),
-      badAnchors: elements.filter((element) => element.tagName === 'A' && element.hasAttribute('href') && !/^https?:\/\//i.test(element.getAttribute('href') ?? '')).map((element) => element.outerHTML.slice(0, 120)),
+      embeds: elements
+        .filter((element) => ['IMG', 'OBJECT', 'EMBED', 'VIDEO', 'AUDIO', 'SVG', 'FORM', 'BASE'].includes(element.tagName.toUpperCase()))
+        .map((element) => element.outerHTML.slice(0, 120)),
+      handlers: elements.flatMap((element) =>
+        element
+          .getAttributeNames()
+          .filter((name) => name.toLowerCase().startsWith('on'))
+          .map((name) => `<${element.tagName.toLowerCase()} ${name}>`),
+      ),
+      badAnchors: elements
+        .filter((element) => element.tagName === 'A' && element.hasAttribute('href') && !/^https?:\/\//i.test(element.getAttribute('href') ?? ''))
+        .map((element) => element.outerHTML.slice(0, 120)),
       csp: document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
     };
   });
@@ -170,19 +181,30 @@ describe('Paper view', { timeout: 300_000 }, () => {
     const view = await readPaperView(frame);
     assert.equal(view.title, HOSTILE_TITLE, 'the title is shown as text');
     // Raw HTML in the abstract is shown as the text the digest holds, not interpreted.
-    for (const raw of ['<script>window.__pwned=1;alert(1)</script>', '<img src=x onerror="window.__pwned=1;alert(1)">', '<iframe src="https://example.org"></iframe>', '<a href="javascript:alert(1)">raw</a>']) {
+    for (const raw of [
+      '<script>window.__pwned=1;alert(1)</script>',
+      '<img src=x onerror="window.__pwned=1;alert(1)">',
+      '<iframe src="https://example.org"></iframe>',
+      '<a href="javascript:alert(1)">raw</a>',
+    ]) {
       assert.ok(view.abstractText.includes(raw), `the abstract does not show ${raw} as text:\n${view.abstractText}`);
     }
     // Markdown: the javascript: link keeps its text but loses its href, the image becomes its alt
     // text, and the honest link stays a link.
-    assert.deepEqual(view.abstractLinks, [{ text: 'click me', href: null }, { text: 'ok', href: 'https://example.org/ok' }]);
+    assert.deepEqual(view.abstractLinks, [
+      { text: 'click me', href: null },
+      { text: 'ok', href: 'https://example.org/ok' },
+    ]);
     assert.match(view.abstractText, /a markdown image x, and one honest link ok that/);
 
     const found = await audit(frame);
     // The only scripts: VS Code's own acquireVsCodeApi shim, which it puts in every webview, and
     // our bundle, loaded by nonce.
     const ours = found.scripts.filter((script) => script.id !== '_vscodeApiScript');
-    assert.deepEqual(ours.map((script) => ({ nonce: script.nonce, inline: script.inline, bundle: script.src.endsWith('/dist/webview/paperView.js') })), [{ nonce: true, inline: false, bundle: true }]);
+    assert.deepEqual(
+      ours.map((script) => ({ nonce: script.nonce, inline: script.inline, bundle: script.src.endsWith('/dist/webview/paperView.js') })),
+      [{ nonce: true, inline: false, bundle: true }],
+    );
     assert.equal(found.frames, 0, 'the paper view contains a frame');
     assert.deepEqual(found.embeds, [], 'the paper view contains elements that load content');
     assert.deepEqual(found.handlers, [], 'the paper view contains inline event handlers');

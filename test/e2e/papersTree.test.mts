@@ -24,19 +24,25 @@ import { useWorkbenches } from '../support/workbench.mjs';
 /** The digest of test/fixtures/workspace/. */
 const FIXTURE_GROUP = '2024-03-11_daily-papers.txt';
 
-const ABSTRACT = 'We study how readers keep up with the daily flood of papers and show, across many fields and teams, that a library kept beside the code is read more often than one kept elsewhere.';
+const ABSTRACT =
+  'We study how readers keep up with the daily flood of papers and show, across many fields and teams, that a library kept beside the code is read more often than one kept elsewhere.';
 
 describe('Papers tree', { timeout: 300_000 }, () => {
   const workbenches = useWorkbenches('tree');
 
-  it('shows one group per digest with its paper count, and a paper\'s abstract in its tooltip', async () => {
+  it("shows one group per digest with its paper count, and a paper's abstract in its tooltip", async () => {
     const { page } = await workbenches.open('seeds');
     await showPapers(page);
     for (const [file, count] of [...SEED_GROUPS, [FIXTURE_GROUP, 4] as [string, number]]) {
-      await groupRow(page, file).locator('.label-description', { hasText: new RegExp(`^${count} papers\\b`) }).waitFor();
+      await groupRow(page, file)
+        .locator('.label-description', { hasText: new RegExp(`^${count} papers\\b`) })
+        .waitFor();
     }
     const groups = (await treeRows(page)).filter((row) => row.level === 1);
-    assert.deepEqual(groups.map((row) => row.label), [FIXTURE_GROUP, ...SEED_GROUPS.map(([file]) => file)]);
+    assert.deepEqual(
+      groups.map((row) => row.label),
+      [FIXTURE_GROUP, ...SEED_GROUPS.map(([file]) => file)],
+    );
     await screenshot(page, 'tree-1-seed-groups');
 
     await expandGroup(page, SEED_GROUPS[0][0]);
@@ -65,16 +71,20 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     const narrow = await setSidebarWidth(page, 220);
     assert.ok(Math.abs(narrow - 220) <= 12, `the sidebar is ${narrow}px wide`);
     await screenshot(page, 'tree-4-narrow-sidebar');
-    const rows = await papersTree(page).locator('.monaco-list-row[aria-level="2"]').evaluateAll((elements) => elements.map((row) => {
-      const container = row.querySelector('.monaco-icon-label-container') as HTMLElement;
-      return {
-        label: row.querySelector('.label-name')?.textContent ?? '',
-        ariaLabel: row.getAttribute('aria-label') ?? '',
-        clipped: container.scrollWidth > container.clientWidth,
-        textOverflow: getComputedStyle(container).textOverflow,
-        right: row.getBoundingClientRect().right,
-      };
-    }));
+    const rows = await papersTree(page)
+      .locator('.monaco-list-row[aria-level="2"]')
+      .evaluateAll((elements) =>
+        elements.map((row) => {
+          const container = row.querySelector('.monaco-icon-label-container') as HTMLElement;
+          return {
+            label: row.querySelector('.label-name')?.textContent ?? '',
+            ariaLabel: row.getAttribute('aria-label') ?? '',
+            clipped: container.scrollWidth > container.clientWidth,
+            textOverflow: getComputedStyle(container).textOverflow,
+            right: row.getBoundingClientRect().right,
+          };
+        }),
+      );
     const sidebarRight = (await marginaliaSidebar(page).boundingBox())!;
     assert.ok(rows.length > 10, `${rows.length} paper rows showing`);
     const clipped = rows.filter((row) => row.clipped);
@@ -112,11 +122,19 @@ describe('Papers tree', { timeout: 300_000 }, () => {
 
     await welcome.locator('.monaco-button', { hasText: 'Add Sample Digests' }).click();
     for (const [file, count] of SEED_GROUPS) {
-      await groupRow(page, file).locator('.label-description', { hasText: new RegExp(`^${count} papers\\b`) }).waitFor({ timeout: 30_000 });
+      await groupRow(page, file)
+        .locator('.label-description', { hasText: new RegExp(`^${count} papers\\b`) })
+        .waitFor({ timeout: 30_000 });
     }
     assert.equal(await welcome.isVisible(), false, 'the welcome view is gone');
-    assert.deepEqual((await treeRows(page)).map((row) => row.label), SEED_GROUPS.map(([file]) => file));
-    assert.deepEqual(fs.readdirSync(path.join(folder, 'digests')).sort(), SEED_GROUPS.map(([file]) => file));
+    assert.deepEqual(
+      (await treeRows(page)).map((row) => row.label),
+      SEED_GROUPS.map(([file]) => file),
+    );
+    assert.deepEqual(
+      fs.readdirSync(path.join(folder, 'digests')).sort(),
+      SEED_GROUPS.map(([file]) => file),
+    );
     await page.locator('.statusbar-item', { hasText: /\b257 papers\b/ }).waitFor();
     await screenshot(page, 'welcome-2-after-sample-digests');
   });
@@ -131,14 +149,19 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     const title = 'Reading Beside the Code: A Paper Appended While the Tree Was Open';
     fs.appendFileSync(path.join(folder, 'digests', FIXTURE_GROUP), `\n${title}\n\n${ABSTRACT}\n`);
     await paperRow(page, title).waitFor({ timeout: 15_000 });
-    await groupRow(page, FIXTURE_GROUP).locator('.label-description', { hasText: /^5 papers\b/ }).waitFor();
+    await groupRow(page, FIXTURE_GROUP)
+      .locator('.label-description', { hasText: /^5 papers\b/ })
+      .waitFor();
     await screenshot(page, 'tree-6-after-digest-edit');
 
     // A digest that starts with a metadata line belonging to no paper: reported, not dropped.
     fs.writeFileSync(path.join(folder, 'digests', 'stray-line-digest.txt'), `  • 3 authors\n\nA Paper After A Stray Line\n\n${ABSTRACT}\n`);
     await groupRow(page, 'stray-line-digest.txt').waitFor({ timeout: 15_000 });
     // A new digest takes its place by path, as it would after a reload, rather than going last.
-    assert.deepEqual((await treeRows(page)).filter((row) => row.level === 1).map((row) => row.label), [FIXTURE_GROUP, 'stray-line-digest.txt', ...SEED_GROUPS.map(([file]) => file)]);
+    assert.deepEqual(
+      (await treeRows(page)).filter((row) => row.level === 1).map((row) => row.label),
+      [FIXTURE_GROUP, 'stray-line-digest.txt', ...SEED_GROUPS.map(([file]) => file)],
+    );
     await runCommand(page, 'View: Focus Problems');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
     const problems = page.locator('.part.panel .markers-panel');

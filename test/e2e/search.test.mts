@@ -19,21 +19,28 @@ describe('Search Papers and the Related view', { timeout: 300_000 }, () => {
     const { page } = await workbenches.open('seeds');
     await showPapers(page);
     await waitForPaperCount(page);
-    await page.locator('.statusbar-item', { hasText: /\d[\d,]* papers?/ }).first().click();
+    await page
+      .locator('.statusbar-item', { hasText: /\d[\d,]* papers?/ })
+      .first()
+      .click();
     const input = quickInput(page).locator('.quick-input-box input');
     await input.waitFor({ state: 'visible' });
-    assert.match(await input.getAttribute('placeholder') ?? '', /title:cloning, imit\*, cloning~1/);
+    assert.match((await input.getAttribute('placeholder')) ?? '', /title:cloning, imit\*, cloning~1/);
 
     await input.pressSequentially('behavior cloning', { delay: 30 });
     // Typing shows results for "behavior", "behavior clo", ... first: wait for those of the whole query.
     const augmented = quickInputRow(page, /Augmented Behavioral Cloning from Observation[\s\S]*behavior in title, abstract · cloning in title/);
     await augmented.waitFor();
-    await quickInput(page).locator('.quick-input-title', { hasText: /Search Papers: \d+ of \d+ papers/ }).waitFor();
+    await quickInput(page)
+      .locator('.quick-input-title', { hasText: /Search Papers: \d+ of \d+ papers/ })
+      .waitFor();
     await screenshot(page, 'search-1-quick-pick-results');
 
     await input.fill('C++: a ~survey');
     await quickInput(page).locator('.quick-input-title', { hasText: '"C++" is not a field' }).waitFor();
-    await quickInputRow(page, /Survey/).first().waitFor();
+    await quickInputRow(page, /Survey/)
+      .first()
+      .waitFor();
     await screenshot(page, 'search-2-quick-pick-hint');
 
     await input.fill('title:caril');
@@ -52,8 +59,10 @@ describe('Search Papers and the Related view', { timeout: 300_000 }, () => {
     if ((await relatedHeader.getAttribute('aria-expanded')) !== 'true') await relatedHeader.click();
     const rows = relatedTree(page).locator('.monaco-list-row');
     await rows.first().waitFor();
-    await relatedTree(page).locator('.monaco-list-row', { hasText: /Traffic Simulation/ }).waitFor();
-    assert.ok(await rows.count() >= 5, 'the view lists the related papers (as many as fit are rendered)');
+    await relatedTree(page)
+      .locator('.monaco-list-row', { hasText: /Traffic Simulation/ })
+      .waitFor();
+    assert.ok((await rows.count()) >= 5, 'the view lists the related papers (as many as fit are rendered)');
     assert.match(await rows.first().locator('.label-name').innerText(), /^\d+\.\d {2}\S/);
     assert.match(await rows.first().locator('.label-description').innerText(), /\w/);
     await screenshot(page, 'search-4-related-view-light');

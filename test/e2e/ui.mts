@@ -89,7 +89,10 @@ export function screenshotOnFailure(page: () => Page | undefined, prefix: string
     const current = page();
     // `passed` is on the test context since Node 20.12, but not yet in @types/node 20.
     if (!current || (context as { passed?: boolean }).passed !== false) return;
-    const name = context.name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    const name = context.name
+      .replace(/[^a-z0-9]+/gi, '-')
+      .replace(/^-|-$/g, '')
+      .toLowerCase();
     await screenshot(current, `FAILED-${prefix}-${name}`);
   };
 }

@@ -41,9 +41,15 @@ suite('BibTeX export and code links', () => {
     // The tree passes the clicked node and the whole selection; keys stand for nodes here.
     await vscode.commands.executeCommand(CommandIds.copyBibtex, 'vpt', ['vpt', 'pasta']);
     const text = await vscode.env.clipboard.readText();
-    assert.deepEqual([...text.matchAll(/^@misc\{([^,]+),$/gm)].map((m) => m[1]), ['vpt', 'pasta']);
+    assert.deepEqual(
+      [...text.matchAll(/^@misc\{([^,]+),$/gm)].map((m) => m[1]),
+      ['vpt', 'pasta'],
+    );
     const entries = parseBibtex(text);
-    assert.deepEqual(entries.map((entry) => entry.id), ['vpt', 'pasta']);
+    assert.deepEqual(
+      entries.map((entry) => entry.id),
+      ['vpt', 'pasta'],
+    );
     assert.equal(entries[0].title, api.library.get('vpt')?.title);
     assert.equal(entries[1].title, api.library.get('pasta')?.title);
   });
@@ -59,17 +65,30 @@ suite('BibTeX export and code links', () => {
 
     const bibFile = vscode.Uri.file(path.join(workspaceRoot(), 'exports', 'export-test.bib'));
     fs.mkdirSync(path.dirname(bibFile.fsPath), { recursive: true });
-    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>(CommandIds.exportBibtex, { scope: { kind: 'tag', tag: 'export-test' }, target: bibFile });
+    const written = await vscode.commands.executeCommand<vscode.Uri | undefined>(CommandIds.exportBibtex, {
+      scope: { kind: 'tag', tag: 'export-test' },
+      target: bibFile,
+    });
     assert.equal(written?.fsPath, bibFile.fsPath);
     const bibtex = fs.readFileSync(bibFile.fsPath, 'utf8');
-    assert.deepEqual(parseBibtex(bibtex).map((entry) => entry.id), [...tagged].sort());
+    assert.deepEqual(
+      parseBibtex(bibtex).map((entry) => entry.id),
+      [...tagged].sort(),
+    );
     assert.equal((bibtex.match(/keywords = \{export-test\}/g) ?? []).length, 3);
-    assert.deepEqual(fs.readdirSync(path.dirname(bibFile.fsPath)).filter((name) => name.endsWith('.tmp')), [], 'no temporary file is left');
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(bibFile.fsPath)).filter((name) => name.endsWith('.tmp')),
+      [],
+      'no temporary file is left',
+    );
 
     const jsonFile = vscode.Uri.file(path.join(workspaceRoot(), 'exports', 'export-test.json'));
     await vscode.commands.executeCommand(CommandIds.exportCslJson, { scope: { kind: 'tag', tag: 'export-test' }, target: jsonFile });
     const items = JSON.parse(fs.readFileSync(jsonFile.fsPath, 'utf8')) as { id: string; type: string }[];
-    assert.deepEqual(items.map((item) => item.id), [...tagged].sort());
+    assert.deepEqual(
+      items.map((item) => item.id),
+      [...tagged].sort(),
+    );
 
     const nothing = vscode.Uri.file(path.join(workspaceRoot(), 'exports', 'nothing.bib'));
     const none = await vscode.commands.executeCommand(CommandIds.exportBibtex, { scope: { kind: 'tag', tag: 'no-paper-has-this' }, target: nothing });
@@ -82,7 +101,9 @@ suite('BibTeX export and code links', () => {
     fs.writeFileSync(path.join(workspaceRoot(), 'notes', 'cited.md'), 'Building on [@pasta] and [@notInTheLibrary].\n');
     fs.writeFileSync(path.join(workspaceRoot(), 'notes', 'train.py'), '# [@vpt] Video PreTraining\n');
     // The export reads the citation index, which learns of new files from the file watcher.
-    await waitFor('the citation index to see both files', () => ['pasta', 'vpt'].every((key) => api.citations.mentionsOf(key).some((m) => /notes\/(cited\.md|train\.py)$/.test(m.uri.path))));
+    await waitFor('the citation index to see both files', () =>
+      ['pasta', 'vpt'].every((key) => api.citations.mentionsOf(key).some((m) => /notes\/(cited\.md|train\.py)$/.test(m.uri.path))),
+    );
     const target = vscode.Uri.file(path.join(workspaceRoot(), 'exports', 'cited.bib'));
     await vscode.commands.executeCommand(CommandIds.exportBibtex, { scope: { kind: 'cited' }, target });
     const keys = parseBibtex(fs.readFileSync(target.fsPath, 'utf8')).map((entry) => entry.id);
@@ -90,24 +111,30 @@ suite('BibTeX export and code links', () => {
     assert.ok(!keys.includes('notInTheLibrary'));
   });
 
-  test('Open Code offers the local clone whose git remote names the paper\'s repository', async () => {
+  test("Open Code offers the local clone whose git remote names the paper's repository", async () => {
     const key = api.library.papers.find((paper) => paper.links.includes('https://github.com/argmax-ai/aime'))?.key;
     assert.ok(key, 'a seed paper links github.com/argmax-ai/aime');
     assert.deepEqual(api.codeLinks.codeLinksOf(key), ['https://github.com/argmax-ai/aime']);
     // A clone two levels down (ssh remote, other case), and a clone of another repository.
     const clone = path.join(workspaceRoot(), 'code', 'aime-clone');
     fs.mkdirSync(path.join(clone, '.git'), { recursive: true });
-    fs.writeFileSync(path.join(clone, '.git', 'config'), '[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:Argmax-AI/AIME.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n');
+    fs.writeFileSync(
+      path.join(clone, '.git', 'config'),
+      '[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:Argmax-AI/AIME.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n',
+    );
     const other = path.join(workspaceRoot(), 'code', 'other');
     fs.mkdirSync(path.join(other, '.git'), { recursive: true });
     fs.writeFileSync(path.join(other, '.git', 'config'), '[remote "origin"]\n\turl = https://github.com/argmax-ai/not-aime.git\n');
 
     const actions = await api.codeLinks.actionsFor('https://github.com/argmax-ai/aime');
-    assert.deepEqual(actions.map((action) => [action.action, action.folder?.fsPath]), [
-      ['browser', undefined],
-      ['revealClone', clone],
-      ['openClone', clone],
-    ]);
+    assert.deepEqual(
+      actions.map((action) => [action.action, action.folder?.fsPath]),
+      [
+        ['browser', undefined],
+        ['revealClone', clone],
+        ['openClone', clone],
+      ],
+    );
     assert.deepEqual((await api.codeLinks.localClones('https://github.com/other/repo')).length, 0);
     // The quick pick that shows these actions is checked as a person sees it in test/e2e/bibCode.test.mts.
   });

@@ -48,7 +48,9 @@ function markdownEscaped(text: string): string {
 }
 
 function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : 'value' in content ? content.value : ''))).join('\n');
+  return hovers
+    .flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : 'value' in content ? content.value : '')))
+    .join('\n');
 }
 
 suite('Citations', () => {
@@ -96,22 +98,38 @@ suite('Citations', () => {
   test('backlinks: [@key], [see @key, p. 3] and [@key1; @key2] in any markdown file appear and disappear with the file', async () => {
     const file = path.join(workspaceRoot(), 'notes', 'backlinks-test.md');
     created.push(file);
-    const backlinks = (key: string) => api.citedIn.entries(key).filter((e) => e.kind === 'markdown' && e.label === 'notes/backlinks-test.md').map((e) => e.line);
+    const backlinks = (key: string) =>
+      api.citedIn
+        .entries(key)
+        .filter((e) => e.kind === 'markdown' && e.label === 'notes/backlinks-test.md')
+        .map((e) => e.line);
     fs.writeFileSync(file, 'One [@marginalNotes].\nTwo [see @citationKeysNever, p. 3].\nThree [@offlineRelatedPaper; @digestToLibrary].\n');
-    await waitFor('backlinks from the new note', () => [backlinks('marginalNotes'), backlinks('citationKeysNever'), backlinks('offlineRelatedPaper'), backlinks('digestToLibrary')], (v) => v.every((lines) => lines.length === 1));
+    await waitFor(
+      'backlinks from the new note',
+      () => [backlinks('marginalNotes'), backlinks('citationKeysNever'), backlinks('offlineRelatedPaper'), backlinks('digestToLibrary')],
+      (v) => v.every((lines) => lines.length === 1),
+    );
     assert.deepEqual(backlinks('citationKeysNever'), [2]);
     assert.deepEqual(backlinks('digestToLibrary'), [3]);
 
     // The mention of one paper is removed on disk: its backlink goes, the others stay.
     fs.writeFileSync(file, 'One [@marginalNotes].\nTwo, no citation any more.\nThree [@offlineRelatedPaper; @digestToLibrary].\n');
-    await waitFor('the removed backlink to go', () => backlinks('citationKeysNever'), (v) => v.length === 0);
+    await waitFor(
+      'the removed backlink to go',
+      () => backlinks('citationKeysNever'),
+      (v) => v.length === 0,
+    );
     assert.deepEqual(backlinks('marginalNotes'), [1]);
 
     fs.rmSync(file);
-    await waitFor('every backlink of the deleted note to go', () => [backlinks('marginalNotes'), backlinks('digestToLibrary')], (v) => v.every((lines) => lines.length === 0));
+    await waitFor(
+      'every backlink of the deleted note to go',
+      () => [backlinks('marginalNotes'), backlinks('digestToLibrary')],
+      (v) => v.every((lines) => lines.length === 0),
+    );
   });
 
-  test('Insert Citation writes the language\'s format at every cursor', async () => {
+  test("Insert Citation writes the language's format at every cursor", async () => {
     const markdown = await editorWith('markdown', 'As shown .\nAnd here: ');
     const offsets = [9, markdown.document.getText().length];
     markdown.selections = offsets.map((o) => new vscode.Selection(markdown.document.positionAt(o), markdown.document.positionAt(o)));
@@ -158,9 +176,16 @@ suite('Citations', () => {
     assert.deepEqual((await completionLabels(markdown.document, markdown.selection.active))[0], 'digestToLibrary');
     const afterSemicolon = await editorWith('markdown', 'See [@marginalNotes; offlineRel|');
     assert.deepEqual((await completionLabels(afterSemicolon.document, afterSemicolon.selection.active))[0], 'offlineRelatedPaper');
-    const list0 = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', afterSemicolon.document.uri, afterSemicolon.selection.active);
+    const list0 = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      afterSemicolon.document.uri,
+      afterSemicolon.selection.active,
+    );
     // After `;` without `@`, the item brings its own `@`.
-    assert.equal(list0.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'offlineRelatedPaper')?.insertText, '@offlineRelatedPaper');
+    assert.equal(
+      list0.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'offlineRelatedPaper')?.insertText,
+      '@offlineRelatedPaper',
+    );
 
     const latex = await editorWith('latex', '\\citep[p.~2]{marginalNotes, offlineRel|}');
     assert.deepEqual((await completionLabels(latex.document, latex.selection.active))[0], 'offlineRelatedPaper');
@@ -178,7 +203,11 @@ suite('Citations', () => {
     assert.deepEqual(await completionLabels(bare.document, bare.selection.active), []);
 
     // The item carries the title and the start of the abstract, and inserts the key.
-    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', markdown.document.uri, markdown.selection.active);
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      markdown.document.uri,
+      markdown.selection.active,
+    );
     const item = list.items.find((i) => (typeof i.label === 'string' ? i.label : i.label.label) === 'digestToLibrary');
     assert.ok(item);
     assert.equal(item.detail, 'digestToLibrary');
@@ -204,7 +233,11 @@ suite('Citations', () => {
       assert.match(text, /command:marginalia\.openNote/, file);
     }
     const document = await vscode.workspace.openTextDocument(fileUri('notes/reading.md'));
-    const [hover] = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, positionOf(document, '@marginalNotes', 2));
+    const [hover] = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      document.uri,
+      positionOf(document, '@marginalNotes', 2),
+    );
     const content = hover.contents[0] as vscode.MarkdownString;
     assert.deepEqual(content.isTrusted, { enabledCommands: ['marginalia.openPaper', 'marginalia.openNote'] });
     assert.notEqual(content.supportHtml, true);
@@ -213,14 +246,31 @@ suite('Citations', () => {
     assert.equal(hoverText(none).includes('Marginal'), false);
   });
 
-  test('go to definition leads to the paper\'s line in its digest; keys are document links; Shift+F12 lists the citations', async () => {
+  test("go to definition leads to the paper's line in its digest; keys are document links; Shift+F12 lists the citations", async () => {
     const digest = path.join(workspaceRoot(), 'digests', '2024-03-11_daily-papers.txt');
-    const titleLine = fs.readFileSync(digest, 'utf8').split(/\r?\n/).findIndex((line) => line.startsWith('Digest to Library:'));
-    for (const [file, needle] of [['notes/reading.md', '@digestToLibrary'], ['paper/main.tex', '{digestToLibrary'], ['src/parser.ts', '@digestToLibrary']]) {
+    const titleLine = fs
+      .readFileSync(digest, 'utf8')
+      .split(/\r?\n/)
+      .findIndex((line) => line.startsWith('Digest to Library:'));
+    for (const [file, needle] of [
+      ['notes/reading.md', '@digestToLibrary'],
+      ['paper/main.tex', '{digestToLibrary'],
+      ['src/parser.ts', '@digestToLibrary'],
+    ]) {
       const document = await vscode.workspace.openTextDocument(fileUri(file));
-      const locations = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>('vscode.executeDefinitionProvider', document.uri, positionOf(document, needle, 2));
-      const targets = locations.map((l) => ('targetUri' in l ? { uri: l.targetUri, line: l.targetRange.start.line } : { uri: l.uri, line: l.range.start.line }));
-      assert.deepEqual(targets.map((t) => [t.uri.fsPath, t.line]), [[digest, titleLine]], file);
+      const locations = await vscode.commands.executeCommand<(vscode.Location | vscode.LocationLink)[]>(
+        'vscode.executeDefinitionProvider',
+        document.uri,
+        positionOf(document, needle, 2),
+      );
+      const targets = locations.map((l) =>
+        'targetUri' in l ? { uri: l.targetUri, line: l.targetRange.start.line } : { uri: l.uri, line: l.range.start.line },
+      );
+      assert.deepEqual(
+        targets.map((t) => [t.uri.fsPath, t.line]),
+        [[digest, titleLine]],
+        file,
+      );
     }
 
     const document = await vscode.workspace.openTextDocument(fileUri('paper/main.tex'));
@@ -228,9 +278,16 @@ suite('Citations', () => {
     const keys = links.filter((link) => link.target?.scheme === 'command').map((link) => document.getText(link.range));
     assert.deepEqual(keys, ['digestToLibrary', 'offlineRelatedPaper', 'marginalNotes']);
 
-    const references = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', document.uri, positionOf(document, '{digestToLibrary', 3));
+    const references = await vscode.commands.executeCommand<vscode.Location[]>(
+      'vscode.executeReferenceProvider',
+      document.uri,
+      positionOf(document, '{digestToLibrary', 3),
+    );
     const found = references.map((r) => `${vscode.workspace.asRelativePath(r.uri)}:${r.range.start.line + 1}`).sort();
-    assert.ok(['notes/reading.md:5', 'paper/main.tex:3', 'src/parser.ts:1'].every((place) => found.includes(place)), found.join(', '));
+    assert.ok(
+      ['notes/reading.md:5', 'paper/main.tex:3', 'src/parser.ts:1'].every((place) => found.includes(place)),
+      found.join(', '),
+    );
 
     const count = await vscode.commands.executeCommand<number>(CommandIds.findCitations, 'digestToLibrary');
     assert.equal(count, 3);
@@ -246,25 +303,45 @@ suite('Citations', () => {
     for (const [language, text, typo] of cases) {
       const editor = await editorWith(language, text);
       const { document } = editor;
-      const diagnostics = await waitFor(`a warning in ${language}`, () => api.citationFeatures.diagnosticsOf(document.uri), (d) => d.length === 1);
+      const diagnostics = await waitFor(
+        `a warning in ${language}`,
+        () => api.citationFeatures.diagnosticsOf(document.uri),
+        (d) => d.length === 1,
+      );
       assert.equal(diagnostics[0].severity, vscode.DiagnosticSeverity.Warning);
       assert.equal(document.getText(diagnostics[0].range), typo);
       assert.match(diagnostics[0].message, /Unknown citation key "digestToLibary"/);
       // It is in VS Code's diagnostics too (the Problems panel).
       assert.ok(vscode.languages.getDiagnostics(document.uri).some((d) => d.message === diagnostics[0].message));
 
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostics[0].range, vscode.CodeActionKind.QuickFix.value);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        document.uri,
+        diagnostics[0].range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
       const ours = actions.filter((action) => action.title.startsWith('Change to '));
       assert.ok(ours.length >= 1, `${language}: ${actions.map((a) => a.title).join(', ')}`);
       assert.match(ours[0].title, /^Change to digestToLibrary \(Digest to Library\)$/);
       assert.ok(ours[0].edit);
       await vscode.workspace.applyEdit(ours[0].edit);
       assert.ok(document.getText().includes('digestToLibrary'));
-      await waitFor(`the warning in ${language} to go`, () => api.citationFeatures.diagnosticsOf(document.uri), (d) => d.length === 0);
+      await waitFor(
+        `the warning in ${language} to go`,
+        () => api.citationFeatures.diagnosticsOf(document.uri),
+        (d) => d.length === 0,
+      );
     }
     // Known keys and bare markdown @mentions (handles, decorators) get no warning: only the one unknown key does.
     const mixed = await editorWith('markdown', 'Thanks @someone for [@marginalNotes] and [@nosuchpaper].');
-    const only = await waitFor('the warning on the unknown key', () => api.citationFeatures.diagnosticsOf(mixed.document.uri), (d) => d.length > 0);
-    assert.deepEqual(only.map((d) => mixed.document.getText(d.range)), ['nosuchpaper']);
+    const only = await waitFor(
+      'the warning on the unknown key',
+      () => api.citationFeatures.diagnosticsOf(mixed.document.uri),
+      (d) => d.length > 0,
+    );
+    assert.deepEqual(
+      only.map((d) => mixed.document.getText(d.range)),
+      ['nosuchpaper'],
+    );
   });
 });

@@ -23,7 +23,10 @@ suite('Marginalia in VS Code', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.equal(folders.length, 1);
     const digests = await vscode.workspace.findFiles('digests/*.txt');
-    assert.deepEqual(digests.map((uri) => uri.path.split('/').pop()), ['2024-03-11_daily-papers.txt']);
+    assert.deepEqual(
+      digests.map((uri) => uri.path.split('/').pop()),
+      ['2024-03-11_daily-papers.txt'],
+    );
   });
 
   test('activates without an error', async () => {
@@ -38,15 +41,22 @@ suite('Marginalia in VS Code', () => {
     // `workbench.action.output.show.<extension id>.<channel name>` (plus `.log` for a log channel).
     const commands = await vscode.commands.getCommands(true);
     const shows = commands.filter((id) => id.startsWith('workbench.action.output.show.') && id.includes(EXTENSION_ID));
-    assert.ok(shows.some((id) => id.includes(`${EXTENSION_ID}.Marginalia`)), `no Marginalia channel among ${JSON.stringify(shows)}`);
+    assert.ok(
+      shows.some((id) => id.includes(`${EXTENSION_ID}.Marginalia`)),
+      `no Marginalia channel among ${JSON.stringify(shows)}`,
+    );
   });
 
   test('registers every command its manifest contributes', async () => {
     const extension = marginalia();
     await extension.activate();
-    const contributed = ((extension.packageJSON as { contributes?: { commands?: { command: string }[] } })
-      .contributes?.commands ?? []).map((entry) => entry.command);
+    const contributed = ((extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? []).map(
+      (entry) => entry.command,
+    );
     const registered = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(contributed.filter((id) => !registered.has(id)), []);
+    assert.deepEqual(
+      contributed.filter((id) => !registered.has(id)),
+      [],
+    );
   });
 });

@@ -10,7 +10,8 @@ import { CommandIds } from '../../src/host/commandIds';
 import { SEED_GROUPS } from '../support/seedDigests';
 import { waitFor, workspaceRoot, activateMarginalia } from './workspace';
 
-const ABSTRACT = 'We study how agents learn from demonstrations and show, across many benchmarks and real robots, that the method improves sample efficiency while staying simple to implement.';
+const ABSTRACT =
+  'We study how agents learn from demonstrations and show, across many benchmarks and real robots, that the method improves sample efficiency while staying simple to implement.';
 
 suite('Library and Papers tree', () => {
   let api: MarginaliaApi;
@@ -39,7 +40,10 @@ suite('Library and Papers tree', () => {
   test('changing grouping and sorting changes the tree', async () => {
     await vscode.commands.executeCommand(CommandIds.groupByMonth);
     const months = api.papersView.snapshot();
-    assert.ok(months.some((g) => g.label === 'September 2024'), months.map((g) => g.label).join(', '));
+    assert.ok(
+      months.some((g) => g.label === 'September 2024'),
+      months.map((g) => g.label).join(', '),
+    );
     assert.equal(months.at(-1)?.label, 'No date');
 
     await vscode.commands.executeCommand(CommandIds.sortByUpvotes);
@@ -49,12 +53,21 @@ suite('Library and Papers tree', () => {
     const group = api.papersView.snapshot().find((g) => g.label === '001_4527b1b50237e4c0.txt');
     assert.ok(group);
     const upvotes = group.keys.map((key) => api.library.get(key)?.upvotes ?? -1);
-    assert.deepEqual(upvotes, [...upvotes].sort((a, b) => b - a));
+    assert.deepEqual(
+      upvotes,
+      [...upvotes].sort((a, b) => b - a),
+    );
     assert.ok(upvotes[0] > 0);
 
     await vscode.commands.executeCommand(CommandIds.sortByTitle);
-    const titles = api.papersView.snapshot().find((g) => g.label === '001_4527b1b50237e4c0.txt')!.keys.map((key) => api.library.get(key)!.title);
-    assert.deepEqual(titles, [...titles].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })));
+    const titles = api.papersView
+      .snapshot()
+      .find((g) => g.label === '001_4527b1b50237e4c0.txt')!
+      .keys.map((key) => api.library.get(key)!.title);
+    assert.deepEqual(
+      titles,
+      [...titles].sort((a, b) => a.localeCompare(b, undefined, { sensitivity: 'base', numeric: true })),
+    );
   });
 
   test('the filter narrows the tree and says so', async () => {

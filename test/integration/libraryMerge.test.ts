@@ -36,7 +36,10 @@ suite('The library file after a merge', () => {
     this.timeout(20_000);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     fs.writeFileSync(file, original);
-    await waitFor('the library to come back', () => api.library.state === 'ready' && api.library.get('pasta2023') === undefined && api.library.get('vpt') !== undefined);
+    await waitFor(
+      'the library to come back',
+      () => api.library.state === 'ready' && api.library.get('pasta2023') === undefined && api.library.get('vpt') !== undefined,
+    );
   });
 
   /** Appends lines to the library file, as `git merge` with the union driver does. */
@@ -74,14 +77,24 @@ suite('The library file after a merge', () => {
 
     // No warning: the alias is a known key.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.deepEqual(api.citationFeatures.diagnosticsOf(document.uri).map((d) => d.message), []);
+    assert.deepEqual(
+      api.citationFeatures.diagnosticsOf(document.uri).map((d) => d.message),
+      [],
+    );
 
     const typing = await markdown('See [@pasta20');
-    const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', typing.uri, typing.positionAt(typing.getText().length));
+    const list = await vscode.commands.executeCommand<vscode.CompletionList>(
+      'vscode.executeCompletionItemProvider',
+      typing.uri,
+      typing.positionAt(typing.getText().length),
+    );
     const labels = list.items.map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
     assert.equal(labels[0], 'pasta');
 
-    await waitFor('Cited in to list both citations', () => api.citedIn.entries('pasta').filter((entry) => entry.file === vscode.Uri.file(notes).toString()).length === 1);
+    await waitFor(
+      'Cited in to list both citations',
+      () => api.citedIn.entries('pasta').filter((entry) => entry.file === vscode.Uri.file(notes).toString()).length === 1,
+    );
     const references = await vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', document.uri, at);
     assert.ok(references.filter((r) => r.uri.fsPath === notes).length >= 2, 'both keys are references of one paper');
 
@@ -95,7 +108,7 @@ suite('The library file after a merge', () => {
     // A note written for the older key (before the merge made "pasta" canonical) is the paper's note.
     const older = path.join(workspaceRoot(), 'notes', 'pasta2023.md');
     fs.writeFileSync(older, '---\nkey: pasta2023\n---\n\nRead on the left branch.\n');
-    await waitFor('the older note to be the paper\'s', () => api.notes.index.noteUri('pasta')?.fsPath === older);
+    await waitFor("the older note to be the paper's", () => api.notes.index.noteUri('pasta')?.fsPath === older);
     fs.rmSync(older);
     await waitFor('the note to go', () => api.notes.index.noteUri('pasta') === undefined);
   });
@@ -115,7 +128,12 @@ suite('The library file after a merge', () => {
     assert.equal(diagnostic.code, RETIRED_KEY_CODE);
     assert.match(diagnostic.message, /After a merge, "sharedKey" named 2 papers/);
     assert.ok(diagnostic.message.includes('now vpt') && diagnostic.message.includes('now thoughtCloning'), diagnostic.message);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', document.uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const fixes = actions.filter((action) => action.title.startsWith('Change to ')).map((action) => action.title.split(' ')[2]);
     assert.deepEqual(fixes.sort(), ['thoughtCloning', 'vpt']);
     assert.ok(!actions.some((action) => action.isPreferred), 'neither paper is picked for the reader');
@@ -129,7 +147,12 @@ suite('The library file after a merge', () => {
     const leftDocument = await vscode.workspace.openTextDocument(left);
     await vscode.window.showTextDocument(leftDocument);
     await waitFor('the warning in the note', () => api.citationFeatures.diagnosticsOf(leftDocument.uri).length === 1);
-    const onDisk = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', leftDocument.uri, api.citationFeatures.diagnosticsOf(leftDocument.uri)[0].range, vscode.CodeActionKind.QuickFix.value);
+    const onDisk = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      leftDocument.uri,
+      api.citationFeatures.diagnosticsOf(leftDocument.uri)[0].range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
     const everywhere = onDisk.find((action) => action.title.startsWith('Change all 2 citations of sharedKey in 2 files to vpt'));
     assert.ok(everywhere?.edit, onDisk.map((action) => action.title).join(' | '));
     assert.ok(await vscode.workspace.applyEdit(everywhere.edit));

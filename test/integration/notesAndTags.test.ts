@@ -70,7 +70,12 @@ suite('Notes and tags', () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri>(CommandIds.openNote, node(paper), [node(paper)]);
     assert.equal(uri?.fsPath, file);
     const text = fs.readFileSync(file, 'utf8');
-    assert.ok(text.startsWith(`---\nkey: "${paper.key}"\ntitle: "${paper.title}"\ntags: []\nreviewed: false\n---\n\n# ${paper.title}\n\nCode: \n\n> Imitation learning has proven`), text.slice(0, 400));
+    assert.ok(
+      text.startsWith(
+        `---\nkey: "${paper.key}"\ntitle: "${paper.title}"\ntags: []\nreviewed: false\n---\n\n# ${paper.title}\n\nCode: \n\n> Imitation learning has proven`,
+      ),
+      text.slice(0, 400),
+    );
     assert.ok(text.endsWith('\n\n## What I think\n'), text.slice(-80));
     assert.equal(readNoteKey(text), paper.key);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file);
@@ -143,7 +148,10 @@ suite('Notes and tags', () => {
     const text = fs.readFileSync(file, 'utf8');
     assert.ok(text.endsWith('## Notes\n\n> first quote\n\n> second quote\n\n> third quote\n'), text.slice(-120));
     assert.equal(readNoteKey(text), paper.key);
-    assert.deepEqual(fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.tmp')), []);
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(file)).filter((name) => name.endsWith('.tmp')),
+      [],
+    );
   });
 
   test('a markdown file elsewhere whose front matter names a key is that paper’s note', async function () {
@@ -162,16 +170,28 @@ suite('Notes and tags', () => {
     this.timeout(20_000);
     const chosen = papers.slice(10, 13);
     const changed = await vscode.commands.executeCommand<string[]>(CommandIds.addTag, node(chosen[0]), chosen.map(node), 'to-read');
-    assert.deepEqual(changed, chosen.map((p) => p.key));
+    assert.deepEqual(
+      changed,
+      chosen.map((p) => p.key),
+    );
     for (const paper of chosen) assert.deepEqual(api.library.tagsOf(paper.key), ['to-read']);
     const file = fs.readFileSync(path.join(workspaceRoot(), '.marginalia', 'library.jsonl'), 'utf8');
     for (const paper of chosen) assert.match(file, new RegExp(`"key":"${paper.key}".*"tags":\\{"to-read":"`));
     // The views follow a library change in a turn of their own.
     await waitFor('the Tags tree to follow', () => api.tags.snapshot().some((t) => t.label === 'to-read'));
-    assert.deepEqual(api.tags.snapshot().find((t) => t.label === 'to-read')?.keys.sort(), chosen.map((p) => p.key).sort());
+    assert.deepEqual(
+      api.tags
+        .snapshot()
+        .find((t) => t.label === 'to-read')
+        ?.keys.sort(),
+      chosen.map((p) => p.key).sort(),
+    );
 
     const removed = await vscode.commands.executeCommand<string[]>(CommandIds.removeTag, node(chosen[0]), chosen.slice(0, 2).map(node), 'to-read');
-    assert.deepEqual(removed, chosen.slice(0, 2).map((p) => p.key));
+    assert.deepEqual(
+      removed,
+      chosen.slice(0, 2).map((p) => p.key),
+    );
     assert.deepEqual(api.library.tagsOf(chosen[2].key), ['to-read']);
     assert.deepEqual(api.library.tagsOf(chosen[0].key), []);
     await waitFor('the Tags tree to follow the removal', () => api.tags.snapshot().find((t) => t.label === 'to-read')?.description === '1 paper');
@@ -190,7 +210,10 @@ suite('Notes and tags', () => {
     const changed = await vscode.commands.executeCommand<string[]>(CommandIds.renameTag, 'diffusion', 'generative');
     assert.deepEqual(changed?.sort(), chosen.map((p) => p.key).sort());
     for (const paper of chosen) assert.deepEqual(api.library.tagsOf(paper.key), ['generative']);
-    await waitFor('both trees to follow the rename', () => !api.tags.snapshot().some((t) => t.label === 'diffusion') && !api.papersView.snapshot().some((g) => g.label === 'diffusion'));
+    await waitFor(
+      'both trees to follow the rename',
+      () => !api.tags.snapshot().some((t) => t.label === 'diffusion') && !api.papersView.snapshot().some((g) => g.label === 'diffusion'),
+    );
     const tagsTree = api.tags.snapshot();
     assert.ok(!tagsTree.some((t) => t.label === 'diffusion'));
     assert.equal(tagsTree.find((t) => t.label === 'generative')?.description, '4 papers');
@@ -205,7 +228,9 @@ suite('Notes and tags', () => {
     this.timeout(30_000);
     const paper = papers[30];
     const cli = path.join(vscode.extensions.getExtension('marginalia.marginalia')!.extensionPath, 'dist', 'cli.js');
-    await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', workspaceRoot(), paper.key, 'from-cli'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    await promisify(execFile)(process.execPath, [cli, 'tag', 'add', '--root', workspaceRoot(), paper.key, 'from-cli'], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    });
     await waitFor('the CLI tag in the library', () => api.library.tagsOf(paper.key).includes('from-cli'));
     await waitFor('the CLI tag in the Tags tree', () => api.tags.snapshot().some((t) => t.label === 'from-cli' && t.keys.includes(paper.key)));
   });

@@ -45,7 +45,10 @@ suite('Notes: the extension and the CLI agree', () => {
     const folderNote = write(`reading/parity/${inFolder.key}.md`, 'parityalpha\n');
     const namedNote = write('projects/parity/deep/thoughts.md', `---\nkey: ${named.key}\n---\nparitybeta\n`);
     write(`notes/${stray.key}.md`, 'paritygamma\n');
-    await waitFor('the extension to find both notes', () => api.notes.index.noteFile(inFolder.key) === folderNote && api.notes.index.noteFile(named.key) === namedNote);
+    await waitFor(
+      'the extension to find both notes',
+      () => api.notes.index.noteFile(inFolder.key) === folderNote && api.notes.index.noteFile(named.key) === namedNote,
+    );
     assert.equal(api.notes.index.noteFile(stray.key), undefined);
 
     const cli = await readWorkspaceNotes(root, await listMarkdownFiles(root), (line) => assert.fail(line));
@@ -54,8 +57,9 @@ suite('Notes: the extension and the CLI agree', () => {
 
     const bundle = path.join(vscode.extensions.getExtension('marginalia.marginalia')!.extensionPath, 'dist', 'cli.js');
     const search = async (word: string) => {
-      const { stdout } = await promisify(execFile)(process.execPath, [bundle, 'search', '--json', '--root', root, word], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } })
-        .catch((error: { code?: number; stdout?: string }) => (error.code === 1 ? { stdout: error.stdout ?? '' } : Promise.reject(error as Error)));
+      const { stdout } = await promisify(execFile)(process.execPath, [bundle, 'search', '--json', '--root', root, word], {
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      }).catch((error: { code?: number; stdout?: string }) => (error.code === 1 ? { stdout: error.stdout ?? '' } : Promise.reject(error as Error)));
       return (JSON.parse(stdout) as { results: { key: string }[] }).results.map((hit) => hit.key);
     };
     assert.deepEqual(await search('parityalpha'), [inFolder.key]);

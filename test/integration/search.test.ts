@@ -104,7 +104,10 @@ suite('Search and related papers', () => {
   });
 
   test('Papers Related to Selection relates the selected text, and the view follows an editor', async () => {
-    const document = await vscode.workspace.openTextDocument({ language: 'python', content: 'def train_policy():\n    # behavioral cloning from expert demonstrations\n    pass\n' });
+    const document = await vscode.workspace.openTextDocument({
+      language: 'python',
+      content: 'def train_policy():\n    # behavioral cloning from expert demonstrations\n    pass\n',
+    });
     const editor = await vscode.window.showTextDocument(document);
     editor.selection = new vscode.Selection(1, 0, 1, 60);
     await vscode.commands.executeCommand(CommandIds.relatedToSelection);
@@ -130,13 +133,22 @@ suite('Search and related papers', () => {
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const syncs = api.search.syncCount;
     const file = path.join(folder, 'digests', 'search-test-digest.txt');
-    fs.writeFileSync(file, 'Zebrafish Navigation with Spiking Cerebellar Models\n\nWe model how zebrafish larvae navigate currents with a spiking cerebellar circuit, and show that the circuit learns from few demonstrations.\n');
+    fs.writeFileSync(
+      file,
+      'Zebrafish Navigation with Spiking Cerebellar Models\n\nWe model how zebrafish larvae navigate currents with a spiking cerebellar circuit, and show that the circuit learns from few demonstrations.\n',
+    );
     try {
       let found = false;
-      await waitFor('the new paper in the index', () => {
-        void api.search.search('zebrafish', 5).then((result) => { found = result.hits.some((hit) => api.library.get(hit.key)?.title.startsWith('Zebrafish')); });
-        return found;
-      }, 15_000);
+      await waitFor(
+        'the new paper in the index',
+        () => {
+          void api.search.search('zebrafish', 5).then((result) => {
+            found = result.hits.some((hit) => api.library.get(hit.key)?.title.startsWith('Zebrafish'));
+          });
+          return found;
+        },
+        15_000,
+      );
       assert.equal(api.search.syncCount, syncs, 'updated in place, not synchronised in full again');
     } finally {
       fs.rmSync(file, { force: true });
@@ -168,25 +180,53 @@ suite('Search and related papers', () => {
     const sentences = api.library.papers.flatMap((paper) => paper.abstract.split(/(?<=\.)\s+/)).filter((sentence) => sentence.length > 30);
     const words = api.library.papers.flatMap((paper) => paper.title.split(/\s+/));
     let state = 1;
-    const next = () => { state = (Math.imul(state, 1103515245) + 12345) >>> 0; return state / 4294967296; };
+    const next = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 4294967296;
+    };
     const papers: Paper[] = Array.from({ length: 20_000 }, (_, i) => ({
-      key: `synthetic${i}`, title: Array.from({ length: 8 }, () => words[Math.floor(next() * words.length)]).join(' '),
+      key: `synthetic${i}`,
+      title: Array.from({ length: 8 }, () => words[Math.floor(next() * words.length)]).join(' '),
       abstract: Array.from({ length: 8 }, () => sentences[Math.floor(next() * sentences.length)]).join(' '),
-      authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [], aliases: [],
+      authors: null,
+      submitter: null,
+      date: null,
+      upvotes: null,
+      links: [],
+      sources: [],
+      aliases: [],
     }));
     const byKey = new Map(papers.map((paper) => [paper.key, paper]));
-    const library = { papers, state: 'ready' as const, get: (key: string) => byKey.get(key), tagsOf: () => [], onDidChange: new vscode.EventEmitter<void>().event };
+    const library = {
+      papers,
+      state: 'ready' as const,
+      get: (key: string) => byKey.get(key),
+      tagsOf: () => [],
+      onDidChange: new vscode.EventEmitter<void>().event,
+    };
     const log = vscode.window.createOutputChannel('Marginalia search test', { log: true });
     const histogram = monitorEventLoopDelay({ resolution: 10 });
     histogram.enable();
     const started = performance.now();
     const script = vscode.Uri.joinPath(vscode.extensions.getExtension('marginalia.marginalia')!.extensionUri, 'dist', 'searchWorker.js').fsPath;
-    const service = new SearchService(library, undefined, undefined, new SearchWorkerClient(script, () => undefined, (message) => log.warn(message)), log);
+    const service = new SearchService(
+      library,
+      undefined,
+      undefined,
+      new SearchWorkerClient(
+        script,
+        () => undefined,
+        (message) => log.warn(message),
+      ),
+      log,
+    );
     try {
       await service.ready;
       histogram.disable();
       assert.equal(service.lastSync?.documents, 20_000);
-      console.log(`      20,000 papers indexed in ${Math.round(performance.now() - started)} ms; extension host event loop delay: max ${(histogram.max / 1e6).toFixed(0)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(0)} ms`);
+      console.log(
+        `      20,000 papers indexed in ${Math.round(performance.now() - started)} ms; extension host event loop delay: max ${(histogram.max / 1e6).toFixed(0)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(0)} ms`,
+      );
     } finally {
       service.dispose();
       log.dispose();

@@ -24,7 +24,9 @@ export function digest(file: string, entries: DigestEntry[]): ParsedDigest {
 
 /** Library records from plain lists of tags, each tag set at `at` (a fixed time, so files compare equal). */
 export function libraryRecords(list: { key: string; title: string; tags?: string[]; aliases?: string[] }[], at = '2026-01-01T00:00:00.000Z'): LibraryRecords {
-  const records = new LibraryRecords(list.map(({ key, title, tags = [], aliases }) => ({ key, title, aliases, tags: Object.fromEntries(tags.map((tag) => [tag, at])) })));
+  const records = new LibraryRecords(
+    list.map(({ key, title, tags = [], aliases }) => ({ key, title, aliases, tags: Object.fromEntries(tags.map((tag) => [tag, at])) })),
+  );
   records.clock = () => new Date('2026-06-01T00:00:00.000Z');
   return records;
 }

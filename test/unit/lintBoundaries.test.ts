@@ -32,14 +32,36 @@ describe('lint module boundaries', () => {
   });
 
   test('the webview imports no Node built-in, bare or prefixed, and nothing of node, host or cli', async () => {
-    for (const specifier of ['fs', 'fs/promises', 'path', 'node:path', 'node:sqlite', 'child_process', '../src/node/cacheFolder', '../src/host/paperView/panel', '../src/cli/main', 'vscode']) {
+    for (const specifier of [
+      'fs',
+      'fs/promises',
+      'path',
+      'node:path',
+      'node:sqlite',
+      'child_process',
+      '../src/node/cacheFolder',
+      '../src/host/paperView/panel',
+      '../src/cli/main',
+      'vscode',
+    ]) {
       assert.deepEqual(await brokenRules('webview/example.ts', importing(specifier)), ['no-restricted-imports'], specifier);
     }
-    assert.deepEqual(await brokenRules('webview/example.ts', "import type { HostMessage } from '../src/protocol.js';\nexport type Message = HostMessage;\n"), []);
+    assert.deepEqual(
+      await brokenRules('webview/example.ts', "import type { HostMessage } from '../src/protocol.js';\nexport type Message = HostMessage;\n"),
+      [],
+    );
   });
 
   test('src/core imports neither vscode, the file system, nor anything outside src/core', async () => {
-    for (const specifier of ['vscode', 'node:fs', 'fs/promises', 'node:child_process', '../../node/cacheFolder', '../../host/library/library', '../../cli/main']) {
+    for (const specifier of [
+      'vscode',
+      'node:fs',
+      'fs/promises',
+      'node:child_process',
+      '../../node/cacheFolder',
+      '../../host/library/library',
+      '../../cli/main',
+    ]) {
       assert.deepEqual(await brokenRules('src/core/library/example.ts', importing(specifier)), ['no-restricted-imports'], specifier);
     }
     assert.deepEqual(await brokenRules('src/core/library/example.ts', importing('../text')), []);

@@ -1,13 +1,23 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
-  BUILD_FOLDERS, IGNORED_FOLDERS, IGNORED_FOLDERS_GLOB, IGNORED_FOLDER_GLOBS, MAX_SCANNED_BYTES, SOURCE_BUILD_FOLDERS, isInIgnoredFolder, walksInto,
+  BUILD_FOLDERS,
+  IGNORED_FOLDERS,
+  IGNORED_FOLDERS_GLOB,
+  IGNORED_FOLDER_GLOBS,
+  MAX_SCANNED_BYTES,
+  SOURCE_BUILD_FOLDERS,
+  isInIgnoredFolder,
+  walksInto,
 } from '../../src/core/workspaceFiles';
 
 describe('workspace file rules', () => {
-  test('the ignored folders are the tools\' folders, as names, globs and one exclude glob', () => {
+  test("the ignored folders are the tools' folders, as names, globs and one exclude glob", () => {
     assert.deepEqual([...IGNORED_FOLDERS].sort(), ['.git', '.hg', '.marginalia', '.svn', '.vscode-test', 'node_modules']);
-    assert.deepEqual(IGNORED_FOLDER_GLOBS, [...IGNORED_FOLDERS].map((name) => `**/${name}/**`));
+    assert.deepEqual(
+      IGNORED_FOLDER_GLOBS,
+      [...IGNORED_FOLDERS].map((name) => `**/${name}/**`),
+    );
     assert.equal(IGNORED_FOLDERS_GLOB, `{${IGNORED_FOLDER_GLOBS.join(',')}}`);
     assert.ok(IGNORED_FOLDERS_GLOB.includes('**/node_modules/**') && IGNORED_FOLDERS_GLOB.includes('**/.marginalia/**'));
   });
@@ -29,7 +39,7 @@ describe('workspace file rules', () => {
     for (const name of BUILD_FOLDERS) assert.ok(SOURCE_BUILD_FOLDERS.has(name), name);
   });
 
-  test('one size limit for scanned files, the extension\'s 2 MiB', () => {
+  test("one size limit for scanned files, the extension's 2 MiB", () => {
     assert.equal(MAX_SCANNED_BYTES, 2 * 1024 * 1024);
   });
 });

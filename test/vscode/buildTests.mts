@@ -11,7 +11,10 @@ const outDir = path.dirname(integrationTestsModule);
 
 fs.rmSync(outDir, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: fs.readdirSync(sourceDir).filter((name) => name.endsWith('.ts')).map((name) => path.join(sourceDir, name)),
+  entryPoints: fs
+    .readdirSync(sourceDir)
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => path.join(sourceDir, name)),
   outdir: outDir,
   bundle: true,
   platform: 'node',

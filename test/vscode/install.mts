@@ -25,8 +25,7 @@ function isInstalled(): boolean {
   try {
     const marker = JSON.parse(fs.readFileSync(markerPath, 'utf8')) as Marker;
     const paths = serverPaths();
-    return marker.codeServer === wanted.codeServer && marker.node === wanted.node
-      && fs.existsSync(paths.node) && fs.existsSync(paths.serverMain);
+    return marker.codeServer === wanted.codeServer && marker.node === wanted.node && fs.existsSync(paths.node) && fs.existsSync(paths.serverMain);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
@@ -120,11 +119,14 @@ async function install(log: (line: string) => void): Promise<void> {
       argon2: false,
     },
   });
-  await npmInstall(paths.codeServerDir, npmEnv({
-    // Run npm (and so the postinstall and node-gyp) with Node 24, building against its headers.
-    PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
-    npm_config_nodedir: paths.nodeHeaders,
-  }));
+  await npmInstall(
+    paths.codeServerDir,
+    npmEnv({
+      // Run npm (and so the postinstall and node-gyp) with Node 24, building against its headers.
+      PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
+      npm_config_nodedir: paths.nodeHeaders,
+    }),
+  );
 
   // Prove the server starts before promising it does.
   log('checking that the server starts');

@@ -21,7 +21,11 @@ export async function runE2e(): Promise<Counts> {
   const extension = path.join(repoRoot, 'dist', 'extension.js');
   if (!fs.existsSync(extension)) throw new Error(`${extension} is missing: run npm run build`);
   await ensureServerInstalled();
-  const files = fs.readdirSync(e2eDir).filter((name) => name.endsWith('.test.mts')).sort().map((name) => path.join(e2eDir, name));
+  const files = fs
+    .readdirSync(e2eDir)
+    .filter((name) => name.endsWith('.test.mts'))
+    .sort()
+    .map((name) => path.join(e2eDir, name));
   if (files.length === 0) return { passed: 0, failed: 0 };
   fs.rmSync(path.join(testResultsDir, 'e2e'), { recursive: true, force: true }); // only this run's screenshots
 
@@ -29,13 +33,21 @@ export async function runE2e(): Promise<Counts> {
   const tapFile = path.join(scratch, 'report.tap');
   try {
     const code = await new Promise<number | null>((resolve, reject) => {
-      const child = spawn(process.execPath, [
-        '--import', 'tsx',
-        '--test', '--test-concurrency=1', // two servers and two browsers at once would starve 2 cores
-        '--test-reporter=spec', '--test-reporter-destination=stdout',
-        '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
-        ...files,
-      ], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+      const child = spawn(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--test',
+          '--test-concurrency=1', // two servers and two browsers at once would starve 2 cores
+          '--test-reporter=spec',
+          '--test-reporter-destination=stdout',
+          '--test-reporter=tap',
+          `--test-reporter-destination=${tapFile}`,
+          ...files,
+        ],
+        { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] },
+      );
       child.once('error', reject);
       child.once('exit', (exitCode) => resolve(exitCode));
     });

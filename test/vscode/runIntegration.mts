@@ -42,8 +42,15 @@ export async function runIntegration(timeoutMs = 5 * 60_000): Promise<Counts> {
   await ensureServerInstalled();
   fs.rmSync(logsDir, { recursive: true, force: true }); // logs of an earlier failed run would mislead
   const workspace = copyFixtureWorkspace();
-  const server = await startServer().catch((error: unknown) => { workspace.remove(); throw error; });
-  const browser = await launchChromium().catch(async (error: unknown) => { await server.stop(); workspace.remove(); throw error; });
+  const server = await startServer().catch((error: unknown) => {
+    workspace.remove();
+    throw error;
+  });
+  const browser = await launchChromium().catch(async (error: unknown) => {
+    await server.stop();
+    workspace.remove();
+    throw error;
+  });
   const started = performance.now();
   try {
     const page = await browser.newPage();
@@ -68,20 +75,27 @@ export async function runIntegration(timeoutMs = 5 * 60_000): Promise<Counts> {
       }
     });
     let finish!: (exit: { code: number; logs: LogFile[] }) => void;
-    const exited = new Promise<{ code: number; logs: LogFile[] }>((resolve) => { finish = resolve; });
+    const exited = new Promise<{ code: number; logs: LogFile[] }>((resolve) => {
+      finish = resolve;
+    });
     await page.exposeFunction('codeAutomationExit', (code: number, logs: LogFile[] = []) => finish({ code, logs }));
-    await page.goto(workbenchUrl(server, {
-      folder: workspace.folder,
-      extensionDevelopmentPath: repoRoot,
-      extensionTestsPath: integrationTestsModule,
-    }));
+    await page.goto(
+      workbenchUrl(server, {
+        folder: workspace.folder,
+        extensionDevelopmentPath: repoRoot,
+        extensionTestsPath: integrationTestsModule,
+      }),
+    );
 
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`The integration tests did not finish within ${timeoutMs / 1000} s`)), timeoutMs);
     });
     const { code, logs } = await Promise.race([exited, timedOut])
-      .catch((error: unknown) => { saveLogs([], consoleLines, server.output()); throw error; })
+      .catch((error: unknown) => {
+        saveLogs([], consoleLines, server.output());
+        throw error;
+      })
       .finally(() => clearTimeout(timer));
     console.log(`integration: the extension host exited with ${code} after ${((performance.now() - started) / 1000).toFixed(1)} s`);
 

@@ -112,16 +112,21 @@ function writeUserSettings(userData: string, settings: Record<string, unknown>):
 /** The flags every server start uses: loopback only, no token, smoke-test driver for `payload`. */
 function serverFlags(dirs: { userData: string; extensions: string; serverData: string }, port: number): string[] {
   return [
-    '--host', '127.0.0.1',
-    '--port', String(port), // 0: the server picks a free port and prints it
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port), // 0: the server picks a free port and prints it
     '--without-connection-token',
     '--accept-server-license-terms',
     '--enable-smoke-test-driver',
     '--disable-workspace-trust',
     '--disable-telemetry',
-    '--user-data-dir', dirs.userData,
-    '--extensions-dir', dirs.extensions,
-    '--server-data-dir', dirs.serverData,
+    '--user-data-dir',
+    dirs.userData,
+    '--extensions-dir',
+    dirs.extensions,
+    '--server-data-dir',
+    dirs.serverData,
   ];
 }
 
@@ -165,7 +170,9 @@ export async function startServer(options: StartOptions = {}): Promise<VsCodeSer
   };
 
   try {
-    const port = await waitForPort(child, options.timeoutMs ?? 60_000, (chunk) => { output += chunk; });
+    const port = await waitForPort(child, options.timeoutMs ?? 60_000, (chunk) => {
+      output += chunk;
+    });
     return {
       port,
       origin: `http://127.0.0.1:${port}`,
@@ -195,7 +202,10 @@ function waitForPort(child: ChildProcess, timeoutMs: number, collect: (chunk: st
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('error', (error) => { clearTimeout(timer); reject(error); });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`The VS Code server exited (${signal ?? code}) before listening`));
@@ -211,13 +221,23 @@ export function installVsix(vsixPath: string, extensionsDir: string): string {
   const { node, serverMain } = serverPaths();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-vsix-'));
   try {
-    const result = spawnSync(node, [
-      serverMain, '--install-extension', vsixPath, '--force',
-      '--extensions-dir', extensionsDir,
-      '--user-data-dir', path.join(scratch, 'user-data'),
-      '--server-data-dir', path.join(scratch, 'server-data'),
-      '--accept-server-license-terms',
-    ], { encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(
+      node,
+      [
+        serverMain,
+        '--install-extension',
+        vsixPath,
+        '--force',
+        '--extensions-dir',
+        extensionsDir,
+        '--user-data-dir',
+        path.join(scratch, 'user-data'),
+        '--server-data-dir',
+        path.join(scratch, 'server-data'),
+        '--accept-server-license-terms',
+      ],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
     if (result.status !== 0) {
       throw new Error(`Installing ${vsixPath} failed (${result.error?.message ?? result.signal ?? result.status}):\n${output}`);

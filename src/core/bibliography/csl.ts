@@ -84,24 +84,21 @@ export function toCslItem(paper: Paper, tags: readonly string[] = []): CslItem {
 
 /** CSL-JSON text for `items`: an array, two-space indented, with a final newline. */
 export function formatCslJson(items: readonly CslItem[]): string {
-  return `${JSON.stringify(items.map(({ aliases: _aliases, ...item }) => item), null, 2)}\n`;
+  return `${JSON.stringify(
+    items.map(({ aliases: _aliases, ...item }) => item),
+    null,
+    2,
+  )}\n`;
 }
 
 /** Which papers an export covers. */
-export type ExportScope =
-  | { kind: 'all' }
-  | { kind: 'tag'; tag: string }
-  | { kind: 'keys'; keys: readonly string[] };
+export type ExportScope = { kind: 'all' } | { kind: 'tag'; tag: string } | { kind: 'keys'; keys: readonly string[] };
 
 /**
  * The papers of `scope`, sorted by key (code-unit order) so that an export diffs well. For `keys`,
  * keys the library does not hold are returned in `unknown` (in the order given, once each).
  */
-export function selectPapers(
-  papers: readonly Paper[],
-  scope: ExportScope,
-  tagsOf: (key: string) => readonly string[],
-): { papers: Paper[]; unknown: string[] } {
+export function selectPapers(papers: readonly Paper[], scope: ExportScope, tagsOf: (key: string) => readonly string[]): { papers: Paper[]; unknown: string[] } {
   let chosen: Paper[];
   let unknown: string[] = [];
   switch (scope.kind) {

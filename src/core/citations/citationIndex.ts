@@ -72,9 +72,7 @@ export class CitationIndex {
   mentionsOf(key: string): IndexedMention[] {
     const files = this.byKey.get(key);
     if (!files) return [];
-    return [...files]
-      .sort()
-      .flatMap((file) => (this.byFile.get(file) ?? []).filter((m) => m.key === key));
+    return [...files].sort().flatMap((file) => (this.byFile.get(file) ?? []).filter((m) => m.key === key));
   }
 
   /** The mentions in one file, in document order. */

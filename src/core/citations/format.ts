@@ -76,12 +76,16 @@ export function formatCitation(paper: Pick<Paper, 'key' | 'title' | 'date' | 'li
     comment: lineCommentToken(languageId) ?? '//',
   };
   const filled = format.replace(/\$\{(\w+)\}/g, (whole, name: string) =>
-    Object.prototype.hasOwnProperty.call(values, name) ? oneLine(values[name as keyof typeof values]) : whole);
+    Object.prototype.hasOwnProperty.call(values, name) ? oneLine(values[name as keyof typeof values]) : whole,
+  );
   return filled.replace(/\s*\(\s*\)/g, '').replace(/[ \t]+$/g, '');
 }
 
 function oneLine(value: string): string {
-  return value.replace(/[\r\n\u2028\u2029]+/g, ' ').replace(/\*\//g, '* /').replace(/-->/g, '-- >');
+  return value
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/\*\//g, '* /')
+    .replace(/-->/g, '-- >');
 }
 
 /**

@@ -30,7 +30,10 @@ export interface PaperMatch {
 }
 
 function fold(text: string): string {
-  return text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** The papers of a library, indexed for typing-speed lookups. */
@@ -89,7 +92,8 @@ export class PaperFinder {
       let rank = 0;
       let ok = true;
       for (const word of words) {
-        if (entry.lowerKey.startsWith(word) || entry.lowerAliases.some((alias) => alias.startsWith(word)) || entry.titleWords.some((w) => w.startsWith(word))) continue;
+        if (entry.lowerKey.startsWith(word) || entry.lowerAliases.some((alias) => alias.startsWith(word)) || entry.titleWords.some((w) => w.startsWith(word)))
+          continue;
         if (entry.head.includes(word)) {
           rank = Math.max(rank, 2);
           continue;
@@ -119,7 +123,11 @@ class Buckets {
   private readonly lists: Paper[][];
 
   /** `best` is the best rank a match can have in this query (full as soon as it is). */
-  constructor(ranks: number, private readonly limit: number, private readonly best = 0) {
+  constructor(
+    ranks: number,
+    private readonly limit: number,
+    private readonly best = 0,
+  ) {
     this.lists = Array.from({ length: ranks }, () => []);
   }
 

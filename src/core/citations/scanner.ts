@@ -58,10 +58,34 @@ export interface CitationMention {
 
 /** The LaTeX commands whose mandatory argument is a comma-separated list of keys. */
 export const LATEX_CITE_COMMANDS: readonly string[] = [
-  'cite', 'citep', 'citet', 'citealp', 'citealt', 'citeauthor', 'citeyear', 'citeyearpar', 'nocite',
-  'parencite', 'textcite', 'autocite', 'footcite', 'smartcite', 'supercite', 'fullcite', 'footfullcite',
-  'Cite', 'Citep', 'Citet', 'Citealp', 'Citealt', 'Citeauthor', 'Parencite', 'Textcite', 'Autocite',
-  'Footcite', 'Smartcite',
+  'cite',
+  'citep',
+  'citet',
+  'citealp',
+  'citealt',
+  'citeauthor',
+  'citeyear',
+  'citeyearpar',
+  'nocite',
+  'parencite',
+  'textcite',
+  'autocite',
+  'footcite',
+  'smartcite',
+  'supercite',
+  'fullcite',
+  'footfullcite',
+  'Cite',
+  'Citep',
+  'Citet',
+  'Citealp',
+  'Citealt',
+  'Citeauthor',
+  'Parencite',
+  'Textcite',
+  'Autocite',
+  'Footcite',
+  'Smartcite',
 ];
 const LATEX_CITE_SET = new Set(LATEX_CITE_COMMANDS);
 
@@ -734,7 +758,9 @@ export function citationContextAt(text: string, line: number, character: number,
   while (keyEnd < lineEnd && PARTIAL_KEY_CHAR.test(text[keyEnd])) keyEnd++;
   const prefix = text.slice(keyStart, cursor);
   const siblingsOf = (): string[] =>
-    scanCitations(`[${inside}]`, { kind: 'markdown' }).map((m) => m.key).filter((key) => key !== prefix);
+    scanCitations(`[${inside}]`, { kind: 'markdown' })
+      .map((m) => m.key)
+      .filter((key) => key !== prefix);
 
   const at = text[keyStart - 1];
   if (at === '@' && keyStart - 1 >= afterOpen) {
@@ -780,9 +806,7 @@ function insideCodeSpan(text: string, lineStart: number, cursor: number): boolea
   return open !== undefined;
 }
 
-const LATEX_CONTEXT = new RegExp(
-  String.raw`\\(${LATEX_CITE_COMMANDS.join('|')})\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}\\]*)$`,
-);
+const LATEX_CONTEXT = new RegExp(String.raw`\\(${LATEX_CITE_COMMANDS.join('|')})\*?(?:\s*\[[^\]]*\]){0,2}\s*\{([^{}\\]*)$`);
 
 function latexContext(text: string, lineStart: number, lineEnd: number, cursor: number, line: number): CitationCompletionContext | undefined {
   const before = text.slice(lineStart, cursor);
@@ -831,7 +855,14 @@ const CODE_LANGUAGES: Readonly<Record<string, Omit<Extract<CitationSyntax, { kin
   css: { lineComments: [], blockComments: [['/*', '*/']], quotes: ['"', "'"] },
   scss: C_LIKE,
   less: C_LIKE,
-  python: { lineComments: ['#'], blockComments: [['"""', '"""'], ["'''", "'''"]], quotes: ['"', "'"] },
+  python: {
+    lineComments: ['#'],
+    blockComments: [
+      ['"""', '"""'],
+      ["'''", "'''"],
+    ],
+    quotes: ['"', "'"],
+  },
   shellscript: HASH,
   r: HASH,
   ruby: HASH,
@@ -864,8 +895,22 @@ const CODE_LANGUAGES: Readonly<Record<string, Omit<Extract<CitationSyntax, { kin
   html: { lineComments: [], blockComments: [['<!--', '-->']] },
   xml: { lineComments: [], blockComments: [['<!--', '-->']] },
   zig: { lineComments: ['//'], quotes: ['"'] },
-  vue: { lineComments: ['//'], blockComments: [['/*', '*/'], ['<!--', '-->']], quotes: ['"', "'", '`'] },
-  svelte: { lineComments: ['//'], blockComments: [['/*', '*/'], ['<!--', '-->']], quotes: ['"', "'", '`'] },
+  vue: {
+    lineComments: ['//'],
+    blockComments: [
+      ['/*', '*/'],
+      ['<!--', '-->'],
+    ],
+    quotes: ['"', "'", '`'],
+  },
+  svelte: {
+    lineComments: ['//'],
+    blockComments: [
+      ['/*', '*/'],
+      ['<!--', '-->'],
+    ],
+    quotes: ['"', "'", '`'],
+  },
 };
 
 const MARKDOWN_LANGUAGES = new Set(['markdown', 'quarto', 'rmd', 'mdx', 'pandoc']);
@@ -891,20 +936,96 @@ export function citationSyntaxForLanguage(languageId: string): CitationSyntax | 
 }
 
 const EXTENSION_LANGUAGES: Readonly<Record<string, string>> = {
-  md: 'markdown', markdown: 'markdown', mdown: 'markdown', mkd: 'markdown', qmd: 'quarto', rmd: 'rmd', mdx: 'mdx',
-  tex: 'latex', ltx: 'latex', latex: 'latex', sty: 'latex', cls: 'latex',
-  js: 'javascript', mjs: 'javascript', cjs: 'javascript', jsx: 'javascriptreact',
-  ts: 'typescript', mts: 'typescript', cts: 'typescript', tsx: 'typescriptreact',
-  java: 'java', c: 'c', h: 'c', cc: 'cpp', cpp: 'cpp', cxx: 'cpp', hpp: 'cpp', hh: 'cpp', hxx: 'cpp', cu: 'cuda-cpp', cuh: 'cuda-cpp',
-  cs: 'csharp', go: 'go', rs: 'rust', swift: 'swift', kt: 'kotlin', kts: 'kotlin', scala: 'scala', dart: 'dart',
-  php: 'php', m: 'objective-c', mm: 'objective-cpp', groovy: 'groovy', gradle: 'groovy',
-  css: 'css', scss: 'scss', less: 'less',
-  py: 'python', pyi: 'python', pyw: 'python', sh: 'shellscript', bash: 'shellscript', zsh: 'shellscript',
-  r: 'r', rb: 'ruby', pl: 'perl', pm: 'perl', ps1: 'powershell', yml: 'yaml', yaml: 'yaml', toml: 'toml',
-  jl: 'julia', nix: 'nix', ex: 'elixir', exs: 'elixir', coffee: 'coffeescript', lua: 'lua', sql: 'sql',
-  hs: 'haskell', elm: 'elm', erl: 'erlang', f90: 'fortran-modern', f95: 'fortran-modern', f: 'fortran',
-  clj: 'clojure', cljs: 'clojure', lisp: 'lisp', el: 'lisp', scm: 'scheme', ml: 'ocaml', mli: 'ocaml',
-  fs: 'fsharp', fsx: 'fsharp', vb: 'vb', zig: 'zig', vue: 'vue', svelte: 'svelte', html: 'html', htm: 'html', xml: 'xml',
+  md: 'markdown',
+  markdown: 'markdown',
+  mdown: 'markdown',
+  mkd: 'markdown',
+  qmd: 'quarto',
+  rmd: 'rmd',
+  mdx: 'mdx',
+  tex: 'latex',
+  ltx: 'latex',
+  latex: 'latex',
+  sty: 'latex',
+  cls: 'latex',
+  js: 'javascript',
+  mjs: 'javascript',
+  cjs: 'javascript',
+  jsx: 'javascriptreact',
+  ts: 'typescript',
+  mts: 'typescript',
+  cts: 'typescript',
+  tsx: 'typescriptreact',
+  java: 'java',
+  c: 'c',
+  h: 'c',
+  cc: 'cpp',
+  cpp: 'cpp',
+  cxx: 'cpp',
+  hpp: 'cpp',
+  hh: 'cpp',
+  hxx: 'cpp',
+  cu: 'cuda-cpp',
+  cuh: 'cuda-cpp',
+  cs: 'csharp',
+  go: 'go',
+  rs: 'rust',
+  swift: 'swift',
+  kt: 'kotlin',
+  kts: 'kotlin',
+  scala: 'scala',
+  dart: 'dart',
+  php: 'php',
+  m: 'objective-c',
+  mm: 'objective-cpp',
+  groovy: 'groovy',
+  gradle: 'groovy',
+  css: 'css',
+  scss: 'scss',
+  less: 'less',
+  py: 'python',
+  pyi: 'python',
+  pyw: 'python',
+  sh: 'shellscript',
+  bash: 'shellscript',
+  zsh: 'shellscript',
+  r: 'r',
+  rb: 'ruby',
+  pl: 'perl',
+  pm: 'perl',
+  ps1: 'powershell',
+  yml: 'yaml',
+  yaml: 'yaml',
+  toml: 'toml',
+  jl: 'julia',
+  nix: 'nix',
+  ex: 'elixir',
+  exs: 'elixir',
+  coffee: 'coffeescript',
+  lua: 'lua',
+  sql: 'sql',
+  hs: 'haskell',
+  elm: 'elm',
+  erl: 'erlang',
+  f90: 'fortran-modern',
+  f95: 'fortran-modern',
+  f: 'fortran',
+  clj: 'clojure',
+  cljs: 'clojure',
+  lisp: 'lisp',
+  el: 'lisp',
+  scm: 'scheme',
+  ml: 'ocaml',
+  mli: 'ocaml',
+  fs: 'fsharp',
+  fsx: 'fsharp',
+  vb: 'vb',
+  zig: 'zig',
+  vue: 'vue',
+  svelte: 'svelte',
+  html: 'html',
+  htm: 'html',
+  xml: 'xml',
 };
 const FILE_NAME_LANGUAGES: Readonly<Record<string, string>> = { makefile: 'makefile', dockerfile: 'dockerfile' };
 

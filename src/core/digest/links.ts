@@ -3,7 +3,8 @@
 // A URL starts at a scheme even when glued to a preceding word ("researchhttps://...") and runs to
 // the next character that cannot stand unescaped in running text: white space, quotes, angle and
 // curly brackets, dashes and CJK punctuation ("代码见https://x.io/a。下一句").
-const URL_PATTERN = /https?:\/\/[^\s<>"'`{}|\\^\u00a0\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c\u201d\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+/gi;
+const URL_PATTERN =
+  /https?:\/\/[^\s<>"'`{}|\\^\u00a0\u00ab\u00bb\u2013\u2014\u2018\u2019\u201c\u201d\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65]+/gi;
 /** Sentence punctuation that ends a sentence rather than the URL before it. */
 const TRAILING = '.,;:!?*_~\u2026';
 /** Brackets that may close around a URL, with their openers. */
@@ -55,13 +56,32 @@ function trimUrl(raw: string): string {
 
 function hasHost(url: string): boolean {
   const rest = url.replace(/^https?:\/\//i, '');
-  return /^[\p{L}\p{N}]/u.test(rest) && /[\p{L}\p{N}-]\.[\p{L}\p{N}]/u.test(rest.split('/')[0] ?? '') || /^localhost\b/i.test(rest);
+  return (/^[\p{L}\p{N}]/u.test(rest) && /[\p{L}\p{N}-]\.[\p{L}\p{N}]/u.test(rest.split('/')[0] ?? '')) || /^localhost\b/i.test(rest);
 }
 
 /** Hosts whose links point at code or model repositories rather than a project page. */
 const CODE_HOSTS = /^(?:www\.)?(?:github\.com|gist\.github\.com|gitlab\.com|huggingface\.co|hf\.co|bitbucket\.org|codeberg\.org)$/i;
 /** Pages of those hosts that are not repositories: paper pages, blogs, docs, topics, organisations. */
-const NOT_REPOSITORIES = new Set(['papers', 'blog', 'docs', 'learn', 'posts', 'collections', 'tasks', 'orgs', 'topics', 'features', 'sponsors', 'marketplace', 'explore', 'trending', 'search', 'settings', 'about', 'pricing']);
+const NOT_REPOSITORIES = new Set([
+  'papers',
+  'blog',
+  'docs',
+  'learn',
+  'posts',
+  'collections',
+  'tasks',
+  'orgs',
+  'topics',
+  'features',
+  'sponsors',
+  'marketplace',
+  'explore',
+  'trending',
+  'search',
+  'settings',
+  'about',
+  'pricing',
+]);
 
 /**
  * True for links to a repository on a code host (GitHub and its gists, GitLab, Hugging Face models,

@@ -72,7 +72,8 @@ const BOILERPLATE = [
 const BOILERPLATE_SET = new Set(BOILERPLATE);
 const BOILERPLATE_MAX = Math.max(...BOILERPLATE.map((phrase) => phrase.length));
 
-const MONTH_WORD = '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?';
+const MONTH_WORD =
+  '(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\\.?';
 const DATE_PATTERN = new RegExp(`^${MONTH_WORD}\\s+(\\d{1,2})(?:(,\\s*|\\s+)(\\d{4}))?(?:\\s+(\\d{1,7}))?$`, 'i');
 const GLUED_DATE = new RegExp(`^(${MONTH_WORD}\\s+\\d{1,2})(?=[^\\s,])`, 'i');
 /** "September 30, 2024 1234567", the longest date line. */
@@ -170,7 +171,9 @@ export function parseDigest(text: string, file: string): ParsedDigest {
       file,
       digestDate: null,
       entries: [],
-      diagnostics: [{ file, line: 0, severity: 'error', message: `Marginalia could not parse this file (${String(error)}); please report it with the file attached.` }],
+      diagnostics: [
+        { file, line: 0, severity: 'error', message: `Marginalia could not parse this file (${String(error)}); please report it with the file attached.` },
+      ],
     };
   }
 }
@@ -232,7 +235,10 @@ class DigestParser {
   /** The file has (almost) no blank lines between text lines: entries follow line after line. */
   private readonly tight: boolean;
 
-  constructor(text: string, private readonly file: string) {
+  constructor(
+    text: string,
+    private readonly file: string,
+  ) {
     this.lines = splitLines(text);
     classify(this.lines);
     [this.wrapWidth, this.wrapLimit] = estimateWrapWidth(this.lines);
@@ -284,12 +290,14 @@ class DigestParser {
         file: this.file,
         digestDate: null,
         entries: [],
-        diagnostics: [{
-          file: this.file,
-          line: 0,
-          severity: 'error',
-          message: 'This file does not look like a Hugging Face Daily Papers digest (titles each followed by an abstract); it was skipped.',
-        }],
+        diagnostics: [
+          {
+            file: this.file,
+            line: 0,
+            severity: 'error',
+            message: 'This file does not look like a Hugging Face Daily Papers digest (titles each followed by an abstract); it was skipped.',
+          },
+        ],
       };
     }
     if (this.entries.length === 0 && !this.diagnostics.some((d) => d.line === 0)) {
@@ -438,7 +446,11 @@ class DigestParser {
             // Neither a wrapped line nor a title: stray text, kept where it stands but reported.
             // (In a file with no sign of hard wrapping, a line after a short one may still be a
             // wrapped line: only one after a whole one-line abstract is surely stray.)
-            this.report(line.number, 'warning', `The line "${shorten(line.text)}" neither continues the abstract above it nor reads like a title; it was added to that abstract.`);
+            this.report(
+              line.number,
+              'warning',
+              `The line "${shorten(line.text)}" neither continues the abstract above it nor reads like a title; it was added to that abstract.`,
+            );
           }
           this.draft!.abstractLines.push(line);
           break;
@@ -770,7 +782,12 @@ function estimateWrapWidth(lines: Line[]): [number, number] {
     if (line.kind !== 'text' || next.kind !== 'text') continue;
     if (line.width < 20 || line.width > WRAP_MAX || next.width > WRAP_MAX) continue;
     if (i > 0 && lines[i - 1].kind === 'text' && lines[i - 1].width > WRAP_MAX) continue;
-    if (!startsLikeTitle(next.text) || /^\p{Ll}+(?:[\s,.;:)]|$)/u.test(next.text) || brokenInsideCjk(line.text, next.text) || brokenAfterHyphen(line.text, next.text)) {
+    if (
+      !startsLikeTitle(next.text) ||
+      /^\p{Ll}+(?:[\s,.;:)]|$)/u.test(next.text) ||
+      brokenInsideCjk(line.text, next.text) ||
+      brokenAfterHyphen(line.text, next.text)
+    ) {
       width = Math.max(width, line.width);
       sums.push(line.width + 1 + firstWordWidth(next.text));
     }
@@ -835,7 +852,13 @@ function cutInsideWord(line: Line, next: string, wrapWidth: number): boolean {
   // A word longer than a line, cut where the line was full: the two halves together are longer
   // than any line, which two separate words side by side hardly ever are (unless a sentence ends
   // there, "...智能。" / "Language", outside a URL; or a URL starts, "website" / "https://...").
-  if (wrapWidth > 0 && line.width >= wrapWidth && line.width <= TITLE_MAX && !(endsSentence(previous) && (!lastWord(previous).includes('/') || /^[\p{Lu}\p{Lo}]/u.test(next))) && !/^https?:\/\//i.test(next)) {
+  if (
+    wrapWidth > 0 &&
+    line.width >= wrapWidth &&
+    line.width <= TITLE_MAX &&
+    !(endsSentence(previous) && (!lastWord(previous).includes('/') || /^[\p{Lu}\p{Lo}]/u.test(next))) &&
+    !/^https?:\/\//i.test(next)
+  ) {
     const cut = lastWord(previous);
     const rest = firstWord(next);
     if (codePointLength(cut) + codePointLength(rest) > wrapWidth) return true;
@@ -897,12 +920,45 @@ function startsLikeTitle(text: string): boolean {
   // Fast answers for ASCII capitals and digits; the patterns below for everything else.
   const first = text.charCodeAt(0);
   if ((first >= 65 && first <= 90) || (first >= 48 && first <= 57)) return true;
-  return /^[\p{Lu}\p{Lt}\p{Lo}\p{N}"'“‘([¿¡]/u.test(text) || /^\p{Ll}+[\p{Lu}\p{N}]/u.test(text) || /^\S+:(?:\s|$)/u.test(text)
-    || (/^[^\p{L}\p{N}\s]/u.test(text) && !/^[,.;:!?)\]}…/-]/.test(text));
+  return (
+    /^[\p{Lu}\p{Lt}\p{Lo}\p{N}"'“‘([¿¡]/u.test(text) ||
+    /^\p{Ll}+[\p{Lu}\p{N}]/u.test(text) ||
+    /^\S+:(?:\s|$)/u.test(text) ||
+    (/^[^\p{L}\p{N}\s]/u.test(text) && !/^[,.;:!?)\]}…/-]/.test(text))
+  );
 }
 
 /** Short words that stay lower-case in Title Case. */
-const MINOR_WORDS = new Set(['a', 'an', 'the', 'and', 'or', 'nor', 'but', 'for', 'of', 'on', 'in', 'to', 'at', 'by', 'as', 'via', 'with', 'from', 'into', 'over', 'vs', 'is', 'are', 'be', 'its', 'than', 'up', 'per']);
+const MINOR_WORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'and',
+  'or',
+  'nor',
+  'but',
+  'for',
+  'of',
+  'on',
+  'in',
+  'to',
+  'at',
+  'by',
+  'as',
+  'via',
+  'with',
+  'from',
+  'into',
+  'over',
+  'vs',
+  'is',
+  'are',
+  'be',
+  'its',
+  'than',
+  'up',
+  'per',
+]);
 
 /**
  * How much a line reads like a title (0: neutral); IMPOSSIBLE when it cannot be one. Title Case
@@ -918,7 +974,6 @@ const SECOND_SENTENCE = /\.\s+\p{Lu}/u;
 const CODE_STATEMENT = /[)\]'"`]\s*;$|\s=\s|^(?:import|export|const|let|var|return)\b/;
 const FIRST_WORD_COMMA = /^(?:\S+,\s\p{Ll}|\S+\s\p{Ll}\S*,\s)/u;
 const SENTENCE_START = /^(?:[\p{Lu}\p{Lt}\p{Lo}\p{N}"'“‘¿¡]|\p{Ll}+[\p{Lu}\p{N}])/u;
-
 
 function computeTitleScore(line: Line): number {
   const text = line.text;

@@ -11,10 +11,56 @@
 import { titleIdentity } from '../text';
 
 const STOPWORDS = new Set([
-  'a', 'an', 'the', 'of', 'on', 'in', 'for', 'to', 'with', 'and', 'or', 'via', 'by', 'from', 'is',
-  'are', 'at', 'as', 'into', 'onto', 'towards', 'toward', 'through', 'using', 'do', 'does', 'can',
-  'we', 'you', 'your', 'our', 'its', 'it', 'be', 'not', 'how', 'what', 'when', 'why', 'which',
-  'this', 'that', 'than', 'without', 'beyond', 'about', 'between', 'under', 'over', 'all',
+  'a',
+  'an',
+  'the',
+  'of',
+  'on',
+  'in',
+  'for',
+  'to',
+  'with',
+  'and',
+  'or',
+  'via',
+  'by',
+  'from',
+  'is',
+  'are',
+  'at',
+  'as',
+  'into',
+  'onto',
+  'towards',
+  'toward',
+  'through',
+  'using',
+  'do',
+  'does',
+  'can',
+  'we',
+  'you',
+  'your',
+  'our',
+  'its',
+  'it',
+  'be',
+  'not',
+  'how',
+  'what',
+  'when',
+  'why',
+  'which',
+  'this',
+  'that',
+  'than',
+  'without',
+  'beyond',
+  'about',
+  'between',
+  'under',
+  'over',
+  'all',
 ]);
 
 const MAX_WORDS = 3;
@@ -134,7 +180,10 @@ export function keyCandidates(title: string): string[] {
     if (!isReservedKey(key)) candidates.push(key);
   }
   const hash = fnv1a(identity);
-  candidates.push(`${stem}${hash.toString(36).padStart(7, '0').slice(-4)}`, `${stem}${hash.toString(16).padStart(8, '0')}${fnv1a(`${identity}\u0000`).toString(16).padStart(8, '0')}`);
+  candidates.push(
+    `${stem}${hash.toString(36).padStart(7, '0').slice(-4)}`,
+    `${stem}${hash.toString(16).padStart(8, '0')}${fnv1a(`${identity}\u0000`).toString(16).padStart(8, '0')}`,
+  );
   return [...new Set(candidates)];
 }
 

@@ -33,7 +33,8 @@ export const LIBRARY_FILE_PATH = '.marginalia/library.jsonl';
 export const LEGACY_LIBRARY_FILE_PATH = '.marginalia/library.json';
 /** The `.gitattributes` beside the library file, which tells git to merge it line by line. */
 export const LIBRARY_GITATTRIBUTES_PATH = '.marginalia/.gitattributes';
-export const LIBRARY_GITATTRIBUTES = '# Written by Marginalia: its records are one per line, so git keeps the lines of both sides.\nlibrary.jsonl merge=union\n';
+export const LIBRARY_GITATTRIBUTES =
+  '# Written by Marginalia: its records are one per line, so git keeps the lines of both sides.\nlibrary.jsonl merge=union\n';
 
 export const LIBRARY_FILE_VERSION = 2;
 const HEADER = `{"marginalia":"library","version":${LIBRARY_FILE_VERSION}}`;
@@ -79,7 +80,10 @@ export class LibraryConflictError extends LibraryFileError {
     /** 1-based lines of the markers. */
     readonly lines: number[],
   ) {
-    super(`it has git merge conflict markers (line${lines.length === 1 ? '' : 's'} ${formatLines(lines)}); resolve it with "Marginalia: Resolve Library Merge Conflict" or "marginalia resolve", which keep every key and tag of both sides`, lines[0]);
+    super(
+      `it has git merge conflict markers (line${lines.length === 1 ? '' : 's'} ${formatLines(lines)}); resolve it with "Marginalia: Resolve Library Merge Conflict" or "marginalia resolve", which keep every key and tag of both sides`,
+      lines[0],
+    );
     this.name = 'LibraryConflictError';
   }
 }
@@ -236,12 +240,16 @@ export class LibraryRecords {
    * changes nothing).
    */
   addTag(keys: readonly string[], tag: string): string[] {
-    return this.recordsFor(keys, tag).filter((record) => this.mark(record, tag, true)).map((record) => record.key);
+    return this.recordsFor(keys, tag)
+      .filter((record) => this.mark(record, tag, true))
+      .map((record) => record.key);
   }
 
   /** Removes `tag` from each paper of `keys`; returns the canonical keys of those that had it. Throws like addTag. */
   removeTag(keys: readonly string[], tag: string): string[] {
-    return this.recordsFor(keys, tag).filter((record) => this.mark(record, tag, false)).map((record) => record.key);
+    return this.recordsFor(keys, tag)
+      .filter((record) => this.mark(record, tag, false))
+      .map((record) => record.key);
   }
 
   /** Renames `from` to `to` on every paper (merging with `to` where a paper has both); returns the keys changed. */

@@ -36,7 +36,10 @@ export class NoteCatalog {
    * @param separator The separator of the paths given (`path.sep` of the platform).
    * @param folder The notes folder, as an absolute path of the same form; undefined without a workspace.
    */
-  constructor(private readonly separator: string, private readonly folder: () => string | undefined) {}
+  constructor(
+    private readonly separator: string,
+    private readonly folder: () => string | undefined,
+  ) {}
 
   /** How many files are known, and how many of them name a key. */
   get size(): { files: number; named: number } {

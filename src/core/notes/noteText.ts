@@ -24,7 +24,10 @@ export interface NoteContext {
 
 /** Why a template could not be used: a sentence for the user, and the 1-based template line when known. */
 export class TemplateError extends Error {
-  constructor(readonly reason: string, readonly line: number | null) {
+  constructor(
+    readonly reason: string,
+    readonly line: number | null,
+  ) {
     super(line === null ? reason : `line ${line}: ${reason}`);
     this.name = 'TemplateError';
   }
@@ -148,7 +151,8 @@ export function renderNote(template: string, context: NoteContext): string {
     const name = match[1].trim();
     const inFrontMatter = match.index < frontMatterEnd;
     if (name === 'frontMatter') {
-      if (inFrontMatter) throw new TemplateError('{{frontMatter}} writes a whole front matter block, so it cannot stand inside the template’s own front matter', line);
+      if (inFrontMatter)
+        throw new TemplateError('{{frontMatter}} writes a whole front matter block, so it cannot stand inside the template’s own front matter', line);
       out += renderFrontMatter(context).replace(/\n/g, eol);
       continue;
     }
@@ -259,7 +263,10 @@ export function isSafeNoteName(key: string): boolean {
  */
 export function formatQuote(text: string): string {
   const capped = text.length > QUOTE_MAX_CHARS ? `${text.slice(0, QUOTE_MAX_CHARS)}…` : text;
-  const lines = capped.replace(/\r\n?/g, '\n').split('\n').map((line) => line.replace(/[ \t\u00a0]+$/, ''));
+  const lines = capped
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(/[ \t\u00a0]+$/, ''));
   while (lines.length > 0 && lines[0].trim() === '') lines.shift();
   while (lines.length > 0 && lines[lines.length - 1].trim() === '') lines.pop();
   // Several blank lines in a row read as one paragraph break.
@@ -305,7 +312,10 @@ export function noteExcerpt(text: string, paper: Pick<Paper, 'title' | 'abstract
   let quoteEnd = 0;
   while (quoteEnd < lines.length && lines[quoteEnd].startsWith('>')) quoteEnd++;
   if (quoteEnd > 0) {
-    const quoted = lines.slice(0, quoteEnd).map((line) => line.replace(/^>\s?/, '')).join(' ');
+    const quoted = lines
+      .slice(0, quoteEnd)
+      .map((line) => line.replace(/^>\s?/, ''))
+      .join(' ');
     if (singleLine(quoted) === singleLine(paper.abstract)) {
       lines = lines.slice(quoteEnd);
       skipBlank();

@@ -5,7 +5,12 @@
  */
 
 /** Hosts known under two names. */
-const HOST_ALIASES: Record<string, string> = { 'hf.co': 'huggingface.co', 'www.github.com': 'github.com', 'www.gitlab.com': 'gitlab.com', 'www.huggingface.co': 'huggingface.co' };
+const HOST_ALIASES: Record<string, string> = {
+  'hf.co': 'huggingface.co',
+  'www.github.com': 'github.com',
+  'www.gitlab.com': 'gitlab.com',
+  'www.huggingface.co': 'huggingface.co',
+};
 
 /** Hugging Face repositories other than models live under these prefixes. */
 const HF_KINDS = new Set(['datasets', 'spaces']);

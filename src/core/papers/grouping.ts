@@ -43,7 +43,9 @@ export function groupPapers(
           list.push(paper);
         }
       }
-      return [...byFile].filter(([, list]) => list.length > 0).map(([file, list]) => ({ id: `digest:${file}`, label: options.digestLabel(file), file, papers: list }));
+      return [...byFile]
+        .filter(([, list]) => list.length > 0)
+        .map(([file, list]) => ({ id: `digest:${file}`, label: options.digestLabel(file), file, papers: list }));
     }
     case 'month': {
       const byMonth = new Map<string, { order: number; label: string; papers: Paper[] }>();

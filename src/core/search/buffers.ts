@@ -132,5 +132,5 @@ export function topK(ids: ArrayLike<number>, count: number, score: ArrayLike<num
       siftDown(0);
     }
   }
-  return heap.sort((a, b) => (score[b] - score[a]) || (before(a, b) ? -1 : 1));
+  return heap.sort((a, b) => score[b] - score[a] || (before(a, b) ? -1 : 1));
 }

@@ -38,7 +38,10 @@ export function withinEditDistance(a: string, b: string, max: number): boolean {
 export function wildcardMatcher(pattern: string): { prefix: string } | { test(word: string): boolean } {
   const star = pattern.indexOf('*');
   if (star === pattern.length - 1) return { prefix: pattern.slice(0, -1) };
-  const source = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   const regex = new RegExp(`^${source}$`, 'u');
   return { test: (word: string) => regex.test(word) };
 }

@@ -232,7 +232,8 @@ export class SearchIndex {
     }
     if (ignored.length > 0) hints.push(`Ignored common or one-letter word${ignored.length === 1 ? '' : 's'}: ${[...new Set(ignored)].slice(0, 8).join(', ')}.`);
     if (clauses.length === 0) {
-      if (hints.length === 0) hints.push('Nothing to search for: type a word (cloning), a field (title:cloning), a wildcard (imit*) or a misspelling (cloning~1).');
+      if (hints.length === 0)
+        hints.push('Nothing to search for: type a word (cloning), a field (title:cloning), a wildcard (imit*) or a misspelling (cloning~1).');
       return { hits: [], total: 0, hints };
     }
 
@@ -343,7 +344,7 @@ export class SearchIndex {
       const term = this.wordTerm.get(word) ?? this.termIds.get(this.analyzer.stem(word));
       if (term !== undefined && term >= 0) weights.set(term, (weights.get(term) ?? 0) + 1);
     });
-    const exclude = excludeKey === undefined ? -1 : this.docIds.get(excludeKey) ?? -1;
+    const exclude = excludeKey === undefined ? -1 : (this.docIds.get(excludeKey) ?? -1);
     return this.relatedTo(weights, limit, exclude);
   }
 
@@ -352,8 +353,11 @@ export class SearchIndex {
     for (let t = 0; t < this.terms.length; t++) if (this.df.data[t] > 0) terms++;
     let words = 0;
     for (const term of this.wordTerm.values()) if (term >= 0) words++;
-    const typedArrayBytes = [this.df, this.fieldLen, this.docHash, this.fwdOffset, this.fwdTerms, this.fwdCounts, this.alive]
-      .reduce((sum, list) => sum + list.data.byteLength, 0) + this.postOffset.byteLength + this.postDocs.byteLength + this.postCounts.byteLength;
+    const typedArrayBytes =
+      [this.df, this.fieldLen, this.docHash, this.fwdOffset, this.fwdTerms, this.fwdCounts, this.alive].reduce((sum, list) => sum + list.data.byteLength, 0) +
+      this.postOffset.byteLength +
+      this.postDocs.byteLength +
+      this.postCounts.byteLength;
     return { documents: this.live, terms, words, postings: this.fwdTerms.length, typedArrayBytes };
   }
 
@@ -388,10 +392,17 @@ export class SearchIndex {
       bytesOf(this.fwdTerms.toArray()),
       this.fwdCounts.toArray(),
     ];
-    const header = encoder.encode(JSON.stringify({
-      format: FORMAT_NAME, version: FORMAT_VERSION, documents: this.keys.length, terms: this.terms.length,
-      words: this.sortedWords!.length, entries: this.fwdTerms.length, sections: sections.map((s) => s.byteLength),
-    }));
+    const header = encoder.encode(
+      JSON.stringify({
+        format: FORMAT_NAME,
+        version: FORMAT_VERSION,
+        documents: this.keys.length,
+        terms: this.terms.length,
+        words: this.sortedWords!.length,
+        entries: this.fwdTerms.length,
+        sections: sections.map((s) => s.byteLength),
+      }),
+    );
     let size = 4 + pad4(header.byteLength);
     for (const section of sections) size += pad4(section.byteLength);
     const out = new Uint8Array(size);
@@ -410,7 +421,9 @@ export class SearchIndex {
    * SearchIndexFormatError on anything else (the caller rebuilds).
    */
   static deserialize(bytes: Uint8Array): SearchIndex {
-    const fail = (why: string): never => { throw new SearchIndexFormatError(why); };
+    const fail = (why: string): never => {
+      throw new SearchIndexFormatError(why);
+    };
     if (bytes.byteLength < 8) fail('the file is too short');
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLength = view.getUint32(0, true);
@@ -424,7 +437,11 @@ export class SearchIndex {
     if (header.format !== FORMAT_NAME || header.version !== FORMAT_VERSION) fail(`it is not a version ${FORMAT_VERSION} index`);
     const { documents: n, terms: t, words: w, entries: p, sections: lengths } = header;
     const expected = [-1, -1, -1, 4 * w, 8 * n, 4 * FIELD_COUNT * n, 4 * (n + 1), 4 * p, FIELD_COUNT * p];
-    if (!Array.isArray(lengths) || lengths.length !== expected.length || lengths.some((length, i) => !Number.isSafeInteger(length) || length < 0 || (expected[i] >= 0 && length !== expected[i]))) {
+    if (
+      !Array.isArray(lengths) ||
+      lengths.length !== expected.length ||
+      lengths.some((length, i) => !Number.isSafeInteger(length) || length < 0 || (expected[i] >= 0 && length !== expected[i]))
+    ) {
       fail('its sections have the wrong sizes');
     }
     let offset = 4 + pad4(headerLength);
@@ -718,7 +735,9 @@ export class SearchIndex {
     let expansions = [...found].map(([term, word]) => ({ term, word }));
     if (expansions.length > MAX_EXPANSIONS) {
       expansions = expansions.sort((a, b) => this.df.data[b.term] - this.df.data[a.term]).slice(0, MAX_EXPANSIONS);
-      hints.push(`"${clause.word}${clause.editDistance > 0 ? `~${clause.editDistance}` : ''}" matches ${found.size} words; searched the ${MAX_EXPANSIONS} most common.`);
+      hints.push(
+        `"${clause.word}${clause.editDistance > 0 ? `~${clause.editDistance}` : ''}" matches ${found.size} words; searched the ${MAX_EXPANSIONS} most common.`,
+      );
     }
     return expansions;
   }
@@ -842,7 +861,10 @@ export class SearchIndex {
     const hits = best.map((doc) => ({
       key: this.keys[doc],
       score: scratch.total[doc],
-      matches: query.filter(({ term }) => this.entryOf(doc, term) >= 0).slice(0, 6).map(({ term }) => ({ word: words[term], fields: this.fieldsOf(doc, term) })),
+      matches: query
+        .filter(({ term }) => this.entryOf(doc, term) >= 0)
+        .slice(0, 6)
+        .map(({ term }) => ({ word: words[term], fields: this.fieldsOf(doc, term) })),
     }));
     for (let i = 0; i < count; i++) {
       const doc = scratch.totalIds[i];

@@ -42,15 +42,18 @@ export class BibCommands extends Disposable {
     private readonly citedKeys: () => Promise<Set<string>>,
   ) {
     super();
-    const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => {
-      // BibTeX's module is loaded on first use (see bibtex()), so its error is known by name here.
-      if (error instanceof Error && error.name === 'BibtexKeyError') {
-        this.log.error(`${failed} failed: ${error.message}`);
-        void vscode.window.showErrorMessage(`${error.message}.`);
-      } else {
-        reportError(this.log, failed, error);
-      }
-    }));
+    const command = (id: string, run: CommandRun) =>
+      this.register(
+        registerSafeCommand(id, run, (failed, error) => {
+          // BibTeX's module is loaded on first use (see bibtex()), so its error is known by name here.
+          if (error instanceof Error && error.name === 'BibtexKeyError') {
+            this.log.error(`${failed} failed: ${error.message}`);
+            void vscode.window.showErrorMessage(`${error.message}.`);
+          } else {
+            reportError(this.log, failed, error);
+          }
+        }),
+      );
     command(CommandIds.copyBibtex, (first, all) => this.copyBibtex(first, all));
     command(CommandIds.exportBibtex, (first) => this.export('bibtex', first as ExportRequest | undefined));
     command(CommandIds.exportCslJson, (first) => this.export('csl', first as ExportRequest | undefined));
@@ -85,7 +88,9 @@ export class BibCommands extends Disposable {
     let label: string;
     let fileStem: string;
     if (scope.kind === 'cited') {
-      const keys = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Marginalia: finding citations' }, () => this.citedKeys());
+      const keys = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Marginalia: finding citations' }, () =>
+        this.citedKeys(),
+      );
       selection = { kind: 'keys', keys: [...keys] };
       label = 'cited in the workspace';
       fileStem = 'cited';
@@ -100,9 +105,11 @@ export class BibCommands extends Disposable {
     }
     const { papers } = selectPapers(this.library.papers, selection, (key) => this.library.tagsOf(key));
     if (papers.length === 0) {
-      void vscode.window.showInformationMessage(scope.kind === 'cited'
-        ? `No paper of the library is cited in the workspace ([@key] in markdown or code comments, \\cite{key} in LaTeX), so no ${what} file was written.`
-        : `No paper is ${label}, so no ${what} file was written.`);
+      void vscode.window.showInformationMessage(
+        scope.kind === 'cited'
+          ? `No paper of the library is cited in the workspace ([@key] in markdown or code comments, \\cite{key} in LaTeX), so no ${what} file was written.`
+          : `No paper is ${label}, so no ${what} file was written.`,
+      );
       return undefined;
     }
     const items = papers.map((paper) => toCslItem(paper, this.library.tagsOf(paper.key)));
@@ -110,19 +117,23 @@ export class BibCommands extends Disposable {
 
     const extension = format === 'bibtex' ? 'bib' : 'json';
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const target = request.target ?? (await vscode.window.showSaveDialog({
-      title: `Export ${what}: ${papers.length} paper${papers.length === 1 ? '' : 's'} ${label}`,
-      saveLabel: 'Export',
-      defaultUri: folder ? vscode.Uri.joinPath(folder, `${fileStem}.${extension}`) : undefined,
-      filters: format === 'bibtex' ? { BibTeX: ['bib'] } : { 'CSL-JSON': ['json'] },
-    }));
+    const target =
+      request.target ??
+      (await vscode.window.showSaveDialog({
+        title: `Export ${what}: ${papers.length} paper${papers.length === 1 ? '' : 's'} ${label}`,
+        saveLabel: 'Export',
+        defaultUri: folder ? vscode.Uri.joinPath(folder, `${fileStem}.${extension}`) : undefined,
+        filters: format === 'bibtex' ? { BibTeX: ['bib'] } : { 'CSL-JSON': ['json'] },
+      }));
     if (!target) return undefined;
     await writeAtomically(target, text);
     this.log.info(`Exported ${papers.length} ${what} entries (${label}) to ${target.toString()}`);
     const open = 'Open File';
-    void vscode.window.showInformationMessage(`Exported ${papers.length} paper${papers.length === 1 ? '' : 's'} ${label} to ${vscode.workspace.asRelativePath(target)}.`, open).then((choice) => {
-      if (choice === open) void vscode.window.showTextDocument(target);
-    });
+    void vscode.window
+      .showInformationMessage(`Exported ${papers.length} paper${papers.length === 1 ? '' : 's'} ${label} to ${vscode.workspace.asRelativePath(target)}.`, open)
+      .then((choice) => {
+        if (choice === open) void vscode.window.showTextDocument(target);
+      });
     return target;
   }
 
@@ -131,7 +142,11 @@ export class BibCommands extends Disposable {
     type Item = vscode.QuickPickItem & { scope?: 'all' | 'tag' | 'cited' };
     const items: Item[] = [
       { label: '$(library) All papers', description: `${this.library.papers.length}`, scope: 'all' },
-      { label: '$(tag) Papers with a tag...', description: tags.length === 0 ? 'no paper is tagged yet' : `${tags.length} tag${tags.length === 1 ? '' : 's'}`, scope: 'tag' },
+      {
+        label: '$(tag) Papers with a tag...',
+        description: tags.length === 0 ? 'no paper is tagged yet' : `${tags.length} tag${tags.length === 1 ? '' : 's'}`,
+        scope: 'tag',
+      },
       { label: '$(references) Papers cited in the workspace', description: 'markdown, LaTeX and code comments', scope: 'cited' },
     ];
     const choice = await vscode.window.showQuickPick(items, { title: `Export ${what}`, placeHolder: 'Which papers?' });

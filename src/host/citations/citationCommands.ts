@@ -136,7 +136,9 @@ export class CitationCommands extends Disposable {
     const papers = keys.map((key) => this.library.get(key)).filter((paper): paper is Paper => paper !== undefined);
     const missing = keys.filter((key) => !this.library.get(key));
     if (missing.length > 0) {
-      void vscode.window.showWarningMessage(`No paper with the key ${missing.join(', ')} is in the library; run "Marginalia: Reindex Digests" if its digest was just added.`);
+      void vscode.window.showWarningMessage(
+        `No paper with the key ${missing.join(', ')} is in the library; run "Marginalia: Reindex Digests" if its digest was just added.`,
+      );
     }
     return papers;
   }

@@ -31,11 +31,17 @@ export class CitationFeatures extends Disposable {
     notes: NoteLookup | undefined,
   ) {
     super();
-    this.register(library.onDidChange(() => { this.finderCache = undefined; }));
-    const mentions = this.mentions = this.register(new DocumentMentions());
+    this.register(
+      library.onDidChange(() => {
+        this.finderCache = undefined;
+      }),
+    );
+    const mentions = (this.mentions = this.register(new DocumentMentions()));
     this.diagnostics = this.register(new CitationDiagnostics(library, mentions));
     const selector = CITATION_SELECTOR;
-    this.register(vscode.languages.registerCompletionItemProvider(selector, new CitationCompletionProvider(library, () => this.finder), ...COMPLETION_TRIGGERS));
+    this.register(
+      vscode.languages.registerCompletionItemProvider(selector, new CitationCompletionProvider(library, () => this.finder), ...COMPLETION_TRIGGERS),
+    );
     this.register(vscode.languages.registerHoverProvider(selector, new CitationHoverProvider(library, mentions)));
     this.register(vscode.languages.registerDefinitionProvider(selector, new CitationDefinitionProvider(library, mentions, notes)));
     this.register(vscode.languages.registerReferenceProvider(selector, new CitationReferenceProvider(library, mentions, citations)));

@@ -24,7 +24,13 @@ export class CitationQuickFixes implements vscode.CodeActionProvider {
       const unknown = document.getText(diagnostic.range);
       // A retired key offers exactly the papers it named; an unknown one the nearest keys.
       const dispute = this.library.dispute(unknown);
-      const suggestions = dispute ? dispute.papers.map((paper) => paper.key) : nearestKeys(unknown, this.library.papers.map((paper) => paper.key), 5);
+      const suggestions = dispute
+        ? dispute.papers.map((paper) => paper.key)
+        : nearestKeys(
+            unknown,
+            this.library.papers.map((paper) => paper.key),
+            5,
+          );
       suggestions.forEach((key, index) => {
         const paper = this.library.get(key);
         const title = paper ? ` (${shortTitle(paper.title, 50)})` : '';
@@ -49,7 +55,10 @@ export class CitationQuickFixes implements vscode.CodeActionProvider {
     const files = new Set(mentions.map((mention) => mention.uri.toString()));
     if (mentions.length < 2) return [];
     return dispute.papers.map((paper) => {
-      const action = new vscode.CodeAction(`Change all ${mentions.length} citations of ${key} in ${files.size} file${files.size === 1 ? '' : 's'} to ${paper.key} (${shortTitle(paper.title, 50)})`, vscode.CodeActionKind.QuickFix);
+      const action = new vscode.CodeAction(
+        `Change all ${mentions.length} citations of ${key} in ${files.size} file${files.size === 1 ? '' : 's'} to ${paper.key} (${shortTitle(paper.title, 50)})`,
+        vscode.CodeActionKind.QuickFix,
+      );
       action.edit = new vscode.WorkspaceEdit();
       for (const mention of mentions) action.edit.replace(mention.uri, mention.range, paper.key);
       action.diagnostics = [diagnostic];

@@ -36,8 +36,13 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
     const items = matches.map((match, index) => {
       const { paper } = match;
       const year = paper.date?.year;
-      const item = new vscode.CompletionItem({ label: paper.key, detail: year ? ` ${year}` : undefined, description: shortTitle(paper.title, 70) }, vscode.CompletionItemKind.Reference);
-      item.detail = [paper.key, formatPaperDate(paper.date), paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : ''].filter(Boolean).join(' · ');
+      const item = new vscode.CompletionItem(
+        { label: paper.key, detail: year ? ` ${year}` : undefined, description: shortTitle(paper.title, 70) },
+        vscode.CompletionItemKind.Reference,
+      );
+      item.detail = [paper.key, formatPaperDate(paper.date), paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : '']
+        .filter(Boolean)
+        .join(' · ');
       item.documentation = completionDocumentation(paper);
       item.insertText = context.needsAt ? `@${paper.key}` : paper.key;
       item.range = range;

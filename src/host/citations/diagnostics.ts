@@ -30,13 +30,19 @@ export class CitationDiagnostics extends Disposable {
     this.register(library.onDidChangeState(() => this.refreshAll()));
     this.register(vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)));
     this.register(vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document, DIAGNOSTIC_DEBOUNCE_MS)));
-    this.register(vscode.workspace.onDidCloseTextDocument((document) => {
-      const uri = document.uri.toString();
-      clearTimeout(this.timers.get(uri));
-      this.timers.delete(uri);
-      this.diagnostics.delete(document.uri);
-    }));
-    this.register({ dispose: () => { for (const timer of this.timers.values()) clearTimeout(timer); } });
+    this.register(
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        const uri = document.uri.toString();
+        clearTimeout(this.timers.get(uri));
+        this.timers.delete(uri);
+        this.diagnostics.delete(document.uri);
+      }),
+    );
+    this.register({
+      dispose: () => {
+        for (const timer of this.timers.values()) clearTimeout(timer);
+      },
+    });
     this.refreshAll();
   }
 
@@ -49,10 +55,13 @@ export class CitationDiagnostics extends Disposable {
     if (!syntaxOf(document)) return;
     const uri = document.uri.toString();
     clearTimeout(this.timers.get(uri));
-    this.timers.set(uri, setTimeout(() => {
-      this.timers.delete(uri);
-      if (!document.isClosed) this.update(document);
-    }, delayMs));
+    this.timers.set(
+      uri,
+      setTimeout(() => {
+        this.timers.delete(uri);
+        if (!document.isClosed) this.update(document);
+      }, delayMs),
+    );
   }
 
   private refreshAll(): void {
@@ -66,7 +75,8 @@ export class CitationDiagnostics extends Disposable {
       this.diagnostics.delete(document.uri);
       return;
     }
-    const diagnostics = this.mentions.in(document)
+    const diagnostics = this.mentions
+      .in(document)
       // A bare `@name` in markdown is as often a handle or a decorator as a citation.
       .filter((mention) => mention.form !== 'bare' && this.library.get(mention.key) === undefined)
       .map((mention) => {

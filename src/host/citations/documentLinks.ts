@@ -12,7 +12,8 @@ export class CitationLinkProvider implements vscode.DocumentLinkProvider {
   ) {}
 
   provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
-    return this.mentions.in(document)
+    return this.mentions
+      .in(document)
       .filter((mention) => this.library.get(mention.key) !== undefined)
       .map((mention) => {
         const link = new vscode.DocumentLink(mentionRange(mention), vscode.Uri.parse(commandLink(CommandIds.openPaper, mention.key), true));

@@ -4,7 +4,14 @@
  * a core mention to a vscode.Range.
  */
 import * as vscode from 'vscode';
-import { CITABLE_LANGUAGES, type CitationMention, type CitationSyntax, citationSyntaxForLanguage, mentionAt, scanCitations } from '../../core/citations/scanner';
+import {
+  CITABLE_LANGUAGES,
+  type CitationMention,
+  type CitationSyntax,
+  citationSyntaxForLanguage,
+  mentionAt,
+  scanCitations,
+} from '../../core/citations/scanner';
 import { Disposable } from '../lifecycle';
 
 /** The documents whose citations Marginalia reads: every citable language, on disk or untitled. */

@@ -48,7 +48,7 @@ function paperHover(paper: Paper): vscode.MarkdownString {
   text.appendMarkdown('**\n\n');
   const facts = [
     formatPaperDate(paper.date),
-    paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : paper.submitter?.trim() ?? '',
+    paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : (paper.submitter?.trim() ?? ''),
     paper.upvotes !== null ? `${paper.upvotes} upvote${paper.upvotes === 1 ? '' : 's'}` : '',
   ].filter((part) => part !== '');
   const keys = paper.aliases.length > 0 ? `${paper.key} (also ${paper.aliases.join(', ')})` : paper.key;

@@ -17,10 +17,12 @@ export class CitationReferenceProvider implements vscode.ReferenceProvider {
     if (!mention) return undefined;
     // The document being edited may not be indexed (untitled) or be ahead of the index.
     const here = document.uri.toString();
-    const fromIndex = this.citations.mentionsOf(mention.key)
+    const fromIndex = this.citations
+      .mentionsOf(mention.key)
       .filter((m) => m.uri.toString() !== here)
       .map((m) => new vscode.Location(m.uri, m.range));
-    const fromDocument = this.mentions.in(document)
+    const fromDocument = this.mentions
+      .in(document)
       .filter((m) => m.key === mention.key)
       .map((m) => new vscode.Location(document.uri, mentionRange(m)));
     const result = [...fromIndex, ...fromDocument];

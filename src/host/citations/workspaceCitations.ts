@@ -52,7 +52,9 @@ export class WorkspaceCitations extends Disposable {
   readonly onDidChange = this.changed.event;
   readonly onDidChangeState = this.stateChanged.event;
   /** Resolves when the first full scan has finished. */
-  readonly ready = new Promise<void>((resolve) => { this.resolveReady = resolve; });
+  readonly ready = new Promise<void>((resolve) => {
+    this.resolveReady = resolve;
+  });
 
   constructor(private readonly log: vscode.LogOutputChannel) {
     super();
@@ -60,16 +62,22 @@ export class WorkspaceCitations extends Disposable {
     this.register(watcher.onDidCreate((uri) => this.scheduleFile(uri)));
     this.register(watcher.onDidChange((uri) => this.scheduleFile(uri)));
     this.register(watcher.onDidDelete((uri) => this.scheduleFile(uri)));
-    this.register(vscode.workspace.onDidChangeTextDocument((event) => {
-      if (event.contentChanges.length > 0) this.scheduleDocument(event.document);
-    }));
-    this.register(vscode.workspace.onDidCloseTextDocument((document) => {
-      // Closing without saving drops the edits: what counts again is the file on disk.
-      if (this.known.has(document.uri.toString())) this.scheduleFile(document.uri);
-    }));
-    this.register(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('files.exclude') || event.affectsConfiguration('search.exclude')) void this.rescan();
-    }));
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0) this.scheduleDocument(event.document);
+      }),
+    );
+    this.register(
+      vscode.workspace.onDidCloseTextDocument((document) => {
+        // Closing without saving drops the edits: what counts again is the file on disk.
+        if (this.known.has(document.uri.toString())) this.scheduleFile(document.uri);
+      }),
+    );
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('files.exclude') || event.affectsConfiguration('search.exclude')) void this.rescan();
+      }),
+    );
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan()));
     this.register({
       dispose: () => {
@@ -173,7 +181,8 @@ export class WorkspaceCitations extends Disposable {
     const exclude = excludeGlob();
     const uris = await vscode.workspace.findFiles(FILE_GLOB, exclude, MAX_FILES);
     if (generation !== this.generation) return;
-    if (uris.length >= MAX_FILES) this.log.warn(`Citation index: the workspace has more than ${MAX_FILES} citable files; only the first ${MAX_FILES} are scanned.`);
+    if (uris.length >= MAX_FILES)
+      this.log.warn(`Citation index: the workspace has more than ${MAX_FILES} citable files; only the first ${MAX_FILES} are scanned.`);
     const files = uris.map((uri) => uri.toString()).sort();
     const removed = this.index.clear();
     this.known.clear();
@@ -190,8 +199,8 @@ export class WorkspaceCitations extends Disposable {
     });
     if (result.cancelled) return;
     this.log.info(
-      `Citation index: ${result.mentions} mention(s) in ${this.index.fileCount} of ${result.scanned} scanned file(s) `
-      + `(${result.skipped} skipped) in ${Math.round(performance.now() - started)} ms; longest batch ${result.longestBatchMs.toFixed(1)} ms`,
+      `Citation index: ${result.mentions} mention(s) in ${this.index.fileCount} of ${result.scanned} scanned file(s) ` +
+        `(${result.skipped} skipped) in ${Math.round(performance.now() - started)} ms; longest batch ${result.longestBatchMs.toFixed(1)} ms`,
     );
   }
 
@@ -222,13 +231,16 @@ export class WorkspaceCitations extends Disposable {
     const file = document.uri.toString();
     if (!this.known.has(file)) return;
     clearTimeout(this.documentTimers.get(file));
-    this.documentTimers.set(file, setTimeout(() => {
-      this.documentTimers.delete(file);
-      if (document.isClosed || !this.known.has(file)) return;
-      const syntax = citationSyntaxForLanguage(document.languageId) ?? citationSyntaxForFileName(document.uri.path);
-      const changed = syntax ? this.index.setFile(file, document.getText(), syntax) : this.index.removeFile(file);
-      if (changed.size > 0) this.fireChanged(changed);
-    }, DOCUMENT_DEBOUNCE_MS));
+    this.documentTimers.set(
+      file,
+      setTimeout(() => {
+        this.documentTimers.delete(file);
+        if (document.isClosed || !this.known.has(file)) return;
+        const syntax = citationSyntaxForLanguage(document.languageId) ?? citationSyntaxForFileName(document.uri.path);
+        const changed = syntax ? this.index.setFile(file, document.getText(), syntax) : this.index.removeFile(file);
+        if (changed.size > 0) this.fireChanged(changed);
+      }, DOCUMENT_DEBOUNCE_MS),
+    );
   }
 
   private scheduleFile(uri: vscode.Uri): void {
@@ -251,7 +263,10 @@ export class WorkspaceCitations extends Disposable {
       // An open document with edits is the truth for its file until it is saved or closed.
       const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === file);
       if (open?.isDirty) continue;
-      const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+      const exists = await vscode.workspace.fs.stat(uri).then(
+        () => true,
+        () => false,
+      );
       if (!exists) {
         this.known.delete(file);
         for (const key of this.index.removeFile(file)) changed.add(key);

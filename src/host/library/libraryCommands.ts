@@ -32,7 +32,8 @@ export class LibraryCommands extends Disposable {
       for (const key of await this.commandPapers.keys(first, all, { title: 'Open Paper', treeSelection: false })) this.panels.show(key, { preview: false });
     });
     command(CommandIds.openPaperToSide, async (first, all) => {
-      for (const key of await this.commandPapers.keys(first, all, { title: 'Open Paper to the Side' })) this.panels.show(key, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+      for (const key of await this.commandPapers.keys(first, all, { title: 'Open Paper to the Side' }))
+        this.panels.show(key, { preview: false, viewColumn: vscode.ViewColumn.Beside });
     });
     command(CommandIds.pinPaper, (first) => this.panels.pin(typeof first === 'string' ? first : undefined));
     command(CommandIds.revealPaper, async (first) => {
@@ -67,7 +68,9 @@ export class LibraryCommands extends Disposable {
         editor.revealRange(new vscode.Range(start, start), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
       } catch (error) {
         this.log.error(`Reveal in Digest failed for ${source.file}:${source.line}: ${error instanceof Error ? error.message : String(error)}`);
-        void vscode.window.showErrorMessage(`Marginalia could not open the digest ${this.library.workspaceRelative(source.file)}; if it was moved or deleted, run "Marginalia: Reindex Digests".`);
+        void vscode.window.showErrorMessage(
+          `Marginalia could not open the digest ${this.library.workspaceRelative(source.file)}; if it was moved or deleted, run "Marginalia: Reindex Digests".`,
+        );
       }
     });
     command(CommandIds.copyKey, async (first, all) => {
@@ -88,19 +91,28 @@ export class LibraryCommands extends Disposable {
         return;
       }
       const markers = await this.library.resolveConflict();
-      void vscode.window.showInformationMessage(`Resolved the merge conflict in ${LIBRARY_FILE_PATH}: removed ${markers} marker line${markers === 1 ? '' : 's'} and kept the keys and tags of both sides. Commit the file to finish the merge.`);
+      void vscode.window.showInformationMessage(
+        `Resolved the merge conflict in ${LIBRARY_FILE_PATH}: removed ${markers} marker line${markers === 1 ? '' : 's'} and kept the keys and tags of both sides. Commit the file to finish the merge.`,
+      );
     });
     command(CommandIds.showLog, () => this.log.show());
     command(CommandIds.addSampleDigests, () => this.copyIntoWorkspace(this.sampleDigests(), 'sample digests'));
     command(CommandIds.openDigest, async () => {
-      const chosen = await vscode.window.showOpenDialog({ canSelectMany: true, openLabel: 'Add to Library', filters: { 'Digests (plain text)': ['txt'], 'All files': ['*'] }, title: 'Add Daily Papers Digests' });
+      const chosen = await vscode.window.showOpenDialog({
+        canSelectMany: true,
+        openLabel: 'Add to Library',
+        filters: { 'Digests (plain text)': ['txt'], 'All files': ['*'] },
+        title: 'Add Daily Papers Digests',
+      });
       if (chosen) await this.copyIntoWorkspace(chosen, 'digests');
     });
   }
 
   private sampleDigests(): vscode.Uri[] {
     const seeds = vscode.Uri.joinPath(this.extensionUri, 'seeds');
-    return ['000_896f7befaa86139f.txt', '001_4527b1b50237e4c0.txt', '002_7de4789b7565d511.txt', '003_633ab4c5ca64d127.txt'].map((name) => vscode.Uri.joinPath(seeds, name));
+    return ['000_896f7befaa86139f.txt', '001_4527b1b50237e4c0.txt', '002_7de4789b7565d511.txt', '003_633ab4c5ca64d127.txt'].map((name) =>
+      vscode.Uri.joinPath(seeds, name),
+    );
   }
 
   /**
@@ -120,13 +132,20 @@ export class LibraryCommands extends Disposable {
     let copied = 0;
     for (const file of files) {
       const destination = vscode.Uri.joinPath(target, path.basename(file.path));
-      const exists = await vscode.workspace.fs.stat(destination).then(() => true, () => false);
+      const exists = await vscode.workspace.fs.stat(destination).then(
+        () => true,
+        () => false,
+      );
       if (exists) continue;
       await vscode.workspace.fs.copy(file, destination, { overwrite: false });
       copied++;
     }
     this.log.info(`Copied ${copied} of ${files.length} ${what} into ${target.fsPath}`);
-    void vscode.window.showInformationMessage(copied > 0 ? `Added ${copied} ${what} to ${vscode.workspace.asRelativePath(target)}/.` : `The ${what} are already in ${vscode.workspace.asRelativePath(target)}/.`);
+    void vscode.window.showInformationMessage(
+      copied > 0
+        ? `Added ${copied} ${what} to ${vscode.workspace.asRelativePath(target)}/.`
+        : `The ${what} are already in ${vscode.workspace.asRelativePath(target)}/.`,
+    );
     // The watcher picks the files up too; reading now makes the tree appear without waiting for it.
     await this.library.reload();
   }

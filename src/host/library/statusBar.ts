@@ -9,7 +9,10 @@ import type { WorkspaceLibrary } from './workspaceLibrary';
 export class LibraryStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
 
-  constructor(private readonly library: WorkspaceLibrary, clickCommand: string) {
+  constructor(
+    private readonly library: WorkspaceLibrary,
+    clickCommand: string,
+  ) {
     super();
     this.item = this.register(vscode.window.createStatusBarItem('marginalia.papers', vscode.StatusBarAlignment.Left, 50));
     this.item.name = 'Marginalia Papers';

@@ -64,12 +64,18 @@ export class WorkspaceLibrary extends Disposable implements Library {
    * @param worker the library's thread, which reads digests and the library file
    * @param cacheDir where the worker keeps parsed digests between windows (the extension's storage)
    */
-  constructor(private readonly log: vscode.LogOutputChannel, private readonly worker: LibraryWorkerClient, private readonly cacheDir: string | null) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly worker: LibraryWorkerClient,
+    private readonly cacheDir: string | null,
+  ) {
     super();
     this.diagnostics = this.register(vscode.languages.createDiagnosticCollection('marginalia'));
-    this.register(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('marginalia.digests')) void this.reload();
-    }));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('marginalia.digests')) void this.reload();
+      }),
+    );
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reload()));
     this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => void this.reload()));
     this.register({ dispose: () => this.disposeWatchers() });
@@ -227,18 +233,28 @@ export class WorkspaceLibrary extends Disposable implements Library {
     this.watch(globs);
     const started = Date.now();
     const uris = await vscode.workspace.findFiles(globPattern(globs), IGNORED_FOLDERS_GLOB);
-    this.files = uris.filter((uri) => uri.scheme === 'file').map((uri) => uri.fsPath).sort(comparePaths);
+    this.files = uris
+      .filter((uri) => uri.scheme === 'file')
+      .map((uri) => uri.fsPath)
+      .sort(comparePaths);
     this.log.info(`Found ${this.files.length} digest file(s) for ${JSON.stringify(globs)}`);
-    const request = () => this.worker.request({ type: 'load', root, files: this.files, reread: 'all', trusted: vscode.workspace.isTrusted, cacheDir: this.cacheDir });
-    const { value, papers } = this.files.length > PROGRESS_THRESHOLD
-      ? await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Marginalia: reading ${this.files.length.toLocaleString()} digests` }, request)
-      : await request();
+    const request = () =>
+      this.worker.request({ type: 'load', root, files: this.files, reread: 'all', trusted: vscode.workspace.isTrusted, cacheDir: this.cacheDir });
+    const { value, papers } =
+      this.files.length > PROGRESS_THRESHOLD
+        ? await vscode.window.withProgress(
+            { location: vscode.ProgressLocation.Notification, title: `Marginalia: reading ${this.files.length.toLocaleString()} digests` },
+            request,
+          )
+        : await request();
     this.digests.clear();
     this.diagnostics.clear();
     await this.apply(value, papers);
     const { readMs, mergeMs, publishMs } = value.timings;
     this.loadTimings = { ...value.timings, totalMs: Date.now() - started };
-    this.log.info(`Library ready: ${this.papersList.length} papers from ${this.digests.size} digest(s) in ${Date.now() - started} ms (worker: read ${Math.round(readMs)} ms, library file and merge ${Math.round(mergeMs)} ms, sending ${Math.round(publishMs)} ms)`);
+    this.log.info(
+      `Library ready: ${this.papersList.length} papers from ${this.digests.size} digest(s) in ${Date.now() - started} ms (worker: read ${Math.round(readMs)} ms, library file and merge ${Math.round(mergeMs)} ms, sending ${Math.round(publishMs)} ms)`,
+    );
   }
 
   /** Takes a load's result: changed papers, the order, tags, disputes, diagnostics. */
@@ -335,9 +351,13 @@ export class WorkspaceLibrary extends Disposable implements Library {
       this.log.warn(`The key ${dispute.key} named ${dispute.papers.length} papers after a merge: ${papers}`);
       const find = 'Find Citations';
       void vscode.window
-        .showWarningMessage(`After a merge, the key "${dispute.key}" named ${dispute.papers.length} papers: ${papers}. It now names neither; each citation of it offers a fix.`, find)
+        .showWarningMessage(
+          `After a merge, the key "${dispute.key}" named ${dispute.papers.length} papers: ${papers}. It now names neither; each citation of it offers a fix.`,
+          find,
+        )
         .then((choice) => {
-          if (choice === find) void vscode.commands.executeCommand('workbench.action.findInFiles', { query: dispute.key, triggerSearch: true, matchWholeWord: true });
+          if (choice === find)
+            void vscode.commands.executeCommand('workbench.action.findInFiles', { query: dispute.key, triggerSearch: true, matchWholeWord: true });
         });
     }
   }
@@ -392,7 +412,7 @@ export class WorkspaceLibrary extends Disposable implements Library {
     clearTimeout(this.pendingTimer);
     this.pendingTimer = setTimeout(() => {
       this.serially(() => this.applyPending()).catch((error: unknown) => {
-        this.log.error(`Updating the library failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+        this.log.error(`Updating the library failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       });
     }, DEBOUNCE_MS);
   }
@@ -407,19 +427,28 @@ export class WorkspaceLibrary extends Disposable implements Library {
     if (!root || (changed.length === 0 && !libraryChanged)) return;
     const files = new Set(this.files);
     for (const file of changed) {
-      const exists = await vscode.workspace.fs.stat(vscode.Uri.file(file)).then(() => true, () => false);
+      const exists = await vscode.workspace.fs.stat(vscode.Uri.file(file)).then(
+        () => true,
+        () => false,
+      );
       if (exists) files.add(file);
       else files.delete(file);
     }
     this.files = [...files].sort(comparePaths);
-    const { value, papers } = await this.worker.request({ type: 'load', root, files: this.files, reread: changed, trusted: vscode.workspace.isTrusted, cacheDir: this.cacheDir });
+    const { value, papers } = await this.worker.request({
+      type: 'load',
+      root,
+      files: this.files,
+      reread: changed,
+      trusted: vscode.workspace.isTrusted,
+      cacheDir: this.cacheDir,
+    });
     if (changed.length > 0) this.log.info(`Re-read ${changed.length} changed digest(s)`);
     // The library file as this window last wrote it (its own tag change): nothing to show anew.
     if (value.unchanged && this.currentState === 'ready') return;
     await this.apply(value, papers);
   }
 }
-
 
 const NO_TAGS: readonly string[] = [];
 /** Papers handled between two turns of the host's event loop. */
@@ -442,7 +471,11 @@ function toVscodeDiagnostic(diagnostic: Diagnostic): vscode.Diagnostic {
   const result = new vscode.Diagnostic(
     new vscode.Range(line, 0, line, Number.MAX_SAFE_INTEGER),
     diagnostic.message,
-    diagnostic.severity === 'error' ? vscode.DiagnosticSeverity.Error : diagnostic.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Information,
+    diagnostic.severity === 'error'
+      ? vscode.DiagnosticSeverity.Error
+      : diagnostic.severity === 'warning'
+        ? vscode.DiagnosticSeverity.Warning
+        : vscode.DiagnosticSeverity.Information,
   );
   result.source = 'Marginalia';
   return result;

@@ -44,20 +44,24 @@ export class NoteCommands extends Disposable implements PaperViewSection<'notes'
   ) {
     super();
     this.register(vscode.window.registerFileDecorationProvider(this));
-    this.register(notes.index.onDidChangeNote((key) => {
-      this.partChanged.fire(key);
-      this.decorationsChanged.fire([paperResourceUri(key)]);
-    }));
+    this.register(
+      notes.index.onDidChangeNote((key) => {
+        this.partChanged.fire(key);
+        this.decorationsChanged.fire([paperResourceUri(key)]);
+      }),
+    );
     // A note open in an editor previews what is typed, not only what is saved.
     let timer: ReturnType<typeof setTimeout> | undefined;
-    this.register(vscode.workspace.onDidChangeTextDocument((event) => {
-      if (event.document.languageId !== 'markdown' || event.contentChanges.length === 0) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        if (event.document.uri.scheme !== 'file') return;
-        for (const key of this.notes.index.keysForFile(event.document.uri.fsPath)) this.partChanged.fire(key);
-      }, 300);
-    }));
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.document.languageId !== 'markdown' || event.contentChanges.length === 0) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (event.document.uri.scheme !== 'file') return;
+          for (const key of this.notes.index.keysForFile(event.document.uri.fsPath)) this.partChanged.fire(key);
+        }, 300);
+      }),
+    );
     this.register({ dispose: () => clearTimeout(timer) });
 
     const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => this.fail(failed, error)));

@@ -31,19 +31,25 @@ export class NoteIndex extends Disposable implements NoteLookup {
   constructor(private readonly log: vscode.LogOutputChannel) {
     super();
     this.register({ dispose: () => this.watcher?.dispose() });
-    this.register(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (!event.affectsConfiguration(`marginalia.${NOTES_FOLDER_SETTING}`)) return;
-      this.folderCache = undefined;
-      this.fireAll();
-    }));
-    this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => {
-      this.folderCache = undefined;
-      void this.rescan();
-    }));
-    this.register(vscode.workspace.onDidGrantWorkspaceTrust(() => {
-      this.folderCache = undefined;
-      this.fireAll();
-    }));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (!event.affectsConfiguration(`marginalia.${NOTES_FOLDER_SETTING}`)) return;
+        this.folderCache = undefined;
+        this.fireAll();
+      }),
+    );
+    this.register(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.folderCache = undefined;
+        void this.rescan();
+      }),
+    );
+    this.register(
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        this.folderCache = undefined;
+        this.fireAll();
+      }),
+    );
   }
 
   /** Reads the front matter of every markdown file in the workspace, and watches them. */
@@ -155,7 +161,10 @@ export class NoteIndex extends Disposable implements NoteLookup {
 
   private async apply(uri: vscode.Uri): Promise<void> {
     const before = this.catalog.keysOf(uri.fsPath);
-    const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+    const exists = await vscode.workspace.fs.stat(uri).then(
+      () => true,
+      () => false,
+    );
     if (exists) this.catalog.set(uri.fsPath, await this.readKey(uri));
     else this.catalog.delete(uri.fsPath);
     for (const key of new Set([...before, ...this.catalog.keysOf(uri.fsPath)])) this.fireKey(key);
@@ -163,7 +172,10 @@ export class NoteIndex extends Disposable implements NoteLookup {
 
   private async scanCreated(uri: vscode.Uri): Promise<void> {
     if (uri.scheme !== 'file' || isNoteFileName(uri.path) || isInIgnoredFolder(uri.fsPath)) return;
-    const stat = await vscode.workspace.fs.stat(uri).then((value) => value, () => undefined);
+    const stat = await vscode.workspace.fs.stat(uri).then(
+      (value) => value,
+      () => undefined,
+    );
     if (stat?.type !== vscode.FileType.Directory) return;
     const found = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, NOTE_FILE_GLOB), IGNORED_FOLDERS_GLOB, MAX_MARKDOWN_FILES);
     await Promise.all(found.map((file) => this.update(file)));

@@ -16,7 +16,10 @@ export const NOTES_TEMPLATE_SETTING = 'notes.template';
 
 /** A user-facing failure: `message` is the one sentence to show; the rest goes to the log. */
 export class NoteError extends Error {
-  constructor(message: string, readonly action?: { label: string; run: () => unknown }) {
+  constructor(
+    message: string,
+    readonly action?: { label: string; run: () => unknown },
+  ) {
     super(message);
     this.name = 'NoteError';
   }
@@ -69,7 +72,8 @@ export class Notes extends Disposable {
         const end = document.lineAt(document.lineCount - 1).range.end;
         const edit = new vscode.WorkspaceEdit();
         edit.insert(uri, end, quoteInsertion(document.getText(), quote));
-        if (!(await vscode.workspace.applyEdit(edit))) throw new NoteError(`VS Code refused to change ${vscode.workspace.asRelativePath(uri)}; try again, or paste the quote yourself.`);
+        if (!(await vscode.workspace.applyEdit(edit)))
+          throw new NoteError(`VS Code refused to change ${vscode.workspace.asRelativePath(uri)}; try again, or paste the quote yourself.`);
         if (!wasDirty) await document.save();
       } else {
         await this.files.append(uri.fsPath, (existing) => quoteInsertion(existing, quote));
@@ -92,7 +96,10 @@ export class Notes extends Disposable {
     const paper = this.library.get(key);
     if (!paper) throw new NoteError(`No paper has the key "${key}" in this library.`);
     const file = this.index.defaultNoteFile(key);
-    if (!file) throw new NoteError(`The key "${key}" cannot be used as a file name, so Marginalia cannot create its note; create one yourself with "key: ${key}" in its front matter.`);
+    if (!file)
+      throw new NoteError(
+        `The key "${key}" cannot be used as a file name, so Marginalia cannot create its note; create one yourself with "key: ${key}" in its front matter.`,
+      );
     const text = renderNote(await this.template(), {
       paper,
       tags: this.library.tagsOf(key),
@@ -110,21 +117,37 @@ export class Notes extends Disposable {
   private async template(): Promise<string> {
     const configured = vscode.workspace.getConfiguration('marginalia').get<string>(NOTES_TEMPLATE_SETTING);
     if (typeof configured !== 'string' || configured.trim() === '') return DEFAULT_NOTE_TEMPLATE;
-    const openSettings = { label: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', `marginalia.${NOTES_TEMPLATE_SETTING}`) };
+    const openSettings = {
+      label: 'Open Settings',
+      run: () => vscode.commands.executeCommand('workbench.action.openSettings', `marginalia.${NOTES_TEMPLATE_SETTING}`),
+    };
     const root = workspaceRoot();
     const file = root ? resolveInWorkspace(root, configured) : undefined;
-    if (!file) throw new NoteError(`The note template "${configured}" is not a path inside the workspace; set marginalia.notes.template to a workspace-relative file, or clear it for the default template.`, openSettings);
+    if (!file)
+      throw new NoteError(
+        `The note template "${configured}" is not a path inside the workspace; set marginalia.notes.template to a workspace-relative file, or clear it for the default template.`,
+        openSettings,
+      );
     const text = await this.files.read(file).catch((error: unknown) => {
       this.log.error(`Reading the note template ${file}: ${errorText(error)}`);
       return null;
     });
-    if (text === null) throw new NoteError(`The note template "${configured}" does not exist or cannot be read; create it, or fix marginalia.notes.template.`, openSettings);
+    if (text === null)
+      throw new NoteError(`The note template "${configured}" does not exist or cannot be read; create it, or fix marginalia.notes.template.`, openSettings);
     // Checked here, with a dummy paper, so that a mistake names the template and not the paper.
     try {
-      renderNote(text, { paper: { key: 'key', aliases: [], title: 'Title', abstract: '', authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [] }, tags: [], today: today(), sources: [] });
+      renderNote(text, {
+        paper: { key: 'key', aliases: [], title: 'Title', abstract: '', authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [] },
+        tags: [],
+        today: today(),
+        sources: [],
+      });
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      throw new NoteError(`The note template "${configured}" has a mistake at ${error.message}.`, { label: 'Open Template', run: () => vscode.window.showTextDocument(vscode.Uri.file(file)) });
+      throw new NoteError(`The note template "${configured}" has a mistake at ${error.message}.`, {
+        label: 'Open Template',
+        run: () => vscode.window.showTextDocument(vscode.Uri.file(file)),
+      });
     }
     return text;
   }

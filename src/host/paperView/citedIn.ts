@@ -18,9 +18,16 @@ export class CitedIn extends Disposable implements PaperViewSection<'citedIn'> {
   private readonly changed = this.register(new vscode.EventEmitter<string | undefined>());
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly citations: WorkspaceCitations, private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly citations: WorkspaceCitations,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
     super();
-    this.register(citations.onDidChange((keys) => { for (const key of keys) this.changed.fire(key); }));
+    this.register(
+      citations.onDidChange((keys) => {
+        for (const key of keys) this.changed.fire(key);
+      }),
+    );
     // The "scanning" note goes away when the first scan ends, for every paper shown.
     this.register(citations.onDidChangeState(() => this.changed.fire(undefined)));
   }
@@ -37,12 +44,14 @@ export class CitedIn extends Disposable implements PaperViewSection<'citedIn'> {
     }));
     // One entry per line: `[@a; @a]` on one line is one place that cites the paper.
     const seen = new Set<string>();
-    return entries.filter((entry) => {
-      const id = `${entry.file}:${entry.line}`;
-      if (seen.has(id)) return false;
-      seen.add(id);
-      return true;
-    }).slice(0, MAX_ENTRIES);
+    return entries
+      .filter((entry) => {
+        const id = `${entry.file}:${entry.line}`;
+        if (seen.has(id)) return false;
+        seen.add(id);
+        return true;
+      })
+      .slice(0, MAX_ENTRIES);
   }
 
   messages(key: string): CitedInHostMessage[] {

@@ -32,7 +32,13 @@ export class CodeLinks extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.register(registerSafeCommand(CommandIds.openCode, (first, all) => this.openCode(first, all), (id, error) => reportError(this.log, id, error, 'Marginalia could not open the code')));
+    this.register(
+      registerSafeCommand(
+        CommandIds.openCode,
+        (first, all) => this.openCode(first, all),
+        (id, error) => reportError(this.log, id, error, 'Marginalia could not open the code'),
+      ),
+    );
   }
 
   /** The code links of a paper (http(s) only), in the order of its abstract. */
@@ -75,19 +81,27 @@ export class CodeLinks extends Disposable {
     if (!key) return;
     const links = this.codeLinksOf(key);
     if (links.length === 0) {
-      void vscode.window.showInformationMessage('This paper\'s abstract links no code repository (GitHub, GitLab, Hugging Face).');
+      void vscode.window.showInformationMessage("This paper's abstract links no code repository (GitHub, GitLab, Hugging Face).");
       return;
     }
-    const url = links.length === 1 ? links[0] : (await vscode.window.showQuickPick(
-      links.map((link) => ({ label: link.replace(/^https?:\/\/(?:www\.)?/i, ''), detail: link, link })),
-      { title: 'Open Code', placeHolder: 'Which repository?' },
-    ))?.link;
+    const url =
+      links.length === 1
+        ? links[0]
+        : (
+            await vscode.window.showQuickPick(
+              links.map((link) => ({ label: link.replace(/^https?:\/\/(?:www\.)?/i, ''), detail: link, link })),
+              { title: 'Open Code', placeHolder: 'Which repository?' },
+            )
+          )?.link;
     if (!url) return;
     const actions = await this.actionsFor(url);
-    const action = actions.length === 1 ? actions[0] : await vscode.window.showQuickPick(actions, {
-      title: `Open Code: ${url.replace(/^https?:\/\/(?:www\.)?/i, '')}`,
-      placeHolder: 'The workspace holds a clone of this repository',
-    });
+    const action =
+      actions.length === 1
+        ? actions[0]
+        : await vscode.window.showQuickPick(actions, {
+            title: `Open Code: ${url.replace(/^https?:\/\/(?:www\.)?/i, '')}`,
+            placeHolder: 'The workspace holds a clone of this repository',
+          });
     if (!action) return;
     switch (action.action) {
       case 'browser':
@@ -110,9 +124,7 @@ async function candidates(root: vscode.Uri): Promise<vscode.Uri[]> {
   const found = [root];
   const children = async (folder: vscode.Uri) => {
     const entries = await vscode.workspace.fs.readDirectory(folder).then(undefined, () => [] as [string, vscode.FileType][]);
-    return entries
-      .filter(([name, type]) => (type & vscode.FileType.Directory) !== 0 && walksInto(name))
-      .map(([name]) => vscode.Uri.joinPath(folder, name));
+    return entries.filter(([name, type]) => (type & vscode.FileType.Directory) !== 0 && walksInto(name)).map(([name]) => vscode.Uri.joinPath(folder, name));
   };
   for (const child of await children(root)) {
     found.push(child);
@@ -140,7 +152,10 @@ async function remotesOf(folder: vscode.Uri, log: vscode.LogOutputChannel): Prom
       const pointer = /^gitdir:\s*(.+?)\s*$/m.exec(await read(dotGit))?.[1];
       if (!pointer) return [];
       gitDir = pointer.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pointer) ? vscode.Uri.file(pointer) : vscode.Uri.joinPath(folder, pointer);
-      const common = await read(vscode.Uri.joinPath(gitDir, 'commondir')).then((text) => text.trim(), () => '');
+      const common = await read(vscode.Uri.joinPath(gitDir, 'commondir')).then(
+        (text) => text.trim(),
+        () => '',
+      );
       if (common) gitDir = common.startsWith('/') ? vscode.Uri.file(common) : vscode.Uri.joinPath(gitDir, common);
     }
     return gitRemoteUrls(await read(vscode.Uri.joinPath(gitDir, 'config')));

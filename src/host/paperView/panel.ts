@@ -5,15 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { isSafeExternalUrl } from '../../core/paperView/viewModel';
-import {
-  assertNever,
-  isWebviewMessageOf,
-  parseWebviewMessage,
-  sectionOf,
-  type HostMessage,
-  type PaperWebviewMessage,
-  type SectionName,
-} from '../../protocol';
+import { assertNever, isWebviewMessageOf, parseWebviewMessage, sectionOf, type HostMessage, type PaperWebviewMessage, type SectionName } from '../../protocol';
 import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { PaperViewSection, SectionPanel } from './section';
@@ -48,15 +40,19 @@ export class PaperPanel extends Disposable implements SectionPanel {
   ) {
     super();
     this.register(panel.webview.onDidReceiveMessage((value: unknown) => this.receive(value)));
-    this.register(panel.onDidChangeViewState(() => {
-      // Without retainContextWhenHidden a hidden page is unloaded; it says `ready` again when shown.
-      if (!panel.visible) this.listening = false;
-      hooks.viewState(this);
-    }));
-    this.register(panel.onDidDispose(() => {
-      hooks.disposed(this);
-      this.dispose();
-    }));
+    this.register(
+      panel.onDidChangeViewState(() => {
+        // Without retainContextWhenHidden a hidden page is unloaded; it says `ready` again when shown.
+        if (!panel.visible) this.listening = false;
+        hooks.viewState(this);
+      }),
+    );
+    this.register(
+      panel.onDidDispose(() => {
+        hooks.disposed(this);
+        this.dispose();
+      }),
+    );
   }
 
   get ready(): boolean {
@@ -111,7 +107,11 @@ export class PaperPanel extends Disposable implements SectionPanel {
       case 'revealInDigest':
         // The command checks that the file and line are a source of the panel's paper: the page
         // never chooses which file the host opens.
-        void vscode.commands.executeCommand(CommandIds.revealInDigest, this.key, undefined, { file: message.file, line: message.line, viewColumn: this.besideColumn });
+        void vscode.commands.executeCommand(CommandIds.revealInDigest, this.key, undefined, {
+          file: message.file,
+          line: message.line,
+          viewColumn: this.besideColumn,
+        });
         break;
       case 'copyKey':
       case 'copyBibtex':

@@ -72,13 +72,19 @@ export class PaperPanels extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    this.register(vscode.window.registerWebviewPanelSerializer(PAPER_VIEW_TYPE, {
-      deserializeWebviewPanel: (panel, state: unknown) => this.restore(panel, state),
-    }));
+    this.register(
+      vscode.window.registerWebviewPanelSerializer(PAPER_VIEW_TYPE, {
+        deserializeWebviewPanel: (panel, state: unknown) => this.restore(panel, state),
+      }),
+    );
     this.register(papers.onDidChange(() => this.renderAll()));
     if (papers.onDidChangeState) this.register(papers.onDidChangeState(() => this.renderAll()));
     // Registered last so that it runs first on dispose, while the emitters still work.
-    this.register({ dispose: () => { for (const item of [...this.panels]) item.panel.dispose(); } });
+    this.register({
+      dispose: () => {
+        for (const item of [...this.panels]) item.panel.dispose();
+      },
+    });
   }
 
   /** Opens the paper: into the preview panel (replacing its paper) when preview, else a panel of its own (reusing one already showing that paper). */
@@ -124,9 +130,11 @@ export class PaperPanels extends Disposable {
   addSection(section: AnySection): void {
     if (this.sections.has(section.name)) throw new Error(`The paper view has a ${section.name} section already.`);
     this.sections.set(section.name, section);
-    this.register(section.onDidChange((key) => {
-      for (const item of this.panels) if (key === undefined || item.key === key) this.renderSection(item, section);
-    }));
+    this.register(
+      section.onDidChange((key) => {
+        for (const item of this.panels) if (key === undefined || item.key === key) this.renderSection(item, section);
+      }),
+    );
     for (const item of this.panels) this.renderSection(item, section);
   }
 
@@ -189,10 +197,13 @@ export class PaperPanels extends Disposable {
   private renderSection(item: PaperPanel, section: AnySection): void {
     const key = item.key;
     if (!item.ready || !this.papers.get(key)) return;
-    void Promise.resolve(section.messages(key)).then((messages: HostMessage[]) => {
-      // The panel may show another paper by now, or be gone.
-      if (item.key === key && !item.isDisposed) for (const message of messages) item.post(message);
-    }, (error: unknown) => this.log.error(`The paper view's ${section.name} section failed for ${key}: ${errorText(error)}`));
+    void Promise.resolve(section.messages(key)).then(
+      (messages: HostMessage[]) => {
+        // The panel may show another paper by now, or be gone.
+        if (item.key === key && !item.isDisposed) for (const message of messages) item.post(message);
+      },
+      (error: unknown) => this.log.error(`The paper view's ${section.name} section failed for ${key}: ${errorText(error)}`),
+    );
   }
 
   private pinPanel(item: PaperPanel): void {

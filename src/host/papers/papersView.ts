@@ -4,7 +4,17 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { GROUP_BY_VALUES, SORT_BY_VALUES, describePaper, filterPapers, groupPapers, sortPapers, type GroupBy, type PaperGroup, type SortBy } from '../../core/papers/grouping';
+import {
+  GROUP_BY_VALUES,
+  SORT_BY_VALUES,
+  describePaper,
+  filterPapers,
+  groupPapers,
+  sortPapers,
+  type GroupBy,
+  type PaperGroup,
+  type SortBy,
+} from '../../core/papers/grouping';
 import { isCodeLink } from '../../core/digest/links';
 import { formatPaperDate } from '../../core/paperView/viewModel';
 import type { Paper } from '../../core/types';
@@ -103,7 +113,10 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 
   private groupItem(group: PaperGroup): vscode.TreeItem {
-    const item = new vscode.TreeItem(group.label, this.groups.length === 1 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(
+      group.label,
+      this.groups.length === 1 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
+    );
     item.id = this.itemId(group);
     const count = `${group.papers.length} paper${group.papers.length === 1 ? '' : 's'}`;
     if (group.file) {
@@ -146,9 +159,15 @@ function paperTooltip(paper: Paper, tags: readonly string[]): vscode.MarkdownStr
   tooltip.supportHtml = false;
   tooltip.appendMarkdown('**');
   appendPlainText(tooltip, paper.title).appendMarkdown('**\n\n');
-  const facts = [paper.key, formatPaperDate(paper.date), describePaper(paper).replace(/^\d{4}( · )?/, ''), tags.length ? `tags: ${tags.join(', ')}` : ''].filter(Boolean);
+  const facts = [
+    paper.key,
+    formatPaperDate(paper.date),
+    describePaper(paper).replace(/^\d{4}( · )?/, ''),
+    tags.length ? `tags: ${tags.join(', ')}` : '',
+  ].filter(Boolean);
   appendPlainText(tooltip, facts.join(' · ')).appendMarkdown('\n\n');
-  const abstract = paper.abstract.length > TOOLTIP_ABSTRACT_LENGTH ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT_LENGTH).replace(/\s+\S*$/, '')}…` : paper.abstract;
+  const abstract =
+    paper.abstract.length > TOOLTIP_ABSTRACT_LENGTH ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT_LENGTH).replace(/\s+\S*$/, '')}…` : paper.abstract;
   appendPlainText(tooltip, abstract || 'No abstract in the digest.');
   return tooltip;
 }
@@ -173,27 +192,41 @@ export class PapersView extends Disposable {
     // A library change is followed in a turn of its own: the library's other listeners run first,
     // so that no one task of the host does all their work at 100,000 papers.
     let pending: ReturnType<typeof setImmediate> | undefined;
-    this.register(library.onDidChange(() => {
-      if (pending) return;
-      pending = setImmediate(() => {
-        pending = undefined;
-        this.refresh();
-      });
-    }));
+    this.register(
+      library.onDidChange(() => {
+        if (pending) return;
+        pending = setImmediate(() => {
+          pending = undefined;
+          this.refresh();
+        });
+      }),
+    );
     this.register({ dispose: () => pending && clearImmediate(pending) });
-    this.register(vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('marginalia.tree')) this.refresh();
-    }));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('marginalia.tree')) this.refresh();
+      }),
+    );
     this.registerCommands();
     this.refresh();
   }
 
   get groupBy(): GroupBy {
-    return pick(this.state.get<string>('marginalia.groupBy'), GROUP_BY_VALUES, vscode.workspace.getConfiguration('marginalia.tree').get<string>('groupBy'), 'digest');
+    return pick(
+      this.state.get<string>('marginalia.groupBy'),
+      GROUP_BY_VALUES,
+      vscode.workspace.getConfiguration('marginalia.tree').get<string>('groupBy'),
+      'digest',
+    );
   }
 
   get sortBy(): SortBy {
-    return pick(this.state.get<string>('marginalia.sortBy'), SORT_BY_VALUES, vscode.workspace.getConfiguration('marginalia.tree').get<string>('sortBy'), 'title');
+    return pick(
+      this.state.get<string>('marginalia.sortBy'),
+      SORT_BY_VALUES,
+      vscode.workspace.getConfiguration('marginalia.tree').get<string>('sortBy'),
+      'title',
+    );
   }
 
   /** For tests: the top-level groups with their paper counts, and the keys of a group in order. */
@@ -257,12 +290,15 @@ export class PapersView extends Disposable {
     command(CommandIds.sortByDate, () => this.setSortBy('date'));
     command(CommandIds.sortByUpvotes, () => this.setSortBy('upvotes'));
     command(CommandIds.filter, async (text?: string) => {
-      const value = typeof text === 'string' ? text : await vscode.window.showInputBox({
-        title: 'Filter Papers',
-        prompt: 'Show the papers whose title, key or abstract contain every word',
-        value: this.filter,
-        placeHolder: 'e.g. diffusion policy',
-      });
+      const value =
+        typeof text === 'string'
+          ? text
+          : await vscode.window.showInputBox({
+              title: 'Filter Papers',
+              prompt: 'Show the papers whose title, key or abstract contain every word',
+              value: this.filter,
+              placeHolder: 'e.g. diffusion policy',
+            });
       if (value === undefined) return;
       this.filter = value.trim();
       this.refresh();

@@ -61,9 +61,11 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     this.view = this.register(vscode.window.createTreeView(RELATED_VIEW_ID, { treeDataProvider: this }));
     this.register(panels.onDidChangeActivePaper(() => this.follow()));
     this.register(vscode.window.onDidChangeActiveTextEditor(() => this.follow()));
-    this.register(vscode.window.onDidChangeTextEditorSelection((event) => {
-      if (event.textEditor === vscode.window.activeTextEditor) this.follow();
-    }));
+    this.register(
+      vscode.window.onDidChangeTextEditorSelection((event) => {
+        if (event.textEditor === vscode.window.activeTextEditor) this.follow();
+      }),
+    );
     this.register(search.onDidChangeIndex(() => this.refresh()));
     this.register(this.view.onDidChangeVisibility(() => this.refresh()));
     this.follow(0);
@@ -90,7 +92,10 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     const paper = this.library.get(row.hit.key);
     // The score leads, highlighted, so that a narrow sidebar that cuts the title still shows it.
     const score = row.hit.score.toFixed(1);
-    const item = new vscode.TreeItem({ label: `${score}  ${paper?.title || row.hit.key}`, highlights: [[0, score.length]] }, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      { label: `${score}  ${paper?.title || row.hit.key}`, highlights: [[0, score.length]] },
+      vscode.TreeItemCollapsibleState.None,
+    );
     item.id = row.hit.key;
     item.description = describe(row.hit);
     item.contextValue = 'paper related';
@@ -160,7 +165,7 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
         if (hits.length === 0) message = this.search.state === 'ready' ? `No paper shares enough words with ${subject.label}.` : 'Indexing the library…';
       }
     } catch (error) {
-      this.log.error(`Related papers failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      this.log.error(`Related papers failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       message = 'Related papers are unavailable; see the Marginalia log.';
     }
     if (generation !== this.generation || this.isDisposed) return;
@@ -174,7 +179,10 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
 
 /** The words a related paper shares with the subject. */
 function describe(hit: SearchHit): string {
-  return hit.matches.slice(0, 3).map((match) => match.word).join(', ');
+  return hit.matches
+    .slice(0, 3)
+    .map((match) => match.word)
+    .join(', ');
 }
 
 function sameSubject(a: RelatedSubject, b: RelatedSubject | undefined): boolean {

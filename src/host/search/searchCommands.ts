@@ -32,7 +32,8 @@ export class SearchCommands extends Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
-    const command = (id: string, run: CommandRun) => this.register(registerSafeCommand(id, run, (failed, error) => reportError(this.log, failed, error, 'Marginalia could not find related papers')));
+    const command = (id: string, run: CommandRun) =>
+      this.register(registerSafeCommand(id, run, (failed, error) => reportError(this.log, failed, error, 'Marginalia could not find related papers')));
     command(CommandIds.searchPapers, (query) => this.openPicker(typeof query === 'string' ? query : ''));
     command(CommandIds.relatedPapers, (first, all) => this.relatedPapers(first, all));
     command(CommandIds.relatedToSelection, () => this.relatedToSelection());

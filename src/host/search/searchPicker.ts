@@ -90,12 +90,17 @@ export class SearchPicker extends Disposable {
       if (generation !== this.generation || this.isDisposed) return;
       const items = result.hits.map((hit) => this.item(hit)).filter((item): item is PaperPickItem => item !== undefined);
       this.pick.items = items;
-      const count = result.total === 0 ? 'no papers' : result.total > items.length ? `${items.length} of ${result.total.toLocaleString('en')} papers` : `${result.total.toLocaleString('en')} paper${result.total === 1 ? '' : 's'}`;
+      const count =
+        result.total === 0
+          ? 'no papers'
+          : result.total > items.length
+            ? `${items.length} of ${result.total.toLocaleString('en')} papers`
+            : `${result.total.toLocaleString('en')} paper${result.total === 1 ? '' : 's'}`;
       this.pick.title = result.hints.length > 0 ? `${count}: ${result.hints.join(' ')}` : `Search Papers: ${count}`;
       this.shownQuery = query;
     } catch (error) {
       if (generation !== this.generation || this.isDisposed) return;
-      this.log.error(`Search for ${JSON.stringify(query.slice(0, 200))} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      this.log.error(`Search for ${JSON.stringify(query.slice(0, 200))} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       this.pick.items = [];
       this.pick.title = 'Search failed; see the Marginalia log (Marginalia: Show Log).';
       this.shownQuery = query;
@@ -129,5 +134,8 @@ export class SearchPicker extends Disposable {
 /** "cloning in title, abstract · behavior in abstract" */
 export function describeMatches(matches: readonly SearchMatch[]): string {
   if (matches.length === 0) return 'matches every word left out by -';
-  return matches.slice(0, 6).map((match) => `${match.word} in ${match.fields.join(', ')}`).join(' · ');
+  return matches
+    .slice(0, 6)
+    .map((match) => `${match.word} in ${match.fields.join(', ')}`)
+    .join(' · ');
 }

@@ -43,7 +43,9 @@ export class SearchService extends Disposable {
   readonly onDidChangeIndex = this.changed.event;
   readonly onDidChangeState = this.stateChanged.event;
   /** Resolves when the index first holds the library (or indexing failed). */
-  readonly ready = new Promise<void>((resolve) => { this.firstSync = resolve; });
+  readonly ready = new Promise<void>((resolve) => {
+    this.firstSync = resolve;
+  });
   /** How the last full synchronisation went: `origin` says whether the cache was used. */
   lastSync: SyncSummary | undefined;
   /** Full synchronisations so far (one per window, unless the worker had to start over). */
@@ -107,12 +109,16 @@ export class SearchService extends Disposable {
   }
 
   private enqueue(): Promise<void> {
-    this.running = this.running.then(() => this.follow()).catch((error: unknown) => {
-      this.setState('failed');
-      this.log.error(`Search index: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-      void vscode.window.showErrorMessage('Marginalia could not index the papers, so search and related papers are unavailable; see the Marginalia log, then run "Marginalia: Reindex Digests".');
-      this.firstSync();
-    });
+    this.running = this.running
+      .then(() => this.follow())
+      .catch((error: unknown) => {
+        this.setState('failed');
+        this.log.error(`Search index: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        void vscode.window.showErrorMessage(
+          'Marginalia could not index the papers, so search and related papers are unavailable; see the Marginalia log, then run "Marginalia: Reindex Digests".',
+        );
+        this.firstSync();
+      });
     return this.running;
   }
 
@@ -150,7 +156,11 @@ export class SearchService extends Disposable {
     const cacheFile = await this.cacheFile();
     const run = (report?: (done: number, total: number) => void) => {
       this.progress = report;
-      return this.client.synchronise(cacheFile, documents.size, documents.values(), () => this.isDisposed).finally(() => { this.progress = undefined; });
+      return this.client
+        .synchronise(cacheFile, documents.size, documents.values(), () => this.isDisposed)
+        .finally(() => {
+          this.progress = undefined;
+        });
     };
     let summary: SyncSummary | undefined;
     if (documents.size > PROGRESS_THRESHOLD) {
@@ -170,7 +180,9 @@ export class SearchService extends Disposable {
     this.lastSync = summary;
     this.syncCount++;
     const why = summary.cacheProblem ? ` (cache: ${summary.cacheProblem})` : '';
-    this.log.info(`Search index ${summary.origin === 'cache' ? 'loaded from the cache' : summary.origin === 'updated' ? `loaded from the cache, ${summary.changed} paper(s) updated` : 'built'}${why}: ${summary.documents} papers, ${summary.stats.terms} terms, in ${Math.round(performance.now() - started)} ms (worker: load ${Math.round(summary.loadMs)} ms, index ${Math.round(summary.indexMs)} ms)`);
+    this.log.info(
+      `Search index ${summary.origin === 'cache' ? 'loaded from the cache' : summary.origin === 'updated' ? `loaded from the cache, ${summary.changed} paper(s) updated` : 'built'}${why}: ${summary.documents} papers, ${summary.stats.terms} terms, in ${Math.round(performance.now() - started)} ms (worker: load ${Math.round(summary.loadMs)} ms, index ${Math.round(summary.indexMs)} ms)`,
+    );
     this.setState('ready');
     this.changed.fire();
     this.firstSync();
@@ -227,7 +239,14 @@ export class SearchService extends Disposable {
 }
 
 function sameDocument(a: SearchDocument | undefined, b: SearchDocument): boolean {
-  return a !== undefined && a.title === b.title && a.abstract === b.abstract && a.note === b.note && a.tags.length === b.tags.length && a.tags.every((tag, i) => tag === b.tags[i]);
+  return (
+    a !== undefined &&
+    a.title === b.title &&
+    a.abstract === b.abstract &&
+    a.note === b.note &&
+    a.tags.length === b.tags.length &&
+    a.tags.every((tag, i) => tag === b.tags[i])
+  );
 }
 
 function yieldTurn(): Promise<void> {

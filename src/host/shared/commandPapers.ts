@@ -59,7 +59,10 @@ function keyOf(value: unknown): string | undefined {
 
 /** The papers commands act on, by the rule above. Created once, at the composition root. */
 export class CommandPapers {
-  constructor(private readonly library: Library, private readonly sources: CommandPaperSources) {}
+  constructor(
+    private readonly library: Library,
+    private readonly sources: CommandPaperSources,
+  ) {}
 
   /** The keys a command with arguments `first` and `all` acts on; empty when the user cancelled. */
   async keys(first: unknown, all: unknown, options: CommandPaperOptions): Promise<string[]> {

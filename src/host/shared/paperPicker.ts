@@ -38,11 +38,14 @@ export async function pickPaper(library: Library, options: PaperPickOptions): Pr
     return undefined;
   }
   if (options.find) return pickFound(options.title, options.placeHolder ?? 'Type words of the title, abstract or key', options.find);
-  const choice = await vscode.window.showQuickPick(papers.map((paper) => paperItem(paper)), {
-    title: options.title,
-    placeHolder: options.placeHolder ?? 'Type to find a paper by title or key',
-    matchOnDescription: true,
-  });
+  const choice = await vscode.window.showQuickPick(
+    papers.map((paper) => paperItem(paper)),
+    {
+      title: options.title,
+      placeHolder: options.placeHolder ?? 'Type to find a paper by title or key',
+      matchOnDescription: true,
+    },
+  );
   return choice?.key;
 }
 

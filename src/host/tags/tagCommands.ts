@@ -28,7 +28,14 @@ export class TagCommands extends Disposable {
       if (!this.service.checkWritable()) return undefined;
       const keys = await this.commandPapers.keys(first, all, { title: 'Add Tag', activePaper: true });
       if (keys.length === 0) return undefined;
-      const tag = typeof extra === 'string' ? extra : await this.pickTag(`Add Tag to ${describeKeys(keys)}`, this.library.tagCounts().filter(({ tag: t }) => !keys.every((key) => this.library.tagsOf(key).includes(t))), true);
+      const tag =
+        typeof extra === 'string'
+          ? extra
+          : await this.pickTag(
+              `Add Tag to ${describeKeys(keys)}`,
+              this.library.tagCounts().filter(({ tag: t }) => !keys.every((key) => this.library.tagsOf(key).includes(t))),
+              true,
+            );
       if (tag === undefined) return undefined;
       const changed = await this.service.add(keys, tag);
       if (changed) vscode.window.setStatusBarMessage(`Tagged ${changed.length} paper${changed.length === 1 ? '' : 's'} "${tag}"`, 3000);
@@ -54,7 +61,14 @@ export class TagCommands extends Disposable {
         void vscode.window.showInformationMessage(`${keys.length === 1 ? 'This paper has' : 'These papers have'} no tags to remove.`);
         return undefined;
       }
-      const tag = typeof extra === 'string' ? extra : await this.pickTag(`Remove Tag from ${describeKeys(keys)}`, [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([t, count]) => ({ tag: t, count })), false);
+      const tag =
+        typeof extra === 'string'
+          ? extra
+          : await this.pickTag(
+              `Remove Tag from ${describeKeys(keys)}`,
+              [...counts].sort(([a], [b]) => (a < b ? -1 : 1)).map(([t, count]) => ({ tag: t, count })),
+              false,
+            );
       if (tag === undefined) return undefined;
       const changed = await this.service.remove(keys, tag);
       if (changed) vscode.window.setStatusBarMessage(`Removed "${tag}" from ${changed.length} paper${changed.length === 1 ? '' : 's'}`, 3000);
@@ -66,16 +80,21 @@ export class TagCommands extends Disposable {
       const from = isTagNode(first) ? first.tag : typeof first === 'string' ? first : await this.pickTag('Rename Tag', this.library.tagCounts(), false);
       if (from === undefined) return undefined;
       const existing = new Set(this.library.tagCounts().map(({ tag }) => tag));
-      const to = typeof newName === 'string' ? newName : await vscode.window.showInputBox({
-        title: `Rename Tag "${from}"`,
-        prompt: 'The new name, on every paper that has the tag (an existing tag merges)',
-        value: from,
-        validateInput: (value) => {
-          const tag = value.trim();
-          if (!isValidTag(tag)) return `A tag is ${INVALID_TAG}.`;
-          return tag !== from && existing.has(tag) ? { message: `"${tag}" exists: the two tags will be merged.`, severity: vscode.InputBoxValidationSeverity.Info } : undefined;
-        },
-      });
+      const to =
+        typeof newName === 'string'
+          ? newName
+          : await vscode.window.showInputBox({
+              title: `Rename Tag "${from}"`,
+              prompt: 'The new name, on every paper that has the tag (an existing tag merges)',
+              value: from,
+              validateInput: (value) => {
+                const tag = value.trim();
+                if (!isValidTag(tag)) return `A tag is ${INVALID_TAG}.`;
+                return tag !== from && existing.has(tag)
+                  ? { message: `"${tag}" exists: the two tags will be merged.`, severity: vscode.InputBoxValidationSeverity.Info }
+                  : undefined;
+              },
+            });
       if (to === undefined || to.trim() === from) return undefined;
       const changed = await this.service.rename(from, to.trim());
       if (changed) vscode.window.setStatusBarMessage(`Renamed "${from}" to "${to.trim()}" on ${changed.length} paper${changed.length === 1 ? '' : 's'}`, 3000);
@@ -89,7 +108,12 @@ export class TagCommands extends Disposable {
    */
   private pickTag(title: string, tags: readonly { tag: string; count: number }[], allowCreate: boolean): Promise<string | undefined> {
     type Item = vscode.QuickPickItem & { tag?: string };
-    const existing: Item[] = tags.map(({ tag, count }) => ({ label: iconLabelText(tag), description: `${count} paper${count === 1 ? '' : 's'}`, tag, iconPath: new vscode.ThemeIcon('tag') }));
+    const existing: Item[] = tags.map(({ tag, count }) => ({
+      label: iconLabelText(tag),
+      description: `${count} paper${count === 1 ? '' : 's'}`,
+      tag,
+      iconPath: new vscode.ThemeIcon('tag'),
+    }));
     if (!allowCreate && existing.length === 0) {
       void vscode.window.showInformationMessage('There are no tags yet.');
       return Promise.resolve(undefined);

@@ -15,7 +15,10 @@ import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 export const INVALID_TAG = 'one word without spaces or commas, at most 64 characters';
 
 export class TagService {
-  constructor(private readonly library: WorkspaceLibrary, private readonly log: vscode.LogOutputChannel) {}
+  constructor(
+    private readonly library: WorkspaceLibrary,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
 
   /** Adds `tag` to `keys`; returns the keys that changed, or undefined when nothing could be written (the user was told). */
   add(keys: readonly string[], tag: string): Promise<string[] | undefined> {
@@ -71,7 +74,10 @@ export class TagService {
   private reportCorrupt(reason: string): void {
     const open = 'Open File';
     void vscode.window
-      .showErrorMessage(`Marginalia cannot change tags: ${LIBRARY_FILE_PATH} does not parse (${reason}). It was left untouched; fix it or restore it from git, then try again.`, open)
+      .showErrorMessage(
+        `Marginalia cannot change tags: ${LIBRARY_FILE_PATH} does not parse (${reason}). It was left untouched; fix it or restore it from git, then try again.`,
+        open,
+      )
       .then((choice) => {
         const file = this.library.libraryFile;
         if (choice === open && file) void vscode.window.showTextDocument(file);

@@ -15,7 +15,10 @@ export class TagsSection extends Disposable implements PaperViewSection<'tags'> 
   private readonly changed = this.register(new vscode.EventEmitter<string | undefined>());
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly library: WorkspaceLibrary, private readonly service: TagService) {
+  constructor(
+    private readonly library: WorkspaceLibrary,
+    private readonly service: TagService,
+  ) {
     super();
     // A change of one paper's tags changes every row's completions.
     this.register(library.onDidChange(() => this.changed.fire(undefined)));

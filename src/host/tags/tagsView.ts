@@ -132,11 +132,12 @@ export class TagsView extends Disposable {
   private refresh(): void {
     this.provider.refresh();
     const count = this.library.tagCounts().length;
-    this.view.message = this.library.state === 'corrupt'
-      ? 'The library file .marginalia/library.jsonl does not parse, so tags are unknown; fix it or restore it from git.'
-      : count === 0 && this.library.state === 'ready'
-        ? 'No tags yet. Tag papers from the Papers tree (right-click, several at once), the paper view, or "Marginalia: Add Tag...".'
-        : undefined;
+    this.view.message =
+      this.library.state === 'corrupt'
+        ? 'The library file .marginalia/library.jsonl does not parse, so tags are unknown; fix it or restore it from git.'
+        : count === 0 && this.library.state === 'ready'
+          ? 'No tags yet. Tag papers from the Papers tree (right-click, several at once), the paper view, or "Marginalia: Add Tag...".'
+          : undefined;
     this.view.description = count > 0 ? `${count} tag${count === 1 ? '' : 's'}` : undefined;
   }
 }

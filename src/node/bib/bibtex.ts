@@ -29,7 +29,9 @@ const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', '
 /** Keys that BibTeX cannot hold (they came from a hand-edited library file). Nothing was written. */
 export class BibtexKeyError extends Error {
   constructor(readonly keys: readonly string[]) {
-    super(`${keys.length === 1 ? 'The key' : 'The keys'} ${keys.map((key) => `"${key}"`).join(', ')} cannot be used in BibTeX (use letters, digits and _ : . - + ? < > / only); change ${keys.length === 1 ? 'it' : 'them'} in .marginalia/library.jsonl`);
+    super(
+      `${keys.length === 1 ? 'The key' : 'The keys'} ${keys.map((key) => `"${key}"`).join(', ')} cannot be used in BibTeX (use letters, digits and _ : . - + ? < > / only); change ${keys.length === 1 ? 'it' : 'them'} in .marginalia/library.jsonl`,
+    );
     this.name = 'BibtexKeyError';
   }
 }
@@ -60,7 +62,7 @@ export function formatBibtex(items: readonly CslItem[]): string {
   const cite = new Cite(data);
   const bibtex = cite.format('bibtex', { format: 'object' });
   const biblatex = cite.format('biblatex', { format: 'object' });
-  return items.map((item, index) => shield.reveal(entry(item, bibtex[index], biblatex[index]))).join("\n");
+  return items.map((item, index) => shield.reveal(entry(item, bibtex[index], biblatex[index]))).join('\n');
 }
 
 function entry(item: CslItem, bibtex: FormattedEntry | undefined, biblatex: FormattedEntry | undefined): string {
@@ -79,7 +81,11 @@ function entry(item: CslItem, bibtex: FormattedEntry | undefined, biblatex: Form
   if (year !== undefined) fields.push(['year', `{${year}}`]);
   if (year !== undefined && month !== undefined && MONTHS[month - 1]) fields.push(['month', MONTHS[month - 1]]);
   // Verbatim for biber and the url package; the characters that would end the field are encoded.
-  if (item.URL) braced('url', item.URL.replace(/[{}\\\s]/g, (ch) => encodeURIComponent(ch)));
+  if (item.URL)
+    braced(
+      'url',
+      item.URL.replace(/[{}\\\s]/g, (ch) => encodeURIComponent(ch)),
+    );
   braced('keywords', biblatex?.properties.keywords);
   braced('note', bibtex?.properties.note);
   return `@misc{${item.id},\n${fields.map(([name, value]) => `  ${name} = ${plainerLatex(value)},\n`).join('')}}\n`;

@@ -270,7 +270,12 @@ async function readOne(file: string, context: Context): Promise<Outcome> {
     if (payload) {
       // Written again once in a while, so that an entry in use never looks unused (see "Eviction").
       const old = storedAtMs - usable.header.storedAtMs > REFRESH_ENTRY_DAYS * DAY_MS;
-      return { payload, reused: true, name, write: old && !racy ? encodeEntry({ ...usable.header, stamp: context.stamp, given: file, storedAtMs }, usable.payloadBytes) : undefined };
+      return {
+        payload,
+        reused: true,
+        name,
+        write: old && !racy ? encodeEntry({ ...usable.header, stamp: context.stamp, given: file, storedAtMs }, usable.payloadBytes) : undefined,
+      };
     }
   }
 
@@ -366,8 +371,13 @@ function isHeader(value: unknown): value is EntryHeader {
   if (typeof value !== 'object' || value === null) return false;
   const header = value as Record<string, unknown>;
   const strings = ['stamp', 'path', 'given', 'size', 'mtimeNs', 'ctimeNs', 'ino', 'contentSha256'];
-  return typeof header.format === 'number' && typeof header.storedAtMs === 'number' && strings.every((field) => typeof header[field] === 'string')
-    && /^\d+$/.test(header.mtimeNs as string) && /^\d+$/.test(header.ctimeNs as string);
+  return (
+    typeof header.format === 'number' &&
+    typeof header.storedAtMs === 'number' &&
+    strings.every((field) => typeof header[field] === 'string') &&
+    /^\d+$/.test(header.mtimeNs as string) &&
+    /^\d+$/.test(header.ctimeNs as string)
+  );
 }
 
 /** The payload of an entry whose checksum holds and whose payload has the right shape, else null. */

@@ -81,7 +81,13 @@ export type DecodedDigest = { ok: true; text: string; warnings: Diagnostic[] } |
  */
 export function decodeDigest(bytes: Uint8Array, file: string): DecodedDigest {
   if (bytes.length > MAX_DIGEST_BYTES) {
-    return { ok: false, problem: fileProblem(file, `The file is ${formatBytes(bytes.length)}, over the ${formatBytes(MAX_DIGEST_BYTES)} a digest may have; split it into smaller files.`) };
+    return {
+      ok: false,
+      problem: fileProblem(
+        file,
+        `The file is ${formatBytes(bytes.length)}, over the ${formatBytes(MAX_DIGEST_BYTES)} a digest may have; split it into smaller files.`,
+      ),
+    };
   }
   if (bytes.length === 0) {
     return { ok: false, problem: fileProblem(file, 'The file is empty; save a Daily Papers digest into it as plain text.', 'warning') };
@@ -108,7 +114,12 @@ export async function readDigest(file: string): Promise<{ digest: ParsedDigest |
   try {
     const stat = await fs.stat(file);
     if (stat.size > MAX_DIGEST_BYTES) {
-      return { digest: null, problems: [fileProblem(file, `The file is ${formatBytes(stat.size)}, over the ${formatBytes(MAX_DIGEST_BYTES)} a digest may have; split it into smaller files.`)] };
+      return {
+        digest: null,
+        problems: [
+          fileProblem(file, `The file is ${formatBytes(stat.size)}, over the ${formatBytes(MAX_DIGEST_BYTES)} a digest may have; split it into smaller files.`),
+        ],
+      };
     }
     bytes = await fs.readFile(file);
   } catch (error) {
@@ -126,12 +137,16 @@ function fileProblem(file: string, message: string, severity: Diagnostic['severi
 function describeFsError(error: unknown, fallback: string): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
-    case 'ENOENT': return 'No such file or folder.';
+    case 'ENOENT':
+      return 'No such file or folder.';
     case 'EACCES':
-    case 'EPERM': return 'Permission denied; check the file permissions.';
-    case 'EISDIR': return 'This is a folder, not a file.';
+    case 'EPERM':
+      return 'Permission denied; check the file permissions.';
+    case 'EISDIR':
+      return 'This is a folder, not a file.';
     case undefined:
-    default: return `${fallback} (${String((error as Error | undefined)?.message ?? error)})`;
+    default:
+      return `${fallback} (${String((error as Error | undefined)?.message ?? error)})`;
   }
 }
 

@@ -75,7 +75,12 @@ export interface FileLockHandle {
  * The original error is the `cause`.
  */
 export class FileAccessError extends Error {
-  constructor(message: string, readonly path: string, readonly code: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = 'FileAccessError';
   }
@@ -87,7 +92,11 @@ export class FileAccessError extends Error {
  * the file and the owner and says what the user can do, in one sentence.
  */
 export class LockTimeoutError extends Error {
-  constructor(readonly lockPath: string, readonly owner: RecordedLockOwner | undefined, readonly timeoutMs: number) {
+  constructor(
+    readonly lockPath: string,
+    readonly owner: RecordedLockOwner | undefined,
+    readonly timeoutMs: number,
+  ) {
     super(timeoutMessage(lockPath, owner, timeoutMs));
     this.name = 'LockTimeoutError';
   }
@@ -147,9 +156,10 @@ export function describeAccessError(error: unknown, file: string, action: 'read'
   switch (code) {
     case 'EACCES':
     case 'EPERM':
-      message = action === 'write'
-        ? `Marginalia cannot write in ${folder}: permission denied; make the folder writable for your user, or open the workspace as a user who may write there.`
-        : `Marginalia cannot read ${file}: permission denied; make the file readable for your user, or open the workspace as a user who may read it.`;
+      message =
+        action === 'write'
+          ? `Marginalia cannot write in ${folder}: permission denied; make the folder writable for your user, or open the workspace as a user who may write there.`
+          : `Marginalia cannot read ${file}: permission denied; make the file readable for your user, or open the workspace as a user who may read it.`;
       break;
     case 'EROFS':
       message = `Marginalia cannot write in ${folder} because it is on a read-only file system; open the workspace from a writable disk, or remount this one read-write.`;
@@ -468,9 +478,11 @@ async function removeAbandoned(file: string, seen: Snapshot): Promise<boolean> {
 }
 
 function sameFile(now: Snapshot, expected: { text: string; ino?: bigint; mtimeNs?: bigint }): boolean {
-  return now.text === expected.text
-    && (expected.ino === undefined || now.ino === expected.ino)
-    && (expected.mtimeNs === undefined || now.mtimeNs === expected.mtimeNs);
+  return (
+    now.text === expected.text &&
+    (expected.ino === undefined || now.ino === expected.ino) &&
+    (expected.mtimeNs === undefined || now.mtimeNs === expected.mtimeNs)
+  );
 }
 
 /** For ENOTDIR: the nearest existing ancestor of `file` that is not a folder. */

@@ -98,8 +98,12 @@ export class LibraryStore {
   private readonly fileSystem: StoreFileSystem;
   private readonly log: (line: string) => void;
 
-  constructor(readonly root: string, options: StoreOptions | StoreFileSystem = {}) {
-    const { fileSystem = nodeFileSystem, log = (line: string) => process.stderr.write(`marginalia: ${line}\n`) } = 'readFile' in options ? { fileSystem: options } : options;
+  constructor(
+    readonly root: string,
+    options: StoreOptions | StoreFileSystem = {},
+  ) {
+    const { fileSystem = nodeFileSystem, log = (line: string) => process.stderr.write(`marginalia: ${line}\n`) } =
+      'readFile' in options ? { fileSystem: options } : options;
     this.fileSystem = fileSystem;
     this.log = log;
     this.file = path.join(root, LIBRARY_FILE_PATH);
@@ -156,7 +160,10 @@ export class LibraryStore {
       const texts = await this.readTexts();
       let markers = 0;
       let raws: RawRecord[] = [];
-      for (const [text, legacy] of [[texts.current, false], [texts.legacy, true]] as const) {
+      for (const [text, legacy] of [
+        [texts.current, false],
+        [texts.legacy, true],
+      ] as const) {
         if (text === null) continue;
         try {
           raws = raws.concat(legacy ? parseLegacyLibraryFile(text) : parseLibraryLines(text));

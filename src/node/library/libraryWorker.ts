@@ -32,7 +32,10 @@ let lastRecords: LibraryRecords | null = null;
 let last: { root: string | null; files: string[]; trusted: boolean; cacheDir: string | null } | null = null;
 
 class WorkerError extends Error {
-  constructor(readonly kind: WorkerErrorKind, message: string) {
+  constructor(
+    readonly kind: WorkerErrorKind,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -40,10 +43,12 @@ class WorkerError extends Error {
 // One request at a time, in order: a tag change never runs in the middle of a load.
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (request: LibraryWorkerRequest) => {
-  queue = queue.then(() => handle(request)).then(
-    (value) => post({ id: request.id, type: 'ok', value }),
-    (error: unknown) => post({ id: request.id, type: 'error', kind: errorKind(error), message: errorMessage(error) }),
-  );
+  queue = queue
+    .then(() => handle(request))
+    .then(
+      (value) => post({ id: request.id, type: 'ok', value }),
+      (error: unknown) => post({ id: request.id, type: 'error', kind: errorKind(error), message: errorMessage(error) }),
+    );
 });
 
 function post(reply: LibraryWorkerReply): void {
@@ -87,7 +92,16 @@ async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
   // Our own tag write makes the watcher ask for a load: nothing to read and the file as we wrote it
   // means the library is as we last sent it, so 100,000 papers are not merged and sent again.
   // Tag changes made since went into those same records (the store reuses them), so their tags are current.
-  if (reread !== 'all' && toRead.length === 0 && dropped.length === 0 && root && lastResult && lastRecords && trusted && (await storeFor(root).isUnchanged(lastRecords))) {
+  if (
+    reread !== 'all' &&
+    toRead.length === 0 &&
+    dropped.length === 0 &&
+    root &&
+    lastResult &&
+    lastRecords &&
+    trusted &&
+    (await storeFor(root).isUnchanged(lastRecords))
+  ) {
     return { ...lastResult, tags: lastRecords.tagged(), removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true };
   }
   const started = performance.now();
@@ -108,7 +122,13 @@ async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
   } catch (error) {
     if (!(error instanceof LibraryFileError)) throw error;
     // Keys must come from the user's file: without it, show nothing rather than wrong keys.
-    return publish(id, { ...base, state: 'corrupt', corruption: { message: error.message, conflict: error instanceof LibraryConflictError }, papers: [], records: null });
+    return publish(id, {
+      ...base,
+      state: 'corrupt',
+      corruption: { message: error.message, conflict: error instanceof LibraryConflictError },
+      papers: [],
+      records: null,
+    });
   }
   timings.mergeMs = performance.now() - merging;
   const { papers, records, warning } = opened;
@@ -149,7 +169,10 @@ async function readFiles(files: string[], cacheDir: string | null): Promise<Dige
 /** What the load in progress spent where (see LoadResult.timings). */
 const timings = { readMs: 0, mergeMs: 0, publishMs: 0 };
 
-function publish(id: number, result: Omit<LoadResult, 'order' | 'sent' | 'tags' | 'disputes' | 'newDisputes' | 'timings'> & { papers: Paper[]; records: LibraryRecords | null }): LoadResult {
+function publish(
+  id: number,
+  result: Omit<LoadResult, 'order' | 'sent' | 'tags' | 'disputes' | 'newDisputes' | 'timings'> & { papers: Paper[]; records: LibraryRecords | null },
+): LoadResult {
   const publishing = performance.now();
   const { papers, records, ...rest } = result;
   const next = new Map<string, string>();
@@ -191,11 +214,12 @@ async function tag(operation: TagOperation): Promise<TagResult> {
   if (!last?.root) throw new WorkerError('internal', 'Open a folder first: tags are kept in the workspace.');
   let changedTags: [string, string[]][] = [];
   const changed = await storeFor(last.root).update((records) => {
-    const keys = operation.kind === 'add'
-      ? records.addTag(operation.keys, operation.tag)
-      : operation.kind === 'remove'
-        ? records.removeTag(operation.keys, operation.tag)
-        : records.renameTag(operation.from, operation.to);
+    const keys =
+      operation.kind === 'add'
+        ? records.addTag(operation.keys, operation.tag)
+        : operation.kind === 'remove'
+          ? records.removeTag(operation.keys, operation.tag)
+          : records.renameTag(operation.from, operation.to);
     changedTags = keys.map((key) => [key, [...(records.get(key)?.tags ?? [])]]);
     return keys;
   });
@@ -214,7 +238,7 @@ function errorKind(error: unknown): WorkerErrorKind {
 function errorMessage(error: unknown): string {
   if (error instanceof TagError) return error.reason;
   if (errorKind(error) !== 'internal') return (error as Error).message;
-  return error instanceof Error ? error.stack ?? error.message : String(error);
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 function comparePaths(a: string, b: string): number {

@@ -8,7 +8,10 @@ import { WorkerClient } from '../workerClient';
 
 /** A request the worker refused; `kind` says whose words the message is in (see WorkerErrorKind). */
 export class LibraryWorkerError extends Error {
-  constructor(readonly kind: WorkerErrorKind, message: string) {
+  constructor(
+    readonly kind: WorkerErrorKind,
+    message: string,
+  ) {
     super(message);
     this.name = 'LibraryWorkerError';
   }
@@ -24,7 +27,10 @@ export class LibraryWorkerClient extends WorkerClient<LibraryWorkerRequest, Libr
    * @param script the bundled worker (dist/libraryWorker.js)
    * @param onLog the worker's log lines, and its death
    */
-  constructor(script: string, private readonly onLog: (level: 'info' | 'warn' | 'error', message: string) => void) {
+  constructor(
+    script: string,
+    private readonly onLog: (level: 'info' | 'warn' | 'error', message: string) => void,
+  ) {
     super(script, 'The library was closed.', (message) => onLog('error', message));
   }
 

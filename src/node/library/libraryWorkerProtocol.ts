@@ -9,9 +9,7 @@ import type { Diagnostic, Paper } from '../../core/types';
 
 /** A change to tags, as the Tags feature asks for it. */
 export type TagOperation =
-  | { kind: 'add'; keys: string[]; tag: string }
-  | { kind: 'remove'; keys: string[]; tag: string }
-  | { kind: 'rename'; from: string; to: string };
+  { kind: 'add'; keys: string[]; tag: string } | { kind: 'remove'; keys: string[]; tag: string } | { kind: 'rename'; from: string; to: string };
 
 /** What the worker knows of one digest file after reading it. */
 export interface DigestFileReport {

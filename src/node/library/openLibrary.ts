@@ -46,15 +46,17 @@ export async function openLibrary(store: LibraryStore, digests: readonly ParsedD
   let warning: string | undefined;
   let written: LibraryRecords | undefined;
   if (options.save) {
-    written = await store.update((current) => {
-      papers = mergeDigests(digests, current).papers;
-      newDisputes = [...current.newDisputes];
-      return current;
-    }).catch((error: unknown) => {
-      if (options.unsavable !== 'read' || !(error instanceof FileAccessError || error instanceof LockTimeoutError)) throw error;
-      warning = `${error.message} Until then, keys of new papers are shown but not saved.`;
-      return undefined;
-    });
+    written = await store
+      .update((current) => {
+        papers = mergeDigests(digests, current).papers;
+        newDisputes = [...current.newDisputes];
+        return current;
+      })
+      .catch((error: unknown) => {
+        if (options.unsavable !== 'read' || !(error instanceof FileAccessError || error instanceof LockTimeoutError)) throw error;
+        warning = `${error.message} Until then, keys of new papers are shown but not saved.`;
+        return undefined;
+      });
   }
   const records = written ?? (await store.read());
   if (!written) {

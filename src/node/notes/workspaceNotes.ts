@@ -94,10 +94,12 @@ export async function readWorkspaceNotes(root: string, files: readonly string[],
   const folder = notesFolder(root, await configuredNotesFolder(root, warn), warn);
   const catalog = new NoteCatalog(path.sep, () => folder);
   // Read 16 at a time, as the extension does: thousands of notes one after another take seconds.
-  const keys = await mapLimited(files, 16, (file) => readNoteFileKey(file).catch((error: unknown) => {
-    warn(`cannot read ${file} for its front matter (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
-    return undefined;
-  }));
+  const keys = await mapLimited(files, 16, (file) =>
+    readNoteFileKey(file).catch((error: unknown) => {
+      warn(`cannot read ${file} for its front matter (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+      return undefined;
+    }),
+  );
   files.forEach((file, index) => catalog.set(file, keys[index]));
   return catalog;
 }

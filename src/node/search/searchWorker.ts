@@ -34,10 +34,12 @@ if (!port) throw new Error('searchWorker.js runs as a worker thread only.');
 // One request at a time, in order: `begin` reads the cache before the first chunk is indexed.
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (request: WorkerRequest) => {
-  queue = queue.then(() => handle(request)).then(
-    (value) => post({ id: request.id, type: 'ok', value }),
-    (error: unknown) => post({ id: request.id, type: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) }),
-  );
+  queue = queue
+    .then(() => handle(request))
+    .then(
+      (value) => post({ id: request.id, type: 'ok', value }),
+      (error: unknown) => post({ id: request.id, type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
 });
 
 function post(reply: WorkerReply): void {
@@ -167,6 +169,8 @@ async function save(): Promise<void> {
     await fs.rename(temporary, file);
   } catch (error) {
     post({ type: 'cacheError', message: `Writing ${file} failed: ${error instanceof Error ? error.message : String(error)}` });
-    await fs.rm(temporary, { force: true }).catch((cleanup: unknown) => post({ type: 'cacheError', message: `Removing ${temporary} failed: ${String(cleanup)}` }));
+    await fs
+      .rm(temporary, { force: true })
+      .catch((cleanup: unknown) => post({ type: 'cacheError', message: `Removing ${temporary} failed: ${String(cleanup)}` }));
   }
 }

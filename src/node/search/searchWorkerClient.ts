@@ -20,7 +20,11 @@ export class SearchWorkerClient extends WorkerClient<WorkerRequest, WorkerReply>
    * @param onProgress called as documents are indexed during a synchronisation
    * @param onProblem called with problems that concern no request (writing the cache failed, the worker died)
    */
-  constructor(script: string, private readonly onProgress: (done: number, total: number) => void, private readonly reportProblem: (message: string) => void) {
+  constructor(
+    script: string,
+    private readonly onProgress: (done: number, total: number) => void,
+    private readonly reportProblem: (message: string) => void,
+  ) {
     super(script, 'The search index was closed.', reportProblem);
   }
 
@@ -33,7 +37,12 @@ export class SearchWorkerClient extends WorkerClient<WorkerRequest, WorkerReply>
    * indexes the rest and writes the cache again if anything changed. `documents` is read lazily in
    * slices, so a caller can build documents as it goes.
    */
-  async synchronise(cacheFile: string | null, total: number, documents: Iterable<SearchDocument>, isCancelled: () => boolean = () => false): Promise<SyncSummary | undefined> {
+  async synchronise(
+    cacheFile: string | null,
+    total: number,
+    documents: Iterable<SearchDocument>,
+    isCancelled: () => boolean = () => false,
+  ): Promise<SyncSummary | undefined> {
     await this.request({ type: 'begin', cacheFile, total });
     let chunk: SearchDocument[] = [];
     let sliceStart = performance.now();

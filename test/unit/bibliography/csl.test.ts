@@ -53,15 +53,19 @@ describe('CSL-JSON items', () => {
   });
 
   test('an item carries the key, the date as precise as known, the paper link, tags and code links', () => {
-    const item = toCslItem(paper('PASTA: Pretrained Action-State Transformer Agents', {
-      key: 'pasta',
-      date: { year: 2023, month: 7, day: 20 },
-      links: ['https://pasta.io', 'https://github.com/o/pasta', 'https://arxiv.org/abs/2307.10936', 'https://huggingface.co/o/model'],
-    }), ['to-read', 'rl']);
+    const item = toCslItem(
+      paper('PASTA: Pretrained Action-State Transformer Agents', {
+        key: 'pasta',
+        date: { year: 2023, month: 7, day: 20 },
+        links: ['https://pasta.io', 'https://github.com/o/pasta', 'https://arxiv.org/abs/2307.10936', 'https://huggingface.co/o/model'],
+      }),
+      ['to-read', 'rl'],
+    );
     assert.deepEqual(item, {
       id: 'pasta',
       type: 'article',
-      title: '<span class="nocase">PASTA</span>: <span class="nocase">Pretrained</span> <span class="nocase">Action-State</span> <span class="nocase">Transformer</span> <span class="nocase">Agents</span>',
+      title:
+        '<span class="nocase">PASTA</span>: <span class="nocase">Pretrained</span> <span class="nocase">Action-State</span> <span class="nocase">Transformer</span> <span class="nocase">Agents</span>',
       abstract: item.abstract,
       issued: { 'date-parts': [[2023, 7, 20]] },
       URL: 'https://arxiv.org/abs/2307.10936',
@@ -86,11 +90,23 @@ describe('CSL-JSON items', () => {
     const papers = [paper('Beta Paper', { key: 'beta' }), paper('Alpha Paper', { key: 'alpha' }), paper('Gamma Paper', { key: 'gamma' })];
     const tags: Record<string, string[]> = { beta: ['x'], gamma: ['x', 'y'] };
     const tagsOf = (key: string) => tags[key] ?? [];
-    assert.deepEqual(selectPapers(papers, { kind: 'all' }, tagsOf).papers.map((p) => p.key), ['alpha', 'beta', 'gamma']);
-    assert.deepEqual(selectPapers(papers, { kind: 'tag', tag: 'x' }, tagsOf).papers.map((p) => p.key), ['beta', 'gamma']);
+    assert.deepEqual(
+      selectPapers(papers, { kind: 'all' }, tagsOf).papers.map((p) => p.key),
+      ['alpha', 'beta', 'gamma'],
+    );
+    assert.deepEqual(
+      selectPapers(papers, { kind: 'tag', tag: 'x' }, tagsOf).papers.map((p) => p.key),
+      ['beta', 'gamma'],
+    );
     assert.deepEqual(selectPapers(papers, { kind: 'tag', tag: 'none' }, tagsOf).papers, []);
-    assert.deepEqual(selectPapers(papers, { kind: 'keys', keys: ['gamma', 'nope', 'alpha', 'gamma'] }, tagsOf), { papers: [papers[1], papers[2]], unknown: ['nope'] });
-    assert.deepEqual(tagCounts(papers, tagsOf), [{ tag: 'x', count: 2 }, { tag: 'y', count: 1 }]);
+    assert.deepEqual(selectPapers(papers, { kind: 'keys', keys: ['gamma', 'nope', 'alpha', 'gamma'] }, tagsOf), {
+      papers: [papers[1], papers[2]],
+      unknown: ['nope'],
+    });
+    assert.deepEqual(tagCounts(papers, tagsOf), [
+      { tag: 'x', count: 2 },
+      { tag: 'y', count: 1 },
+    ]);
   });
 
   test('CSL-JSON text parses back to the items', () => {
@@ -102,7 +118,10 @@ describe('CSL-JSON items', () => {
 describe('BibTeX', () => {
   test('keys are ours exactly, one @misc per paper, year and month as macros', async () => {
     const bibtex = formatBibtex((await hostilePapers()).map((p) => toCslItem(p, ['to-read', 'rl_agents'])));
-    assert.deepEqual([...bibtex.matchAll(/^@(\w+)\{([^,]+),$/gm)].map((m) => `${m[1]} ${m[2]}`), ['misc llmsPlan3d', 'misc costs1005', 'misc unicodeTitles']);
+    assert.deepEqual(
+      [...bibtex.matchAll(/^@(\w+)\{([^,]+),$/gm)].map((m) => `${m[1]} ${m[2]}`),
+      ['misc llmsPlan3d', 'misc costs1005', 'misc unicodeTitles'],
+    );
     const llms = fields(bibtex, 'llmsPlan3d');
     assert.equal(llms.year, '2024');
     assert.equal(llms.month, 'mar');
@@ -114,14 +133,18 @@ describe('BibTeX', () => {
 
   test('acronyms, digits-led words and mixed case are braced against case changes', async () => {
     const title = fields(formatBibtex((await hostilePapers()).map((p) => toCslItem(p))), 'llmsPlan3d').title;
-    for (const protectedWord of ['{LLMs}', '3{D}', '{GPT}', '7{{B}-{Parameter}}', '{NeRF}', '{PyTorch}', '{iPhone}']) assert.ok(title.includes(protectedWord), `${protectedWord} in ${title}`);
+    for (const protectedWord of ['{LLMs}', '3{D}', '{GPT}', '7{{B}-{Parameter}}', '{NeRF}', '{PyTorch}', '{iPhone}'])
+      assert.ok(title.includes(protectedWord), `${protectedWord} in ${title}`);
     assert.ok(title.includes(' in '), 'lower-case words stay free');
   });
 
   test('LaTeX specials are escaped and every field stays balanced', async () => {
     const bibtex = formatBibtex((await hostilePapers()).map((p) => toCslItem(p)));
     const costs = fields(bibtex, 'costs1005');
-    assert.equal(costs.title, '{Costs} of 100\\% \\& \\$5: \\#1 {Tricks} for a\\_b \\textbraceleft{}{Braces}\\textbraceright{} back\\textbackslash{}slash, tilde\\textasciitilde{} and caret\\textasciicircum{} in {Titles}');
+    assert.equal(
+      costs.title,
+      '{Costs} of 100\\% \\& \\$5: \\#1 {Tricks} for a\\_b \\textbraceleft{}{Braces}\\textbraceright{} back\\textbackslash{}slash, tilde\\textasciitilde{} and caret\\textasciicircum{} in {Titles}',
+    );
     assert.match(costs.abstract, /unbalanced \\textbraceright\{\} and \\textbraceleft\{\}/);
     assert.match(costs.abstract, /\\textless\{\}script\\textgreater\{\}/);
     for (const [name, value] of Object.entries(costs)) assert.ok(balanced(value), `${name}: ${value}`);
@@ -146,7 +169,10 @@ describe('BibTeX', () => {
     assert.equal(isBibtexKey('pasta2023'), true);
     assert.equal(isBibtexKey('doe:2020.a-b'), true);
     assert.equal(isBibtexKey('50%off'), false);
-    assert.throws(() => formatBibtex([toCslItem(paper('A', { key: 'ok' })), toCslItem(paper('B', { key: 'a#b' }))]), (error: unknown) => error instanceof BibtexKeyError && error.keys.join() === 'a#b');
+    assert.throws(
+      () => formatBibtex([toCslItem(paper('A', { key: 'ok' })), toCslItem(paper('B', { key: 'a#b' }))]),
+      (error: unknown) => error instanceof BibtexKeyError && error.keys.join() === 'a#b',
+    );
     assert.equal(formatBibtex([]), '');
   });
 });

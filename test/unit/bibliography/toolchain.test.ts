@@ -30,7 +30,14 @@ function tool(command: string, args: string[], cwd: string): { status: number; s
 async function cliOut(args: string[], cwd: string): Promise<string> {
   let out = '';
   let err = '';
-  const code = await main(args, cwd, { out: (text) => { out += text; }, err: (text) => { err += text; } });
+  const code = await main(args, cwd, {
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
+  });
   assert.equal(code, 0, err);
   return out;
 }
@@ -71,7 +78,11 @@ describe('BibTeX toolchain', () => {
       const { status, stdout, stderr } = tool('biber', ['--tool', '--validate-datamodel', '--output-file', `${file}.out`, file], dir);
       const log = stdout + stderr;
       assert.equal(status, 0, log);
-      assert.deepEqual(log.split('\n').filter((line) => /^(WARN|ERROR)/.test(line)), [], `${file}:\n${log}`);
+      assert.deepEqual(
+        log.split('\n').filter((line) => /^(WARN|ERROR)/.test(line)),
+        [],
+        `${file}:\n${log}`,
+      );
     }
   });
 
@@ -82,7 +93,10 @@ describe('BibTeX toolchain', () => {
     const problems = log.split('\n').filter((line) => /^(WARN|ERROR)/.test(line) && !/^WARN - WARNINGS: \d+$/.test(line));
     const undated = new Set(papers.filter((paper) => paper.date?.year == null).map((paper) => paper.key));
     const missingDate = /^WARN - Datamodel: Entry '([^']+)' \(seeds\.bib\): Missing mandatory field - one of 'date, year' must be defined$/;
-    assert.deepEqual(problems.filter((line) => !missingDate.test(line)), []);
+    assert.deepEqual(
+      problems.filter((line) => !missingDate.test(line)),
+      [],
+    );
     assert.deepEqual(new Set(problems.map((line) => missingDate.exec(line)![1])), undated);
   });
 
@@ -101,7 +115,10 @@ describe('BibTeX toolchain', () => {
 
   test('pandoc citeproc renders a note citing five keys, from the BibTeX and from the CSL-JSON', () => {
     const five = ['3dDiffusionPolicy', 'actJepa', 'vpt', 'pasta', 'dynamo'];
-    writeFileSync(path.join(dir, 'note.md'), `# Reading notes\n\nWe follow [@${five[0]}; @${five[1]}], then @${five[2]} [p. 3], [see @${five[3]}] and [-@${five[4]}].\n`);
+    writeFileSync(
+      path.join(dir, 'note.md'),
+      `# Reading notes\n\nWe follow [@${five[0]}; @${five[1]}], then @${five[2]} [p. 3], [see @${five[3]}] and [-@${five[4]}].\n`,
+    );
     for (const bibliography of ['seeds.bib', 'seeds.json']) {
       const { status, stdout, stderr } = tool('pandoc', ['--citeproc', `--bibliography=${bibliography}`, '-t', 'plain', '--wrap=none', 'note.md'], dir);
       assert.equal(status, 0, stderr);

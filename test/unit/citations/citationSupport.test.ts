@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { citationFormatFor, defaultCitationFormat, editDistance, formatCitation, formatCitations, nearestKeys, shortTitle } from '../../../src/core/citations/format';
+import {
+  citationFormatFor,
+  defaultCitationFormat,
+  editDistance,
+  formatCitation,
+  formatCitations,
+  nearestKeys,
+  shortTitle,
+} from '../../../src/core/citations/format';
 import { CitationIndex, looksBinary, scanInBatches } from '../../../src/core/citations/citationIndex';
 import { citationSyntaxForFileName, citationSyntaxForLanguage, isInsideComment } from '../../../src/core/citations/scanner';
 import { PaperFinder } from '../../../src/core/citations/paperFinder';
@@ -33,7 +41,10 @@ describe('formatCitation', () => {
 
   test('user formats with every placeholder; unknown placeholders stay', () => {
     const formats = { markdown: '[${title}](${url}) [@${key}, ${year}] ${nope}', python: '' };
-    assert.equal(formatCitation(PASTA, 'markdown', formats), '[PASTA: Pretrained Action-State Transformer Agents](https://example.org/pasta) [@pasta2023, 2023] ${nope}');
+    assert.equal(
+      formatCitation(PASTA, 'markdown', formats),
+      '[PASTA: Pretrained Action-State Transformer Agents](https://example.org/pasta) [@pasta2023, 2023] ${nope}',
+    );
     // An empty format falls back to the default.
     assert.equal(citationFormatFor('python', formats), defaultCitationFormat('python'));
   });
@@ -95,7 +106,10 @@ describe('nearestKeys', () => {
 describe('PaperFinder', () => {
   const papers = [
     PASTA,
-    paper('vpt2022', 'Video PreTraining (VPT): Learning to Act by Watching Unlabeled Online Videos', { date: { year: 2022, month: 6, day: 23 }, abstract: 'Minecraft agents learn from videos.' }),
+    paper('vpt2022', 'Video PreTraining (VPT): Learning to Act by Watching Unlabeled Online Videos', {
+      date: { year: 2022, month: 6, day: 23 },
+      abstract: 'Minecraft agents learn from videos.',
+    }),
     paper('pastaB2023', 'Pasta Making with Robots', { date: { year: 2023, month: 1, day: 1 } }),
     paper('behaviorTransformers', 'Behavior Transformers: Cloning k modes with one stone', { abstract: 'We study behaviour cloning of multimodal data.' }),
     paper('schrodingerBridges2024', 'Schrödinger Bridges for Policy Learning', { date: { year: 2024, month: 1, day: 1 } }),
@@ -103,23 +117,59 @@ describe('PaperFinder', () => {
   const finder = new PaperFinder(papers);
 
   test('complete: key prefix first, then title words, then substrings', () => {
-    assert.deepEqual(finder.complete('pas').map((m) => [m.paper.key, m.rank]), [['pasta2023', 0], ['pastaB2023', 0]]);
-    assert.deepEqual(finder.complete('video').map((m) => m.paper.key), ['vpt2022']);
-    assert.deepEqual(finder.complete('schro').map((m) => m.paper.key), ['schrodingerBridges2024']);
-    assert.deepEqual(finder.complete('transformer').map((m) => [m.paper.key, m.rank]), [['pasta2023', 1], ['behaviorTransformers', 1]]);
+    assert.deepEqual(
+      finder.complete('pas').map((m) => [m.paper.key, m.rank]),
+      [
+        ['pasta2023', 0],
+        ['pastaB2023', 0],
+      ],
+    );
+    assert.deepEqual(
+      finder.complete('video').map((m) => m.paper.key),
+      ['vpt2022'],
+    );
+    assert.deepEqual(
+      finder.complete('schro').map((m) => m.paper.key),
+      ['schrodingerBridges2024'],
+    );
+    assert.deepEqual(
+      finder.complete('transformer').map((m) => [m.paper.key, m.rank]),
+      [
+        ['pasta2023', 1],
+        ['behaviorTransformers', 1],
+      ],
+    );
     assert.equal(finder.complete('').length, 5);
     assert.equal(finder.complete('', 2).length, 2);
-    assert.deepEqual(finder.complete('').slice(0, 1).map((m) => m.paper.key), ['schrodingerBridges2024']);
+    assert.deepEqual(
+      finder
+        .complete('')
+        .slice(0, 1)
+        .map((m) => m.paper.key),
+      ['schrodingerBridges2024'],
+    );
   });
 
   test('search: every word, in key, title or abstract', () => {
-    assert.deepEqual(finder.search('minecraft').map((m) => [m.paper.key, m.rank]), [['vpt2022', 3]]);
-    assert.deepEqual(finder.search('behavior cloning').map((m) => m.paper.key), ['behaviorTransformers']);
-    assert.deepEqual(finder.search('pasta robots').map((m) => m.paper.key), ['pastaB2023']);
+    assert.deepEqual(
+      finder.search('minecraft').map((m) => [m.paper.key, m.rank]),
+      [['vpt2022', 3]],
+    );
+    assert.deepEqual(
+      finder.search('behavior cloning').map((m) => m.paper.key),
+      ['behaviorTransformers'],
+    );
+    assert.deepEqual(
+      finder.search('pasta robots').map((m) => m.paper.key),
+      ['pastaB2023'],
+    );
     assert.deepEqual(finder.search('nothing like this'), []);
     assert.equal(finder.search('').length, 5);
     // Query syntax characters are plain text here.
-    assert.deepEqual(finder.search('(VPT):').map((m) => m.paper.key), ['vpt2022']);
+    assert.deepEqual(
+      finder.search('(VPT):').map((m) => m.paper.key),
+      ['vpt2022'],
+    );
   });
 });
 
@@ -130,17 +180,23 @@ describe('CitationIndex', () => {
     const index = new CitationIndex();
     assert.deepEqual([...index.setFile('a.md', 'See [@pasta2023].\nAnd [@vpt2022; @pasta2023].', md)].sort(), ['pasta2023', 'vpt2022']);
     index.setFile('b.py', '# [@pasta2023] PASTA', citationSyntaxForFileName('b.py')!);
-    assert.deepEqual(index.mentionsOf('pasta2023').map((m) => [m.file, m.line, m.start, m.lineText]), [
-      ['a.md', 0, 6, 'See [@pasta2023].'],
-      ['a.md', 1, 16, 'And [@vpt2022; @pasta2023].'],
-      ['b.py', 0, 4, '# [@pasta2023] PASTA'],
-    ]);
+    assert.deepEqual(
+      index.mentionsOf('pasta2023').map((m) => [m.file, m.line, m.start, m.lineText]),
+      [
+        ['a.md', 0, 6, 'See [@pasta2023].'],
+        ['a.md', 1, 16, 'And [@vpt2022; @pasta2023].'],
+        ['b.py', 0, 4, '# [@pasta2023] PASTA'],
+      ],
+    );
     // Rewriting a.md without vpt2022: only the keys whose mentions changed are reported.
     assert.deepEqual([...index.setFile('a.md', 'See [@pasta2023].\nAnd nothing else.', md)], ['pasta2023', 'vpt2022']);
     assert.deepEqual(index.mentionsOf('vpt2022'), []);
     assert.deepEqual([...index.setFile('a.md', 'See [@pasta2023].\nAnd nothing more.', md)], []);
     assert.deepEqual([...index.removeFile('a.md')], ['pasta2023']);
-    assert.deepEqual(index.mentionsOf('pasta2023').map((m) => m.file), ['b.py']);
+    assert.deepEqual(
+      index.mentionsOf('pasta2023').map((m) => m.file),
+      ['b.py'],
+    );
     assert.deepEqual([...index.citedKeys()], [['pasta2023', 1]]);
     assert.equal(index.fileCount, 1);
   });
@@ -167,7 +223,9 @@ describe('CitationIndex', () => {
       syntaxOf: (file) => citationSyntaxForFileName(file),
       index,
       batchSize: 10,
-      yieldToHost: async () => { yields++; },
+      yieldToHost: async () => {
+        yields++;
+      },
       onBatch: (changed) => batches.push([...changed]),
       // A clock that never moves: no batch is ever cut into slices here (see the next test).
       now: () => 0,
@@ -192,7 +250,9 @@ describe('CitationIndex', () => {
       sliceMs: 8,
       // Every reading of the clock is 3 ms after the last, so a slice passes 8 ms on its third file.
       now: () => (clock += 3),
-      yieldToHost: async () => { yields++; },
+      yieldToHost: async () => {
+        yields++;
+      },
     });
     assert.equal(result.scanned, 10);
     assert.ok(yields > 1, `one batch of ten files was cut into ${yields} slice(s)`);
@@ -208,7 +268,9 @@ describe('CitationIndex', () => {
       syntaxOf: () => md,
       index,
       batchSize: 10,
-      yieldToHost: async () => { batches++; },
+      yieldToHost: async () => {
+        batches++;
+      },
       cancelled: () => batches >= 3,
       now: () => 0,
     });

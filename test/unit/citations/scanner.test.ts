@@ -41,9 +41,15 @@ describe('scanCitations: markdown (pandoc)', () => {
   test('bracketed citations with several keys, locators and prefixes', () => {
     const text = 'As shown [@doe99; @smith2000] and [see @doe99, pp. 33-35; also @smith04, chap. 1].';
     const mentions = scan(text);
-    assert.deepEqual(mentions.map((m) => [m.key, m.form]), [
-      ['doe99', 'bracketed'], ['smith2000', 'bracketed'], ['doe99', 'bracketed'], ['smith04', 'bracketed'],
-    ]);
+    assert.deepEqual(
+      mentions.map((m) => [m.key, m.form]),
+      [
+        ['doe99', 'bracketed'],
+        ['smith2000', 'bracketed'],
+        ['doe99', 'bracketed'],
+        ['smith04', 'bracketed'],
+      ],
+    );
     assert.deepEqual(mentions[0], { key: 'doe99', line: 0, start: 11, end: 16, form: 'bracketed', suppressAuthor: false });
   });
 
@@ -57,20 +63,25 @@ describe('scanCitations: markdown (pandoc)', () => {
 
   test('in-text citations, with and without a locator', () => {
     const mentions = scan('@smith04 says so, and @doe99 [p. 33] agrees.\n(@pasta2023) too.');
-    assert.deepEqual(mentions.map((m) => [m.key, m.form, m.line, m.start]), [
-      ['smith04', 'bare', 0, 1], ['doe99', 'bare', 0, 23], ['pasta2023', 'bare', 1, 2],
-    ]);
+    assert.deepEqual(
+      mentions.map((m) => [m.key, m.form, m.line, m.start]),
+      [
+        ['smith04', 'bare', 0, 1],
+        ['doe99', 'bare', 0, 23],
+        ['pasta2023', 'bare', 1, 2],
+      ],
+    );
   });
 
   test('key grammar: internal punctuation is kept, trailing punctuation is not', () => {
     assert.deepEqual(keys('[@Doe:99.a-b+c?d<e>f~g/h#i$j%k&l] and @_x1.'), ['Doe:99.a-b+c?d<e>f~g/h#i$j%k&l', '_x1']);
-    assert.deepEqual(keys('See @doe99. Then @doe99, @doe99; @doe99: @doe99\'s'), ['doe99', 'doe99', 'doe99', 'doe99', 'doe99']);
+    assert.deepEqual(keys("See @doe99. Then @doe99, @doe99; @doe99: @doe99's"), ['doe99', 'doe99', 'doe99', 'doe99', 'doe99']);
     assert.deepEqual(keys('[@a..b]'), ['a']);
     assert.deepEqual(keys('[@9lives]'), ['9lives']);
     assert.deepEqual(keys('[@http://example.org/x]'), ['http://example.org/x']);
   });
 
-  test('every key found matches pandoc\'s key pattern (or is braced)', () => {
+  test("every key found matches pandoc's key pattern (or is braced)", () => {
     fc.assert(
       fc.property(fc.string({ unit: fc.constantFrom('@', '[', ']', ';', ' ', '-', 'a', '1', '_', '.', ':', '/', '`', '\n', '\\', 'é', '{', '}') }), (text) => {
         const mentions = scan(text);
@@ -121,22 +132,43 @@ describe('scanCitations: markdown (pandoc)', () => {
 
   test('a bracket with a part lacking a key, or a link, leaves its keys in-text', () => {
     const mentions = scan('[@doe99; no key here] [text @smith](http://x) ![alt @img](a.png) [@ok]');
-    assert.deepEqual(mentions.map((m) => [m.key, m.form]), [
-      ['doe99', 'bare'], ['smith', 'bare'], ['img', 'bare'], ['ok', 'bracketed'],
-    ]);
+    assert.deepEqual(
+      mentions.map((m) => [m.key, m.form]),
+      [
+        ['doe99', 'bare'],
+        ['smith', 'bare'],
+        ['img', 'bare'],
+        ['ok', 'bracketed'],
+      ],
+    );
   });
 
   test('brackets span lines of a paragraph, not paragraphs', () => {
     const multi = scan('[see\n@doe99, p. 3;\n  @smith04]');
-    assert.deepEqual(multi.map((m) => [m.key, m.form, m.line]), [['doe99', 'bracketed', 1], ['smith04', 'bracketed', 2]]);
+    assert.deepEqual(
+      multi.map((m) => [m.key, m.form, m.line]),
+      [
+        ['doe99', 'bracketed', 1],
+        ['smith04', 'bracketed', 2],
+      ],
+    );
     const split = scan('[see @doe99\n\nmore]');
-    assert.deepEqual(split.map((m) => m.form), ['bare']);
+    assert.deepEqual(
+      split.map((m) => m.form),
+      ['bare'],
+    );
   });
 
   test('CRLF, lone CR, a BOM and astral characters keep ranges exact', () => {
     const text = '\uFEFFline one\r\n\u{1F600} [@emoji2024]\rthird [@x]\r\n';
     const mentions = scan(text);
-    assert.deepEqual(mentions.map((m) => [m.key, m.line, m.start]), [['emoji2024', 1, 5], ['x', 2, 8]]);
+    assert.deepEqual(
+      mentions.map((m) => [m.key, m.line, m.start]),
+      [
+        ['emoji2024', 1, 5],
+        ['x', 2, 8],
+      ],
+    );
   });
 
   test('non-ASCII keys and text', () => {
@@ -145,9 +177,15 @@ describe('scanCitations: markdown (pandoc)', () => {
 
   test('the three issue-4 backlink forms', () => {
     const text = 'A [@pasta2023] B [see @vpt2022, p. 3] C [@dinoWm2024; @thoughtCloning2023]';
-    assert.deepEqual(scan(text).map((m) => [m.key, m.form]), [
-      ['pasta2023', 'bracketed'], ['vpt2022', 'bracketed'], ['dinoWm2024', 'bracketed'], ['thoughtCloning2023', 'bracketed'],
-    ]);
+    assert.deepEqual(
+      scan(text).map((m) => [m.key, m.form]),
+      [
+        ['pasta2023', 'bracketed'],
+        ['vpt2022', 'bracketed'],
+        ['dinoWm2024', 'bracketed'],
+        ['thoughtCloning2023', 'bracketed'],
+      ],
+    );
   });
 
   test('hostile input: deep brackets, long runs, unbalanced everything', () => {
@@ -175,14 +213,24 @@ describe('scanCitations: LaTeX', () => {
       '\\parencite{f} \\textcite*{g} \\autocite[4]{h} \\nocite{i} \\Textcite{j} \\citep*{k}',
     ].join('\n');
     const mentions = scan(text, TEX);
-    assert.deepEqual(mentions.map((m) => m.key), ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k']);
+    assert.deepEqual(
+      mentions.map((m) => m.key),
+      ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'],
+    );
     assert.ok(mentions.every((m) => m.form === 'latex'));
     assert.deepEqual(mentions[3], { key: 'd', line: 0, start: 47, end: 48, form: 'latex', suppressAuthor: false });
   });
 
   test('keys spanning lines, comments inside the list, \\nocite{*}', () => {
     const text = '\\cite{a,\n  b, % a comment, with {braces}\n  c}\n\\nocite{*}';
-    assert.deepEqual(scan(text, TEX).map((m) => [m.key, m.line]), [['a', 0], ['b', 1], ['c', 2]]);
+    assert.deepEqual(
+      scan(text, TEX).map((m) => [m.key, m.line]),
+      [
+        ['a', 0],
+        ['b', 1],
+        ['c', 2],
+      ],
+    );
   });
 
   test('% comments, \\% and verbatim are respected', () => {
@@ -212,14 +260,21 @@ describe('scanCitations: code comments', () => {
       ' * Uses [see @vpt2022, p. 3; @dinoWm2024].',
       ' * @param x is no citation, nor is @doe99 bare',
       ' */',
-      'const s = \'// [@instring]\'; const t = `[@template]`;',
+      "const s = '// [@instring]'; const t = `[@template]`;",
       'function f(a) { return a; } // trailing [-@k1]',
       '[@code] // [@c2]',
     ].join('\n');
     const mentions = scan(text, TS);
-    assert.deepEqual(mentions.map((m) => [m.key, m.line]), [
-      ['pasta2023', 0], ['vpt2022', 2], ['dinoWm2024', 2], ['k1', 6], ['c2', 7],
-    ]);
+    assert.deepEqual(
+      mentions.map((m) => [m.key, m.line]),
+      [
+        ['pasta2023', 0],
+        ['vpt2022', 2],
+        ['dinoWm2024', 2],
+        ['k1', 6],
+        ['c2', 7],
+      ],
+    );
     assert.equal(mentions[0].start, 48);
   });
 

@@ -27,7 +27,10 @@ describe('marginalia bib', () => {
     assert.equal(code, ExitCode.ok, err);
     const keys = entryKeys(out);
     assert.equal(keys.length, 257);
-    assert.deepEqual(keys, [...keys].sort((a, b) => (a < b ? -1 : 1)));
+    assert.deepEqual(
+      keys,
+      [...keys].sort((a, b) => (a < b ? -1 : 1)),
+    );
     assert.match(err, /257 entries/);
   });
 
@@ -46,7 +49,10 @@ describe('marginalia bib', () => {
     const { code, out } = await cli(['bib', '--csl', '--tag', 'imitation', seeds], cwd);
     assert.equal(code, ExitCode.ok);
     const items = JSON.parse(out) as { id: string; type: string; keyword?: string; title: string }[];
-    assert.deepEqual(items.map((item) => item.id), ['thoughtCloning', 'vpt']);
+    assert.deepEqual(
+      items.map((item) => item.id),
+      ['thoughtCloning', 'vpt'],
+    );
     assert.ok(items.every((item) => item.type === 'article' && item.keyword === 'imitation'));
   });
 

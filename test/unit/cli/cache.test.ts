@@ -62,7 +62,9 @@ function indexFiles(cache: string): string[] {
   return readdirSync(workspaces).flatMap((name) => {
     const folder = path.join(workspaces, name, 'search');
     try {
-      return readdirSync(folder).filter((file) => file.endsWith('.bin')).map((file) => path.join(folder, file));
+      return readdirSync(folder)
+        .filter((file) => file.endsWith('.bin'))
+        .map((file) => path.join(folder, file));
     } catch {
       return [];
     }
@@ -71,13 +73,19 @@ function indexFiles(cache: string): string[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-const abstract = 'We study how zebrafish larvae swim towards light and build a small robot that copies their tail beats, then measure how well it keeps its course in a water tank.';
+const abstract =
+  'We study how zebrafish larvae swim towards light and build a small robot that copies their tail beats, then measure how well it keeps its course in a water tank.';
 
 describe('state kept between CLI runs', () => {
   test('a second search with nothing changed reads no digest and prints exactly the same', async () => {
     useCache();
     const dir = workspace();
-    const queries = [['search', 'behavior cloning', '--limit', '3'], ['search', '--json', 'imit*'], ['related', '--json', 'caril'], ['search', 'zzzzqqq']];
+    const queries = [
+      ['search', 'behavior cloning', '--limit', '3'],
+      ['search', '--json', 'imit*'],
+      ['related', '--json', 'caril'],
+      ['search', 'zzzzqqq'],
+    ];
     const cold: Run[] = [];
     for (const args of queries) cold.push(await cli(args, dir));
     assert.equal(cold[0].code, 0);
@@ -125,14 +133,20 @@ describe('state kept between CLI runs', () => {
     writeFileSync(path.join(dir, 'notes', 'caril.md'), 'Compare with zebrafish locomotion.\n');
     const noted = await cli(['search', '--json', 'zebrafish'], dir);
     assert.ok(!usedIndex(noted));
-    assert.deepEqual((JSON.parse(noted.out) as { results: { key: string }[] }).results.map((hit) => hit.key), ['caril']);
+    assert.deepEqual(
+      (JSON.parse(noted.out) as { results: { key: string }[] }).results.map((hit) => hit.key),
+      ['caril'],
+    );
     assert.deepEqual(digestLines(noted), ['digest cache: 4 files, 4 reused, 0 parsed']);
 
     // A tag (the library file).
     assert.equal((await cli(['tag', 'add', 'caril', 'favourite'], dir)).code, ExitCode.ok);
     const tagged = await cli(['search', '--json', 'tags:favourite'], dir);
     assert.ok(!usedIndex(tagged));
-    assert.deepEqual((JSON.parse(tagged.out) as { results: { key: string }[] }).results.map((hit) => hit.key), ['caril']);
+    assert.deepEqual(
+      (JSON.parse(tagged.out) as { results: { key: string }[] }).results.map((hit) => hit.key),
+      ['caril'],
+    );
     assert.ok(usedIndex(await cli(['search', '--json', 'tags:favourite'], dir)));
 
     // One digest.
@@ -154,13 +168,19 @@ describe('state kept between CLI runs', () => {
     rmSync(path.join(dir, 'notes', 'caril.md'));
     rmSync(path.join(dir, 'seeds', 'zz-new.txt'));
     const removed = await cli(['search', '--json', 'zebrafish'], dir);
-    assert.deepEqual((JSON.parse(removed.out) as { results: { title: string }[] }).results.map((hit) => hit.title), ['Zebrafish Swimming Robots']);
+    assert.deepEqual(
+      (JSON.parse(removed.out) as { results: { title: string }[] }).results.map((hit) => hit.title),
+      ['Zebrafish Swimming Robots'],
+    );
     assert.ok(usedIndex(await cli(['search', '--json', 'zebrafish'], dir)));
 
     // A note for a key no paper has is never read, but the index is built again (the signature covers every note).
     writeFileSync(path.join(dir, 'notes', 'noSuchPaper.md'), 'zebrafish\n');
     const stray = await cli(['search', '--json', 'zebrafish'], dir);
-    assert.deepEqual((JSON.parse(stray.out) as { results: { title: string }[] }).results.map((hit) => hit.title), ['Zebrafish Swimming Robots']);
+    assert.deepEqual(
+      (JSON.parse(stray.out) as { results: { title: string }[] }).results.map((hit) => hit.title),
+      ['Zebrafish Swimming Robots'],
+    );
   });
 
   test('search with PATH arguments, and from another folder, keeps an index of its own', async () => {
@@ -182,33 +202,45 @@ describe('state kept between CLI runs', () => {
 
   describe('a damaged index file is rebuilt, never believed, and the results are right', () => {
     const damages: [string, (file: string) => void][] = [
-      ['a byte flipped in the index', (file) => {
-        const bytes = readFileSync(file);
-        bytes[Math.floor(bytes.length / 2)] ^= 0x04;
-        writeFileSync(file, bytes);
-      }],
-      ['a byte flipped in the titles', (file) => {
-        const bytes = readFileSync(file);
-        const at = bytes.lastIndexOf('Cloning');
-        assert.ok(at > 0);
-        bytes[at] ^= 0x20;
-        writeFileSync(file, bytes);
-      }],
-      ['a byte flipped in the header', (file) => {
-        const bytes = readFileSync(file);
-        const at = bytes.indexOf('"papers":');
-        bytes[at + 9] = bytes[at + 9] === 0x31 ? 0x32 : 0x31;
-        writeFileSync(file, bytes);
-      }],
+      [
+        'a byte flipped in the index',
+        (file) => {
+          const bytes = readFileSync(file);
+          bytes[Math.floor(bytes.length / 2)] ^= 0x04;
+          writeFileSync(file, bytes);
+        },
+      ],
+      [
+        'a byte flipped in the titles',
+        (file) => {
+          const bytes = readFileSync(file);
+          const at = bytes.lastIndexOf('Cloning');
+          assert.ok(at > 0);
+          bytes[at] ^= 0x20;
+          writeFileSync(file, bytes);
+        },
+      ],
+      [
+        'a byte flipped in the header',
+        (file) => {
+          const bytes = readFileSync(file);
+          const at = bytes.indexOf('"papers":');
+          bytes[at + 9] = bytes[at + 9] === 0x31 ? 0x32 : 0x31;
+          writeFileSync(file, bytes);
+        },
+      ],
       ['truncated', (file) => truncateSync(file, Math.floor(statSync(file).size * 0.7))],
       ['truncated to nothing', (file) => truncateSync(file, 0)],
       ['garbage appended', (file) => appendFileSync(file, 'garbage\n')],
       ['garbage instead', (file) => writeFileSync(file, `MARGINALIA-SEARCH-CACHE crc32:00000000 8 {"format":1}${' '.repeat(14)}\n12345678`)],
       ['random bytes instead', (file) => writeFileSync(file, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)))],
-      ['a folder instead', (file) => {
-        rmSync(file);
-        mkdirSync(file);
-      }],
+      [
+        'a folder instead',
+        (file) => {
+          rmSync(file);
+          mkdirSync(file);
+        },
+      ],
     ];
     for (const [what, damage] of damages) {
       test(what, async () => {
@@ -222,7 +254,10 @@ describe('state kept between CLI runs', () => {
         const rebuilt = await cli(args, dir);
         sameAnswer(cold, rebuilt);
         assert.ok(!usedIndex(rebuilt), rebuilt.debug.join('\n'));
-        assert.ok(rebuilt.debug.some((line) => /^search cache: .*; building the index$/.test(line)), rebuilt.debug.join('\n'));
+        assert.ok(
+          rebuilt.debug.some((line) => /^search cache: .*; building the index$/.test(line)),
+          rebuilt.debug.join('\n'),
+        );
         if (what !== 'a folder instead') {
           assert.ok(wroteIndex(rebuilt), rebuilt.debug.join('\n'));
           const warm = await cli(args, dir);
@@ -258,11 +293,17 @@ describe('state kept between CLI runs', () => {
         const run = await cli(args, dir);
         sameAnswer(expected[i], run);
         if (args[0] === 'search' || args[0] === 'related') {
-          assert.ok(run.debug.some((line) => /cannot write .*ENOTDIR/.test(line)), run.debug.join('\n'));
+          assert.ok(
+            run.debug.some((line) => /cannot write .*ENOTDIR/.test(line)),
+            run.debug.join('\n'),
+          );
         }
       }
     }
-    assert.deepEqual(expected.map((run) => run.code), [0, 0, 1, 1, 0, 0, 0, 0]);
+    assert.deepEqual(
+      expected.map((run) => run.code),
+      [0, 0, 1, 1, 0, 0, 0, 0],
+    );
   });
 
   test('papers on one digest, then on the folder, then search: each run reuses what the others parsed', async () => {

@@ -12,7 +12,8 @@ const seeds = seedsFolder;
 // The CLI keeps its caches in a folder of this file's own, never the user's cache.
 useCacheFolder('cli');
 
-const abstract = 'We propose a method for learning policies from demonstrations and show that it works on many benchmarks, outperforming strong baselines by a wide margin while using less data.';
+const abstract =
+  'We propose a method for learning policies from demonstrations and show that it works on many benchmarks, outperforming strong baselines by a wide margin while using less data.';
 
 describe('marginalia CLI', () => {
   test('--help documents the commands and exit codes', async () => {
@@ -65,7 +66,10 @@ describe('marginalia CLI', () => {
     writeFileSync(path.join(dir, 'good.txt'), `A Good Paper\n\n${abstract}\n`);
     const { code, out, err } = await cli(['papers', '--json', 'missing.txt', 'empty-folder', 'binary.txt', 'huge.txt', 'empty.txt', 'good.txt'], dir);
     assert.equal(code, ExitCode.problems);
-    assert.deepEqual((JSON.parse(out) as { title: string }[]).map((p) => p.title), ['A Good Paper']);
+    assert.deepEqual(
+      (JSON.parse(out) as { title: string }[]).map((p) => p.title),
+      ['A Good Paper'],
+    );
     assert.match(err, /missing\.txt: error: No such file or folder/);
     assert.match(err, /empty-folder: error: No digests in this folder/);
     assert.match(err, /binary\.txt: error: This is a binary file/);

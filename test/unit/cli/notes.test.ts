@@ -50,17 +50,27 @@ describe('the CLI finds the notes the extension finds', () => {
     const root = workspace();
     for (const [word, keys] of Object.entries(searches)) {
       const result = await cli(['search', '--json', word], root);
-      assert.deepEqual((JSON.parse(result.out) as { results: { key: string }[] }).results.map((hit) => hit.key), keys, word);
+      assert.deepEqual(
+        (JSON.parse(result.out) as { results: { key: string }[] }).results.map((hit) => hit.key),
+        keys,
+        word,
+      );
       assert.equal(result.code, keys.length > 0 ? 0 : 1, word);
     }
   });
 
-  test('the files the CLI reads are those the extension\'s index would record, with the same note per paper', async () => {
+  test("the files the CLI reads are those the extension's index would record, with the same note per paper", async () => {
     const root = workspace();
     const files = await listMarkdownFiles(root);
     // What the extension's findFiles(NOTE_FILE_GLOB, IGNORED_FOLDERS_GLOB) lists in this workspace.
-    const expected = ['.obsidian/hidden.md', 'README.md', 'docs/reading/sub/chainThoughtImitation.md', 'docs/reading/thoughtCloning.md',
-      'notes/generalizationGapOffline.md', 'projects/robots/week 3/thoughts.md'].map((file) => path.join(root, file));
+    const expected = [
+      '.obsidian/hidden.md',
+      'README.md',
+      'docs/reading/sub/chainThoughtImitation.md',
+      'docs/reading/thoughtCloning.md',
+      'notes/generalizationGapOffline.md',
+      'projects/robots/week 3/thoughts.md',
+    ].map((file) => path.join(root, file));
     assert.deepEqual(files, expected);
     // The extension's NoteIndex fills a catalog like this from the settings VS Code read.
     const extension = new NoteCatalog(path.sep, () => path.join(root, 'docs', 'reading'));
@@ -78,7 +88,10 @@ describe('the CLI finds the notes the extension finds', () => {
     assert.equal((await cli(['search', 'gammaword'], root)).code, 0);
     write(root, 'elsewhere/new.md', '---\nkey: chainThoughtImitation\n---\nthetaword\n');
     const found = await cli(['search', '--json', 'thetaword'], root);
-    assert.deepEqual((JSON.parse(found.out) as { results: { key: string }[] }).results.map((hit) => hit.key), ['chainThoughtImitation']);
+    assert.deepEqual(
+      (JSON.parse(found.out) as { results: { key: string }[] }).results.map((hit) => hit.key),
+      ['chainThoughtImitation'],
+    );
   });
 
   test('a notes folder outside the workspace falls back to notes/, with a warning', async () => {

@@ -99,9 +99,15 @@ describe('marginalia search and related', () => {
     mkdirSync(path.join(own, 'notes'));
     writeFileSync(path.join(own, 'notes', 'thoughtCloning.md'), '---\nkey: thoughtCloning\n---\nCompare with zebrafish locomotion.\n');
     const tagged = JSON.parse((await cli(['search', '--json', 'tags:favourite'], own)).out) as JsonResult;
-    assert.deepEqual(tagged.results.map((hit) => hit.key), ['caril']);
+    assert.deepEqual(
+      tagged.results.map((hit) => hit.key),
+      ['caril'],
+    );
     const noted = JSON.parse((await cli(['search', '--json', 'zebrafish'], own)).out) as JsonResult;
-    assert.deepEqual(noted.results.map((hit) => [hit.key, hit.matches]), [['thoughtCloning', [{ word: 'zebrafish', fields: ['note'] }]]]);
+    assert.deepEqual(
+      noted.results.map((hit) => [hit.key, hit.matches]),
+      [['thoughtCloning', [{ word: 'zebrafish', fields: ['note'] }]]],
+    );
   });
 
   test('related takes any key of a paper, an alias from a merge too', async () => {
@@ -113,7 +119,10 @@ describe('marginalia search and related', () => {
     const byAlias = JSON.parse((await cli(['related', '--json', 'caril2025'], own)).out) as JsonResult;
     const byKey = JSON.parse((await cli(['related', '--json', 'caril'], own)).out) as JsonResult;
     assert.ok(byAlias.results.length > 0);
-    assert.deepEqual(byAlias.results.map((hit) => hit.key), byKey.results.map((hit) => hit.key));
+    assert.deepEqual(
+      byAlias.results.map((hit) => hit.key),
+      byKey.results.map((hit) => hit.key),
+    );
   });
 
   test('a folder named like a note is no note, and no crash', async () => {

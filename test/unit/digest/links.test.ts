@@ -8,7 +8,11 @@ describe('extractLinks', () => {
     // The seeds' own cases.
     ['glued to the word before it', 'released to benefit future researchhttps://github.com/InternLM/OREAL.', ['https://github.com/InternLM/OREAL']],
     ['in brackets', 'See the project website (https://liruiw.github.io/gensim) for code, demos, and videos.', ['https://liruiw.github.io/gensim']],
-    ['in angle brackets before a full stop', 'can be found at <https://annaj2178.github.io/EnerverseAC.github.io>.', ['https://annaj2178.github.io/EnerverseAC.github.io']],
+    [
+      'in angle brackets before a full stop',
+      'can be found at <https://annaj2178.github.io/EnerverseAC.github.io>.',
+      ['https://annaj2178.github.io/EnerverseAC.github.io'],
+    ],
     ['a full stop after a path', 'Project website: https://robots-pretrain-robots.github.io/.', ['https://robots-pretrain-robots.github.io/']],
     ['a host only, then a full stop', 'Code is available at http://ditto.cs.uni-freiburg.de.', ['http://ditto.cs.uni-freiburg.de']],
     ['at the very end, no punctuation', 'Robot videos are best viewed at https://dynamo-ssl.github.io', ['https://dynamo-ssl.github.io']],
@@ -18,7 +22,11 @@ describe('extractLinks', () => {
     ['in quotes', 'the "https://example.com/quoted" page', ['https://example.com/quoted']],
     ['in square brackets', 'see [https://example.com/x]', ['https://example.com/x']],
     ['as a markdown link', 'see [the code](https://github.com/a/b).', ['https://github.com/a/b']],
-    ['balanced brackets belong to it', 'the wiki https://en.wikipedia.org/wiki/Q-learning_(algorithm). ok', ['https://en.wikipedia.org/wiki/Q-learning_(algorithm)']],
+    [
+      'balanced brackets belong to it',
+      'the wiki https://en.wikipedia.org/wiki/Q-learning_(algorithm). ok',
+      ['https://en.wikipedia.org/wiki/Q-learning_(algorithm)'],
+    ],
     ['balanced brackets inside enclosing ones', '(see https://x.io/a_(b))', ['https://x.io/a_(b)']],
     ['a bracket then a comma', 'see https://x.io/a), then', ['https://x.io/a']],
     ['query and fragment', 'at https://example.com/path?query=1&b=2#frag.', ['https://example.com/path?query=1&b=2#frag']],
@@ -54,8 +62,18 @@ describe('extractLinks', () => {
   // Speed belongs in benchmarks; this checks that pathological input (what makes a backtracking
   // pattern blow up) still gives the right links.
   test('reads a megabyte of pathological URL-like text', () => {
-    const text = ['https://x.io/' + '('.repeat(200_000), 'https://x.io/' + ')'.repeat(200_000), 'https://x.io/a' + '.'.repeat(200_000) + 'b', 'https://a.b/'.repeat(50_000)].join(' ');
-    assert.deepEqual(extractLinks(text), ['https://x.io/' + '('.repeat(200_000), 'https://x.io/', 'https://x.io/a' + '.'.repeat(200_000) + 'b', 'https://a.b/'.repeat(50_000)]);
+    const text = [
+      'https://x.io/' + '('.repeat(200_000),
+      'https://x.io/' + ')'.repeat(200_000),
+      'https://x.io/a' + '.'.repeat(200_000) + 'b',
+      'https://a.b/'.repeat(50_000),
+    ].join(' ');
+    assert.deepEqual(extractLinks(text), [
+      'https://x.io/' + '('.repeat(200_000),
+      'https://x.io/',
+      'https://x.io/a' + '.'.repeat(200_000) + 'b',
+      'https://a.b/'.repeat(50_000),
+    ]);
   });
 });
 

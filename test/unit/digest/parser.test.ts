@@ -30,7 +30,10 @@ function byTitle(digest: ParsedDigest, title: string): DigestEntry {
 
 describe('the four seeds', () => {
   test('hold 327 entries: 58, 49, 74 and 146', () => {
-    assert.deepEqual(SEEDS.map((_, i) => seed(i).entries.length), [58, 49, 74, 146]);
+    assert.deepEqual(
+      SEEDS.map((_, i) => seed(i).entries.length),
+      [58, 49, 74, 146],
+    );
   });
 
   test('merge into 257 papers by title identity, 47 of them in more than one digest', () => {
@@ -64,7 +67,10 @@ describe('the four seeds', () => {
       const variants = [
         '\ufeff' + original.replace(/\n/g, '\r\n'),
         original.replace(/\n/g, '\r'),
-        original.split('\n').map((line) => (line ? `${line} \t ` : line)).join('\n'),
+        original
+          .split('\n')
+          .map((line) => (line ? `${line} \t ` : line))
+          .join('\n'),
         original.replace(/^ {2}/gm, '\t'),
       ];
       for (const variant of variants) assert.deepEqual(parseDigest(variant, name), expected);
@@ -72,7 +78,10 @@ describe('the four seeds', () => {
   });
 
   test('digest dates come from the lone date in the header; 003 has none', () => {
-    assert.deepEqual(SEEDS.map((_, i) => seed(i).digestDate), [{ month: 3, day: 11 }, { month: 12, day: 9 }, { month: 3, day: 14 }, null]);
+    assert.deepEqual(
+      SEEDS.map((_, i) => seed(i).digestDate),
+      [{ month: 3, day: 11 }, { month: 12, day: 9 }, { month: 3, day: 14 }, null],
+    );
   });
 });
 
@@ -146,7 +155,7 @@ describe('seed 001 (blank lines, metadata blocks)', () => {
     assert.deepEqual([entry.authors, entry.date, entry.upvotes], [5, { year: null, month: 6, day: 7 }, 2]);
   });
 
-  test('an entry with no metadata block keeps nulls and does not take the next entry\'s', () => {
+  test("an entry with no metadata block keeps nulls and does not take the next entry's", () => {
     const entry = byTitle(digest, 'SwitchVLA: Execution-Aware Task Switching for Vision-Language-Action Models');
     assert.equal(entry.line, 37);
     assert.deepEqual([entry.authors, entry.submitter, entry.date, entry.upvotes], [null, null, null, null]);

@@ -22,7 +22,11 @@ function runs(seed: number, numRuns: number): { seed: number; numRuns: number } 
 
 /** Share of capitalised words among the words of four letters or more after the first. */
 function capitalisedShare(text: string): number {
-  const words = text.split(' ').slice(1).map((w) => w.replace(/^[("“‘'[]+/, '')).filter((w) => /^\p{L}{4,}/u.test(w));
+  const words = text
+    .split(' ')
+    .slice(1)
+    .map((w) => w.replace(/^[("“‘'[]+/, ''))
+    .filter((w) => /^\p{L}{4,}/u.test(w));
   if (words.length < 2) return 1;
   return words.filter((w) => /^\p{Lu}/u.test(w) || /^\p{Ll}+\p{Lu}/u.test(w)).length / words.length;
 }
@@ -50,45 +54,59 @@ function titleArb(titles: string[]): fc.Arbitrary<string> {
     { weight: 3, arbitrary: fc.constantFrom(...titles) },
     {
       weight: 1,
-      arbitrary: fc.tuple(
-        fc.option(fc.stringMatching(/^[A-Z][A-Za-z0-9-]{1,9}$/), { nil: null }),
-        fc.array(fc.constantFrom(...TITLE_WORDS), { minLength: 2, maxLength: 12 }),
-      ).map(([acronym, words]) => (acronym === null ? '' : `${acronym}: `) + words.join(' ')),
+      arbitrary: fc
+        .tuple(
+          fc.option(fc.stringMatching(/^[A-Z][A-Za-z0-9-]{1,9}$/), { nil: null }),
+          fc.array(fc.constantFrom(...TITLE_WORDS), { minLength: 2, maxLength: 12 }),
+        )
+        .map(([acronym, words]) => (acronym === null ? '' : `${acronym}: `) + words.join(' ')),
     },
   );
 }
 
 // fc.record builds null-prototype objects; the parser's are plain ones.
-const dateArb = fc.record({
-  year: fc.option(fc.integer({ min: 2015, max: 2026 }), { nil: null }),
-  month: fc.integer({ min: 1, max: 12 }),
-  day: fc.integer({ min: 1, max: 28 }),
-}).map((date) => ({ ...date }));
+const dateArb = fc
+  .record({
+    year: fc.option(fc.integer({ min: 2015, max: 2026 }), { nil: null }),
+    month: fc.integer({ min: 1, max: 12 }),
+    day: fc.integer({ min: 1, max: 28 }),
+  })
+  .map((date) => ({ ...date }));
 
 function entryArb(titles: string[], sentences: string[]): fc.Arbitrary<SourceEntry> {
-  return fc.record({
-    title: titleArb(titles),
-    abstract: fc.array(fc.constantFrom(...sentences), { minLength: 1, maxLength: 8 }).map((s) => s.join(' ')),
-    who: fc.oneof(
-      fc.constant<['none']>(['none']),
-      fc.integer({ min: 1, max: 60 }).map((n): ['authors', number] => ['authors', n]),
-      fc.constantFrom('akhaliq', 'NVIDIA', 'Google DeepMind', 'OpenMOSS-Team OpenMOSS').map((s): ['submitter', string] => ['submitter', s]),
-    ),
-    date: fc.option(dateArb, { nil: null }),
-    upvotes: fc.option(fc.integer({ min: 1, max: 500 }), { nil: null }),
-  }).map(({ title, abstract, who, date, upvotes }) => ({
-    title,
-    abstract,
-    authors: who[0] === 'authors' ? who[1] : null,
-    submitter: who[0] === 'submitter' ? who[1] : null,
-    // A submitter or organisation line is told from text by the `·` and date after it.
-    date: date === null && who[0] === 'submitter' ? { year: 2025, month: 2, day: 3 } : date,
-    // Upvotes are printed after the date only.
-    upvotes: date === null && who[0] !== 'submitter' ? null : upvotes,
-  }));
+  return fc
+    .record({
+      title: titleArb(titles),
+      abstract: fc.array(fc.constantFrom(...sentences), { minLength: 1, maxLength: 8 }).map((s) => s.join(' ')),
+      who: fc.oneof(
+        fc.constant<['none']>(['none']),
+        fc.integer({ min: 1, max: 60 }).map((n): ['authors', number] => ['authors', n]),
+        fc.constantFrom('akhaliq', 'NVIDIA', 'Google DeepMind', 'OpenMOSS-Team OpenMOSS').map((s): ['submitter', string] => ['submitter', s]),
+      ),
+      date: fc.option(dateArb, { nil: null }),
+      upvotes: fc.option(fc.integer({ min: 1, max: 500 }), { nil: null }),
+    })
+    .map(({ title, abstract, who, date, upvotes }) => ({
+      title,
+      abstract,
+      authors: who[0] === 'authors' ? who[1] : null,
+      submitter: who[0] === 'submitter' ? who[1] : null,
+      // A submitter or organisation line is told from text by the `·` and date after it.
+      date: date === null && who[0] === 'submitter' ? { year: 2025, month: 2, day: 3 } : date,
+      // Upvotes are printed after the date only.
+      upvotes: date === null && who[0] !== 'submitter' ? null : upvotes,
+    }));
 }
 
-const PHRASES = ['new', 'Get trending papers in your email inbox!', 'Get trending papers in your email inbox once a day!', 'Subscribe', 'Daily Papers', 'byAK and the research community', 'Mar 11'];
+const PHRASES = [
+  'new',
+  'Get trending papers in your email inbox!',
+  'Get trending papers in your email inbox once a day!',
+  'Subscribe',
+  'Daily Papers',
+  'byAK and the research community',
+  'Mar 11',
+];
 
 const wrapArb: fc.Arbitrary<Wrap> = fc.oneof(
   fc.record({ kind: fc.constant('textwrap' as const), width: fc.constantFrom(60, 72, 76, 80), breakOnHyphens: fc.boolean() }),
@@ -96,39 +114,50 @@ const wrapArb: fc.Arbitrary<Wrap> = fc.oneof(
 );
 
 function optionsArb(layouts: RenderOptions['layout'][], wrap: fc.Arbitrary<Wrap | null>): fc.Arbitrary<Partial<RenderOptions>> {
-  return fc.record({
-    header: fc.subarray(PHRASES).chain((phrases) => fc.shuffledSubarray(phrases, { minLength: phrases.length, maxLength: phrases.length })),
-    glue: fc.boolean(),
-    layout: fc.constantFrom(...layouts),
-    blankRun: fc.constantFrom(1, 1, 2),
-    wrap,
-    wrapTitles: fc.boolean(),
-    metaBlank: fc.boolean(),
-    metaInnerBlank: fc.boolean(),
-    metaLayout: fc.constantFrom('lines' as const, 'dotDate' as const, 'oneLine' as const),
-    metaIndent: fc.constantFrom('  ', '', '\t'),
-    submitterStyle: fc.constantFrom('submittedBy' as const, 'indented' as const, 'plain' as const),
-    eol: fc.constantFrom('\n' as const, '\r\n' as const, '\r' as const),
-    bom: fc.boolean(),
-    trailing: fc.constantFrom('', ' ', '\t', '  \t'),
-  }).map((options) => ({
-    ...options,
-    // Titles wrapped like abstracts are read whole only with a blank line after them (a documented
-    // limitation), and a phrase glued to a title is glued after wrapping, not cut in two by it.
-    wrapTitles: options.wrapTitles && options.wrap !== null && options.layout === 'blank' && !options.glue,
-  }));
+  return fc
+    .record({
+      header: fc.subarray(PHRASES).chain((phrases) => fc.shuffledSubarray(phrases, { minLength: phrases.length, maxLength: phrases.length })),
+      glue: fc.boolean(),
+      layout: fc.constantFrom(...layouts),
+      blankRun: fc.constantFrom(1, 1, 2),
+      wrap,
+      wrapTitles: fc.boolean(),
+      metaBlank: fc.boolean(),
+      metaInnerBlank: fc.boolean(),
+      metaLayout: fc.constantFrom('lines' as const, 'dotDate' as const, 'oneLine' as const),
+      metaIndent: fc.constantFrom('  ', '', '\t'),
+      submitterStyle: fc.constantFrom('submittedBy' as const, 'indented' as const, 'plain' as const),
+      eol: fc.constantFrom('\n' as const, '\r\n' as const, '\r' as const),
+      bom: fc.boolean(),
+      trailing: fc.constantFrom('', ' ', '\t', '  \t'),
+    })
+    .map((options) => ({
+      ...options,
+      // Titles wrapped like abstracts are read whole only with a blank line after them (a documented
+      // limitation), and a phrase glued to a title is glued after wrapping, not cut in two by it.
+      wrapTitles: options.wrapTitles && options.wrap !== null && options.layout === 'blank' && !options.glue,
+    }));
 }
 
 function assertReadsBack(entries: SourceEntry[], options: Partial<RenderOptions>): void {
   const { text, titleLines } = renderDigest(entries, options);
   const result = parseDigest(text, 'random.txt');
-  assert.deepEqual(result.entries.map((e) => e.title), entries.map((e) => e.title));
-  assert.deepEqual(result.entries.map((e) => e.abstract), entries.map((e) => e.abstract));
+  assert.deepEqual(
+    result.entries.map((e) => e.title),
+    entries.map((e) => e.title),
+  );
+  assert.deepEqual(
+    result.entries.map((e) => e.abstract),
+    entries.map((e) => e.abstract),
+  );
   assert.deepEqual(
     result.entries.map(({ authors, submitter, date, upvotes, line }) => ({ authors, submitter, date, upvotes, line })),
     entries.map(({ authors, submitter, date, upvotes }, i) => ({ authors, submitter, date, upvotes, line: titleLines[i] })),
   );
-  assert.deepEqual(result.diagnostics.filter((d) => d.severity !== 'info'), []);
+  assert.deepEqual(
+    result.diagnostics.filter((d) => d.severity !== 'info'),
+    [],
+  );
 }
 
 function words(text: string): string[] {
@@ -137,14 +166,8 @@ function words(text: string): string[] {
 
 describe('random digests of the family read back exactly', () => {
   test('blank lines between entries (any wrap), or none with one-line abstracts', () => {
-    const layouts = fc.oneof(
-      optionsArb(['blank', 'paragraphs'], fc.option(wrapArb, { nil: null })),
-      optionsArb(['tight'], fc.constant(null)),
-    );
-    fc.assert(
-      fc.property(fc.array(entryArb(REAL_TITLES, SENTENCES), { minLength: 1, maxLength: 25 }), layouts, assertReadsBack),
-      runs(20240311, 250),
-    );
+    const layouts = fc.oneof(optionsArb(['blank', 'paragraphs'], fc.option(wrapArb, { nil: null })), optionsArb(['tight'], fc.constant(null)));
+    fc.assert(fc.property(fc.array(entryArb(REAL_TITLES, SENTENCES), { minLength: 1, maxLength: 25 }), layouts, assertReadsBack), runs(20240311, 250));
   });
 
   test('no blank lines and hard-wrapped abstracts: Title Case titles, prose abstracts', () => {
@@ -159,7 +182,10 @@ describe('random digests of the family read back exactly', () => {
       fc.property(fc.array(entryArb(REAL_TITLES, SENTENCES), { minLength: 1, maxLength: 25 }), optionsArb(['tight'], wrapArb), (entries, options) => {
         const result = parseDigest(renderDigest(entries, options).text, 'random.txt');
         const parsed = result.entries.flatMap((e) => [...words(e.title), ...words(e.abstract)]);
-        assert.deepEqual(parsed, entries.flatMap((e) => [...words(e.title), ...words(e.abstract)]));
+        assert.deepEqual(
+          parsed,
+          entries.flatMap((e) => [...words(e.title), ...words(e.abstract)]),
+        );
       }),
       runs(20250131, 150),
     );
@@ -171,7 +197,27 @@ function crashed(result: ParsedDigest): boolean {
   return result.diagnostics.some((d) => d.message.startsWith('Marginalia could not parse this file'));
 }
 
-const NOISE_LINES = ['·', '•', 'Mar 11', 'Sep 18, 2024 3', '  • 3 authors', 'new', 'Subscribe', '', '\u0000\u0007', '\ufeff', '\u200b', '🤖🦾', '深度学习', 'x'.repeat(100_000), 'Ab', '1', 'Submitted by', '\t\t', 'https://github.com/a/b'];
+const NOISE_LINES = [
+  '·',
+  '•',
+  'Mar 11',
+  'Sep 18, 2024 3',
+  '  • 3 authors',
+  'new',
+  'Subscribe',
+  '',
+  '\u0000\u0007',
+  '\ufeff',
+  '\u200b',
+  '🤖🦾',
+  '深度学习',
+  'x'.repeat(100_000),
+  'Ab',
+  '1',
+  'Submitted by',
+  '\t\t',
+  'https://github.com/a/b',
+];
 
 type Mutation =
   | { kind: 'delete' | 'duplicate'; at: number }
@@ -182,7 +228,11 @@ type Mutation =
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constantFrom('delete' as const, 'duplicate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('swap' as const), at: fc.nat(), with: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), line: fc.oneof(fc.constantFrom(...NOISE_LINES), fc.string({ unit: 'binary', maxLength: 80 })) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    line: fc.oneof(fc.constantFrom(...NOISE_LINES), fc.string({ unit: 'binary', maxLength: 80 })),
+  }),
   fc.record({ kind: fc.constant('garble' as const), at: fc.nat(), offset: fc.nat(), text: fc.string({ unit: 'binary', minLength: 1, maxLength: 5 }) }),
 );
 
@@ -190,14 +240,20 @@ function mutate(lines: string[], mutation: Mutation): void {
   if (lines.length === 0) return;
   const at = mutation.at % lines.length;
   switch (mutation.kind) {
-    case 'delete': lines.splice(at, 1); break;
-    case 'duplicate': lines.splice(at, 0, lines[at]); break;
+    case 'delete':
+      lines.splice(at, 1);
+      break;
+    case 'duplicate':
+      lines.splice(at, 0, lines[at]);
+      break;
     case 'swap': {
       const other = mutation.with % lines.length;
       [lines[at], lines[other]] = [lines[other], lines[at]];
       break;
     }
-    case 'insert': lines.splice(at, 0, mutation.line); break;
+    case 'insert':
+      lines.splice(at, 0, mutation.line);
+      break;
     case 'garble': {
       const line = lines[at];
       const offset = mutation.offset % (line.length + 1);
@@ -213,7 +269,10 @@ describe('mutated real digests', () => {
     ...SEED_FILES.map((name) => ({ text: seedText(name), titles: new Set(seedEntries().map((e) => e.title)) })),
     ...(['tight', 'paragraphs'] as const).map((layout) => {
       const entries = SEED_ENTRIES.slice(0, 60);
-      return { text: renderDigest(entries, { layout, wrap: { kind: 'textwrap', width: 72, breakOnHyphens: true } }).text, titles: new Set(entries.map((e) => e.title)) };
+      return {
+        text: renderDigest(entries, { layout, wrap: { kind: 'textwrap', width: 72, breakOnHyphens: true } }).text,
+        titles: new Set(entries.map((e) => e.title)),
+      };
     }),
   ];
 
@@ -249,17 +308,34 @@ describe('arbitrary text', () => {
   const options = runs(20221130, 200);
 
   test('printable ASCII never crashes the parser', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 2000 }), (text) => !crashed(parseDigest(text, 'any.txt'))), options);
+    fc.assert(
+      fc.property(fc.string({ maxLength: 2000 }), (text) => !crashed(parseDigest(text, 'any.txt'))),
+      options,
+    );
   });
 
   test('any code points, lone surrogates and control characters never crash it', () => {
-    const unit = fc.oneof(fc.string({ unit: 'binary', maxLength: 1 }), fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)), fc.constantFrom('\n', '\r', '\r\n', '\u2028', ' ', '\t', '·', '•'));
-    fc.assert(fc.property(fc.string({ unit, maxLength: 3000 }), (text) => !crashed(parseDigest(text, 'any.txt'))), options);
+    const unit = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 1 }),
+      fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
+      fc.constantFrom('\n', '\r', '\r\n', '\u2028', ' ', '\t', '·', '•'),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 3000 }), (text) => !crashed(parseDigest(text, 'any.txt'))),
+      options,
+    );
   });
 
-  test('lines built from the family\'s own pieces, in any order, never crash it', () => {
+  test("lines built from the family's own pieces, in any order, never crash it", () => {
     const piece = fc.oneof(fc.constantFrom(...NOISE_LINES.filter((l) => l.length < 1000)), fc.constantFrom(...REAL_TITLES), fc.constantFrom(...SENTENCES));
-    fc.assert(fc.property(fc.array(piece, { maxLength: 200 }), fc.constantFrom('\n', '\r\n', '\n\n'), (lines, eol) => !crashed(parseDigest(lines.join(eol), 'any.txt'))), options);
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 200 }),
+        fc.constantFrom('\n', '\r\n', '\n\n'),
+        (lines, eol) => !crashed(parseDigest(lines.join(eol), 'any.txt')),
+      ),
+      options,
+    );
   });
 
   // How fast is for npm run bench:parse; this checks that a big random file is read without a crash.

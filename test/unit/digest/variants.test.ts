@@ -34,7 +34,16 @@ function expectedEntries(entries: SourceEntry[], titleLines: number[]): unknown[
 }
 
 function actualEntries(result: ParsedDigest): unknown[] {
-  return result.entries.map(({ title, abstract, authors, submitter, date, upvotes, links, line }) => ({ title, abstract, authors, submitter, date, upvotes, links, line }));
+  return result.entries.map(({ title, abstract, authors, submitter, date, upvotes, links, line }) => ({
+    title,
+    abstract,
+    authors,
+    submitter,
+    date,
+    upvotes,
+    links,
+    line,
+  }));
 }
 
 /** Renders, parses, and checks every field of every entry and that the only diagnostics are the expected warnings. */
@@ -44,7 +53,11 @@ function assertRoundTrip(entries: SourceEntry[], options: Partial<RenderOptions>
   const label = describeOptions(options);
   assert.deepEqual(actualEntries(result), expectedEntries(entries, titleLines), label);
   const warnings = entries.flatMap((entry, i) => (entry.abstract === '' ? [titleLines[i]] : []));
-  assert.deepEqual(result.diagnostics.map((d) => [d.line, d.severity]), warnings.map((line) => [line, 'warning']), label);
+  assert.deepEqual(
+    result.diagnostics.map((d) => [d.line, d.severity]),
+    warnings.map((line) => [line, 'warning']),
+    label,
+  );
   return result;
 }
 
@@ -84,7 +97,15 @@ describe('metadata blocks', () => {
 });
 
 describe('header boilerplate', () => {
-  const phrases = ['new', 'Get trending papers in your email inbox!', 'Get trending papers in your email inbox once a day!', 'Subscribe', 'Daily Papers', 'byAK and the research community', 'Mar 11'];
+  const phrases = [
+    'new',
+    'Get trending papers in your email inbox!',
+    'Get trending papers in your email inbox once a day!',
+    'Subscribe',
+    'Daily Papers',
+    'byAK and the research community',
+    'Mar 11',
+  ];
   const headers: string[][] = [
     [],
     ...phrases.map((phrase) => [phrase]),
@@ -124,7 +145,13 @@ describe('header boilerplate', () => {
   }
 
   test('a first title that starts with a boilerplate word is kept whole', () => {
-    for (const title of ['New Frontiers in Imitation Learning', 'Newton Meets Diffusion: Second-Order Policy Optimization', 'NewsQA for Robots', 'Subscriber Churn as Offline RL', 'Daily Papers Considered Harmful']) {
+    for (const title of [
+      'New Frontiers in Imitation Learning',
+      'Newton Meets Diffusion: Second-Order Policy Optimization',
+      'NewsQA for Robots',
+      'Subscriber Churn as Offline RL',
+      'Daily Papers Considered Harmful',
+    ]) {
       const entries = [{ ...CORPUS[1], title }, ...CORPUS.slice(2, 5)];
       for (const layout of LAYOUTS) {
         assertRoundTrip(entries, { layout });
@@ -182,7 +209,10 @@ describe('files with little or nothing in them', () => {
     test(`${JSON.stringify(text)}: no entries, one warning for the whole file`, () => {
       const result = parseDigest(text, 'empty.txt');
       assert.deepEqual(result.entries, []);
-      assert.deepEqual(result.diagnostics.map((d) => [d.line, d.severity]), [[0, 'warning']]);
+      assert.deepEqual(
+        result.diagnostics.map((d) => [d.line, d.severity]),
+        [[0, 'warning']],
+      );
     });
   }
 
@@ -192,7 +222,10 @@ describe('files with little or nothing in them', () => {
       const result = parseDigest(text, 'header.txt');
       assert.deepEqual(result.entries, []);
       assert.deepEqual(result.digestDate, { month: 3, day: 11 });
-      assert.deepEqual(result.diagnostics.map((d) => [d.line, d.severity]), [[0, 'warning']]);
+      assert.deepEqual(
+        result.diagnostics.map((d) => [d.line, d.severity]),
+        [[0, 'warning']],
+      );
     });
   }
 });
@@ -204,7 +237,10 @@ describe('two digests concatenated in one file', () => {
         const options = { layout, wrap, glue };
         test(describeOptions(options), () => {
           const first = renderDigest(CORPUS.slice(0, 20), options);
-          const second = renderDigest(CORPUS.slice(20), { ...options, header: ['new', 'Get trending papers in your email inbox!', 'Subscribe', 'byAK and the research community', 'Mar 14'] });
+          const second = renderDigest(CORPUS.slice(20), {
+            ...options,
+            header: ['new', 'Get trending papers in your email inbox!', 'Subscribe', 'byAK and the research community', 'Mar 14'],
+          });
           const joiner = layout === 'tight' ? '\n' : '\n\n';
           const text = first.text + joiner + second.text;
           const offset = first.text.split('\n').length + joiner.length - 1;
@@ -240,7 +276,19 @@ describe('titles hard-wrapped like their abstracts', () => {
 });
 
 describe('garbage lines between and inside entries', () => {
-  const GARBAGE = ['Upvote', '42', '---', '<div class="paper-card">', 'Loading…', 'click to expand', '🔥🔥🔥', 'Page 2 of 5', '»', 'x'.repeat(5000), 'See all papers →'];
+  const GARBAGE = [
+    'Upvote',
+    '42',
+    '---',
+    '<div class="paper-card">',
+    'Loading…',
+    'click to expand',
+    '🔥🔥🔥',
+    'Page 2 of 5',
+    '»',
+    'x'.repeat(5000),
+    'See all papers →',
+  ];
 
   /** Inserts garbage lines after every `every`-th line of `text` (never before the first title). */
   function pollute(text: string, every: number, seed: number): { text: string; garbage: Map<number, string> } {
@@ -295,7 +343,11 @@ describe('digest e-mails made by the real tools (test/fixtures/digests/make_emai
       const text = readFileSync(join(fixturesFolder, 'digests', name), 'utf8');
       const result = parseDigest(text, name);
       const lines = text.split(/\r?\n/);
-      const expected = readSeed(seedText(SEED_FILES[seed])).map((entry) => ({ ...entry, links: extractLinks(entry.abstract), line: lines.indexOf(entry.title) + 1 }));
+      const expected = readSeed(seedText(SEED_FILES[seed])).map((entry) => ({
+        ...entry,
+        links: extractLinks(entry.abstract),
+        line: lines.indexOf(entry.title) + 1,
+      }));
       const at = expected.findIndex((entry) => entry.title === hidden);
       if (at > 0) {
         const [merged] = expected.splice(at, 1);
@@ -309,7 +361,7 @@ describe('digest e-mails made by the real tools (test/fixtures/digests/make_emai
   }
 });
 
-describe('the renderer\'s wrappers agree with the real tools', () => {
+describe("the renderer's wrappers agree with the real tools", () => {
   // The fixtures above hold the real tools' output for every abstract of three seeds: the ports
   // in render.ts, which all other wrapped layouts are made with, must give the same lines.
   const fixtures: [string, number, (abstract: string) => string[]][] = [
@@ -358,22 +410,54 @@ describe('metadata odds and ends', () => {
   });
 
   test('"Submitted by" and the name on two lines', () => {
-    const text = ['Title of a Paper', '', CORPUS[3].abstract, '', 'Submitted by', 'akhaliq', '·', 'Mar 3, 2024 7', '', CORPUS[4].title, '', CORPUS[4].abstract].join('\n');
+    const text = [
+      'Title of a Paper',
+      '',
+      CORPUS[3].abstract,
+      '',
+      'Submitted by',
+      'akhaliq',
+      '·',
+      'Mar 3, 2024 7',
+      '',
+      CORPUS[4].title,
+      '',
+      CORPUS[4].abstract,
+    ].join('\n');
     const result = parseDigest(text, 'x.txt');
-    assert.deepEqual(result.entries.map((e) => [e.title, e.submitter, e.date, e.upvotes]), [
-      ['Title of a Paper', 'akhaliq', { year: 2024, month: 3, day: 3 }, 7],
-      [CORPUS[4].title, null, null, null],
-    ]);
+    assert.deepEqual(
+      result.entries.map((e) => [e.title, e.submitter, e.date, e.upvotes]),
+      [
+        ['Title of a Paper', 'akhaliq', { year: 2024, month: 3, day: 3 }, 7],
+        [CORPUS[4].title, null, null, null],
+      ],
+    );
     assert.deepEqual(result.diagnostics, []);
   });
 
   test('an organisation line and an authors count both', () => {
-    const text = [CORPUS[2].title, '', CORPUS[2].abstract, '', '  NVIDIA', '  • 7 authors', '·', 'Mar 3, 2024 7', '', CORPUS[4].title, '', CORPUS[4].abstract].join('\n');
+    const text = [
+      CORPUS[2].title,
+      '',
+      CORPUS[2].abstract,
+      '',
+      '  NVIDIA',
+      '  • 7 authors',
+      '·',
+      'Mar 3, 2024 7',
+      '',
+      CORPUS[4].title,
+      '',
+      CORPUS[4].abstract,
+    ].join('\n');
     const result = parseDigest(text, 'x.txt');
-    assert.deepEqual(result.entries.map((e) => [e.title, e.submitter, e.authors, e.date, e.upvotes]), [
-      [CORPUS[2].title, 'NVIDIA', 7, { year: 2024, month: 3, day: 3 }, 7],
-      [CORPUS[4].title, null, null, null, null],
-    ]);
+    assert.deepEqual(
+      result.entries.map((e) => [e.title, e.submitter, e.authors, e.date, e.upvotes]),
+      [
+        [CORPUS[2].title, 'NVIDIA', 7, { year: 2024, month: 3, day: 3 }, 7],
+        [CORPUS[4].title, null, null, null, null],
+      ],
+    );
     assert.deepEqual(result.diagnostics, []);
   });
 
@@ -381,7 +465,10 @@ describe('metadata odds and ends', () => {
     for (const header of ['newGet trending papers in your email inbox!SubscribebyAK and the research communityMar 11', 'SubscribeDaily Papers']) {
       const text = [header, '', ...CORPUS.slice(0, 3).flatMap((e) => [e.title, '', e.abstract, ''])].join('\n');
       const result = parseDigest(text, 'x.txt');
-      assert.deepEqual(result.entries.map((e) => e.title), CORPUS.slice(0, 3).map((e) => e.title));
+      assert.deepEqual(
+        result.entries.map((e) => e.title),
+        CORPUS.slice(0, 3).map((e) => e.title),
+      );
       assert.deepEqual(result.diagnostics, []);
     }
   });
@@ -395,8 +482,14 @@ describe('metadata odds and ends', () => {
 
   test('metadata that follows no paper is reported, not dropped', () => {
     const result = parseDigest(['  • 3 authors', '·', 'Sep 18, 2024 3', 'Submitted by akhaliq', CORPUS[3].title, CORPUS[3].abstract].join('\n'), 'x.txt');
-    assert.deepEqual(result.entries.map((e) => e.title), [CORPUS[3].title]);
-    assert.deepEqual(result.diagnostics.map((d) => d.line), [1, 2, 3, 4]);
+    assert.deepEqual(
+      result.entries.map((e) => e.title),
+      [CORPUS[3].title],
+    );
+    assert.deepEqual(
+      result.diagnostics.map((d) => d.line),
+      [1, 2, 3, 4],
+    );
   });
 });
 
@@ -430,7 +523,14 @@ describe('odd titles and headers', () => {
   });
 
   test('titles in capitals, with LaTeX, brackets and quotes', () => {
-    const titles = ['LLAMA: OPEN AND EFFICIENT FOUNDATION LANGUAGE MODELS', '$\\pi_0$: A Vision-Language-Action Flow Model for General Robot Control', '(Almost) Free Modality Stitching of Foundation Models', '[Re] Reproducing Decision Transformer', '“Give Me BF16 or Give Me Death”: Accuracy-Performance Trade-Offs in LLM Quantization', 'Sim-to-Real Transfer, Revisited'];
+    const titles = [
+      'LLAMA: OPEN AND EFFICIENT FOUNDATION LANGUAGE MODELS',
+      '$\\pi_0$: A Vision-Language-Action Flow Model for General Robot Control',
+      '(Almost) Free Modality Stitching of Foundation Models',
+      '[Re] Reproducing Decision Transformer',
+      '“Give Me BF16 or Give Me Death”: Accuracy-Performance Trade-Offs in LLM Quantization',
+      'Sim-to-Real Transfer, Revisited',
+    ];
     const entries = titles.map((title, i) => ({ ...CORPUS[10 + i], title }));
     for (const layout of LAYOUTS) {
       for (const wrap of WRAPS.slice(0, 3)) assertRoundTrip(entries, { layout, wrap });

@@ -17,13 +17,24 @@ function digestText(titles: string[]): string {
 }
 
 function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', '-c', 'pull.rebase=false', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(
+    'git',
+    ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', '-c', 'pull.rebase=false', ...args],
+    { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }
 
 async function cli(cwd: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main([...args, '--root', cwd], cwd, { out: (text) => { out += text; }, err: (text) => { err += text; } });
+  const code = await main([...args, '--root', cwd], cwd, {
+    out: (text) => {
+      out += text;
+    },
+    err: (text) => {
+      err += text;
+    },
+  });
   return { code, out, err };
 }
 
@@ -91,7 +102,10 @@ describe('two clones merged with plain git merge', () => {
     const left = clone(repo, 'left');
     const right = clone(repo, 'right');
 
-    writeFileSync(path.join(left, 'digests', 'left.txt'), digestText([GENIE_PLAY, 'PASTA: Pasta Is All You Need', 'Diffusion Policy: Visuomotor Policy Learning']));
+    writeFileSync(
+      path.join(left, 'digests', 'left.txt'),
+      digestText([GENIE_PLAY, 'PASTA: Pasta Is All You Need', 'Diffusion Policy: Visuomotor Policy Learning']),
+    );
     const leftKeys = await keysByTitle(left);
     await tag(left, 'add', leftKeys.get(GENIE_PLAY)!, 'play');
     await tag(left, 'add', 'genie', 'rl');
@@ -100,7 +114,10 @@ describe('two clones merged with plain git merge', () => {
     writeFileSync(path.join(left, 'notes', 'left.md'), `See [@${leftKeys.get(GENIE_PLAY)}] and [@genie].\n`);
     commitAll(left, 'left work');
 
-    writeFileSync(path.join(right, 'digests', 'right.txt'), digestText([GENIE_ROBOTS, 'PASTA: Pasta Revisited', 'Consistency Policy: Accelerated Visuomotor Policies']));
+    writeFileSync(
+      path.join(right, 'digests', 'right.txt'),
+      digestText([GENIE_ROBOTS, 'PASTA: Pasta Revisited', 'Consistency Policy: Accelerated Visuomotor Policies']),
+    );
     const rightKeys = await keysByTitle(right);
     await tag(right, 'add', rightKeys.get(GENIE_ROBOTS)!, 'robots');
     await tag(right, 'add', 'genie', 'to-read');
@@ -128,7 +145,10 @@ describe('two clones merged with plain git merge', () => {
 
     // The merge result is a normal library file: the next write leaves it sorted, one line per paper.
     await tag(left, 'add', 'pasta', 'done');
-    const lines = readFileSync(path.join(left, '.marginalia', 'library.jsonl'), 'utf8').trim().split('\n').slice(1);
+    const lines = readFileSync(path.join(left, '.marginalia', 'library.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
     assert.equal(lines.length, merged.size);
     assert.deepEqual([...lines].sort(), lines);
     // And the citations of both branches resolve to their papers in one BibTeX export.
@@ -187,7 +207,10 @@ describe('two clones merged with plain git merge', () => {
 
     const resolved = await cli(left, 'resolve');
     assert.equal(resolved.code, 1);
-    assert.match(resolved.out, /"genie" named 2 papers after a merge and now names none:\n {2}genieGenerative {2}Genie: Generative Interactive Environments\n {2}genieWorld {2}Genie: A World Model for Play\n/);
+    assert.match(
+      resolved.out,
+      /"genie" named 2 papers after a merge and now names none:\n {2}genieGenerative {2}Genie: Generative Interactive Environments\n {2}genieWorld {2}Genie: A World Model for Play\n/,
+    );
     assert.match(resolved.out, /cited at notes\/reading\.md:1/);
     assert.match(resolved.out, /cited at src\/play\.py:1/);
   });

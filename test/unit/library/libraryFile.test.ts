@@ -29,10 +29,7 @@ describe('the library file format', () => {
       { key: 'alpha', title: 'Alpha: Paper', tags: ['rl'] },
     ]);
     const text = serializeLibraryFile(records);
-    assert.equal(text, file(
-      '{"key":"alpha","title":"Alpha: Paper","tags":{"rl":"2026-01-01T00:00:00.000Z"}}',
-      '{"key":"zetaPaper","title":"Zeta Paper"}',
-    ));
+    assert.equal(text, file('{"key":"alpha","title":"Alpha: Paper","tags":{"rl":"2026-01-01T00:00:00.000Z"}}', '{"key":"zetaPaper","title":"Zeta Paper"}'));
     assert.equal(serializeLibraryFile(parseLibraryFile(text)), text);
   });
 
@@ -59,12 +56,18 @@ describe('the library file format', () => {
   ];
   for (const [name, text, message, line] of corrupt) {
     test(`reports ${name}, with its line`, () => {
-      assert.throws(() => parseLibraryFile(text), (error: unknown) => error instanceof LibraryFileError && message.test(error.message) && error.line === line);
+      assert.throws(
+        () => parseLibraryFile(text),
+        (error: unknown) => error instanceof LibraryFileError && message.test(error.message) && error.line === line,
+      );
     });
   }
 
   test('reads a 32,000-record file (0.1 needed 47 s of CPU for it: a search per record)', () => {
-    const lines = Array.from({ length: 32_000 }, (_, i) => `{"key":"paper${i}","title":"Paper number ${i}","tags":{"t${i % 1000}":"2026-01-01T00:00:00.000Z"}}`);
+    const lines = Array.from(
+      { length: 32_000 },
+      (_, i) => `{"key":"paper${i}","title":"Paper number ${i}","tags":{"t${i % 1000}":"2026-01-01T00:00:00.000Z"}}`,
+    );
     const records = parseLibraryFile(file(...lines));
     assert.equal(records.size, 32_000);
     assert.equal(records.tagCounts().length, 1000);
@@ -104,7 +107,15 @@ describe('joining the lines of a merged file', () => {
     assert.deepEqual(second.tags, ['play']);
     assert.deepEqual(first.retired, ['genie']);
     assert.deepEqual(records.newDisputes, ['genie']);
-    assert.deepEqual(records.disputes(), [{ key: 'genie', papers: [{ key: 'genieGenerative', title: GENIE }, { key: 'genieWorld', title: GENIE_WORLD }] }]);
+    assert.deepEqual(records.disputes(), [
+      {
+        key: 'genie',
+        papers: [
+          { key: 'genieGenerative', title: GENIE },
+          { key: 'genieWorld', title: GENIE_WORLD },
+        ],
+      },
+    ]);
     assert.ok(records.isTaken('Genie'), 'a retired key is never given again');
     assert.throws(() => records.addTag(['genie'], 'x'), /"genie" named two papers after a merge and was retired/);
 
@@ -123,20 +134,24 @@ describe('joining the lines of a merged file', () => {
   });
 
   test('a key retired on one branch is retired for a paper that another branch gave it to', () => {
-    const records = parseLibraryFile(file(
-      `{"key":"genieGenerative","title":"${GENIE}","retired":["genie"]}`,
-      `{"key":"genie","title":"Genie: Something Else Entirely"}`,
-    ));
+    const records = parseLibraryFile(
+      file(`{"key":"genieGenerative","title":"${GENIE}","retired":["genie"]}`, `{"key":"genie","title":"Genie: Something Else Entirely"}`),
+    );
     assert.equal(records.get('genie'), undefined);
     assert.equal(records.byTitle('Genie: Something Else Entirely')?.key, 'genieSomething');
-    assert.deepEqual(records.disputes()[0].papers.map((paper) => paper.key), ['genieGenerative', 'genieSomething']);
+    assert.deepEqual(
+      records.disputes()[0].papers.map((paper) => paper.key),
+      ['genieGenerative', 'genieSomething'],
+    );
   });
 
   test('the latest change to a tag wins; a tag removed and merely kept elsewhere is removed', () => {
-    const records = parseLibraryFile(file(
-      `{"key":"genie","title":"${GENIE}","tags":{"kept":"2026-01-01T00:00:00.000Z","again":"2026-01-03T00:00:00.000Z","tie":"2026-01-01T00:00:00.000Z"}}`,
-      `{"key":"genie","title":"${GENIE}","removedTags":{"kept":"2026-01-02T00:00:00.000Z","again":"2026-01-02T00:00:00.000Z","tie":"2026-01-01T00:00:00.000Z"}}`,
-    ));
+    const records = parseLibraryFile(
+      file(
+        `{"key":"genie","title":"${GENIE}","tags":{"kept":"2026-01-01T00:00:00.000Z","again":"2026-01-03T00:00:00.000Z","tie":"2026-01-01T00:00:00.000Z"}}`,
+        `{"key":"genie","title":"${GENIE}","removedTags":{"kept":"2026-01-02T00:00:00.000Z","again":"2026-01-02T00:00:00.000Z","tie":"2026-01-01T00:00:00.000Z"}}`,
+      ),
+    );
     assert.deepEqual(records.get('genie')?.tags, ['again', 'tie']);
   });
 
@@ -150,9 +165,11 @@ describe('joining the lines of a merged file', () => {
       '{"key":"vpt","title":"VPT: Learning from Videos"}',
     ];
     const expected = serializeLibraryFile(parseLibraryFile(file(...lines)));
-    fc.assert(fc.property(fc.shuffledSubarray(lines, { minLength: lines.length, maxLength: lines.length }), (shuffled) => {
-      assert.equal(serializeLibraryFile(parseLibraryFile(file(...shuffled))), expected);
-    }));
+    fc.assert(
+      fc.property(fc.shuffledSubarray(lines, { minLength: lines.length, maxLength: lines.length }), (shuffled) => {
+        assert.equal(serializeLibraryFile(parseLibraryFile(file(...shuffled))), expected);
+      }),
+    );
     // Joining is idempotent: the written file reads back to itself.
     assert.equal(serializeLibraryFile(parseLibraryFile(expected)), expected);
   });
@@ -172,7 +189,10 @@ describe('git conflict markers', () => {
   ].join('\n');
 
   test('are recognised as a merge conflict, naming their lines', () => {
-    assert.throws(() => parseLibraryFile(conflicted), (error: unknown) => error instanceof LibraryConflictError && /git merge conflict markers \(lines 2, 4, 6, 8\)/.test(error.message));
+    assert.throws(
+      () => parseLibraryFile(conflicted),
+      (error: unknown) => error instanceof LibraryConflictError && /git merge conflict markers \(lines 2, 4, 6, 8\)/.test(error.message),
+    );
   });
 
   test('are resolved keeping the keys and tags of both sides', () => {
@@ -200,14 +220,19 @@ describe('git conflict markers', () => {
     assert.equal(records.size, 3);
     assert.equal(records.get('geniea'), undefined);
     assert.deepEqual(records.byTitle(GENIE)?.tags, ['rl']);
-    assert.deepEqual(records.disputes().map((dispute) => dispute.key), ['geniea']);
+    assert.deepEqual(
+      records.disputes().map((dispute) => dispute.key),
+      ['geniea'],
+    );
     assert.equal(records.get('pasta')?.title, 'PASTA: Pretrained Agents');
   });
 });
 
 describe('the 0.1 library.json', () => {
   test('is read with every key exactly, its tags older than any change', () => {
-    const raws = parseLegacyLibraryFile('{\n  "version": 1,\n  "papers": [\n    {"key":"genie2024a","title":"Genie","tags":["rl"]},\n    {"key":"pasta","title":"PASTA"}\n  ]\n}\n');
+    const raws = parseLegacyLibraryFile(
+      '{\n  "version": 1,\n  "papers": [\n    {"key":"genie2024a","title":"Genie","tags":["rl"]},\n    {"key":"pasta","title":"PASTA"}\n  ]\n}\n',
+    );
     const records = new LibraryRecords(raws);
     assert.equal(records.get('genie2024a')?.title, 'Genie');
     assert.equal(records.get('pasta')?.title, 'PASTA');
@@ -216,6 +241,9 @@ describe('the 0.1 library.json', () => {
 
   test('a bad record is reported with its line', () => {
     const text = '{\n  "version": 1,\n  "papers": [\n    {"key":"a","title":"A"},\n    {"key":"has space","title":"B"}\n  ]\n}\n';
-    assert.throws(() => parseLegacyLibraryFile(text), (error: unknown) => error instanceof LibraryFileError && error.line === 5);
+    assert.throws(
+      () => parseLegacyLibraryFile(text),
+      (error: unknown) => error instanceof LibraryFileError && error.line === 5,
+    );
   });
 });

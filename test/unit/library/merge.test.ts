@@ -28,7 +28,10 @@ describe('mergeDigests over the seeds', () => {
   const { papers, added } = mergeDigests(seeds, new LibraryRecords());
 
   test('327 entries make 257 papers, 47 of them in more than one digest', () => {
-    assert.equal(seeds.reduce((sum, d) => sum + d.entries.length, 0), 327);
+    assert.equal(
+      seeds.reduce((sum, d) => sum + d.entries.length, 0),
+      327,
+    );
     assert.equal(papers.length, 257);
     assert.equal(papers.filter((p) => new Set(p.sources.map((s) => s.file)).size > 1).length, 47);
     assert.equal(added.length, 257);
@@ -43,12 +46,10 @@ describe('mergeDigests over the seeds', () => {
   test('a paper seen in two digests keeps both sources and the metadata of either', () => {
     const paper = papers.find((p) => p.title === 'Demonstration-Regularized RL');
     assert.ok(paper);
-    assert.deepEqual(paper.sources.map((s) => s.file), [
-      '000_896f7befaa86139f.txt',
-      '001_4527b1b50237e4c0.txt',
-      '002_7de4789b7565d511.txt',
-      '003_633ab4c5ca64d127.txt',
-    ]);
+    assert.deepEqual(
+      paper.sources.map((s) => s.file),
+      ['000_896f7befaa86139f.txt', '001_4527b1b50237e4c0.txt', '002_7de4789b7565d511.txt', '003_633ab4c5ca64d127.txt'],
+    );
     assert.equal(paper.authors, 8);
     assert.deepEqual(paper.date, { year: 2023, month: 10, day: 26 });
     assert.equal(paper.key, 'demonstrationRegularizedRl');
@@ -62,12 +63,17 @@ describe('merging rules', () => {
     const { papers } = mergeDigests([a, b], new LibraryRecords());
     assert.equal(papers.length, 1);
     assert.equal(papers[0].title, 'Thought Cloning: Learning to Think');
-    assert.deepEqual(papers[0].sources, [{ file: 'a.txt', line: 1 }, { file: 'b.txt', line: 1 }]);
+    assert.deepEqual(papers[0].sources, [
+      { file: 'a.txt', line: 1 },
+      { file: 'b.txt', line: 1 },
+    ]);
   });
 
   test('fields merge the same whatever the digest order', () => {
     const a = digest('a.txt', [entry('X Paper', { abstract: 'short', upvotes: 3, links: ['https://a.io'] })]);
-    const b = digest('b.txt', [entry('X Paper', { abstract: 'a longer abstract', authors: 4, date: { year: 2024, month: 1, day: 2 }, upvotes: 7, links: ['https://b.io'] })]);
+    const b = digest('b.txt', [
+      entry('X Paper', { abstract: 'a longer abstract', authors: 4, date: { year: 2024, month: 1, day: 2 }, upvotes: 7, links: ['https://b.io'] }),
+    ]);
     const c = digest('c.txt', [entry('X Paper', { date: { year: null, month: 1, day: 2 }, submitter: 'akhaliq' })]);
     const strip = (d: ParsedDigest[]) => {
       const [paper] = mergeDigests(d, new LibraryRecords()).papers;
@@ -112,7 +118,7 @@ describe('citation keys never change', () => {
     assert.deepEqual(keysOf([...seeds].reverse(), new LibraryRecords()), before);
   });
 
-  test('a clash with an existing key is settled from the newcomer\'s own title, not from how many came before', () => {
+  test("a clash with an existing key is settled from the newcomer's own title, not from how many came before", () => {
     const records = new LibraryRecords();
     const first = keysOf([digest('a.txt', [entry('PASTA: Pretrained Agents')])], records);
     assert.equal(first.get('PASTA: Pretrained Agents'), 'pasta');
@@ -134,8 +140,24 @@ describe('citation keys never change', () => {
 
   test('newcomers that clash with each other get keys independent of digest order', () => {
     const titles = ['RAFT: Reward Ranked Finetuning', 'RAFT: Recurrent All-Pairs Field Transforms', 'RAFT: Adapting Language Models'];
-    const forward = keysOf([digest('a.txt', titles.map((t) => entry(t)))], new LibraryRecords());
-    const backward = keysOf([digest('a.txt', [...titles].reverse().map((t) => entry(t)))], new LibraryRecords());
+    const forward = keysOf(
+      [
+        digest(
+          'a.txt',
+          titles.map((t) => entry(t)),
+        ),
+      ],
+      new LibraryRecords(),
+    );
+    const backward = keysOf(
+      [
+        digest(
+          'a.txt',
+          [...titles].reverse().map((t) => entry(t)),
+        ),
+      ],
+      new LibraryRecords(),
+    );
     assert.deepEqual(forward, backward);
     assert.deepEqual(new Set(forward.values()), new Set(['raft', 'raftRecurrent', 'raftReward']));
   });
@@ -154,25 +176,49 @@ describe('citation keys never change', () => {
   test('a key stays when the paper later turns up with a year', () => {
     const records = new LibraryRecords();
     keysOf([digest('a.txt', [entry('Genie: Generative Interactive Environments')])], records);
-    const later = keysOf([digest('b.txt', [entry('Genie: Generative Interactive Environments', { date: { year: 2024, month: 2, day: 23 } })])], reload(records));
+    const later = keysOf(
+      [digest('b.txt', [entry('Genie: Generative Interactive Environments', { date: { year: 2024, month: 2, day: 23 } })])],
+      reload(records),
+    );
     assert.equal(later.get('Genie: Generative Interactive Environments'), 'genie');
   });
 
   test('a key written with a year by Marginalia 0.1 keeps resolving', () => {
     const records = parseLibraryFile('{"key":"genie2024","title":"Genie: Generative Interactive Environments"}\n');
-    assert.equal(keysOf([digest('a.txt', [entry('Genie: Generative Interactive Environments')])], records).get('Genie: Generative Interactive Environments'), 'genie2024');
+    assert.equal(
+      keysOf([digest('a.txt', [entry('Genie: Generative Interactive Environments')])], records).get('Genie: Generative Interactive Environments'),
+      'genie2024',
+    );
   });
 
   test('emoji-only and non-Latin titles get keys, one per paper, stable across runs', () => {
     const titles = ['🤖🚀', '🦾🦿', '深度学习的推理', 'Обучение с подкреплением'];
     const records = new LibraryRecords();
-    const keys = keysOf([digest('a.txt', titles.map((t) => entry(t)))], records);
+    const keys = keysOf(
+      [
+        digest(
+          'a.txt',
+          titles.map((t) => entry(t)),
+        ),
+      ],
+      records,
+    );
     assert.equal(new Set(keys.values()).size, 4);
     for (const key of keys.values()) assert.match(key, /^paper[0-9a-z]{4}$/);
     // Reading the same digest again adds no record (0.1 added one per run for an emoji title).
     const again = reload(records);
-    assert.deepEqual(keysOf([digest('a.txt', titles.map((t) => entry(t)))], again), keys);
+    assert.deepEqual(
+      keysOf(
+        [
+          digest(
+            'a.txt',
+            titles.map((t) => entry(t)),
+          ),
+        ],
+        again,
+      ),
+      keys,
+    );
     assert.equal(again.size, 4);
   });
 });
-

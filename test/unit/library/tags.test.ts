@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
 import { ExitCode } from '../../../src/cli/main';
-import type { LibraryRecords} from '../../../src/core/library/libraryFile';
+import type { LibraryRecords } from '../../../src/core/library/libraryFile';
 import { TagError, parseLibraryFile, serializeLibraryFile } from '../../../src/core/library/libraryFile';
 import { bundleCli, runCli as cli } from '../../support/cli';
 import { libraryRecords } from '../../support/paperBuilders';
@@ -42,7 +42,10 @@ describe('tags in the library file', () => {
     assert.deepEqual(records.renameTag('rl', 'world-models'), ['genie2024', 'vpt']);
     assert.deepEqual(records.get('genie2024')?.tags, ['world-models']);
     assert.deepEqual(records.get('vpt')?.tags, ['to-read', 'world-models']);
-    assert.deepEqual(records.tagCounts(), [{ tag: 'to-read', count: 1 }, { tag: 'world-models', count: 2 }]);
+    assert.deepEqual(records.tagCounts(), [
+      { tag: 'to-read', count: 1 },
+      { tag: 'world-models', count: 2 },
+    ]);
   });
 
   test('an invalid tag or an unknown key changes nothing', () => {
@@ -60,7 +63,10 @@ describe('tags in the library file', () => {
     records.addTag(['pasta'], 'b-tag');
     records.addTag(['pasta'], 'a-tag');
     const text = serializeLibraryFile(records);
-    assert.match(text, /\{"key":"pasta","title":"PASTA: Pretrained Action-State Transformer Agents","tags":\{"a-tag":"2026-06-01T00:00:00.000Z","b-tag":"2026-06-01T00:00:00.000Z"\}\}/);
+    assert.match(
+      text,
+      /\{"key":"pasta","title":"PASTA: Pretrained Action-State Transformer Agents","tags":\{"a-tag":"2026-06-01T00:00:00.000Z","b-tag":"2026-06-01T00:00:00.000Z"\}\}/,
+    );
     assert.deepEqual(parseLibraryFile(text).get('pasta')?.tags, ['a-tag', 'b-tag']);
   });
 });
@@ -70,7 +76,10 @@ describe('marginalia tag and tags', () => {
 
   async function workspace(): Promise<string> {
     const dir = tempFolder('tags');
-    writeFileSync(path.join(dir, 'digest.txt'), `PASTA: Pretrained Action-State Transformer Agents\n\n${abstract}\n\nGenie: Generative Interactive Environments\n\n${abstract}\n`);
+    writeFileSync(
+      path.join(dir, 'digest.txt'),
+      `PASTA: Pretrained Action-State Transformer Agents\n\n${abstract}\n\nGenie: Generative Interactive Environments\n\n${abstract}\n`,
+    );
     assert.equal((await cli(['papers', 'digest.txt'], dir)).code, ExitCode.ok);
     return dir;
   }
@@ -83,7 +92,10 @@ describe('marginalia tag and tags', () => {
     const removed = await cli(['tag', 'rm', 'genie', 'to-read'], dir);
     assert.match(removed.err, /Untagged 1 paper from "to-read"/);
     assert.equal((await cli(['tag', 'rename', 'to-read', 'reading'], dir)).code, ExitCode.ok);
-    assert.deepEqual(JSON.parse((await cli(['tags', '--json'], dir)).out), [{ tag: 'reading', count: 1 }, { tag: 'rl', count: 1 }]);
+    assert.deepEqual(JSON.parse((await cli(['tags', '--json'], dir)).out), [
+      { tag: 'reading', count: 1 },
+      { tag: 'rl', count: 1 },
+    ]);
   });
 
   test('an unknown key or a bad tag is reported and changes nothing', async () => {
@@ -110,7 +122,9 @@ describe('marginalia tag and tags', () => {
   test('50 CLI processes tagging the same library at the same time lose nothing', async () => {
     const dir = await workspace();
     const bundle = await bundleCli(dir);
-    await Promise.all(Array.from({ length: 50 }, (_, i) => run(process.execPath, [bundle, 'tag', 'add', '--root', dir, i % 2 ? 'pasta' : 'genie', `tag-${i}`])));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) => run(process.execPath, [bundle, 'tag', 'add', '--root', dir, i % 2 ? 'pasta' : 'genie', `tag-${i}`])),
+    );
     const records = parseLibraryFile(readFileSync(path.join(dir, '.marginalia', 'library.jsonl'), 'utf8'));
     assert.equal(records.get('pasta')?.tags.length, 25);
     assert.equal(records.get('genie')?.tags.length, 25);
@@ -135,7 +149,10 @@ describe('marginalia tag and tags', () => {
       const child = spawn(process.execPath, ['-e', '0']);
       child.on('exit', () => resolve(child.pid!));
     });
-    writeFileSync(path.join(dir, '.marginalia', 'library.jsonl.lock'), `${JSON.stringify({ pid: dead, host: hostname(), started: new Date(0).toISOString(), acquired: new Date().toISOString() })}\n`);
+    writeFileSync(
+      path.join(dir, '.marginalia', 'library.jsonl.lock'),
+      `${JSON.stringify({ pid: dead, host: hostname(), started: new Date(0).toISOString(), acquired: new Date().toISOString() })}\n`,
+    );
     const result = await cli(['tag', 'add', 'pasta', 'rl'], dir);
     assert.equal(result.code, ExitCode.ok, result.err);
     assert.match(result.err, new RegExp(`process ${dead}`));

@@ -23,7 +23,9 @@ function workspace(): { root: string; files: string[]; cacheDir: string } {
   const root = tempFolder('digest-cache');
   const files: string[] = [];
   for (const folder of [seedsFolder, fixturesFolder]) {
-    for (const name of readdirSync(folder).filter((n) => n.endsWith('.txt')).sort()) {
+    for (const name of readdirSync(folder)
+      .filter((n) => n.endsWith('.txt'))
+      .sort()) {
       const target = path.join(root, name);
       copyFileSync(path.join(folder, name), target);
       files.push(target);
@@ -58,7 +60,10 @@ async function assertSameAsUncached(files: readonly string[], result: { digests:
 
 function entryFiles(cacheDir: string): string[] {
   const folder = path.join(cacheDir, 'digests');
-  return readdirSync(folder).filter((name) => name.endsWith('.bin')).sort().map((name) => path.join(folder, name));
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.bin'))
+    .sort()
+    .map((name) => path.join(folder, name));
 }
 
 /** Gives a file new content and an mtime an hour away from its old one, as an editor saving it would. */
@@ -94,7 +99,10 @@ describe('readDigestsCached', () => {
     await cached(seeds, cacheDir);
     const again = await cached(seeds, cacheDir);
     assert.equal(again.stats.parsed, 0);
-    assert.deepEqual(again.digests.map((d) => d.file), seeds);
+    assert.deepEqual(
+      again.digests.map((d) => d.file),
+      seeds,
+    );
     await assertSameAsUncached(seeds, again);
   });
 
@@ -102,7 +110,10 @@ describe('readDigestsCached', () => {
     const { files, cacheDir } = workspace();
     await cached(files, cacheDir);
     const changed = files[1];
-    rewrite(changed, `${readFileSync(changed, 'utf8').trimEnd()}\n\nA Paper Added By Hand\n\nWe add a paper to the digest by hand and check that the cache notices it at once, and that it reads the new paper.\n`);
+    rewrite(
+      changed,
+      `${readFileSync(changed, 'utf8').trimEnd()}\n\nA Paper Added By Hand\n\nWe add a paper to the digest by hand and check that the cache notices it at once, and that it reads the new paper.\n`,
+    );
     const result = await cached(files, cacheDir);
     assert.deepEqual(result.stats, { reused: files.length - 1, parsed: 1 });
     await assertSameAsUncached(files, result);
@@ -176,7 +187,7 @@ describe('readDigestsCached', () => {
     assert.ok(listed.problems.some((problem) => problem.file === files[4] && problem.severity === 'error'));
   });
 
-  test('runs naming different digests keep each other\'s entries', async () => {
+  test("runs naming different digests keep each other's entries", async () => {
     const { files, cacheDir } = workspace();
     await cached(files, cacheDir);
     const one = await cached([files[2]], cacheDir);
@@ -217,7 +228,11 @@ describe('readDigestsCached', () => {
     const root = tempFolder('digest-cache-many');
     const cacheDir = path.join(tempFolder('digest-cache-dir'), 'cache');
     const files = Array.from({ length: 100 }, (_, i) => path.join(root, `d${String(i).padStart(3, '0')}.txt`));
-    for (const [i, file] of files.entries()) writeFileSync(file, `Paper Number ${i} Of Many\n\nWe write a hundred small digests to see that the cache drops the entries of deleted ones a bounded number at a time.\n`);
+    for (const [i, file] of files.entries())
+      writeFileSync(
+        file,
+        `Paper Number ${i} Of Many\n\nWe write a hundred small digests to see that the cache drops the entries of deleted ones a bounded number at a time.\n`,
+      );
     await cached(files, cacheDir);
     assert.equal(entryFiles(cacheDir).length, 100);
     for (const file of files.slice(1)) rmSync(file);
@@ -231,7 +246,8 @@ describe('readDigestsCached', () => {
 
   test('an entry in use is written again after a week, so that it never looks unused', async (t) => {
     const { files, cacheDir } = workspace();
-    const storedAt = () => entryFiles(cacheDir).map((file) => (JSON.parse(/\{.*\}/.exec(readFileSync(file, 'utf8').split('\n')[0])![0]) as { storedAtMs: number }).storedAtMs);
+    const storedAt = () =>
+      entryFiles(cacheDir).map((file) => (JSON.parse(/\{.*\}/.exec(readFileSync(file, 'utf8').split('\n')[0])![0]) as { storedAtMs: number }).storedAtMs);
     const start = Date.now();
     const day = 24 * 3600_000;
     // Only Date is mocked: the digests' times are real, so from 5 s on they are past the racy window.
@@ -260,7 +276,13 @@ describe('readDigestsCached', () => {
     const notADigest = path.join(root, 'notes.txt');
     writeFileSync(empty, '');
     writeFileSync(binary, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff]));
-    writeFileSync(latin, Buffer.from('Daily Papers\n\nR\xe9sum\xe9s of Caf\xe9 Papers\nWe study caf\xe9s and r\xe9sum\xe9s at length and report results for all of them.\n', 'latin1'));
+    writeFileSync(
+      latin,
+      Buffer.from(
+        'Daily Papers\n\nR\xe9sum\xe9s of Caf\xe9 Papers\nWe study caf\xe9s and r\xe9sum\xe9s at length and report results for all of them.\n',
+        'latin1',
+      ),
+    );
     mkdirSync(folder);
     writeFileSync(notADigest, 'buy milk\ncall mum\n');
     const files = [empty, binary, latin, folder, missing, notADigest, path.join(seedsFolder, '000_896f7befaa86139f.txt')];
@@ -289,17 +311,23 @@ describe('readDigestsCached', () => {
 
   describe('a damaged cache file is rebuilt, never believed', () => {
     const damages: [string, (file: string) => void][] = [
-      ['a byte flipped in the payload', (file) => {
-        const bytes = readFileSync(file);
-        bytes[bytes.length - 200] ^= 0x20;
-        writeFileSync(file, bytes);
-      }],
-      ['a byte flipped in the header', (file) => {
-        const bytes = readFileSync(file);
-        const at = bytes.indexOf('"given"');
-        bytes[at + 20] ^= 0x01;
-        writeFileSync(file, bytes);
-      }],
+      [
+        'a byte flipped in the payload',
+        (file) => {
+          const bytes = readFileSync(file);
+          bytes[bytes.length - 200] ^= 0x20;
+          writeFileSync(file, bytes);
+        },
+      ],
+      [
+        'a byte flipped in the header',
+        (file) => {
+          const bytes = readFileSync(file);
+          const at = bytes.indexOf('"given"');
+          bytes[at + 20] ^= 0x01;
+          writeFileSync(file, bytes);
+        },
+      ],
       ['truncated', (file) => truncateSync(file, Math.floor(statSync(file).size / 2))],
       ['truncated to nothing', (file) => truncateSync(file, 0)],
       ['garbage appended', (file) => writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('garbage\n')]))],
@@ -371,7 +399,10 @@ describe('readDigestsCached', () => {
     const result = await cached(files, cacheDir);
     assert.deepEqual(result.stats, { reused: files.length - 1, parsed: 1 });
     await assertSameAsUncached(files, result);
-    assert.ok(result.log.some((line) => /cannot write/.test(line)), result.log.join('\n'));
+    assert.ok(
+      result.log.some((line) => /cannot write/.test(line)),
+      result.log.join('\n'),
+    );
     assert.ok(result.log.length <= 2, result.log.join('\n'));
     rmSync(blocked, { recursive: true });
     const restored = await cached(files, cacheDir);
@@ -473,6 +504,9 @@ describe('workspaceCacheFolder', () => {
     assert.equal(long, `${'a'.repeat(40)}-${long.slice(-16)}`);
     assert.match(path.basename(workspaceCacheFolder('/', env, 'linux', '/h')), /^root-[0-9a-f]{16}$/);
     assert.match(path.basename(workspaceCacheFolder('/w/Ünïcødé', env, 'linux', '/h')), /^_n_c_d_-[0-9a-f]{16}$/);
-    assert.match(workspaceCacheFolder('C:\\Users\\ann\\Papers', { LOCALAPPDATA: 'C:\\Users\\ann\\AppData\\Local' }, 'win32', 'C:\\Users\\ann'), /^C:\\Users\\ann\\AppData\\Local\\marginalia\\workspaces\\Papers-[0-9a-f]{16}$/);
+    assert.match(
+      workspaceCacheFolder('C:\\Users\\ann\\Papers', { LOCALAPPDATA: 'C:\\Users\\ann\\AppData\\Local' }, 'win32', 'C:\\Users\\ann'),
+      /^C:\\Users\\ann\\AppData\\Local\\marginalia\\workspaces\\Papers-[0-9a-f]{16}$/,
+    );
   });
 });

@@ -50,12 +50,13 @@ function child(script: string): Child {
     pid: started.pid ?? -1,
     lines,
     exited,
-    printed: (line) => lines.includes(line)
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
-        waiting.push({ line, resolve });
-        void exited.then((code) => reject(new Error(`the child exited (${code}) before printing "${line}"; it printed ${JSON.stringify(lines)}`)));
-      }),
+    printed: (line) =>
+      lines.includes(line)
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            waiting.push({ line, resolve });
+            void exited.then((code) => reject(new Error(`the child exited (${code}) before printing "${line}"; it printed ${JSON.stringify(lines)}`)));
+          }),
   };
 }
 
@@ -137,7 +138,12 @@ describe('acquireFileLock', () => {
     // The lock is seconds old; only the owner's death lets it go, long before this timeout.
     const handle = await acquireFileLock(lockPath, { timeoutMs: 20_000, log });
     assert.equal(lines.length, 1);
-    assert.match(lines[0], new RegExp(`^Marginalia: the lock file ${escape(lockPath)} was held by process ${killed.pid} on host ${escape(hostname())} since \\S+, which is no longer running; taking it over\\.$`));
+    assert.match(
+      lines[0],
+      new RegExp(
+        `^Marginalia: the lock file ${escape(lockPath)} was held by process ${killed.pid} on host ${escape(hostname())} since \\S+, which is no longer running; taking it over\\.$`,
+      ),
+    );
     assert.equal(JSON.parse(readFileSync(lockPath, 'utf8')).pid, process.pid);
     await handle.release();
   });
@@ -161,7 +167,7 @@ describe('acquireFileLock', () => {
         return true;
       });
       assert.deepEqual(lines, []);
-      assert.equal(readFileSync(lockPath, 'utf8'), before, 'the lock file is still the holder\'s');
+      assert.equal(readFileSync(lockPath, 'utf8'), before, "the lock file is still the holder's");
       assert.equal(alive.process.exitCode, null);
     } finally {
       await kill(alive);
@@ -178,24 +184,36 @@ describe('acquireFileLock', () => {
       assert.ok(error instanceof LockTimeoutError);
       assert.equal(error.owner?.host, 'elsewhere.invalid');
       assert.ok(error.message.includes(lockPath));
-      assert.match(error.message, /held by process \d+ on host elsewhere\.invalid since \S+, which cannot be checked from this computer; if that process is no longer running, delete the file\.$/);
+      assert.match(
+        error.message,
+        /held by process \d+ on host elsewhere\.invalid since \S+, which cannot be checked from this computer; if that process is no longer running, delete the file\.$/,
+      );
       return true;
     });
     assert.deepEqual(lines, []);
     assert.equal(readFileSync(lockPath, 'utf8'), line);
   });
 
-  test('a live pid that started at another time than the recorded one was reused: its lock is taken over', { ...GUARD, skip: process.platform !== 'linux' && 'start times are read from /proc, on Linux only' }, async () => {
-    const lockPath = path.join(tempFolder('lock'), 'x.lock');
-    writeFileSync(lockPath, ownerLine(process.pid, hostname(), new Date(Date.now() - 86_400_000)));
-    const { lines, log } = collect();
-    const handle = await acquireFileLock(lockPath, { timeoutMs: 20_000, log });
-    assert.equal(lines.length, 1);
-    assert.match(lines[0], new RegExp(`was held by process ${process.pid} on host .*, which is no longer running \\(pid ${process.pid} now belongs to a process started .*\\); taking it over\\.$`));
-    await handle.release();
-  });
+  test(
+    'a live pid that started at another time than the recorded one was reused: its lock is taken over',
+    { ...GUARD, skip: process.platform !== 'linux' && 'start times are read from /proc, on Linux only' },
+    async () => {
+      const lockPath = path.join(tempFolder('lock'), 'x.lock');
+      writeFileSync(lockPath, ownerLine(process.pid, hostname(), new Date(Date.now() - 86_400_000)));
+      const { lines, log } = collect();
+      const handle = await acquireFileLock(lockPath, { timeoutMs: 20_000, log });
+      assert.equal(lines.length, 1);
+      assert.match(
+        lines[0],
+        new RegExp(
+          `was held by process ${process.pid} on host .*, which is no longer running \\(pid ${process.pid} now belongs to a process started .*\\); taking it over\\.$`,
+        ),
+      );
+      await handle.release();
+    },
+  );
 
-  test('reads the previous version\'s "<pid>\\n" lock files: a dead pid\'s is taken over, a live one\'s is waited for', GUARD, async () => {
+  test("reads the previous version's \"<pid>\\n\" lock files: a dead pid's is taken over, a live one's is waited for", GUARD, async () => {
     const lockPath = path.join(tempFolder('lock'), 'x.lock');
     const dead = await deadPid();
     writeFileSync(lockPath, `${dead}\n`);
@@ -236,7 +254,7 @@ describe('acquireFileLock', () => {
     for (const line of lines) assert.match(line, /does not say who holds it and has not changed since \S+, so it was abandoned; taking it over\.$/);
   });
 
-  test('a breaker left behind, by a dead process or long ago, does not block taking over a dead owner\'s lock', GUARD, async () => {
+  test("a breaker left behind, by a dead process or long ago, does not block taking over a dead owner's lock", GUARD, async () => {
     const lockPath = path.join(tempFolder('lock'), 'x.lock');
     for (const breaker of [ownerLine(await deadPid()), ownerLine(process.pid, 'elsewhere.invalid')]) {
       writeFileSync(lockPath, ownerLine(await deadPid()));
@@ -262,7 +280,7 @@ describe('acquireFileLock', () => {
     assert.deepEqual(readdirSync(folder), ['x.lock']);
   });
 
-  test('8 processes that all find the same dead owner\'s lock take turns: a counter they increment loses nothing, in 10 trials', GUARD, async () => {
+  test("8 processes that all find the same dead owner's lock take turns: a counter they increment loses nothing, in 10 trials", GUARD, async () => {
     const folder = tempFolder('lock');
     const lockPath = path.join(folder, 'counter.lock');
     const counter = path.join(folder, 'counter');
@@ -271,7 +289,8 @@ describe('acquireFileLock', () => {
     for (let trial = 1; trial <= 10; trial++) {
       writeFileSync(lockPath, ownerLine(await deadPid()));
       // Each waits for "go" on stdin, so that all of them look at the dead lock at about the same time.
-      const racers = Array.from({ length: processes }, () => child(`
+      const racers = Array.from({ length: processes }, () =>
+        child(`
         console.log('ready');
         await new Promise((resolve) => process.stdin.once('data', resolve));
         process.stdin.destroy();
@@ -281,11 +300,16 @@ describe('acquireFileLock', () => {
         fs.writeFileSync(${JSON.stringify(counter)}, String(value + 1));
         await handle.release();
         console.log('done');
-      `));
+      `),
+      );
       await Promise.all(racers.map((racer) => racer.printed('ready')));
       for (const racer of racers) racer.process.stdin?.write('go\n');
       const codes = await Promise.all(racers.map((racer) => racer.exited));
-      assert.deepEqual(codes, racers.map(() => 0), `trial ${trial}: every process finished`);
+      assert.deepEqual(
+        codes,
+        racers.map(() => 0),
+        `trial ${trial}: every process finished`,
+      );
       assert.equal(readFileSync(counter, 'utf8'), String(processes * trial), `trial ${trial}: no increment was lost`);
       const takeovers = racers.flatMap((racer) => racer.lines).filter((line) => line.startsWith('LOG ') && line.endsWith('taking it over.'));
       assert.equal(takeovers.length, 1, `trial ${trial}: exactly one process took the dead lock over: ${JSON.stringify(takeovers)}`);
@@ -319,22 +343,29 @@ describe('file access errors', () => {
     });
   });
 
-  test('a lock in a read-only folder fails with one sentence saying so', { ...GUARD, skip: (process.getuid?.() === 0 || process.platform === 'win32') && 'root (or Windows) ignores folder permissions; the ENOTDIR test covers the same path' }, async () => {
-    const folder = path.join(tempFolder('lock'), '.marginalia');
-    mkdirSync(folder);
-    chmodSync(folder, 0o555);
-    try {
-      await assert.rejects(acquireFileLock(path.join(folder, 'library.json.lock'), { timeoutMs: 1_000 }), (error: unknown) => {
-        assert.ok(error instanceof FileAccessError);
-        assert.equal(error.code, 'EACCES');
-        assert.match(error.message, new RegExp(`^Marginalia cannot write in ${escape(folder)}: permission denied; [^.]*\\.$`));
-        return true;
-      });
-      assert.deepEqual(readdirSync(folder), []);
-    } finally {
-      chmodSync(folder, 0o755);
-    }
-  });
+  test(
+    'a lock in a read-only folder fails with one sentence saying so',
+    {
+      ...GUARD,
+      skip: (process.getuid?.() === 0 || process.platform === 'win32') && 'root (or Windows) ignores folder permissions; the ENOTDIR test covers the same path',
+    },
+    async () => {
+      const folder = path.join(tempFolder('lock'), '.marginalia');
+      mkdirSync(folder);
+      chmodSync(folder, 0o555);
+      try {
+        await assert.rejects(acquireFileLock(path.join(folder, 'library.json.lock'), { timeoutMs: 1_000 }), (error: unknown) => {
+          assert.ok(error instanceof FileAccessError);
+          assert.equal(error.code, 'EACCES');
+          assert.match(error.message, new RegExp(`^Marginalia cannot write in ${escape(folder)}: permission denied; [^.]*\\.$`));
+          return true;
+        });
+        assert.deepEqual(readdirSync(folder), []);
+      } finally {
+        chmodSync(folder, 0o755);
+      }
+    },
+  );
 
   test('describeAccessError puts each error a user can fix in one sentence, and leaves the others', () => {
     const file = path.join(tmpdir(), 'w', '.marginalia', 'library.json');

@@ -62,7 +62,12 @@ describe('LibraryStore', () => {
     const outcomes: string[] = [];
     for (let n = 1; n <= 4; n++) {
       const store = new LibraryStore(root, failingAt(n));
-      const outcome = await store.update((records) => records.assignKeys([{ title: `New Paper ${n}` }])).then(() => 'written', (error: Error) => error.message);
+      const outcome = await store
+        .update((records) => records.assignKeys([{ title: `New Paper ${n}` }]))
+        .then(
+          () => 'written',
+          (error: Error) => error.message,
+        );
       const now = readFileSync(path.join(root, '.marginalia', 'library.jsonl'), 'utf8');
       const records = parseLibraryFile(now);
       outcomes.push(outcome);
@@ -72,9 +77,18 @@ describe('LibraryStore', () => {
         assert.match(outcome, /simulated/);
         assert.equal(now, old, `step ${n}: the old file is intact`);
       }
-      assert.deepEqual(readdirSync(path.join(root, '.marginalia')).filter((name) => name !== 'library.jsonl' && name !== '.gitattributes'), [], `step ${n}: no temporary or lock file is left`);
+      assert.deepEqual(
+        readdirSync(path.join(root, '.marginalia')).filter((name) => name !== 'library.jsonl' && name !== '.gitattributes'),
+        [],
+        `step ${n}: no temporary or lock file is left`,
+      );
     }
-    assert.deepEqual(outcomes, ['simulated failure before writing', 'simulated failure half-way through writing', 'simulated failure at the rename', 'written']);
+    assert.deepEqual(outcomes, [
+      'simulated failure before writing',
+      'simulated failure half-way through writing',
+      'simulated failure at the rename',
+      'written',
+    ]);
   });
 
   test('a corrupt file is reported and left untouched', async () => {
@@ -120,11 +134,15 @@ describe('LibraryStore', () => {
     const root = tempFolder('store');
     mkdirSync(path.join(root, '.marginalia'));
     const legacy = path.join(root, '.marginalia', 'library.json');
-    const text = '{\n  "version": 1,\n  "papers": [\n    {"key":"genie2024","title":"Genie: Generative Interactive Environments","tags":["rl"]},\n    {"key":"pastaa","title":"PASTA: Pretrained Agents"}\n  ]\n}\n';
+    const text =
+      '{\n  "version": 1,\n  "papers": [\n    {"key":"genie2024","title":"Genie: Generative Interactive Environments","tags":["rl"]},\n    {"key":"pastaa","title":"PASTA: Pretrained Agents"}\n  ]\n}\n';
     writeFileSync(legacy, text);
     assert.equal((await new LibraryStore(root).read()).get('pastaa')?.title, 'PASTA: Pretrained Agents', 'read before any migration');
     // A write that fails leaves the old file where it was.
-    await assert.rejects(new LibraryStore(root, failingAt(3)).update(() => undefined), /simulated/);
+    await assert.rejects(
+      new LibraryStore(root, failingAt(3)).update(() => undefined),
+      /simulated/,
+    );
     assert.equal(readFileSync(legacy, 'utf8'), text);
     await new LibraryStore(root).update(() => undefined);
     assert.ok(!existsSync(legacy));
@@ -156,10 +174,14 @@ describe('LibraryStore', () => {
     const root = tempFolder('store');
     mkdirSync(path.join(root, '.marginalia'));
     const file = path.join(root, '.marginalia', 'library.jsonl');
-    const text = '{"marginalia":"library","version":2}\n<<<<<<< HEAD\n{"key":"a","title":"Paper A","tags":{"x":"2026-01-01T00:00:00.000Z"}}\n=======\n{"key":"b","title":"Paper B"}\n>>>>>>> other\n';
+    const text =
+      '{"marginalia":"library","version":2}\n<<<<<<< HEAD\n{"key":"a","title":"Paper A","tags":{"x":"2026-01-01T00:00:00.000Z"}}\n=======\n{"key":"b","title":"Paper B"}\n>>>>>>> other\n';
     writeFileSync(file, text);
     const store = new LibraryStore(root);
-    await assert.rejects(store.update((records) => records.assignKeys([{ title: 'C' }])), LibraryConflictError);
+    await assert.rejects(
+      store.update((records) => records.assignKeys([{ title: 'C' }])),
+      LibraryConflictError,
+    );
     assert.equal(readFileSync(file, 'utf8'), text);
     const { markers } = await store.resolve();
     assert.equal(markers, 3);
@@ -185,7 +207,7 @@ describe('LibraryStore', () => {
     assert.equal(await mine.isUnchanged(before), false, 'a file changed by someone else is not what this store wrote');
     const records = await mine.update((current) => current);
     assert.equal(await mine.isUnchanged(records), true);
-    assert.equal(await mine.isUnchanged(before), false, 'records read before the change are not the file\'s');
+    assert.equal(await mine.isUnchanged(before), false, "records read before the change are not the file's");
     assert.deepEqual(records.get('pasta')?.tags, ['later', 'theirs']);
     assert.deepEqual(records.get('genie')?.tags, ['checked-out', 'mine']);
   });

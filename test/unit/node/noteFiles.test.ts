@@ -81,5 +81,4 @@ describe('note files', () => {
     writeFileSync(path.join(folder, 'short.md'), 'é');
     assert.equal(await readHead(path.join(folder, 'short.md'), 64), 'é');
   });
-
 });

@@ -31,7 +31,10 @@ describe('openLibrary', () => {
     assert.equal(read.warning, undefined);
     assert.equal(existsSync(store.file), false);
     const saved = await openLibrary(store, digests, { save: true });
-    assert.deepEqual(saved.papers.map((paper) => paper.key), read.papers.map((paper) => paper.key));
+    assert.deepEqual(
+      saved.papers.map((paper) => paper.key),
+      read.papers.map((paper) => paper.key),
+    );
     assert.equal(existsSync(store.file), true);
     const records = await store.read();
     for (const paper of saved.papers) assert.ok(records.get(paper.key), paper.key);

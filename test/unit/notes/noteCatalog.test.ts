@@ -26,7 +26,7 @@ describe('note catalog', () => {
     assert.equal(notes.noteFileOf('nothing'), undefined);
   });
 
-  test('a file named like a key outside the notes folder, or below it, is not that key\'s note', () => {
+  test("a file named like a key outside the notes folder, or below it, is not that key's note", () => {
     const notes = catalog({ '/ws/pasta.md': undefined, '/ws/notes/sub/rice.md': undefined, '/ws/notes-old/soup.md': undefined });
     assert.equal(notes.noteFileOf('pasta'), undefined);
     assert.equal(notes.noteFileOf('rice'), undefined);
@@ -35,7 +35,7 @@ describe('note catalog', () => {
     assert.deepEqual([...notes.everyKey()].sort(), ['pasta', 'rice', 'soup']);
   });
 
-  test('a paper\'s note is the note of its key, else of its first alias that has one', () => {
+  test("a paper's note is the note of its key, else of its first alias that has one", () => {
     const notes = catalog({ '/ws/notes/old.md': undefined, '/ws/x.md': 'older' });
     assert.equal(notes.noteFile(['new', 'old', 'older']), '/ws/notes/old.md');
     assert.equal(notes.noteFile(['new', 'older']), '/ws/x.md');

@@ -106,7 +106,9 @@ describe('note template', () => {
   }
 
   test('every documented placeholder renders in the body', () => {
-    const template = NOTE_PLACEHOLDERS.filter((p) => p.name !== 'frontMatter').map((p) => `${p.name}=<{{ ${p.name} }}>`).join('\n');
+    const template = NOTE_PLACEHOLDERS.filter((p) => p.name !== 'frontMatter')
+      .map((p) => `${p.name}=<{{ ${p.name} }}>`)
+      .join('\n');
     const note = renderNote(template, context());
     const expected = [
       'key=<pasta>',
@@ -131,7 +133,12 @@ describe('note template', () => {
 
   test('placeholders in front matter become YAML values of their type', () => {
     const note = renderNote('---\nyear: {{year}}\nsubmitter: {{submitter}}\nlinks: {{links}}\nurl: {{url}}\n---\n', context());
-    assert.deepEqual(frontMatterOf(note), { year: 2023, submitter: null, links: ['https://github.com/org/pasta', 'https://pasta.example.org'], url: 'https://pasta.example.org' });
+    assert.deepEqual(frontMatterOf(note), {
+      year: 2023,
+      submitter: null,
+      links: ['https://github.com/org/pasta', 'https://pasta.example.org'],
+      url: 'https://pasta.example.org',
+    });
   });
 
   test('a template keeps its CRLF line endings, also in the generated front matter', () => {
@@ -152,12 +159,15 @@ describe('note template', () => {
       ['---\ntitle: {{title}}\n  bad: indentation: here\n---\n', /front matter is not valid YAML/, 1],
     ];
     for (const [template, message, line] of cases) {
-      assert.throws(() => renderNote(template, context()), (error: unknown) => {
-        assert.ok(error instanceof TemplateError, String(error));
-        assert.match(error.message, message);
-        assert.equal(error.line, line, template);
-        return true;
-      });
+      assert.throws(
+        () => renderNote(template, context()),
+        (error: unknown) => {
+          assert.ok(error instanceof TemplateError, String(error));
+          assert.match(error.message, message);
+          assert.equal(error.line, line, template);
+          return true;
+        },
+      );
     }
   });
 
@@ -194,7 +204,14 @@ describe('note front matter', () => {
   });
 
   test('an alias bomb does not hang or expand', () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 9 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 9 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n');
     assert.equal(readFrontMatter(`---\n${bomb}\nkey: pasta\n---\n`), null);
   });
 

@@ -1,6 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isHostMessage, isWebviewMessageOf, parseWebviewMessage, sectionOf, type MessageGroup, type SectionName, type WebviewMessage, type WebviewMessageOf } from '../../../src/protocol';
+import {
+  isHostMessage,
+  isWebviewMessageOf,
+  parseWebviewMessage,
+  sectionOf,
+  type MessageGroup,
+  type SectionName,
+  type WebviewMessage,
+  type WebviewMessageOf,
+} from '../../../src/protocol';
 
 /** One well-formed message of every webview type, with the group that must handle it. */
 const BY_GROUP: [MessageGroup, WebviewMessage][] = [
@@ -28,11 +37,15 @@ describe('the paper view messages by group', () => {
     for (const [group, message] of BY_GROUP) {
       const parsed = parseWebviewMessage({ ...message, extra: '<b>' });
       assert.deepEqual(parsed, message);
-      assert.deepEqual(groups.filter((candidate) => isWebviewMessageOf(message, candidate)), [group], message.type);
+      assert.deepEqual(
+        groups.filter((candidate) => isWebviewMessageOf(message, candidate)),
+        [group],
+        message.type,
+      );
     }
   });
 
-  test('a section message names its section; the page\'s own messages are no section\'s', () => {
+  test("a section message names its section; the page's own messages are no section's", () => {
     for (const [group, message] of BY_GROUP) {
       if (group === 'paper') assert.throws(() => sectionOf(message as WebviewMessageOf<SectionName>), message.type);
       else assert.equal(sectionOf(message as WebviewMessageOf<SectionName>), group, message.type);
@@ -40,7 +53,16 @@ describe('the paper view messages by group', () => {
   });
 
   test('the page takes the host message types and nothing else', () => {
-    for (const type of ['didLoadPaper', 'didRemovePaper', 'didChangePreview', 'didLoadNote', 'didRequestQuote', 'didLoadTags', 'didUpdateCitedIn', 'didLoadRelated']) {
+    for (const type of [
+      'didLoadPaper',
+      'didRemovePaper',
+      'didChangePreview',
+      'didLoadNote',
+      'didRequestQuote',
+      'didLoadTags',
+      'didUpdateCitedIn',
+      'didLoadRelated',
+    ]) {
       assert.ok(isHostMessage({ type }), type);
     }
     for (const value of [null, 'didLoadPaper', [], {}, { type: 'toString' }, { type: 'constructor' }, { type: 'ready' }, { type: 7 }]) {

@@ -29,7 +29,15 @@ describe('repository URLs', () => {
   });
 
   test('what names no repository gives undefined', () => {
-    for (const url of ['https://github.com', 'https://github.com/owner', 'not a url', 'file:///home/x/repo', 'https://huggingface.co/datasets/org', 'mailto:a@b.c', '']) {
+    for (const url of [
+      'https://github.com',
+      'https://github.com/owner',
+      'not a url',
+      'file:///home/x/repo',
+      'https://huggingface.co/datasets/org',
+      'mailto:a@b.c',
+      '',
+    ]) {
       assert.equal(repositoryId(url), undefined, url);
     }
   });

@@ -59,8 +59,14 @@ describe('paperMetadata', () => {
       { kind: 'authors', text: '5 authors' },
       { kind: 'upvotes', text: '3 upvotes' },
     ]);
-    assert.deepEqual(paperMetadata(paper({ authors: 1, upvotes: 1 })).map((part) => part.text), ['1 author', '1 upvote']);
-    assert.deepEqual(paperMetadata(paper({ upvotes: 0 })).map((part) => part.text), ['0 upvotes']);
+    assert.deepEqual(
+      paperMetadata(paper({ authors: 1, upvotes: 1 })).map((part) => part.text),
+      ['1 author', '1 upvote'],
+    );
+    assert.deepEqual(
+      paperMetadata(paper({ upvotes: 0 })).map((part) => part.text),
+      ['0 upvotes'],
+    );
   });
 
   test('the submitter stands in for an unknown authors count', () => {
@@ -104,18 +110,23 @@ describe('buildPaperViewModel', () => {
     assert.equal(model.preview, true);
     assert.deepEqual(model.codeLinks, []);
     assert.deepEqual(model.otherLinks, ['https://dynamo-ssl.github.io']);
-    assert.deepEqual(model.sources.map((s) => `${s.label}:${s.line}`), [
-      'seeds/000_896f7befaa86139f.txt:99',
-      'seeds/001_4527b1b50237e4c0.txt:73',
-      'seeds/002_7de4789b7565d511.txt:63',
-      'seeds/003_633ab4c5ca64d127.txt:59',
-    ]);
+    assert.deepEqual(
+      model.sources.map((s) => `${s.label}:${s.line}`),
+      ['seeds/000_896f7befaa86139f.txt:99', 'seeds/001_4527b1b50237e4c0.txt:73', 'seeds/002_7de4789b7565d511.txt:63', 'seeds/003_633ab4c5ca64d127.txt:59'],
+    );
     assert.equal(model.sources[0].file, '/ws/seeds/000_896f7befaa86139f.txt');
-    assert.deepEqual(paperMetadata(dynamo).map((part) => part.text), ['Sep 18, 2024', '5 authors', '3 upvotes']);
+    assert.deepEqual(
+      paperMetadata(dynamo).map((part) => part.text),
+      ['Sep 18, 2024', '5 authors', '3 upvotes'],
+    );
   });
 
   test('links that are not http(s) are left out', () => {
-    const model = buildPaperViewModel(paper({ links: ['javascript:alert(1)', 'https://github.com/a/b', 'file:///etc/passwd', 'https://x.io'] }), false, (file) => file);
+    const model = buildPaperViewModel(
+      paper({ links: ['javascript:alert(1)', 'https://github.com/a/b', 'file:///etc/passwd', 'https://x.io'] }),
+      false,
+      (file) => file,
+    );
     assert.deepEqual(model.codeLinks, ['https://github.com/a/b']);
     assert.deepEqual(model.otherLinks, ['https://x.io']);
   });
@@ -127,7 +138,12 @@ describe('buildPaperViewModel', () => {
 });
 
 describe('findSource', () => {
-  const subject = paper({ sources: [{ file: '/ws/a.txt', line: 3 }, { file: '/ws/b.txt', line: 10 }] });
+  const subject = paper({
+    sources: [
+      { file: '/ws/a.txt', line: 3 },
+      { file: '/ws/b.txt', line: 10 },
+    ],
+  });
 
   test('finds a source of the paper by file and line', () => {
     assert.deepEqual(findSource(subject, '/ws/b.txt', 10), { file: '/ws/b.txt', line: 10 });
@@ -143,7 +159,12 @@ describe('findSource', () => {
 
 describe('isSafeExternalUrl', () => {
   test('accepts absolute http and https URLs', () => {
-    for (const url of ['https://dynamo-ssl.github.io', 'http://ditto.cs.uni-freiburg.de', 'HTTPS://GitHub.com/a/b?x=1#y', 'https://en.wikipedia.org/wiki/A_(b)']) {
+    for (const url of [
+      'https://dynamo-ssl.github.io',
+      'http://ditto.cs.uni-freiburg.de',
+      'HTTPS://GitHub.com/a/b?x=1#y',
+      'https://en.wikipedia.org/wiki/A_(b)',
+    ]) {
       assert.equal(isSafeExternalUrl(url), true, url);
     }
   });

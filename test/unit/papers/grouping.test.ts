@@ -10,23 +10,43 @@ import { LibraryRecords } from '../../../src/core/library/libraryFile';
 import type { Paper } from '../../../src/core/types';
 import { seedsFolder } from '../../support/paths';
 
-const files = readdirSync(seedsFolder).filter((name) => name.endsWith('.txt')).sort();
-const { papers } = mergeDigests(files.map((name) => parseDigest(readFileSync(path.join(seedsFolder, name), 'utf8'), name)), new LibraryRecords());
+const files = readdirSync(seedsFolder)
+  .filter((name) => name.endsWith('.txt'))
+  .sort();
+const { papers } = mergeDigests(
+  files.map((name) => parseDigest(readFileSync(path.join(seedsFolder, name), 'utf8'), name)),
+  new LibraryRecords(),
+);
 const noTags = () => [];
 
 function paper(key: string, fields: Partial<Paper> = {}): Paper {
-  return { key, aliases: [], title: key, abstract: '', authors: null, submitter: null, date: null, upvotes: null, links: [], sources: [{ file: 'a.txt', line: 1 }], ...fields };
+  return {
+    key,
+    aliases: [],
+    title: key,
+    abstract: '',
+    authors: null,
+    submitter: null,
+    date: null,
+    upvotes: null,
+    links: [],
+    sources: [{ file: 'a.txt', line: 1 }],
+    ...fields,
+  };
 }
 
 describe('groupPapers', () => {
   test('by digest: the seeds make 4 groups of 58, 49, 74 and 146, a paper in each digest it appears in', () => {
     const groups = groupPapers(papers, 'digest', { digestFiles: files, digestLabel: (file) => file, tagsOf: noTags });
-    assert.deepEqual(groups.map((g) => [g.label, g.papers.length]), [
-      ['000_896f7befaa86139f.txt', 58],
-      ['001_4527b1b50237e4c0.txt', 49],
-      ['002_7de4789b7565d511.txt', 74],
-      ['003_633ab4c5ca64d127.txt', 146],
-    ]);
+    assert.deepEqual(
+      groups.map((g) => [g.label, g.papers.length]),
+      [
+        ['000_896f7befaa86139f.txt', 58],
+        ['001_4527b1b50237e4c0.txt', 49],
+        ['002_7de4789b7565d511.txt', 74],
+        ['003_633ab4c5ca64d127.txt', 146],
+      ],
+    );
   });
 
   test('by month: newest first, then months of unknown year, then no date', () => {
@@ -38,18 +58,28 @@ describe('groupPapers', () => {
       paper('e', { date: { year: 2024, month: 9, day: 1 } }),
     ];
     const groups = groupPapers(list, 'month', { digestFiles: [], digestLabel: String, tagsOf: noTags });
-    assert.deepEqual(groups.map((g) => [g.label, g.papers.map((p) => p.key)]), [
-      ['September 2024', ['d', 'e']],
-      ['July 2023', ['a']],
-      ['March (year unknown)', ['b']],
-      ['No date', ['c']],
-    ]);
+    assert.deepEqual(
+      groups.map((g) => [g.label, g.papers.map((p) => p.key)]),
+      [
+        ['September 2024', ['d', 'e']],
+        ['July 2023', ['a']],
+        ['March (year unknown)', ['b']],
+        ['No date', ['c']],
+      ],
+    );
   });
 
   test('by tag: a paper under each of its tags, then the untagged ones', () => {
     const tags: Record<string, string[]> = { a: ['rl', 'to-read'], b: ['rl'] };
     const groups = groupPapers([paper('a'), paper('b'), paper('c')], 'tag', { digestFiles: [], digestLabel: String, tagsOf: (p) => tags[p.key] ?? [] });
-    assert.deepEqual(groups.map((g) => [g.label, g.papers.map((p) => p.key)]), [['rl', ['a', 'b']], ['to-read', ['a']], ['Untagged', ['c']]]);
+    assert.deepEqual(
+      groups.map((g) => [g.label, g.papers.map((p) => p.key)]),
+      [
+        ['rl', ['a', 'b']],
+        ['to-read', ['a']],
+        ['Untagged', ['c']],
+      ],
+    );
   });
 });
 
@@ -60,13 +90,28 @@ describe('sortPapers', () => {
     paper('z', { title: 'gamma', upvotes: 10, date: { year: 2024, month: 5, day: 2 } }),
     paper('w', { title: 'delta', upvotes: 3, date: { year: null, month: 12, day: 31 } }),
   ];
-  test('by title, ignoring case', () => assert.deepEqual(sortPapers(list, 'title').map((p) => p.key), ['y', 'x', 'w', 'z']));
-  test('by date, newest first, unknown years after known ones, no date last', () => assert.deepEqual(sortPapers(list, 'date').map((p) => p.key), ['z', 'x', 'w', 'y']));
-  test('by upvotes, most first, ties by title', () => assert.deepEqual(sortPapers(list, 'upvotes').map((p) => p.key), ['z', 'x', 'w', 'y']));
+  test('by title, ignoring case', () =>
+    assert.deepEqual(
+      sortPapers(list, 'title').map((p) => p.key),
+      ['y', 'x', 'w', 'z'],
+    ));
+  test('by date, newest first, unknown years after known ones, no date last', () =>
+    assert.deepEqual(
+      sortPapers(list, 'date').map((p) => p.key),
+      ['z', 'x', 'w', 'y'],
+    ));
+  test('by upvotes, most first, ties by title', () =>
+    assert.deepEqual(
+      sortPapers(list, 'upvotes').map((p) => p.key),
+      ['z', 'x', 'w', 'y'],
+    ));
   test('does not change its input', () => {
     const before = list.map((p) => p.key);
     sortPapers(list, 'date');
-    assert.deepEqual(list.map((p) => p.key), before);
+    assert.deepEqual(
+      list.map((p) => p.key),
+      before,
+    );
   });
 });
 

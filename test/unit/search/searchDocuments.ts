@@ -16,7 +16,9 @@ let seedPapersCache: Paper[] | undefined;
 /** The 257 papers of the seed digests, with the keys a fresh library gives them. */
 export function seedPapers(): Paper[] {
   seedPapersCache ??= mergeDigests(
-    readdirSync(seeds).sort().map((name) => parseDigest(readFileSync(path.join(seeds, name), 'utf8'), name)),
+    readdirSync(seeds)
+      .sort()
+      .map((name) => parseDigest(readFileSync(path.join(seeds, name), 'utf8'), name)),
     new LibraryRecords(),
   ).papers;
   return seedPapersCache;

@@ -19,7 +19,20 @@ function outcome(index: SearchIndex, query: string) {
   return { total: result.total, hints: result.hints, hits: result.hits.map((hit) => ({ key: hit.key, score: hit.score.toFixed(9), matches: hit.matches })) };
 }
 
-const QUERIES = ['behavior cloning', 'title:cloning', 'imit*', '*former', 'cloning~1', '+diffusion -driving', 'diffusion^3 robot', '-learning', 'tags:favourite', 'note:thoughts', 'driv* +autonomous', 'abstract:transformer~1'];
+const QUERIES = [
+  'behavior cloning',
+  'title:cloning',
+  'imit*',
+  '*former',
+  'cloning~1',
+  '+diffusion -driving',
+  'diffusion^3 robot',
+  '-learning',
+  'tags:favourite',
+  'note:thoughts',
+  'driv* +autonomous',
+  'abstract:transformer~1',
+];
 
 describe('search: ranking and query forms', () => {
   test('plain words rank papers with them in the title first, and say where each word matched', () => {
@@ -28,14 +41,21 @@ describe('search: ranking and query forms', () => {
     for (const hit of hits) assert.match(titleOf(hit.key), /cloning/i);
     const augmented = hits.find((hit) => titleOf(hit.key) === 'Augmented Behavioral Cloning from Observation');
     assert.ok(augmented, 'the paper with both words in its title is among the first five');
-    assert.deepEqual(augmented.matches.map((match) => match.word), ['behavior', 'cloning']);
+    assert.deepEqual(
+      augmented.matches.map((match) => match.word),
+      ['behavior', 'cloning'],
+    );
     assert.ok(augmented.matches[1].fields.includes('title'));
   });
 
   test('a field clause looks in that field only', () => {
     const inTitle = seedIndex().search('title:cloning', 50);
     assert.equal(inTitle.total, seedPapers().filter((paper) => /\bclon/i.test(paper.title)).length);
-    for (const hit of inTitle.hits) assert.deepEqual(hit.matches.map((match) => match.fields), [['title']]);
+    for (const hit of inTitle.hits)
+      assert.deepEqual(
+        hit.matches.map((match) => match.fields),
+        [['title']],
+      );
     assert.ok(seedIndex().search('cloning', 50).total > inTitle.total, 'the word is in more abstracts than titles');
   });
 
@@ -80,8 +100,14 @@ describe('search: ranking and query forms', () => {
     const dynamo = documents.findIndex((document) => document.title.startsWith('DynaMo'));
     documents[dynamo] = { ...documents[dynamo], tags: ['favourite', 'to-read'], note: 'My thoughts: compare with zebrafish locomotion.' };
     const index = SearchIndex.build(documents);
-    assert.deepEqual(index.search('tags:favourite').hits.map((hit) => hit.key), [documents[dynamo].key]);
-    assert.deepEqual(index.search('zebrafish').hits.map((hit) => ({ key: hit.key, matches: hit.matches })), [{ key: documents[dynamo].key, matches: [{ word: 'zebrafish', fields: ['note'] }] }]);
+    assert.deepEqual(
+      index.search('tags:favourite').hits.map((hit) => hit.key),
+      [documents[dynamo].key],
+    );
+    assert.deepEqual(
+      index.search('zebrafish').hits.map((hit) => ({ key: hit.key, matches: hit.matches })),
+      [{ key: documents[dynamo].key, matches: [{ word: 'zebrafish', fields: ['note'] }] }],
+    );
     assert.equal(index.search('note:dynamics').total, 0);
   });
 });
@@ -92,16 +118,74 @@ describe('search: words', () => {
       { key: 'a', title: 'Über-Straße: Models of Zürich traffic', abstract: 'CamelCase words, x86_64 and GPT-4o; naïve Bayes.', tags: [], note: '' },
       { key: 'b', title: 'Models of Zurich traffic', abstract: 'CamelCase words, x86_64 and GPT-4o; naive Bayes.', tags: [], note: '' },
     ]);
-    for (const [query, keys] of [['straße', ['a']], ['zürich', ['a']], ['zurich', ['b']], ['camelcase', ['a', 'b']], ['x86_64', ['a', 'b']], ['4o', ['a', 'b']], ['naïve', ['a']], ['bayes', ['a', 'b']]] as const) {
-      assert.deepEqual(index.search(query).hits.map((hit) => hit.key).sort(), [...keys], query);
+    for (const [query, keys] of [
+      ['straße', ['a']],
+      ['zürich', ['a']],
+      ['zurich', ['b']],
+      ['camelcase', ['a', 'b']],
+      ['x86_64', ['a', 'b']],
+      ['4o', ['a', 'b']],
+      ['naïve', ['a']],
+      ['bayes', ['a', 'b']],
+    ] as const) {
+      assert.deepEqual(
+        index
+          .search(query)
+          .hits.map((hit) => hit.key)
+          .sort(),
+        [...keys],
+        query,
+      );
     }
   });
 });
 
 describe('search: any input gives results or a hint, never an exception', () => {
-  const hostile = ['C++: a ~survey', 'title:', '"imitation learning', '***', '*', '~', '^', '+', '-', ':', 'foo:bar', 'title:*', 'x~a', 'x^b', 'x^-3', 'a~9',
-    '\\', '\\\\', '"', "'", '((()))', '[]', '{', '<script>alert(1)</script>', 'constructor', '__proto__', 'toString', 'hasOwnProperty:x', 'title:constructor',
-    '\u0000', '\ud800', '🙂', 'ÜBER straße', 'a'.repeat(5000), 'imitation '.repeat(2000), `${'x '.repeat(600)}cloning`, '*a*b*c*', 'title:title:title', '+-+-', '--x', '++x', 'the a of', '   '];
+  const hostile = [
+    'C++: a ~survey',
+    'title:',
+    '"imitation learning',
+    '***',
+    '*',
+    '~',
+    '^',
+    '+',
+    '-',
+    ':',
+    'foo:bar',
+    'title:*',
+    'x~a',
+    'x^b',
+    'x^-3',
+    'a~9',
+    '\\',
+    '\\\\',
+    '"',
+    "'",
+    '((()))',
+    '[]',
+    '{',
+    '<script>alert(1)</script>',
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty:x',
+    'title:constructor',
+    '\u0000',
+    '\ud800',
+    '🙂',
+    'ÜBER straße',
+    'a'.repeat(5000),
+    'imitation '.repeat(2000),
+    `${'x '.repeat(600)}cloning`,
+    '*a*b*c*',
+    'title:title:title',
+    '+-+-',
+    '--x',
+    '++x',
+    'the a of',
+    '   ',
+  ];
 
   for (const text of hostile) {
     test(`${JSON.stringify(text.slice(0, 30))}${text.length > 30 ? '…' : ''}`, () => {
@@ -121,10 +205,16 @@ describe('search: any input gives results or a hint, never an exception', () => 
   });
 
   test('random text never throws (property)', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 80, unit: fc.constantFrom('a', 'b', ' ', '*', '~', '^', '+', '-', ':', '"', '\\', '1', 'title', 'ü', '🙂') }), (text) => {
-      const result = seedIndex().search(text);
-      assert.ok(Array.isArray(result.hits));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 80, unit: fc.constantFrom('a', 'b', ' ', '*', '~', '^', '+', '-', ':', '"', '\\', '1', 'title', 'ü', '🙂') }),
+        (text) => {
+          const result = seedIndex().search(text);
+          assert.ok(Array.isArray(result.hits));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -135,24 +225,40 @@ describe('related papers', () => {
   };
 
   test('imitation learning for autonomous driving brings up driving papers first', () => {
-    for (const [pattern, first] of [[/^Imitation Is Not Enough/, 4], [/^CARIL/, 2]] as const) {
+    for (const [pattern, first] of [
+      [/^Imitation Is Not Enough/, 4],
+      [/^CARIL/, 2],
+    ] as const) {
       const paper = seedPaper(pattern);
       const related = seedIndex().related(paper.key);
       assert.equal(related.length, 10);
       assert.ok(!related.some((hit) => hit.key === paper.key), 'a paper is not related to itself');
       const top = related.slice(0, first);
-      assert.ok(top.every((hit) => drivingText(hit.key)), `${paper.title}: ${JSON.stringify(titles(top))}`);
-      assert.ok(related[0].matches.some((match) => match.word === 'drive'), 'the shared words say why');
+      assert.ok(
+        top.every((hit) => drivingText(hit.key)),
+        `${paper.title}: ${JSON.stringify(titles(top))}`,
+      );
+      assert.ok(
+        related[0].matches.some((match) => match.word === 'drive'),
+        'the shared words say why',
+      );
     }
   });
 
   test('selected text finds papers on its subject; code identifiers are split into words', () => {
     const related = seedIndex().relatedToText('const behaviorCloningPolicy = train(demonstrations) // behavioral cloning from expert demonstrations');
     assert.ok(related.length > 0);
-    assert.ok(titles(related.slice(0, 3)).every((title) => /clon|imitat|demonstrat/i.test(title)), JSON.stringify(titles(related.slice(0, 3))));
+    assert.ok(
+      titles(related.slice(0, 3)).every((title) => /clon|imitat|demonstrat/i.test(title)),
+      JSON.stringify(titles(related.slice(0, 3))),
+    );
     assert.deepEqual(seedIndex().relatedToText('the of and a'), []);
     const note = seedPaper(/^DynaMo/);
-    assert.ok(!seedIndex().relatedToText('dynamics pretraining visuo-motor control', 10, note.key).some((hit) => hit.key === note.key));
+    assert.ok(
+      !seedIndex()
+        .relatedToText('dynamics pretraining visuo-motor control', 10, note.key)
+        .some((hit) => hit.key === note.key),
+    );
   });
 
   test('in a library of synthetic topics, related papers share the topic (property)', () => {
@@ -177,12 +283,14 @@ describe('related papers', () => {
 
 describe('incremental updates', () => {
   function edited(documents: SearchDocument[], step: number): SearchDocument[] {
-    return documents.flatMap((document, i) => {
-      if (i % step === 0) return [];
-      if (i % step === 1) return [{ ...document, note: `Notes on ${document.title}: compare with zebrafish.`, tags: ['read'] }];
-      if (i % step === 2) return [{ ...document, title: `${document.title} revisited` }];
-      return [document];
-    }).concat([{ key: 'brandNew', title: 'Zebrafish cloning for autonomous driving', abstract: 'A new paper about imitation.', tags: [], note: '' }]);
+    return documents
+      .flatMap((document, i) => {
+        if (i % step === 0) return [];
+        if (i % step === 1) return [{ ...document, note: `Notes on ${document.title}: compare with zebrafish.`, tags: ['read'] }];
+        if (i % step === 2) return [{ ...document, title: `${document.title} revisited` }];
+        return [document];
+      })
+      .concat([{ key: 'brandNew', title: 'Zebrafish cloning for autonomous driving', abstract: 'A new paper about imitation.', tags: [], note: '' }]);
   }
 
   test('updating, adding and removing documents gives the same results as a rebuild', () => {
@@ -197,9 +305,14 @@ describe('incremental updates', () => {
     const rebuilt = SearchIndex.build(after);
     assert.equal(index.size, rebuilt.size);
     assert.equal(index.contentHash, rebuilt.contentHash);
-    for (const query of [...QUERIES, 'zebrafish', 'revisited', 'title:revisited', 'zebra*']) assert.deepEqual(outcome(index, query), outcome(rebuilt, query), query);
+    for (const query of [...QUERIES, 'zebrafish', 'revisited', 'title:revisited', 'zebra*'])
+      assert.deepEqual(outcome(index, query), outcome(rebuilt, query), query);
     for (const key of ['brandNew', after[5].key, after[6].key]) {
-      assert.deepEqual(index.related(key).map((hit) => [hit.key, hit.score.toFixed(9)]), rebuilt.related(key).map((hit) => [hit.key, hit.score.toFixed(9)]), key);
+      assert.deepEqual(
+        index.related(key).map((hit) => [hit.key, hit.score.toFixed(9)]),
+        rebuilt.related(key).map((hit) => [hit.key, hit.score.toFixed(9)]),
+        key,
+      );
     }
   });
 
@@ -210,7 +323,8 @@ describe('incremental updates', () => {
     for (const document of after) index.upsert(document);
     for (const document of after.slice(0, 100)) index.remove(document.key);
     const rebuilt = SearchIndex.build(after.slice(100));
-    for (const query of ['kalo', 'ka*', 'note:ka*', '+kalo -mine', documents[200].title]) assert.deepEqual(outcome(index, query), outcome(rebuilt, query), query);
+    for (const query of ['kalo', 'ka*', 'note:ka*', '+kalo -mine', documents[200].title])
+      assert.deepEqual(outcome(index, query), outcome(rebuilt, query), query);
   });
 
   test('upsert reports an unchanged document as unchanged', () => {
