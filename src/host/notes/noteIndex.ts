@@ -199,8 +199,12 @@ export class NoteIndex extends Disposable implements NoteLookup {
 
   paperOfNote(uri: vscode.Uri): string | undefined {
     if (uri.scheme !== 'file') return undefined;
-    const [key] = this.keysForFile(uri.fsPath);
-    return key === undefined ? undefined : (this.canonicalOf(key) ?? key);
+    // Only a paper of the library: notes/README.md names no paper, whatever the folder says.
+    for (const key of this.keysForFile(uri.fsPath)) {
+      const canonical = this.canonicalOf(key);
+      if (canonical !== undefined) return canonical;
+    }
+    return undefined;
   }
 
   /** The keys whose note `file` is now. */
