@@ -7,9 +7,9 @@
  */
 import * as vscode from 'vscode';
 import { buildPaperViewModel, panelTitle } from '../../core/paperView/viewModel';
-import type { Paper } from '../../core/types';
 import { parsePaperViewState, type HostMessage, type SectionName } from '../../protocol';
 import { Disposable } from '../lifecycle';
+import type { Library } from '../library/library';
 import { paperViewHtml, paperViewOptions } from './html';
 import { describeUntrusted, errorText, PaperPanel, type PanelHooks } from './panel';
 import type { AnySection, PaperViewSection } from './section';
@@ -17,21 +17,15 @@ import type { AnySection, PaperViewSection } from './section';
 /** The webview panel type, as `onWebviewPanel:` activation events and `activeWebviewPanelId` name it. */
 export const PAPER_VIEW_TYPE = 'marginalia.paper';
 
-/** Where the panels get their papers. WorkspaceLibrary is one. */
-export interface PaperSource {
-  get(key: string): Paper | undefined;
-  /** Fires after papers were added, removed or changed: open panels show the new version. */
-  readonly onDidChange: vscode.Event<void>;
+/**
+ * Where the panels get their papers: the library (open panels show a paper's new version on
+ * onDidChange; a panel restored after a reload while the library is 'loading' waits for
+ * onDidChangeState instead of saying "not found"), and how to name a digest file to the user.
+ */
+export type PaperSource = Pick<Library, 'get' | 'onDidChange' | 'state' | 'onDidChangeState'> & {
   /** A digest file as the user should read it (a workspace-relative path). */
   workspaceRelative(file: string): string;
-  /**
-   * Optional: `'loading'` while the digests are being read. A panel restored after a reload may ask
-   * for its paper before the library has it; while loading, it waits instead of saying "not found".
-   */
-  readonly state?: string;
-  /** Optional: fires when `state` changes, so that waiting panels learn that loading has ended. */
-  readonly onDidChangeState?: vscode.Event<unknown>;
-}
+};
 
 /** What show() accepts. */
 export interface ShowPaperOptions {
@@ -78,7 +72,7 @@ export class PaperPanels extends Disposable {
       }),
     );
     this.register(papers.onDidChange(() => this.renderAll()));
-    if (papers.onDidChangeState) this.register(papers.onDidChangeState(() => this.renderAll()));
+    this.register(papers.onDidChangeState(() => this.renderAll()));
     // Registered last so that it runs first on dispose, while the emitters still work.
     this.register({
       dispose: () => {
