@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { isCodeLink } from '../../core/digest/links';
+import { iconLabelText } from '../../core/escaping';
 import { isSafeExternalUrl } from '../../core/paperView/viewModel';
 import { gitRemoteUrls, sameRepository } from '../../core/paperView/repository';
 import { walksInto } from '../../core/workspaceFiles';
@@ -89,7 +90,8 @@ export class CodeLinks extends Disposable {
         ? links[0]
         : (
             await vscode.window.showQuickPick(
-              links.map((link) => ({ label: link.replace(/^https?:\/\/(?:www\.)?/i, ''), detail: link, link })),
+              // Links come from digest text: a `$(name)` in one is shown as written, not as an icon.
+              links.map((link) => ({ label: iconLabelText(link.replace(/^https?:\/\/(?:www\.)?/i, '')), detail: iconLabelText(link), link })),
               { title: 'Open Code', placeHolder: 'Which repository?' },
             )
           )?.link;
