@@ -70,10 +70,13 @@ export class PaperPanel extends Disposable implements SectionPanel {
    */
   post(message: HostMessage): void {
     if (!this.listening) return;
-    const text = JSON.stringify(message);
-    const slot = message.type === 'didRemovePaper' ? 'didLoadPaper' : message.type;
-    if (this.lastSent.get(slot) === text) return;
-    this.lastSent.set(slot, text);
+    // A request is sent every time: a second Quote in Note is a second quote, not a repeated state.
+    if (message.type !== 'didRequestQuote') {
+      const text = JSON.stringify(message);
+      const slot = message.type === 'didRemovePaper' ? 'didLoadPaper' : message.type;
+      if (this.lastSent.get(slot) === text) return;
+      this.lastSent.set(slot, text);
+    }
     void this.panel.webview.postMessage(message);
   }
 
