@@ -195,7 +195,7 @@ for (const phase of phases.filter((candidate) => candidate.needed)) {
 console.log('\n=== summary ===');
 for (const { name, passed, failed, note, seconds } of results) {
   const counts = note === 'ok' ? 'ok' : `${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`;
-  console.log(`${name.padEnd(13)} ${counts.padEnd(44)} ${seconds.toFixed(1).padStart(6)} s`);
+  console.log(`${name.padEnd(19)} ${counts.padEnd(38)} ${seconds.toFixed(1).padStart(6)} s`);
 }
 const passed = results.reduce((sum, result) => sum + result.passed, 0);
 const failed = results.reduce((sum, result) => sum + result.failed, 0);
