@@ -13,6 +13,8 @@ import { PaperPanels } from './host/paperView/panels';
 import { PapersView } from './host/papers/papersView';
 import { LibraryStatusBar } from './host/library/statusBar';
 import { NoteCommands } from './host/notes/noteCommands';
+import { NoteDecorations } from './host/notes/noteDecorations';
+import { NotesSection } from './host/notes/notesSection';
 import { NoteIndex } from './host/notes/noteIndex';
 import { Notes } from './host/notes/notes';
 import { TagCommands } from './host/tags/tagCommands';
@@ -82,13 +84,23 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
   const noteIndex = new NoteIndex(log);
   const notes = new Notes(noteIndex, new NoteFiles(), library, log);
-  const noteCommands = new NoteCommands(notes, library, panels, commandPapers, log);
+  const noteCommands = new NoteCommands(notes, panels, commandPapers, log);
+  const notesSection = new NotesSection(notes, library, log);
   const tagService = new TagService(library, log);
   const tagsView = new TagsView(library);
   const tagsSection = new TagsSection(library, tagService);
-  panels.addSection(noteCommands);
+  panels.addSection(notesSection);
   panels.addSection(tagsSection);
-  context.subscriptions.push(noteIndex, notes, noteCommands, tagsView, tagsSection, new TagCommands(library, tagService, commandPapers));
+  context.subscriptions.push(
+    noteIndex,
+    notes,
+    noteCommands,
+    notesSection,
+    new NoteDecorations(noteIndex),
+    tagsView,
+    tagsSection,
+    new TagCommands(library, tagService, commandPapers),
+  );
   const tags = { service: tagService, snapshot: () => tagsView.snapshot() };
 
   // Citations: the index scans the workspace in the background, after activation has returned.

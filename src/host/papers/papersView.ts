@@ -19,7 +19,7 @@ import { isCodeLink } from '../../core/digest/links';
 import { formatPaperDate } from '../../core/paperView/viewModel';
 import type { Paper } from '../../core/types';
 import { CommandIds, ContextKeys } from '../commandIds';
-import { paperResourceUri } from '../notes/noteCommands';
+import { paperResourceUri } from '../notes/noteDecorations';
 import { Disposable } from '../lifecycle';
 import { appendPlainText } from '../shared/markdown';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';

@@ -9,7 +9,7 @@ import type { Paper } from '../../core/types';
 import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
-import { paperResourceUri } from '../notes/noteCommands';
+import { paperResourceUri } from '../notes/noteDecorations';
 import { appendPlainText } from '../shared/markdown';
 
 export const TAGS_VIEW_ID = 'marginalia.tags';
