@@ -14,7 +14,7 @@ import type { Paper } from '../../core/types';
 import type { Library } from '../library/library';
 import { pickPaper, type PaperPickOptions } from './paperPicker';
 
-/** A tree node as VS Code hands it to a context-menu command (Papers, Tags and Related trees). */
+/** A tree node as VS Code hands it to a context-menu command (the Papers and Tags trees; the Related view has no paper menu). */
 interface PaperNodeLike {
   kind: 'paper';
   paper: Paper;
