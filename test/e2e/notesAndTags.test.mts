@@ -9,8 +9,9 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import type { Frame, Page } from 'playwright-core';
 import { clickPaper, expandGroup, marginaliaSidebar, paperFrame, setColorTheme, showPapers } from './marginalia.mjs';
-import { screenshot, waitForPaperCount } from './ui.mjs';
+import { runCommand, screenshot, waitForPaperCount } from './ui.mjs';
 import { repoRoot } from '../vscode/paths.mjs';
+import { waitFor } from '../support/waitFor.js';
 import { useWorkbenches } from '../support/workbench.mjs';
 
 const SEED_000 = '000_896f7befaa86139f.txt';
@@ -90,6 +91,15 @@ describe('Notes and tags', { timeout: 300_000 }, () => {
     assert.ok(text.startsWith('---\nkey: dynamo\ntitle: "DynaMo: In-Domain Dynamics Pretraining for Visuo-Motor Control"\n'), text.slice(0, 200));
     assert.match(text, /\ntags:\n {2}- robotics\n {2}- to-read\n/);
     assert.ok(text.endsWith(`## Notes\n\n> ${QUOTED}\n`), text.slice(-200));
+
+    // Quote in Note from the palette, twice: the host asks the page for its selection each time, and
+    // the second request is a second quote, not a repeat to drop.
+    for (let quotes = 2; quotes <= 3; quotes++) {
+      await selectInAbstract(frame, QUOTED);
+      await runCommand(page, 'Marginalia: Quote in Note');
+      const count = () => fs.readFileSync(note, 'utf8').split(`> ${QUOTED}`).length - 1;
+      await waitFor(`${quotes} quotes in the note`, count, (found) => found === quotes);
+    }
 
     // More tags, written by the CLI as another process would: the views follow the library file.
     // The library file: a header line, then one JSON record per paper.
