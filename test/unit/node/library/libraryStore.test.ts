@@ -4,10 +4,10 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
-import { LibraryConflictError, LibraryFileError, parseLibraryFile } from '../../../src/core/library/libraryFile';
-import { LibraryStore, nodeFileSystem, type StoreFileSystem } from '../../../src/node/library/libraryStore';
-import { bundleCli } from '../../support/cli';
-import { tempFolder } from '../../support/tempFolders';
+import { LibraryConflictError, LibraryFileError, parseLibraryFile } from '../../../../src/core/library/libraryFile';
+import { LibraryStore, nodeFileSystem, type StoreFileSystem } from '../../../../src/node/library/libraryStore';
+import { bundleCli } from '../../../support/cli';
+import { tempFolder } from '../../../support/tempFolders';
 
 const run = promisify(execFile);
 

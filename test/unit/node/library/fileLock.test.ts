@@ -4,10 +4,10 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, utimesSync
 import { hostname, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { FileAccessError, LockTimeoutError, acquireFileLock, describeAccessError } from '../../../src/node/library/fileLock';
-import { bundleForNode } from '../../support/cli';
-import { repoRoot } from '../../support/paths';
-import { tempFolder } from '../../support/tempFolders';
+import { FileAccessError, LockTimeoutError, acquireFileLock, describeAccessError } from '../../../../src/node/library/fileLock';
+import { bundleForNode } from '../../../support/cli';
+import { repoRoot } from '../../../support/paths';
+import { tempFolder } from '../../../support/tempFolders';
 
 /** Generous guards: a test that hangs fails instead of stalling the run. Nothing asserts on time. */
 const GUARD = { timeout: 120_000 };

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { LibraryFileError } from '../../../src/core/library/libraryFile';
-import { FileAccessError } from '../../../src/node/library/fileLock';
-import { LibraryStore } from '../../../src/node/library/libraryStore';
-import { openLibrary, tagsIn } from '../../../src/node/library/openLibrary';
-import { digest, entry } from '../../support/paperBuilders';
-import { tempFolder } from '../../support/tempFolders';
+import { LibraryFileError } from '../../../../src/core/library/libraryFile';
+import { FileAccessError } from '../../../../src/node/library/fileLock';
+import { LibraryStore } from '../../../../src/node/library/libraryStore';
+import { openLibrary, tagsIn } from '../../../../src/node/library/openLibrary';
+import { digest, entry } from '../../../support/paperBuilders';
+import { tempFolder } from '../../../support/tempFolders';
 
 const digests = [digest('/ws/d1.txt', [entry('Thought Cloning'), entry('Manipulate By Seeing')])];
 

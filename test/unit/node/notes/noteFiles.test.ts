@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { NoteFiles, readHead, resolveInWorkspace } from '../../../src/node/notes/noteFiles';
-import { nodeFileSystem, type StoreFileSystem } from '../../../src/node/library/libraryStore';
-import { tempFolder } from '../../support/tempFolders';
+import { NoteFiles, readHead, resolveInWorkspace } from '../../../../src/node/notes/noteFiles';
+import { nodeFileSystem, type StoreFileSystem } from '../../../../src/node/library/libraryStore';
+import { tempFolder } from '../../../support/tempFolders';
 
 /** The real file system, failing at the `step`-th call of writeFile or rename. */
 function failingAt(step: 'writeFile' | 'rename'): StoreFileSystem {

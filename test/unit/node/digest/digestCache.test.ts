@@ -5,12 +5,12 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
 import * as esbuild from 'esbuild';
-import { userCacheFolder, workspaceCacheFolder } from '../../../src/node/cacheFolder';
-import { readDigestsCached, UNUSED_ENTRY_DAYS, type DigestCacheOptions } from '../../../src/node/digest/digestCache';
-import { readDigest } from '../../../src/node/digest/digestFiles';
-import type { Diagnostic, ParsedDigest } from '../../../src/core/types';
-import { fixturesFolder as testFixtures, repoRoot, seedsFolder } from '../../support/paths';
-import { tempFolder } from '../../support/tempFolders';
+import { userCacheFolder, workspaceCacheFolder } from '../../../../src/node/cacheFolder';
+import { readDigestsCached, UNUSED_ENTRY_DAYS, type DigestCacheOptions } from '../../../../src/node/digest/digestCache';
+import { readDigest } from '../../../../src/node/digest/digestFiles';
+import type { Diagnostic, ParsedDigest } from '../../../../src/core/types';
+import { fixturesFolder as testFixtures, repoRoot, seedsFolder } from '../../../support/paths';
+import { tempFolder } from '../../../support/tempFolders';
 
 const run = promisify(execFile);
 const repo = repoRoot;
