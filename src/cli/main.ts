@@ -13,7 +13,7 @@ import { LibraryStore } from '../node/library/libraryStore';
 import { openLibrary } from '../node/library/openLibrary';
 import { debugLog, loadDigests } from './workspaceState';
 import { BIB_HELP, runBib } from './bib';
-import { SEARCH_HELP, searchCommand } from './search';
+import { SEARCH_HELP } from './searchHelp';
 import { corruptLibraryMessage } from './libraryErrors';
 
 const HELP = `marginalia: read Hugging Face Daily Papers digests from the command line
@@ -169,6 +169,8 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
     return resolveCommand(paths, values, cwd, io);
   }
   if (command === 'search' || command === 'related') {
+    // Loaded here, not at the start: tag, papers and bib never pay for the index and the note parsers.
+    const { searchCommand } = await import('./search.js');
     return searchCommand(command, paths, { ...values, root, log: debug }, cwd, io);
   }
   if (command !== 'papers' && command !== 'check') {
