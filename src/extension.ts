@@ -3,6 +3,7 @@
  * every disposable to VS Code. Reading the digests starts after `activate` returns.
  */
 import * as vscode from 'vscode';
+import { keysOfPaper } from './core/library/citationKey';
 import { CitationCommands } from './host/citations/citationCommands';
 import { WorkspaceCitations } from './host/citations/workspaceCitations';
 import { CitationFeatures } from './host/citations/citationFeatures';
@@ -107,13 +108,13 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
   const citations = new WorkspaceCitations(log);
   // A paper's citations, and its note, are those of its key and of each alias.
-  const keysOfPaper = (key: string) => {
+  const keysOfKey = (key: string) => {
     const paper = library.get(key);
-    return paper ? [paper.key, ...paper.aliases] : [key];
+    return paper ? keysOfPaper(paper) : [key];
   };
   const canonicalKey = (key: string) => library.canonicalKey(key);
-  citations.resolveKeysWith(keysOfPaper, canonicalKey);
-  noteIndex.resolveKeysWith(keysOfPaper, canonicalKey);
+  citations.resolveKeysWith(keysOfKey, canonicalKey);
+  noteIndex.resolveKeysWith(keysOfKey, canonicalKey);
   const citationFeatures = new CitationFeatures(library, citations, noteIndex);
   const citationCommands = new CitationCommands(library, citationFeatures, citations, commandPapers, log);
   const citedIn = new CitedIn(citations, log);

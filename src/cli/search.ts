@@ -4,6 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { keysOfPaper } from '../core/library/citationKey';
 import { LibraryFileError } from '../core/library/libraryFile';
 import { MAX_INDEXED_NOTE_CHARS, SearchIndex, type SearchDocument, type SearchHit } from '../core/search/searchIndex';
 import type { Diagnostic, Paper } from '../core/types';
@@ -150,7 +151,7 @@ function answer(command: 'search' | 'related', subject: string, limit: number, s
 async function readNotes(catalog: NoteCatalog, papers: readonly Paper[], warn: (line: string) => void): Promise<Map<string, string>> {
   const notes = new Map<string, string>();
   const found = papers.flatMap((paper) => {
-    const file = catalog.noteFile([paper.key, ...paper.aliases]);
+    const file = catalog.noteFile(keysOfPaper(paper));
     return file === undefined ? [] : [{ key: paper.key, file }];
   });
   const texts = await mapLimited(found, 16, ({ file }) =>

@@ -4,6 +4,7 @@
  * network plugins pull in Node built-ins, so that lives in src/node/bib/bibtex.ts.
  */
 import { isCodeLink } from '../digest/links';
+import { keysOfPaper } from '../library/citationKey';
 import type { Paper } from '../types';
 
 /** One CSL-JSON item, with the variables Marginalia fills (CSL 1.0.2 names). */
@@ -110,7 +111,7 @@ export function selectPapers(papers: readonly Paper[], scope: ExportScope, tagsO
       break;
     case 'keys': {
       // Aliases select their paper too: a note may cite a paper by an older key.
-      const byKey = new Map(papers.flatMap((paper) => [paper.key, ...paper.aliases].map((key) => [key, paper] as const)));
+      const byKey = new Map(papers.flatMap((paper) => keysOfPaper(paper).map((key) => [key, paper] as const)));
       const wanted = [...new Set(scope.keys)];
       chosen = [...new Set(wanted.flatMap((key) => byKey.get(key) ?? []))];
       unknown = wanted.filter((key) => !byKey.has(key));

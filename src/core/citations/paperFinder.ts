@@ -3,6 +3,7 @@
  * Built once per library version, then every query is a scan over small precomputed strings, so
  * that a 10,000-paper library answers within a few milliseconds.
  */
+import { keysOfPaper } from '../library/citationKey';
 import type { Paper } from '../types';
 
 /** How much of the abstract a query searches (the quick pick "matches titles and abstracts"). */
@@ -50,7 +51,7 @@ export class PaperFinder {
         lowerKey: paper.key.toLowerCase(),
         lowerAliases: paper.aliases.map((alias) => alias.toLowerCase()),
         titleWords: title.split(/[^\p{L}\p{N}]+/u).filter(Boolean),
-        head: `${[paper.key, ...paper.aliases].join(' ').toLowerCase()} ${title}`,
+        head: `${keysOfPaper(paper).join(' ').toLowerCase()} ${title}`,
         abstract: fold(paper.abstract.slice(0, ABSTRACT_SEARCH_CHARS)),
       };
     });

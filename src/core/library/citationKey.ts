@@ -9,6 +9,7 @@
  * (`[@key]`) alike, and safe as file names on every platform.
  */
 import { titleIdentity } from '../text';
+import type { Paper } from '../types';
 
 const STOPWORDS = new Set([
   'a',
@@ -96,6 +97,11 @@ function camel(words: string[]): string {
 function significant(words: string[]): string[] {
   const kept = words.filter((word) => !STOPWORDS.has(word.toLowerCase()));
   return kept.length > 0 ? kept : words;
+}
+
+/** Every key that names `paper`: its canonical key first, then its aliases (keys it had before a merge). */
+export function keysOfPaper(paper: Pick<Paper, 'key' | 'aliases'>): string[] {
+  return [paper.key, ...paper.aliases];
 }
 
 /**

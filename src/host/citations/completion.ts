@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { shortTitle } from '../../core/citations/format';
 import type { PaperFinder } from '../../core/citations/paperFinder';
 import { citationContextAt } from '../../core/citations/scanner';
+import { keysOfPaper } from '../../core/library/citationKey';
 import { formatPaperDate } from '../../core/paperView/viewModel';
 import { trimAtWord } from '../../core/text';
 import type { Paper } from '../../core/types';
@@ -47,7 +48,7 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
       item.insertText = context.needsAt ? `@${paper.key}` : paper.key;
       item.range = range;
       // What the user typed is matched against the key and the title's words.
-      item.filterText = `${[paper.key, ...paper.aliases].join(' ')} ${paper.title}`;
+      item.filterText = `${keysOfPaper(paper).join(' ')} ${paper.title}`;
       // Already cited in the same bracket: offered last.
       const rank = siblings.has(paper.key) ? 9 : match.rank;
       item.sortText = `${rank}${String(index).padStart(5, '0')}`;
