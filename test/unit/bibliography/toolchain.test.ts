@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import { main } from '../../../src/cli/main';
+import { runCli } from '../../support/cli';
 import { repoRoot } from '../../support/paths';
 
 const root = repoRoot;
@@ -28,16 +28,7 @@ function tool(command: string, args: string[], cwd: string): { status: number; s
 }
 
 async function cliOut(args: string[], cwd: string): Promise<string> {
-  let out = '';
-  let err = '';
-  const code = await main(args, cwd, {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-  });
+  const { code, out, err } = await runCli(args, cwd);
   assert.equal(code, 0, err);
   return out;
 }
