@@ -4,8 +4,11 @@
  * compact typed arrays instead of lunr's object graph (see README, "Search").
  *
  * Layout. Every document has a forward entry (its sorted term ids, and per term its count in each
- * field, one byte each); that is the index's source of truth and what is serialised. The inverted
- * postings (per term: document ids and field counts) are derived from it by one counting-sort pass.
+ * field, one byte each); that is what updates work on. The inverted postings (per term: document
+ * ids and field counts) are derived from it by one counting-sort pass. Only the postings are
+ * serialised: a search reads them as they were written, and the forward entries are derived back
+ * from them the first time something needs them (Related, an update), so that loading a cached
+ * index costs its reading, not a rebuild.
  * Updating one document marks the old version dead, appends the new one, and lists its postings in a
  * small side table; document frequencies and field lengths are kept exact, so scores after an
  * update equal those of a rebuild. `compact()` folds the side table in when it grows.
@@ -108,16 +111,16 @@ export class SearchIndex {
   private readonly analyzer = new Analyzer();
   // The dictionary: term id <-> stem, and how many live documents have the term.
   private terms: string[] = [];
-  private termIds = new Map<string, number>();
+  private termIdMap: Map<string, number> | null = new Map();
   private df = new U32List();
   // Surface words (lower case) -> term id, or -1 for a stop word; and their sorted list, built on demand.
-  private wordTerm = new Map<string, number>();
+  private wordTermMap: Map<string, number> | null = new Map();
   private sortedWords: string[] | null = null;
   private sortedWordTerms: Uint32Array | null = null;
   private displayWords: string[] | null = null;
   // Documents by id: key, live or dead, field lengths (4 per doc), content hash (2 per doc).
   private keys: string[] = [];
-  private docIds = new Map<string, number>();
+  private docIdMap: Map<string, number> | null = new Map();
   private alive = new U8List();
   private fieldLen = new U32List();
   private docHash = new U32List();
@@ -128,10 +131,12 @@ export class SearchIndex {
   private fwdOffset = U32List.from(Uint32Array.of(0));
   private fwdTerms = new U32List();
   private fwdCounts = new U8List();
+  /** False after deserialize until the forward entries are derived from the postings (ensureForward). */
+  private hasForward = true;
   // Postings of documents below baseDocs, for terms below baseTerms; later documents are in `extra`.
-  private postOffset = new Uint32Array(1);
-  private postDocs = new Uint32Array(0);
-  private postCounts = new Uint8Array(0);
+  private postOffset: Uint32Array = new Uint32Array(1);
+  private postDocs: Uint32Array = new Uint32Array(0);
+  private postCounts: Uint8Array = new Uint8Array(0);
   private baseDocs = 0;
   private baseTerms = 0;
   private extra = new Map<number, number[]>();
@@ -139,6 +144,25 @@ export class SearchIndex {
   private scratch: Scratch | null = null;
   /** Equal scores rank by key, so that results do not depend on the order documents were added in. */
   private readonly keyOrder = (a: number, b: number) => this.keys[a] < this.keys[b];
+
+  // The three lookup maps. A deserialized index builds each only when first asked: a search needs
+  // the terms alone, and 100,000 keys put into a map cost more than the query.
+  private get termIds(): Map<string, number> {
+    return (this.termIdMap ??= new Map(this.terms.map((stem, t) => [stem, t])));
+  }
+
+  private get wordTerm(): Map<string, number> {
+    if (!this.wordTermMap) {
+      const map = new Map<string, number>();
+      for (let i = 0; i < this.sortedWords!.length; i++) map.set(this.sortedWords![i], this.sortedWordTerms![i]);
+      this.wordTermMap = map;
+    }
+    return this.wordTermMap;
+  }
+
+  private get docIds(): Map<string, number> {
+    return (this.docIdMap ??= new Map(this.keys.map((key, id) => [key, id])));
+  }
 
   /** Builds an index of `documents` (later duplicates of a key replace earlier ones). */
   static build(documents: Iterable<SearchDocument>): SearchIndex {
@@ -153,6 +177,7 @@ export class SearchIndex {
    * caller build in chunks (yielding between them) and report progress.
    */
   addForBuild(document: SearchDocument): void {
+    this.ensureForward();
     const existing = this.docIds.get(document.key);
     if (existing !== undefined) this.kill(existing);
     this.append(document, false);
@@ -200,6 +225,7 @@ export class SearchIndex {
    */
   upsert(document: SearchDocument): boolean {
     if (this.isCurrent(document)) return false;
+    this.ensureForward();
     const existing = this.docIds.get(document.key);
     if (existing !== undefined) this.kill(existing);
     this.append(document, true);
@@ -211,6 +237,7 @@ export class SearchIndex {
   remove(key: string): boolean {
     const id = this.docIds.get(key);
     if (id === undefined) return false;
+    this.ensureForward();
     this.kill(id);
     this.maybeCompact();
     return true;
@@ -325,6 +352,7 @@ export class SearchIndex {
   related(key: string, limit = 10): SearchHit[] {
     const id = this.docIds.get(key);
     if (id === undefined) return [];
+    this.ensureForward();
     const weights = new Map<number, number>();
     for (let i = this.fwdOffset.data[id]; i < this.fwdOffset.data[id + 1]; i++) {
       let count = 0;
@@ -349,6 +377,7 @@ export class SearchIndex {
   }
 
   stats(): SearchIndexStats {
+    this.ensureForward();
     let terms = 0;
     for (let t = 0; t < this.terms.length; t++) if (this.df.data[t] > 0) terms++;
     let words = 0;
@@ -366,6 +395,7 @@ export class SearchIndex {
    * document. Called after a build, before serialising, and by updates when the side table grows.
    */
   compact(): void {
+    this.ensureForward();
     const hasDead = this.live !== this.keys.length;
     if (hasDead) this.dropDead();
     this.transpose();
@@ -375,10 +405,10 @@ export class SearchIndex {
 
   /**
    * The index as bytes (compacted first): a small JSON header, then the dictionary, the keys and the
-   * forward entries as typed arrays. `deserialize` reads them back; postings are rebuilt on load.
+   * postings as typed arrays. `deserialize` reads them back as they are.
    */
   serialize(): Uint8Array {
-    if (this.live !== this.keys.length || this.extra.size > 0 || this.baseDocs !== this.keys.length) this.compact();
+    if (this.live !== this.keys.length || this.extra.size > 0 || this.baseDocs !== this.keys.length || this.baseTerms !== this.terms.length) this.compact();
     this.sortWords();
     const encoder = new TextEncoder();
     const sections: Uint8Array[] = [
@@ -388,9 +418,9 @@ export class SearchIndex {
       bytesOf(this.sortedWordTerms!),
       bytesOf(this.docHash.toArray()),
       bytesOf(this.fieldLen.toArray()),
-      bytesOf(this.fwdOffset.toArray()),
-      bytesOf(this.fwdTerms.toArray()),
-      this.fwdCounts.toArray(),
+      bytesOf(this.postOffset),
+      bytesOf(this.postDocs),
+      this.postCounts,
     ];
     const header = encoder.encode(
       JSON.stringify({
@@ -399,7 +429,7 @@ export class SearchIndex {
         documents: this.keys.length,
         terms: this.terms.length,
         words: this.sortedWords!.length,
-        entries: this.fwdTerms.length,
+        entries: this.postDocs.length,
         sections: sections.map((s) => s.byteLength),
       }),
     );
@@ -436,7 +466,7 @@ export class SearchIndex {
     }
     if (header.format !== FORMAT_NAME || header.version !== FORMAT_VERSION) fail(`it is not a version ${FORMAT_VERSION} index`);
     const { documents: n, terms: t, words: w, entries: p, sections: lengths } = header;
-    const expected = [-1, -1, -1, 4 * w, 8 * n, 4 * FIELD_COUNT * n, 4 * (n + 1), 4 * p, FIELD_COUNT * p];
+    const expected = [-1, -1, -1, 4 * w, 8 * n, 4 * FIELD_COUNT * n, 4 * (t + 1), 4 * p, FIELD_COUNT * p];
     if (
       !Array.isArray(lengths) ||
       lengths.length !== expected.length ||
@@ -465,34 +495,41 @@ export class SearchIndex {
     // Views of `bytes`, not copies: the caller hands the bytes over.
     index.docHash = U32List.adopt(u32Of(sections[4]));
     index.fieldLen = U32List.adopt(u32Of(sections[5]));
-    index.fwdOffset = U32List.adopt(u32Of(sections[6]));
-    index.fwdTerms = U32List.adopt(u32Of(sections[7]));
-    index.fwdCounts = U8List.adopt(sections[8]);
-    if (index.fwdOffset.data[n] !== p) fail('the forward entries do not add up');
-    for (let i = 0; i < t; i++) index.termIds.set(index.terms[i], i);
-    for (let i = 0; i < w; i++) {
-      if (wordTerms[i] >= t) fail('a word names a term that does not exist');
-      index.wordTerm.set(words[i], wordTerms[i]);
-    }
+    for (let i = 0; i < w; i++) if (wordTerms[i] >= t) fail('a word names a term that does not exist');
+    index.termIdMap = null;
+    index.wordTermMap = null;
+    index.docIdMap = null;
     index.sortedWords = words;
     index.sortedWordTerms = wordTerms;
-    for (let i = 0; i < n; i++) {
-      index.docIds.set(index.keys[i], i);
-      if (index.fwdOffset.data[i] > index.fwdOffset.data[i + 1]) fail('the forward entries are out of order');
-    }
-    if (index.docIds.size !== n) fail('two documents have the same key');
     index.alive = U8List.from(new Uint8Array(n).fill(1));
     index.live = n;
     for (let i = 0; i < n; i++) for (let f = 0; f < FIELD_COUNT; f++) index.totalLen[f] += index.fieldLen.data[FIELD_COUNT * i + f];
+    // The postings, checked so that no read goes out of bounds: offsets ascend to the entry count,
+    // and every posting names a document. A document's terms appear once each, so df is a length.
+    const postOffset = u32Of(sections[6]);
+    const postDocs = u32Of(sections[7]);
+    if (postOffset[0] !== 0 || postOffset[t] !== p) fail('the postings do not add up');
     const df = new Uint32Array(t);
-    for (let i = 0; i < p; i++) {
-      const term = index.fwdTerms.data[i];
-      if (term >= t) fail('an entry names a term that does not exist');
-      df[term]++;
+    for (let term = 0; term < t; term++) {
+      if (postOffset[term + 1] < postOffset[term]) fail('the postings are out of order');
+      df[term] = postOffset[term + 1] - postOffset[term];
     }
+    // The order of a term's documents (ascending, as serialize wrote them) is the cache file's
+    // checksum's to vouch for; a document id out of range would read past the arrays.
+    let highest = 0;
+    for (let i = 0; i < p; i++) if (postDocs[i] > highest) highest = postDocs[i];
+    if (p > 0 && highest >= n) fail('a posting names a document that does not exist');
     index.df = U32List.from(df);
+    index.postOffset = postOffset;
+    index.postDocs = postDocs;
+    index.postCounts = sections[8];
+    index.hasForward = false;
+    index.fwdOffset = new U32List(0);
+    index.fwdTerms = new U32List(0);
+    index.fwdCounts = new U8List(0);
+    index.baseDocs = n;
+    index.baseTerms = t;
     index.termSlot = new Int32Array(Math.max(t, 1024)).fill(-1);
-    index.transpose();
     return index;
   }
 
@@ -650,10 +687,10 @@ export class SearchIndex {
       else this.wordTerm.set(word, termMap[term]);
     }
     this.terms = terms;
-    this.termIds = new Map(terms.map((stem, t) => [stem, t]));
+    this.termIdMap = new Map(terms.map((stem, t) => [stem, t]));
     this.df = df;
     this.keys = keys;
-    this.docIds = new Map(keys.map((key, id) => [key, id]));
+    this.docIdMap = new Map(keys.map((key, id) => [key, id]));
     this.alive = U8List.from(new Uint8Array(keys.length).fill(1));
     this.fieldLen = fieldLen;
     this.docHash = docHash;
@@ -698,6 +735,34 @@ export class SearchIndex {
     this.baseDocs = docCount;
     this.baseTerms = termCount;
     this.extra.clear();
+  }
+
+  /**
+   * Derives the forward entries from the postings (the inverse of transpose) when the index was read
+   * from bytes; a no-op otherwise. A read index has no dead documents and no side table.
+   */
+  private ensureForward(): void {
+    if (this.hasForward) return;
+    const docCount = this.keys.length;
+    const entries = this.postDocs.length;
+    const offsets = new Uint32Array(docCount + 1);
+    for (let i = 0; i < entries; i++) offsets[this.postDocs[i] + 1]++;
+    for (let doc = 0; doc < docCount; doc++) offsets[doc + 1] += offsets[doc];
+    const cursor = offsets.slice(0, docCount);
+    const terms = new Uint32Array(entries);
+    const counts = new Uint8Array(FIELD_COUNT * entries);
+    // Terms in ascending order, so each document's entries come out sorted by term.
+    for (let term = 0; term < this.baseTerms; term++) {
+      for (let p = this.postOffset[term]; p < this.postOffset[term + 1]; p++) {
+        const at = cursor[this.postDocs[p]]++;
+        terms[at] = term;
+        for (let f = 0; f < FIELD_COUNT; f++) counts[FIELD_COUNT * at + f] = this.postCounts[FIELD_COUNT * p + f];
+      }
+    }
+    this.fwdOffset = U32List.adopt(offsets);
+    this.fwdTerms = U32List.adopt(terms);
+    this.fwdCounts = U8List.adopt(counts);
+    this.hasForward = true;
   }
 
   // --- Querying -----------------------------------------------------------------------------------
@@ -814,16 +879,36 @@ export class SearchIndex {
     return low < this.fwdOffset.data[doc + 1] && terms[low] === term ? low : -1;
   }
 
+  /**
+   * Where `term`'s field counts in `doc` are: in the forward entries when they are there, else in
+   * the term's postings (binary search: a term's documents ascend). Null when `doc` lacks `term`.
+   */
+  private countsOf(doc: number, term: number): [Uint8Array, number] | null {
+    if (this.hasForward) {
+      const entry = this.entryOf(doc, term);
+      return entry < 0 ? null : [this.fwdCounts.data, FIELD_COUNT * entry];
+    }
+    let low = this.postOffset[term];
+    let high = this.postOffset[term + 1];
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.postDocs[mid] < doc) low = mid + 1;
+      else high = mid;
+    }
+    return low < this.postOffset[term + 1] && this.postDocs[low] === doc ? [this.postCounts, FIELD_COUNT * low] : null;
+  }
+
   /** The query words found in `doc`, with their fields, in query order. */
   private matchesOf(doc: number, clauses: { clause: QueryClause; expansions: Expansion[] }[]): SearchMatch[] {
     const matches = new Map<string, number>();
     for (const { clause, expansions } of clauses) {
       if (clause.presence === 'prohibited') continue;
       for (const { term, word } of expansions) {
-        const entry = this.entryOf(doc, term);
-        if (entry < 0) continue;
+        const found = this.countsOf(doc, term);
+        if (found === null) continue;
+        const [counts, at] = found;
         let mask = 0;
-        for (let f = 0; f < FIELD_COUNT; f++) if (this.fwdCounts.data[FIELD_COUNT * entry + f] > 0 && (clause.fields & (1 << f)) !== 0) mask |= 1 << f;
+        for (let f = 0; f < FIELD_COUNT; f++) if (counts[at + f] > 0 && (clause.fields & (1 << f)) !== 0) mask |= 1 << f;
         if (mask !== 0) matches.set(word, (matches.get(word) ?? 0) | mask);
       }
     }
@@ -832,6 +917,7 @@ export class SearchIndex {
 
   /** Searches the `RELATED_TERMS` heaviest of `counts` (term -> count) times idf as one weighted query. */
   private relatedTo(counts: Map<number, number>, limit: number, exclude: number): SearchHit[] {
+    this.ensureForward();
     const weighted: { term: number; weight: number }[] = [];
     for (const [term, count] of counts) {
       // A term only this paper has finds nothing else; one in most papers tells nothing.
@@ -923,7 +1009,7 @@ export class SearchIndexFormatError extends Error {
 
 const FORMAT_NAME = 'marginalia-search-index';
 /** Bump when the layout, the analyzer or the scoring changes: old caches are then rebuilt. */
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2;
 
 /** Two 32-bit hashes of a document's key and fields (FNV-1a and a multiply-rotate hash, side by side). */
 export function hashDocument(document: SearchDocument): [number, number] {

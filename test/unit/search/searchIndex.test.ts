@@ -386,4 +386,19 @@ describe('content hash and serialisation', () => {
     ];
     for (const data of damaged) assert.throws(() => SearchIndex.deserialize(data), SearchIndexFormatError);
   });
+
+  test('postings that name a missing document or run past the entries are refused, not read out of bounds', () => {
+    const bytes = SearchIndex.build(seedDocuments()).serialize();
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const headerLength = view.getUint32(0, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as { sections: number[] };
+    const pad4 = (n: number) => (n + 3) & ~3;
+    const start = (section: number) => 4 + pad4(headerLength) + header.sections.slice(0, section).reduce((sum, n) => sum + pad4(n), 0);
+    // Section 6 holds the postings' offsets, section 7 their documents (see SearchIndex.serialize).
+    const badDocument = bytes.slice();
+    new DataView(badDocument.buffer).setUint32(start(7), 0xffffffff, true);
+    const badOffset = bytes.slice();
+    new DataView(badOffset.buffer).setUint32(start(6) + 4, 0xffffff, true);
+    for (const data of [badDocument, badOffset]) assert.throws(() => SearchIndex.deserialize(data), SearchIndexFormatError);
+  });
 });
