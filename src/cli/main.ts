@@ -9,7 +9,7 @@ import { LibraryFileError, TagError, type KeyDispute } from '../core/library/lib
 import type { Diagnostic, Paper } from '../core/types';
 import { citedKeysInFolder } from '../node/citations/citedKeys';
 import { FileAccessError, LockTimeoutError } from '../node/library/fileLock';
-import { LibraryStore } from '../node/library/libraryStore';
+import { LibraryStore, normalHashFileOf } from '../node/library/libraryStore';
 import { openLibrary } from '../node/library/openLibrary';
 import { debugLog, loadDigests } from './workspaceState';
 import { BIB_HELP, runBib } from './bib';
@@ -243,7 +243,7 @@ async function tagCommand(command: 'tag' | 'tags', args: string[], values: { jso
     if (action === 'rename') {
       if (rest.length !== 2) return usage('rename takes the old and the new tag.');
       const [from, to] = rest;
-      const changed = await store.update((records) => records.renameTag(from, to));
+      const changed = await store.update((records) => records.renameTag(from, to), { mentions: [from] });
       io.err(`Renamed "${from}" to "${to}" on ${changed.length} paper${changed.length === 1 ? '' : 's'}.\n`);
       return ExitCode.ok;
     }
@@ -252,7 +252,7 @@ async function tagCommand(command: 'tag' | 'tags', args: string[], values: { jso
     if (rest.length < 2) return usage(`${action} takes one or more keys and then the tag.`);
     const tag = rest[rest.length - 1];
     const keys = rest.slice(0, -1);
-    const changed = await store.update((records) => (action === 'add' ? records.addTag(keys, tag) : records.removeTag(keys, tag)));
+    const changed = await store.update((records) => (action === 'add' ? records.addTag(keys, tag) : records.removeTag(keys, tag)), { mentions: keys });
     io.err(
       `${action === 'add' ? 'Tagged' : 'Untagged'} ${changed.length} paper${changed.length === 1 ? '' : 's'} ${action === 'add' ? 'with' : 'from'} "${tag}".\n`,
     );
@@ -311,7 +311,7 @@ async function resolveCommand(paths: string[], values: { root?: string }, cwd: s
 
 /** The library store of `root`, saying on stderr what it does on its own (taking over a dead process's lock). */
 export function openStore(root: string, io: Output): LibraryStore {
-  return new LibraryStore(root, { log: (line) => io.err(`marginalia: ${line}\n`) });
+  return new LibraryStore(root, { log: (line) => io.err(`marginalia: ${line}\n`), normalHashFile: normalHashFileOf(root) });
 }
 
 /** The nearest folder from `cwd` upwards that has a .marginalia folder, else `cwd`. */

@@ -12,7 +12,7 @@ import { workspaceCacheFolder } from '../node/cacheFolder';
 import { SearchCache, type SearchState } from './searchCache';
 import { corruptLibraryMessage } from './libraryErrors';
 import { findDigestFiles } from '../node/digest/digestFiles';
-import { LibraryStore } from '../node/library/libraryStore';
+import { LibraryStore, normalHashFileOf } from '../node/library/libraryStore';
 import { openLibrary, tagsIn } from '../node/library/openLibrary';
 import { mapLimited } from '../node/concurrency';
 import { WORKSPACE_SETTINGS_FILE, listMarkdownFiles, readWorkspaceNotes } from '../node/notes/workspaceNotes';
@@ -53,7 +53,7 @@ export async function searchCommand(
   const targets = paths.length > 0 ? paths.map((p) => path.resolve(cwd, p)) : [options.root];
   const { files, problems: found } = await findDigestFiles(targets);
   const warn = (line: string) => io.err(`marginalia: ${line}\n`);
-  const store = new LibraryStore(options.root, { log: warn });
+  const store = new LibraryStore(options.root, { log: warn, normalHashFile: normalHashFileOf(options.root) });
   const cache = new SearchCache(workspaceCacheFolder(options.root), options.root, targets, { log });
   const markdownFiles = await listMarkdownFiles(options.root);
   // The stat of every input is taken before any is read: what changes after it shows in the next run's.

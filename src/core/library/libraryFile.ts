@@ -513,6 +513,59 @@ export function serializeLibraryFile(records: LibraryRecords): string {
 }
 
 /**
+ * Changes tags in a library file text that is in normal form (exactly what serializeLibraryFile
+ * writes for the records it reads as), reading only the lines that mention one of `mentions` as a
+ * JSON string: the keys a change names, or the tag a rename renames. In normal form each line is
+ * one paper that the join leaves as it is, so those lines joined on their own give the records the
+ * whole file would give for them, and `change` gives the same lines it would give on the whole file.
+ * The caller vouches that `text` is in normal form (the store keeps the hash of the last normal text);
+ * the lines read are checked again here. Returns the new text and what `change` returned, or null
+ * when this path does not apply (read the whole file then). Throws what `change` throws.
+ */
+export function changeNormalLibrary<T>(
+  text: string,
+  mentions: readonly string[],
+  change: (records: LibraryRecords) => T,
+  clock?: () => Date,
+): { text: string; result: T } | null {
+  if (!text.startsWith(`${HEADER}\n`) || !text.endsWith('\n')) return null;
+  const starts = new Set<number>();
+  for (const mention of mentions) {
+    const needle = JSON.stringify(mention);
+    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
+      starts.add(text.lastIndexOf('\n', at) + 1);
+      if (starts.size > MAX_CHANGED_LINES) return null;
+    }
+  }
+  const spans = [...starts].sort((a, b) => a - b).map((start) => ({ start, end: text.indexOf('\n', start) }));
+  if (spans.some(({ start }) => start === 0)) return null;
+  const before = spans.map(({ start, end }) => text.slice(start, end));
+  let records: LibraryRecords;
+  try {
+    records = new LibraryRecords(parseLibraryLines(before.join('\n')));
+  } catch {
+    return null;
+  }
+  if (clock) records.clock = clock;
+  // The lines must read back as themselves: one record each, in key order, serialized alike.
+  const check = records.lines();
+  if (check.length !== before.length || check.some((line, i) => line !== before[i])) return null;
+  const result = change(records);
+  const after = records.lines();
+  if (after.length !== before.length) return null;
+  let out = '';
+  let from = 0;
+  spans.forEach(({ start, end }, i) => {
+    out += text.slice(from, start) + after[i];
+    from = end;
+  });
+  return { text: out + text.slice(from), result };
+}
+
+/** More lines than this mention a change's keys or tag: reading the whole file is as quick. */
+const MAX_CHANGED_LINES = 5000;
+
+/**
  * Reads the file Marginalia 0.1 wrote (`library.json`: one JSON document with a "papers" list),
  * keeping every key exactly; its tags get UNKNOWN_TIME. Linear in its size.
  */

@@ -5,6 +5,7 @@
  * 0.1 file (`library.json`) on the first change, and keeps `.marginalia/.gitattributes` telling git to
  * merge the library line by line.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -14,12 +15,14 @@ import {
   LIBRARY_GITATTRIBUTES_PATH,
   LibraryConflictError,
   LibraryRecords,
+  changeNormalLibrary,
   parseLegacyLibraryFile,
   parseLibraryLines,
   resolveConflictMarkers,
   serializeLibraryFile,
   type RawRecord,
 } from '../../core/library/libraryFile';
+import { workspaceCacheFolder } from '../cacheFolder';
 import { acquireFileLock, describeAccessError } from './fileLock';
 
 /** How long to wait for another, live writer before giving up (its lock is never taken from it). */
@@ -28,7 +31,8 @@ const LOCK_TIMEOUT_MS = 15_000;
 /** The file operations the store needs; tests replace them to interrupt a write half-way. */
 export interface StoreFileSystem {
   readFile(file: string): Promise<string>;
-  writeFile(file: string, data: string): Promise<void>;
+  readBytes(file: string): Promise<Uint8Array>;
+  writeFile(file: string, data: string | Uint8Array): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(file: string): Promise<void>;
   mkdir(folder: string): Promise<void>;
@@ -37,11 +41,13 @@ export interface StoreFileSystem {
 }
 
 export const nodeFileSystem: StoreFileSystem = {
-  readFile: (file) => fs.readFile(file, 'utf8'),
+  // Bytes, then one decode: several times faster on a 17 MB file than a streaming 'utf8' read.
+  readFile: async (file) => (await fs.readFile(file)).toString('utf8'),
+  readBytes: (file) => fs.readFile(file),
   async writeFile(file, data) {
     const handle = await fs.open(file, 'w');
     try {
-      await handle.writeFile(data, 'utf8');
+      await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();
@@ -66,6 +72,19 @@ export const nodeFileSystem: StoreFileSystem = {
 export interface StoreOptions {
   fileSystem?: StoreFileSystem;
   log?: (line: string) => void;
+  /**
+   * A file outside the workspace (the workspace's cache folder) where the store keeps the SHA-256 of
+   * the last library text it knows to be in normal form: it wrote it, or read it and found nothing to
+   * change. A tag change on that same text then reads only the lines it changes (see update). A
+   * short-lived process (the CLI) gives one; the extension's worker keeps its records in memory instead.
+   */
+  normalHashFile?: string;
+}
+
+/** What a change touches, for reading only those lines of a file in normal form. */
+export interface UpdateOptions {
+  /** Every key the change names, or the tag a rename renames: the change touches only lines that mention one. */
+  mentions?: readonly string[];
 }
 
 /** What a resolve did: how many marker lines it removed, and the keys it had to retire. */
@@ -77,6 +96,8 @@ export interface ResolveResult {
 /** The texts on disk: the library file and the 0.1 file, each null when absent. */
 interface OnDisk {
   current: string | null;
+  /** The bytes `current` was decoded from, for hashing them (see isKnownNormal). */
+  currentBytes: Uint8Array | null;
   legacy: string | null;
 }
 
@@ -97,15 +118,20 @@ export class LibraryStore {
 
   private readonly fileSystem: StoreFileSystem;
   private readonly log: (line: string) => void;
+  private readonly normalHashFile: string | undefined;
 
   constructor(
     readonly root: string,
     options: StoreOptions | StoreFileSystem = {},
   ) {
-    const { fileSystem = nodeFileSystem, log = (line: string) => process.stderr.write(`marginalia: ${line}\n`) } =
-      'readFile' in options ? { fileSystem: options } : options;
+    const {
+      fileSystem = nodeFileSystem,
+      log = (line: string) => process.stderr.write(`marginalia: ${line}\n`),
+      normalHashFile,
+    } = 'readFile' in options ? { fileSystem: options } : options;
     this.fileSystem = fileSystem;
     this.log = log;
+    this.normalHashFile = normalHashFile;
     this.file = path.join(root, LIBRARY_FILE_PATH);
     this.legacyFile = path.join(root, LEGACY_LIBRARY_FILE_PATH);
     this.lockFile = `${this.file}.lock`;
@@ -136,19 +162,63 @@ export class LibraryStore {
    * Changes the library: under the lock, reads what is on disk now, lets `change` modify it and
    * writes the result atomically when it differs. Calls from this process are serialised; other
    * processes wait for the lock. A file that does not parse is left untouched (LibraryFileError).
+   *
+   * With `mentions`, and a file whose text is the normal text this store last knew (normalHashFile),
+   * only the lines that mention them are read and changed (changeNormalLibrary), so that a tag change
+   * at 100,000 papers costs a read and a write of the file rather than a parse of every record.
    */
-  update<T>(change: (records: LibraryRecords) => T): Promise<T> {
+  update<T>(change: (records: LibraryRecords) => T, options: UpdateOptions = {}): Promise<T> {
     return this.locked(async () => {
       const texts = await this.readTexts();
       const cached = this.cache;
       this.cache = null;
+      if (!cached && options.mentions && texts.legacy === null && texts.current !== null && (await this.isKnownNormal(texts.currentBytes!))) {
+        const patched = changeNormalLibrary(texts.current, options.mentions, change);
+        if (patched) {
+          if (patched.text !== texts.current) {
+            const bytes = Buffer.from(patched.text, 'utf8');
+            await this.writeAtomically(this.file, bytes);
+            await this.ensureAttributes();
+            await this.rememberNormal(bytes);
+          }
+          return patched.result;
+        }
+      }
       const records = cached && texts.legacy === null && cached.text === texts.current ? cached.records : toRecords(texts);
       const result = change(records);
       const written = await this.write(texts, records);
       records.acknowledgeDisputes();
-      if (written !== null) this.cache = { text: written, records };
+      if (written !== null) {
+        this.cache = { text: written.text, records };
+        await this.rememberNormal(written.bytes);
+      }
       return result;
     });
+  }
+
+  /** True when `bytes` are the normal text last remembered (see StoreOptions.normalHashFile). */
+  private async isKnownNormal(bytes: Uint8Array): Promise<boolean> {
+    if (!this.normalHashFile) return false;
+    let known: string;
+    try {
+      known = (await this.fileSystem.readFile(this.normalHashFile)).trim();
+    } catch {
+      return false;
+    }
+    return known === normalHash(this.file, bytes);
+  }
+
+  /** Remembers the text of `bytes` as normal. A cache: when it cannot be written, the next change reads the whole file. */
+  private async rememberNormal(bytes: Uint8Array): Promise<void> {
+    if (!this.normalHashFile) return;
+    const temporary = `${this.normalHashFile}.${process.pid}.tmp`;
+    try {
+      await this.fileSystem.mkdir(path.dirname(this.normalHashFile));
+      await this.fileSystem.writeFile(temporary, `${normalHash(this.file, bytes)}\n`);
+      await this.fileSystem.rename(temporary, this.normalHashFile);
+    } catch {
+      await this.fileSystem.unlink(temporary).catch(() => undefined);
+    }
   }
 
   /**
@@ -201,17 +271,19 @@ export class LibraryStore {
    * Writes `records` when they differ from the file (or a 0.1 file is to be migrated), then removes
    * the 0.1 file. Returns the text the file holds now (null when there is no file).
    */
-  private async write(texts: OnDisk, records: LibraryRecords, force = false): Promise<string | null> {
+  private async write(texts: OnDisk, records: LibraryRecords, force = false): Promise<{ text: string; bytes: Uint8Array } | null> {
     const after = serializeLibraryFile(records);
     const empty = texts.current === null && texts.legacy === null && records.size === 0;
     if (empty) return null;
-    if (force || after !== texts.current || texts.legacy !== null) {
-      await this.writeAtomically(this.file, after);
+    let bytes = texts.currentBytes;
+    if (force || after !== texts.current || texts.legacy !== null || bytes === null) {
+      bytes = Buffer.from(after, 'utf8');
+      await this.writeAtomically(this.file, bytes);
       await this.ensureAttributes();
     }
     // Only now that its records are in the new file may the 0.1 file go.
     if (texts.legacy !== null) await this.fileSystem.unlink(this.legacyFile).catch(ignoreMissing);
-    return after;
+    return { text: after, bytes };
   }
 
   /** Makes sure `.marginalia/.gitattributes` asks git for the union merge, adding our line to a file the user keeps. */
@@ -223,12 +295,16 @@ export class LibraryStore {
   }
 
   private async readTexts(): Promise<OnDisk> {
-    return { current: await this.readOptional(this.file), legacy: await this.readOptional(this.legacyFile) };
+    const currentBytes = await this.readOptional(this.file, (file) => this.fileSystem.readBytes(file));
+    const current = currentBytes === null ? null : Buffer.from(currentBytes.buffer, currentBytes.byteOffset, currentBytes.byteLength).toString('utf8');
+    return { current, currentBytes, legacy: await this.readOptional(this.legacyFile) };
   }
 
-  private async readOptional(file: string): Promise<string | null> {
+  private async readOptional(file: string): Promise<string | null>;
+  private async readOptional<T>(file: string, read: (file: string) => Promise<T>): Promise<T | null>;
+  private async readOptional(file: string, read: (file: string) => Promise<unknown> = (name) => this.fileSystem.readFile(name)): Promise<unknown> {
     try {
-      return await this.fileSystem.readFile(file);
+      return await read(file);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw describeAccessError(error, file, 'read') ?? error;
@@ -236,7 +312,7 @@ export class LibraryStore {
   }
 
   /** Writes a temporary file beside the target and renames it over the target: readers see old or new, never half. */
-  private async writeAtomically(file: string, text: string): Promise<void> {
+  private async writeAtomically(file: string, text: string | Uint8Array): Promise<void> {
     const temporary = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
     try {
       await this.fileSystem.writeFile(temporary, text);
@@ -246,6 +322,16 @@ export class LibraryStore {
       throw describeAccessError(error, file, 'write') ?? error;
     }
   }
+}
+
+/** Where the CLI remembers the normal text of `root`'s library file: in the workspace's cache folder. */
+export function normalHashFileOf(root: string): string {
+  return path.join(workspaceCacheFolder(root), 'library', 'normal.sha256');
+}
+
+/** The hash a normal text is remembered by; the file's path is in it, so that a copied cache vouches for nothing. */
+function normalHash(file: string, bytes: Uint8Array): string {
+  return createHash('sha256').update(file).update('\0').update(bytes).digest('hex');
 }
 
 /** Joins the records of both files; the 0.1 file's keys are kept exactly. */

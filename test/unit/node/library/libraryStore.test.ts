@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync, readdirSync } from 
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
-import { LibraryConflictError, LibraryFileError, parseLibraryFile } from '../../../../src/core/library/libraryFile';
+import { LibraryConflictError, LibraryFileError, parseLibraryFile, serializeLibraryFile } from '../../../../src/core/library/libraryFile';
 import { LibraryStore, nodeFileSystem, type StoreFileSystem } from '../../../../src/node/library/libraryStore';
 import { bundleCli } from '../../../support/cli';
 import { tempFolder } from '../../../support/tempFolders';
@@ -210,5 +210,40 @@ describe('LibraryStore', () => {
     assert.equal(await mine.isUnchanged(before), false, "records read before the change are not the file's");
     assert.deepEqual(records.get('pasta')?.tags, ['later', 'theirs']);
     assert.deepEqual(records.get('genie')?.tags, ['checked-out', 'mine']);
+  });
+
+  test('a tag change on the normal text it remembers reads only its lines; any other text is read whole', async () => {
+    const root = tempFolder('store');
+    const normalHashFile = path.join(tempFolder('store-cache'), 'library', 'normal.sha256');
+    const store = () => new LibraryStore(root, { normalHashFile });
+    const titles = Array.from({ length: 30 }, (_, i) => ({ title: `Paper ${i}: On Things Numbered ${i}` }));
+    const keys = (await store().update((records) => records.assignKeys(titles))).map((record) => record.key);
+    assert.equal(existsSync(normalHashFile), true, 'a written file is remembered as normal');
+    const file = path.join(root, '.marginalia', 'library.jsonl');
+
+    // Each CLI run is a new store: the shortcut gives what a whole read gives.
+    assert.deepEqual(await store().update((records) => records.addTag([keys[3], keys[7]], 'rl'), { mentions: [keys[3], keys[7]] }), [keys[3], keys[7]]);
+    assert.deepEqual(await store().update((records) => records.removeTag([keys[3]], 'rl'), { mentions: [keys[3]] }), [keys[3]]);
+    assert.deepEqual(await store().update((records) => records.renameTag('rl', 'reinforcement'), { mentions: ['rl'] }), [keys[7]]);
+    const text = readFileSync(file, 'utf8');
+    assert.equal(serializeLibraryFile(parseLibraryFile(text)), text, 'the file is still in normal form');
+    const read = parseLibraryFile(text);
+    assert.deepEqual(read.get(keys[7])?.tags, ['reinforcement']);
+    assert.deepEqual(read.get(keys[3])?.tags, []);
+
+    // git's union merge adds a second line for a paper: the text is no longer the one remembered,
+    // so the next change reads the whole file and joins the two lines into one.
+    const line = text.split('\n').find((l) => l.includes(`"key":"${keys[5]}"`))!;
+    writeFileSync(file, `${text}${line.replace('}', ',"tags":{"merged":"2026-11-30T10:00:00.000Z"}}').replace(/,"tags":\{[^}]*\}(?=,"tags")/, '')}\n`);
+    await store().update((records) => records.addTag([keys[9]], 'vision'), { mentions: [keys[9]] });
+    const after = readFileSync(file, 'utf8');
+    assert.equal(after.split('\n').filter((l) => l.includes(`"key":"${keys[5]}"`)).length, 1, 'the two lines of one paper are joined');
+    assert.deepEqual(parseLibraryFile(after).get(keys[5])?.tags, ['merged']);
+    assert.deepEqual(parseLibraryFile(after).get(keys[9])?.tags, ['vision']);
+
+    // A remembered hash of another text (a stale or foreign cache) vouches for nothing.
+    writeFileSync(normalHashFile, 'f'.repeat(64));
+    await store().update((records) => records.addTag([keys[1]], 'late'), { mentions: [keys[1]] });
+    assert.deepEqual(parseLibraryFile(readFileSync(file, 'utf8')).get(keys[1])?.tags, ['late']);
   });
 });
