@@ -442,6 +442,7 @@ export class WorkspaceLibrary extends Disposable implements Library {
       reread: changed,
       trusted: vscode.workspace.isTrusted,
       cacheDir: this.cacheDir,
+      shown: this.currentState === 'ready',
     });
     if (changed.length > 0) this.log.info(`Re-read ${changed.length} changed digest(s)`);
     // The library file as this window last wrote it (its own tag change): nothing to show anew.

@@ -63,7 +63,7 @@ async function handle(request: LibraryWorkerRequest): Promise<unknown> {
   switch (request.type) {
     case 'load':
       last = { root: request.root, files: request.files, trusted: request.trusted, cacheDir: request.cacheDir };
-      return load(request.id, request.reread);
+      return load(request.id, request.reread, request.shown ?? false);
     case 'tag':
       return tag(request.operation);
     case 'resolve': {
@@ -82,7 +82,7 @@ function storeFor(root: string): LibraryStore {
   return store;
 }
 
-async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
+async function load(id: number, reread: string[] | 'all', shown = false): Promise<LoadResult> {
   const { root, files, trusted, cacheDir } = last!;
   const listed = new Set(files);
   const dropped = [...digests.keys()].filter((file) => !listed.has(file));
@@ -102,7 +102,9 @@ async function load(id: number, reread: string[] | 'all'): Promise<LoadResult> {
     trusted &&
     (await storeFor(root).isUnchanged(lastRecords))
   ) {
-    return { ...lastResult, tags: lastRecords.tagged(), removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true };
+    const nothing = { removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true };
+    if (shown) return { ...lastResult, ...nothing, order: [], tags: [], disputes: [] };
+    return { ...lastResult, ...nothing, tags: lastRecords.tagged() };
   }
   const started = performance.now();
   const reports = await readFiles(toRead, digests.size === 0 ? cacheDir : null);

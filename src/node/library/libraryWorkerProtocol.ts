@@ -50,7 +50,7 @@ export interface LoadResult {
   dropped: string[];
   /** The library file could be read but not written: one sentence for the user. */
   warning?: string;
-  /** True when nothing changed since the previous load (the host already shows this library). */
+  /** True when nothing changed since the previous load; with `shown`, the lists are then empty. */
   unchanged?: boolean;
   /** Milliseconds the worker spent reading digests, on the library file and merging, and sending papers. */
   timings: { readMs: number; mergeMs: number; publishMs: number };
@@ -71,7 +71,20 @@ export type LibraryWorkerRequest =
    * The library from `files` (every digest file there is now): files in `reread`, and files the
    * worker has not read, are read again; the library file is always read again.
    */
-  | { id: number; type: 'load'; root: string | null; files: string[]; reread: string[] | 'all'; trusted: boolean; cacheDir: string | null }
+  | {
+      id: number;
+      type: 'load';
+      root: string | null;
+      files: string[];
+      reread: string[] | 'all';
+      trusted: boolean;
+      cacheDir: string | null;
+      /**
+       * The host shows this worker's last ready load: a load that finds nothing changed then answers
+       * with `unchanged` and empty lists instead of 100,000 keys the host would throw away.
+       */
+      shown?: boolean;
+    }
   | { id: number; type: 'tag'; operation: TagOperation }
   /** Settles git conflict markers in the library file, then loads like `load` with nothing to re-read. */
   | { id: number; type: 'resolve' };
