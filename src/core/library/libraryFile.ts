@@ -152,6 +152,8 @@ class PaperRecord implements LibraryRecord {
 export interface KeyRequest {
   title: string;
   year?: number | null;
+  /** titleIdentity(title), when the caller has it already. */
+  identity?: string;
 }
 
 /**
@@ -219,8 +221,8 @@ export class LibraryRecords {
    */
   assignKeys(requests: Iterable<KeyRequest>): LibraryRecord[] {
     const pending = new Map<string, string>();
-    for (const { title } of requests) {
-      const identity = titleIdentity(title);
+    for (const { title, identity: known } of requests) {
+      const identity = known ?? titleIdentity(title);
       if (identity === '' || this.byIdentityMap.has(identity) || pending.has(identity)) continue;
       pending.set(identity, title);
     }

@@ -40,7 +40,7 @@ export function mergeDigests(digests: readonly ParsedDigest[], records: LibraryR
   }
 
   const list = [...groups.values()];
-  const added = records.assignKeys(list.map((group) => ({ title: group.entries[0].entry.title })));
+  const added = records.assignKeys(list.map((group) => ({ title: group.entries[0].entry.title, identity: group.identity })));
   const papers = list.map((group) => {
     const record = records.byIdentity(group.identity);
     return mergeGroup(group, record?.key ?? '', record?.aliases ?? []);
