@@ -45,10 +45,20 @@ export function isValidDay(month: number, day: number): boolean {
  * it is still one paper and not the same paper as every other such title. Empty only for an empty title.
  */
 export function titleIdentity(title: string): string {
+  // Most titles are ASCII, which NFKC leaves as it is and whose letters and digits are [a-z0-9]
+  // once lower-cased: a plain regex, quicker than normalising and a Unicode one (100,000 papers are
+  // identified on every load).
+  if (ASCII.test(title)) {
+    const identity = title.toLowerCase().replace(NOT_ASCII_ALNUM, '');
+    if (identity !== '') return identity;
+  }
   const normalised = title.normalize('NFKC');
   const identity = normalised.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
   return identity || normalised.replace(/[\s\u200b\u2060\ufeff]+/gu, '');
 }
+
+const ASCII = /^[^\u0080-\uffff]*$/;
+const NOT_ASCII_ALNUM = /[^a-z0-9]+/g;
 
 /** Collapses runs of white space (including no-break and zero-width spaces) into one space and trims. */
 export function collapseSpaces(text: string): string {
