@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import type { WorkspaceLibrary } from './workspaceLibrary';
+import { countOf } from '../shared/counts';
 
 export class LibraryStatusBar extends Disposable {
   private readonly item: vscode.StatusBarItem;
@@ -43,8 +44,8 @@ export class LibraryStatusBar extends Disposable {
         break;
       case 'empty':
       case 'ready':
-        this.item.text = `$(book) ${count.toLocaleString('en')} paper${count === 1 ? '' : 's'}`;
-        this.item.tooltip = `${count.toLocaleString('en')} papers from ${this.library.digestFiles.length} digest(s). Click to search them.`;
+        this.item.text = `$(book) ${countOf(count, 'paper')}`;
+        this.item.tooltip = `${countOf(count, 'paper')} from ${countOf(this.library.digestFiles.length, 'digest')}. Click to search them.`;
     }
     this.item.accessibilityInformation = { label: this.item.text.replace(/\$\([^)]*\)\s*/, '') };
     this.item.show();

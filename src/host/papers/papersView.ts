@@ -23,6 +23,7 @@ import { paperResourceUri } from '../notes/noteDecorations';
 import { Disposable } from '../lifecycle';
 import { appendPlainText } from '../shared/markdown';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
+import { countOf, formatNumber } from '../shared/counts';
 
 export const PAPERS_VIEW_ID = 'marginalia.papers';
 
@@ -118,7 +119,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
       this.groups.length === 1 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed,
     );
     item.id = this.itemId(group);
-    const count = `${group.papers.length} paper${group.papers.length === 1 ? '' : 's'}`;
+    const count = countOf(group.papers.length, 'paper');
     if (group.file) {
       const digest = this.library.digest(group.file);
       const date = digest?.digestDate ? formatPaperDate({ year: null, ...digest.digestDate }) : undefined;
@@ -264,7 +265,7 @@ export class PapersView extends Disposable {
     this.view.message = this.filter
       ? this.provider.visibleCount === 0
         ? `No paper matches "${this.filter}".`
-        : `${this.provider.visibleCount} of ${total} papers match "${this.filter}".`
+        : `${formatNumber(this.provider.visibleCount)} of ${countOf(total, 'paper')} match "${this.filter}".`
       : undefined;
     void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.groupBy);
     void vscode.commands.executeCommand('setContext', ContextKeys.sortBy, this.sortBy);

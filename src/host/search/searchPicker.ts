@@ -8,6 +8,7 @@ import type { SearchHit, SearchMatch } from '../../core/search/searchIndex';
 import type { Library } from '../library/library';
 import { Disposable } from '../lifecycle';
 import type { SearchService } from './searchService';
+import { countOf, formatNumber } from '../shared/counts';
 
 /** Typing pauses this long before a query runs. */
 const DEBOUNCE_MS = 60;
@@ -79,7 +80,7 @@ export class SearchPicker extends Disposable {
     const generation = ++this.generation;
     if (query.trim() === '') {
       this.pick.items = [];
-      this.pick.title = `Search Papers (${this.library.papers.length.toLocaleString('en')} papers)`;
+      this.pick.title = `Search Papers (${countOf(this.library.papers.length, 'paper')})`;
       this.shownQuery = query;
       return;
     }
@@ -94,8 +95,8 @@ export class SearchPicker extends Disposable {
         result.total === 0
           ? 'no papers'
           : result.total > items.length
-            ? `${items.length} of ${result.total.toLocaleString('en')} papers`
-            : `${result.total.toLocaleString('en')} paper${result.total === 1 ? '' : 's'}`;
+            ? `${formatNumber(items.length)} of ${countOf(result.total, 'paper')}`
+            : countOf(result.total, 'paper');
       this.pick.title = result.hints.length > 0 ? `${count}: ${result.hints.join(' ')}` : `Search Papers: ${count}`;
       this.shownQuery = query;
     } catch (error) {

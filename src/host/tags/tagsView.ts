@@ -11,6 +11,7 @@ import { Disposable } from '../lifecycle';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 import { paperResourceUri } from '../notes/noteDecorations';
 import { appendPlainText } from '../shared/markdown';
+import { countOf } from '../shared/counts';
 
 export const TAGS_VIEW_ID = 'marginalia.tags';
 
@@ -86,7 +87,7 @@ class TagsTreeProvider implements vscode.TreeDataProvider<Node> {
       item.description = describePaper(paper);
       item.resourceUri = paperResourceUri(paper.key);
       item.iconPath = new vscode.ThemeIcon(paper.links.some(isCodeLink) ? 'file-code' : 'file');
-      item.contextValue = node.tag === null ? 'paper' : 'paper taggedPaper';
+      item.contextValue = node.tag === null ? 'paper' : 'paper tagged taggedPaper';
       const tooltip = new vscode.MarkdownString(undefined, false);
       appendPlainText(tooltip, paper.title).appendMarkdown('\n\n');
       appendPlainText(tooltip, [paper.key, ...this.library.tagsOf(paper.key).map((tag) => `#${tag}`)].join(' · '));
@@ -97,7 +98,7 @@ class TagsTreeProvider implements vscode.TreeDataProvider<Node> {
     const label = node.kind === 'tag' ? node.tag : 'Untagged';
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = node.kind === 'tag' ? `tag:${node.tag}` : 'untagged';
-    item.description = `${node.count} paper${node.count === 1 ? '' : 's'}`;
+    item.description = countOf(node.count, 'paper');
     item.iconPath = new vscode.ThemeIcon(node.kind === 'tag' ? 'tag' : 'circle-slash');
     item.contextValue = node.kind === 'tag' ? 'tag' : 'untagged';
     item.accessibilityInformation = { label: `${label}, ${item.description}` };
