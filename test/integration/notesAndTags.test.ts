@@ -194,6 +194,9 @@ suite('Notes and tags', () => {
     );
     assert.deepEqual(api.library.tagsOf(chosen[2].key), ['to-read']);
     assert.deepEqual(api.library.tagsOf(chosen[0].key), []);
+    // The context menu offers Remove Tag only on a paper that has a tag (package.json matches "tagged").
+    await waitFor('the Papers tree to follow the removal', () => !/\btagged\b/.test(api.papersView.treeItem(chosen[0].key)?.contextValue ?? 'tagged'));
+    assert.match(api.papersView.treeItem(chosen[2].key)?.contextValue ?? '', /^paper\b.*\btagged\b/);
     await waitFor('the Tags tree to follow the removal', () => api.tags.snapshot().find((t) => t.label === 'to-read')?.description === '1 paper');
     assert.equal(api.tags.snapshot().find((t) => t.label === 'to-read')?.description, '1 paper');
   });

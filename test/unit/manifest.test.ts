@@ -48,6 +48,14 @@ describe('package.json and the code agree', () => {
     }
   });
 
+  test('Remove Tag is offered in the context menu of tagged papers only', () => {
+    const items = (manifest.contributes.menus['view/item/context'] as { command: string; when: string; group?: string }[]).filter(
+      (item) => item.command === 'marginalia.removeTag' && !item.group?.startsWith('inline'),
+    );
+    assert.ok(items.length > 0);
+    for (const item of items) assert.ok(item.when.includes('viewItem =~ /^paper\\b.*\\btagged\\b/'), item.when);
+  });
+
   test('menus and welcome views name only declared commands and views', () => {
     const views = new Set(
       Object.values(manifest.contributes.views)

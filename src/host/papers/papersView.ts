@@ -144,9 +144,11 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     item.description = describePaper(paper);
     const hasCode = paper.links.some(isCodeLink);
     item.iconPath = new vscode.ThemeIcon(hasCode ? 'file-code' : 'file');
-    item.contextValue = hasCode ? 'paper hasCode' : 'paper';
+    // Words the menus match: "hasCode" offers Open Code, "tagged" offers Remove Tag.
+    const tags = this.library.tagsOf(paper.key);
+    item.contextValue = ['paper', hasCode ? 'hasCode' : '', tags.length > 0 ? 'tagged' : ''].filter(Boolean).join(' ');
     item.resourceUri = paperResourceUri(paper.key); // carries the "has a note" decoration
-    item.tooltip = paperTooltip(paper, this.library.tagsOf(paper.key));
+    item.tooltip = paperTooltip(paper, tags);
     item.command = { command: CommandIds.openPaperFromTree, title: 'Open Paper', arguments: [paper.key] };
     item.accessibilityInformation = { label: [paper.title, item.description, hasCode ? 'has code' : ''].filter(Boolean).join(', ') };
     return item;
