@@ -24,14 +24,21 @@ export interface PaperGroup {
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 /**
- * Groups papers. `digestLabel` names a digest file for display; `tagsOf` gives a paper's tags.
+ * Groups papers. `digestLabel` names a digest file for display; `tagsOf` gives a paper's tags;
+ * `digestDateOf` the date a digest file gives itself (month and day), which dates, for grouping by
+ * month, a paper whose entry gives none (most digests date the page, not each paper).
  * Digest groups follow the order of the files; month groups run newest first, then months of an
  * unknown year, then "No date"; tag groups run alphabetically, then "Untagged".
  */
 export function groupPapers(
   papers: readonly Paper[],
   by: GroupBy,
-  options: { digestFiles: readonly string[]; digestLabel: (file: string) => string; tagsOf: (paper: Paper) => readonly string[] },
+  options: {
+    digestFiles: readonly string[];
+    digestLabel: (file: string) => string;
+    tagsOf: (paper: Paper) => readonly string[];
+    digestDateOf?: (file: string) => { month: number; day: number } | null;
+  },
 ): PaperGroup[] {
   switch (by) {
     case 'digest': {
@@ -49,8 +56,15 @@ export function groupPapers(
     }
     case 'month': {
       const byMonth = new Map<string, { order: number; label: string; papers: Paper[] }>();
+      const digestDate = (paper: Paper): PaperDate | null => {
+        for (const source of paper.sources) {
+          const date = options.digestDateOf?.(source.file);
+          if (date) return { year: null, ...date };
+        }
+        return null;
+      };
       for (const paper of papers) {
-        const { id, order, label } = monthOf(paper.date);
+        const { id, order, label } = monthOf(paper.date ?? digestDate(paper));
         let group = byMonth.get(id);
         if (!group) byMonth.set(id, (group = { order, label, papers: [] }));
         group.papers.push(paper);

@@ -66,6 +66,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
       digestFiles: this.library.digestFiles,
       digestLabel: (file) => path.basename(file),
       tagsOf: (paper) => this.library.tagsOf(paper.key),
+      digestDateOf: (file) => this.library.digest(file)?.digestDate ?? null,
     }).map((group) => ({ kind: 'group', group }));
     this.children.clear();
     this.changed.fire(undefined);

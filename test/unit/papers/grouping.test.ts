@@ -69,6 +69,46 @@ describe('groupPapers', () => {
     );
   });
 
+  test("by month: a paper its entry does not date falls in its digest's month; only papers of undated digests have no date", () => {
+    const digestDates: Record<string, { month: number; day: number } | null> = { 'nov.txt': { month: 11, day: 28 }, 'undated.txt': null };
+    const list = [
+      paper('dated', { date: { year: 2024, month: 9, day: 18 }, sources: [{ file: 'nov.txt', line: 3 }] }),
+      paper('fromDigest', { sources: [{ file: 'nov.txt', line: 9 }] }),
+      paper('secondSource', {
+        sources: [
+          { file: 'undated.txt', line: 2 },
+          { file: 'nov.txt', line: 20 },
+        ],
+      }),
+      paper('none', { sources: [{ file: 'undated.txt', line: 5 }] }),
+    ];
+    const groups = groupPapers(list, 'month', { digestFiles: [], digestLabel: String, tagsOf: noTags, digestDateOf: (file) => digestDates[file] ?? null });
+    assert.deepEqual(
+      groups.map((g) => [g.label, g.papers.map((p) => p.key)]),
+      [
+        ['September 2024', ['dated']],
+        ['November (year unknown)', ['fromDigest', 'secondSource']],
+        ['No date', ['none']],
+      ],
+    );
+  });
+
+  test('by month, the seed papers: "No date" keeps only papers undated by their entries and by every digest they are in', () => {
+    const digests = new Map(files.map((name) => [name, parseDigest(readFileSync(path.join(seedsFolder, name), 'utf8'), name).digestDate]));
+    const groups = groupPapers(papers, 'month', { digestFiles: files, digestLabel: String, tagsOf: noTags, digestDateOf: (file) => digests.get(file) ?? null });
+    const undated = papers.filter((p) => p.date === null && p.sources.every((source) => digests.get(source.file) === null));
+    // 003 says no date; the other three say theirs (Mar 11, Dec 9, Mar 14) without a year.
+    assert.deepEqual(
+      [...digests.values()].map((date) => date === null),
+      [false, false, false, true],
+    );
+    assert.deepEqual(
+      groups.find((g) => g.label === 'No date')?.papers.map((p) => p.key),
+      undated.map((p) => p.key),
+    );
+    assert.equal(groups.find((g) => g.label === 'March (year unknown)')?.papers.length, 90);
+  });
+
   test('by tag: a paper under each of its tags, then the untagged ones', () => {
     const tags: Record<string, string[]> = { a: ['rl', 'to-read'], b: ['rl'] };
     const groups = groupPapers([paper('a'), paper('b'), paper('c')], 'tag', { digestFiles: [], digestLabel: String, tagsOf: (p) => tags[p.key] ?? [] });
