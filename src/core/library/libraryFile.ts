@@ -292,9 +292,17 @@ export class LibraryRecords {
     return this.sortedRecords().map(toRaw);
   }
 
-  /** The file's lines after the header, in key order; unchanged records reuse their last line. */
+  /**
+   * The file's lines after the header, in key order. A record unchanged since it was read from one
+   * line, or since its line was last made, gives that line (see saysExactly).
+   */
   lines(): string[] {
     return this.sortedRecords().map((record) => (record.line ??= JSON.stringify(toRaw(record))));
+  }
+
+  /** The lines as serializeLibraryFile would make them afresh, ignoring the text records were read from. */
+  canonicalLines(): string[] {
+    return this.sortedRecords().map((record) => JSON.stringify(toRaw(record)));
   }
 
   /** Forgets which disputes were new: called once they are in the file. */
@@ -363,6 +371,9 @@ export class LibraryRecords {
     // allocates lists only when it needs them, and nothing is sorted but the keyless papers.
     interface Group {
       title: string;
+      /** The group's first line, and how many lines it has: a paper of one line may keep its text. */
+      first: RawRecord;
+      lines: number;
       keys: string[];
       aliases: string[] | null;
       retired: string[] | null;
@@ -374,9 +385,10 @@ export class LibraryRecords {
       if (identity === '') continue;
       let group = groups.get(identity);
       if (!group) {
-        group = { title: raw.title, keys: [raw.key], aliases: null, retired: null, marks: null };
+        group = { title: raw.title, first: raw, lines: 1, keys: [raw.key], aliases: null, retired: null, marks: null };
         groups.set(identity, group);
       } else {
+        group.lines++;
         if (compare(raw.title, group.title) < 0) group.title = raw.title;
         if (!group.keys.includes(raw.key)) group.keys.push(raw.key);
       }
@@ -429,7 +441,12 @@ export class LibraryRecords {
       if (liveKeys.length + liveAliases.length > 1) {
         aliases = [...new Set([...liveKeys, ...liveAliases])].filter((key) => key !== canonical).sort(compare);
       }
-      this.insert(identity, new PaperRecord(group.title, canonical, aliases, retiredHere, group.marks ?? new Map()));
+      const record = new PaperRecord(group.title, canonical, aliases, retiredHere, group.marks ?? new Map());
+      // A paper read from one line that says exactly what the record says keeps that line's text, so
+      // that writing an unchanged library does not serialize 100,000 records to find it unchanged.
+      const text = group.lines === 1 ? rawLines.get(group.first) : undefined;
+      if (text !== undefined && saysExactly(group.first, record)) record.line = text;
+      this.insert(identity, record);
     }
     // Every retired key stays taken even where no live record lists it yet.
     for (const lower of retired) this.taken.add(lower);
@@ -444,6 +461,25 @@ export class LibraryRecords {
 
 /** Shared by records without aliases or retired keys; never changed in place. */
 const EMPTY: string[] = [];
+
+/** The text of each line parseLibraryLines read, by the raw record it gave (trimmed). */
+const rawLines = new WeakMap<RawRecord, string>();
+
+/**
+ * True when `raw`, the only line of `record`'s paper, holds exactly the record: the same key,
+ * title, aliases and retired keys in the same order, and tag marks the join kept unchanged (no tag
+ * both set and removed on the line). Its text then stands for the record, whatever its spacing.
+ */
+function saysExactly(raw: RawRecord, record: PaperRecord): boolean {
+  if (raw.key !== record.key || raw.title !== record.title) return false;
+  if (!sameList(raw.aliases ?? EMPTY, record.aliases) || !sameList(raw.retired ?? EMPTY, record.retired)) return false;
+  if (raw.tags && raw.removedTags) for (const tag in raw.tags) if (tag in raw.removedTags) return false;
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
 
 function addOnce(list: string[], value: string): void {
   if (!list.includes(value)) list.push(value);
@@ -503,7 +539,9 @@ export function parseLibraryLines(text: string): RawRecord[] {
       }
       continue;
     }
-    raws.push(checkRecord(data, i + 1));
+    const raw = checkRecord(data, i + 1);
+    rawLines.set(raw, line);
+    raws.push(raw);
   }
   return raws;
 }
@@ -550,7 +588,7 @@ export function changeNormalLibrary<T>(
   }
   if (clock) records.clock = clock;
   // The lines must read back as themselves: one record each, in key order, serialized alike.
-  const check = records.lines();
+  const check = records.canonicalLines();
   if (check.length !== before.length || check.some((line, i) => line !== before[i])) return null;
   const result = change(records);
   const after = records.lines();

@@ -247,3 +247,37 @@ describe('the 0.1 library.json', () => {
     );
   });
 });
+
+describe('writing a library read from a file', () => {
+  const header = '{"marginalia":"library","version":2}';
+  test('keeps the text of each line that says exactly its record, and writes afresh every line it changes or joins', () => {
+    const text = [
+      header,
+      '{ "title": "Genie: Generative Interactive Environments", "key": "genie", "tags": {"rl": "2026-11-30T09:12:44.120Z"} }',
+      '{"key":"pasta","title":"PASTA: Pretrained Action-State Transformer Agents"}',
+      '{"key":"pasta2","title":"PASTA: Pretrained Action-State Transformer Agents","tags":{"to-read":"2026-11-01T00:00:00.000Z"}}',
+      '{"key":"vpt","title":"Video PreTraining","tags":{"x":"2026-11-01T00:00:00.000Z"},"removedTags":{"x":"2026-11-02T00:00:00.000Z"}}',
+      '',
+    ].join('\n');
+    const records = parseLibraryFile(text);
+    const lines = serializeLibraryFile(records).split('\n');
+    // genie's line is kept as written (spacing, field order): nothing about it changed.
+    assert.equal(lines[1], '{ "title": "Genie: Generative Interactive Environments", "key": "genie", "tags": {"rl": "2026-11-30T09:12:44.120Z"} }');
+    // Two lines of one paper become one, and a tag both set and removed is settled: both written afresh.
+    assert.equal(
+      lines[2],
+      '{"key":"pasta","title":"PASTA: Pretrained Action-State Transformer Agents","aliases":["pasta2"],"tags":{"to-read":"2026-11-01T00:00:00.000Z"}}',
+    );
+    assert.equal(lines[3], '{"key":"vpt","title":"Video PreTraining","removedTags":{"x":"2026-11-02T00:00:00.000Z"}}');
+    assert.equal(lines.length, 5);
+    // A change to genie writes its line afresh.
+    records.clock = () => new Date('2026-12-01T10:00:00.000Z');
+    records.addTag(['genie'], 'vision');
+    assert.equal(
+      serializeLibraryFile(records).split('\n')[1],
+      '{"key":"genie","title":"Genie: Generative Interactive Environments","tags":{"rl":"2026-11-30T09:12:44.120Z","vision":"2026-12-01T10:00:00.000Z"}}',
+    );
+    // And what is written reads back as the same library.
+    assert.deepEqual(parseLibraryFile(serializeLibraryFile(records)).raw(), records.raw());
+  });
+});
