@@ -37,6 +37,8 @@ export const CommandIds = {
   insertCitation: 'marginalia.insertCitation',
   copyCitation: 'marginalia.copyCitation',
   findCitations: 'marginalia.findCitations',
+  /** A quick fix's: picks a paper and puts its key in place of an unknown one (arguments: document URI, range). */
+  replaceCitationKey: 'marginalia.replaceCitationKey',
   searchPapers: 'marginalia.searchPapers',
   relatedPapers: 'marginalia.relatedPapers',
   relatedToSelection: 'marginalia.relatedToSelection',

@@ -343,5 +343,36 @@ suite('Citations', () => {
       only.map((d) => mixed.document.getText(d.range)),
       ['nosuchpaper'],
     );
+
+    // A key near no key offers a search of the papers, starting with the key's words, which puts the
+    // chosen paper's key in its place.
+    const far = await editorWith('markdown', 'As shown in [@imitatingHumanThinking], agents think.');
+    const [warning] = await waitFor(
+      'the warning on the far key',
+      () => api.citationFeatures.diagnosticsOf(far.document.uri),
+      (d) => d.length === 1,
+    );
+    const fixes = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      far.document.uri,
+      warning.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const search = fixes.find((action) => action.title === 'Search papers for "imitatingHumanThinking"...');
+    assert.ok(search?.command, fixes.map((action) => action.title).join(', '));
+    let chosen: string | undefined;
+    let settled = false;
+    void Promise.resolve(vscode.commands.executeCommand<string | undefined>(search.command.command, ...(search.command.arguments ?? []))).then((key) => {
+      chosen = key;
+      settled = true;
+    });
+    // Accept the picker's first row once it shows (accepting before it shows does nothing).
+    await waitFor('the picker to be accepted', async () => {
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return settled;
+    });
+    assert.ok(chosen, 'a paper was chosen');
+    assert.match(api.library.get(chosen)?.title ?? '', /Imitating Human Thinking/);
+    assert.equal(far.document.getText(), `As shown in [@${chosen}], agents think.`);
   });
 });

@@ -15,6 +15,7 @@ import type { Library } from '../library/library';
 import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { CommandPapers } from '../shared/commandPapers';
+import { pickPaper } from '../shared/paperPicker';
 import { registerSafeCommand, reportError, type CommandRun } from '../commandRunner';
 
 /** How many papers the Insert Citation quick pick lists for a query. */
@@ -33,6 +34,33 @@ export class CitationCommands extends Disposable {
     command(CommandIds.insertCitation, (first, all) => this.insertCitation(first, all));
     command(CommandIds.copyCitation, (first, all) => this.copyCitation(first, all));
     command(CommandIds.findCitations, (first, all) => this.findCitations(first, all));
+    command(CommandIds.replaceCitationKey, (uri, range) => this.replaceCitationKey(uri, range));
+  }
+
+  /**
+   * The quick fix for a key that names no paper and is near none: a paper picker that starts with
+   * the key's words (a key is made of its title's words), and the chosen paper's key in its place.
+   * Resolves to the key put in, or undefined when nothing was chosen.
+   */
+  async replaceCitationKey(uri: unknown, range: unknown): Promise<string | undefined> {
+    if (!(uri instanceof vscode.Uri) || !(range instanceof vscode.Range)) return undefined;
+    const document = await vscode.workspace.openTextDocument(uri);
+    const unknown = document.getText(range);
+    const key = await pickPaper(this.library, {
+      title: `Cite a paper instead of "${unknown}"`,
+      placeHolder: 'Type words of the title, abstract or key',
+      value: keyWords(unknown),
+      find: (query) => this.features.finder.search(query, PICK_LIMIT).map(({ paper }) => paper),
+    });
+    if (!key) return undefined;
+    // The text may have moved while the picker was open: replace only what is still the unknown key.
+    if (document.getText(range) !== unknown) {
+      void vscode.window.showWarningMessage(`"${unknown}" changed while the picker was open; nothing was replaced. Run the quick fix again.`);
+      return undefined;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(uri, range, key);
+    return (await vscode.workspace.applyEdit(edit)) ? key : undefined;
   }
 
   /** Inserts a citation at every cursor of the active editor. Resolves to the text inserted at the first cursor. */
@@ -165,4 +193,14 @@ function citationFormats(uri: vscode.Uri | undefined): CitationFormats {
 /** A visible text editor when the focus is elsewhere (the paper view, the tree). */
 function lastTextEditor(): vscode.TextEditor | undefined {
   return vscode.window.visibleTextEditors.find((editor) => editor.document.uri.scheme === 'file' || editor.document.uri.scheme === 'untitled');
+}
+
+/** The words of a citation key, as a search: "dinoWm2024" -> "dino wm 2024", "geo_llm" -> "geo llm". */
+export function keyWords(key: string): string {
+  return key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/([A-Za-z])(\d)/g, '$1 $2')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()
+    .toLowerCase();
 }

@@ -1,10 +1,12 @@
 /**
  * Quick fixes on the citation warnings (diagnostics.ts): for an unknown key, the nearest known
- * keys; for a key retired after a merge, each paper it named, here or in every citation of it.
+ * keys and a search of the papers; for a key retired after a merge, each paper it named, here or in
+ * every citation of it.
  */
 import * as vscode from 'vscode';
 import type { KeyDispute } from '../../core/library/libraryFile';
 import { nearestKeys, shortTitle } from '../../core/citations/format';
+import { CommandIds } from '../commandIds';
 import type { Library } from '../library/library';
 import { DIAGNOSTIC_SOURCE, RETIRED_KEY_CODE, UNKNOWN_KEY_CODE } from './diagnostics';
 import type { WorkspaceCitations } from './workspaceCitations';
@@ -42,8 +44,18 @@ export class CitationQuickFixes implements vscode.CodeActionProvider {
         actions.push(action);
       });
       if (dispute) actions.push(...this.rewriteEverywhere(unknown, dispute, diagnostic));
+      else actions.push(this.searchInstead(document, unknown, diagnostic, suggestions.length === 0));
     }
     return actions;
+  }
+
+  /** For an unknown key: a paper picker that starts with the key's words (preferred when no key is near). */
+  private searchInstead(document: vscode.TextDocument, unknown: string, diagnostic: vscode.Diagnostic, preferred: boolean): vscode.CodeAction {
+    const action = new vscode.CodeAction(`Search papers for "${unknown}"...`, vscode.CodeActionKind.QuickFix);
+    action.command = { command: CommandIds.replaceCitationKey, title: 'Search Papers', arguments: [document.uri, diagnostic.range] };
+    action.diagnostics = [diagnostic];
+    action.isPreferred = preferred;
+    return action;
   }
 
   /**

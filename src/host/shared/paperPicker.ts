@@ -23,6 +23,8 @@ export interface PaperPickOptions {
    * Citation finds words in abstracts, and stays fast at 10,000 papers.
    */
   find?: (query: string) => readonly Paper[];
+  /** What the picker starts with typed in (with `find` only). */
+  value?: string;
 }
 
 /** A quick pick row: the paper's key rides along. */
@@ -37,7 +39,7 @@ export async function pickPaper(library: Library, options: PaperPickOptions): Pr
     void vscode.window.showInformationMessage(options.emptyMessage ?? 'The Marginalia library is empty: add a Daily Papers digest to the workspace first.');
     return undefined;
   }
-  if (options.find) return pickFound(options.title, options.placeHolder ?? 'Type words of the title, abstract or key', options.find);
+  if (options.find) return pickFound(options.title, options.placeHolder ?? 'Type words of the title, abstract or key', options.find, options.value ?? '');
   const choice = await vscode.window.showQuickPick(
     papers.map((paper) => paperItem(paper)),
     {
@@ -49,10 +51,11 @@ export async function pickPaper(library: Library, options: PaperPickOptions): Pr
   return choice?.key;
 }
 
-function pickFound(title: string, placeHolder: string, find: (query: string) => readonly Paper[]): Promise<string | undefined> {
+function pickFound(title: string, placeHolder: string, find: (query: string) => readonly Paper[], value: string): Promise<string | undefined> {
   const quickPick = vscode.window.createQuickPick<PaperItem>();
   quickPick.title = title;
   quickPick.placeholder = placeHolder;
+  quickPick.value = value;
   quickPick.matchOnDescription = true;
   quickPick.matchOnDetail = true;
   // `find` has chosen these; VS Code's label filter must not hide the papers that matched in the abstract.
