@@ -468,7 +468,6 @@ function pad8(length: number): number {
   return Math.ceil(length / 8) * 8;
 }
 
-
 function errorCode(error: unknown): string | undefined {
   return (error as NodeJS.ErrnoException | undefined)?.code;
 }
