@@ -511,6 +511,10 @@ class DigestParser {
     const sentenceCase = short && !endsSentence(line.text) && !/[,;:–-]$/.test(line.text) && (state !== ABSTRACT || blank);
     const titleLike = score >= ABSORBED_TITLE_SCORE || sentenceCase;
     if (!repeated && (wrapped || !titleLike)) return;
+    if (repeated && state === TITLE_MORE) {
+      this.report(line.number, 'info', `The line "${shorten(line.text)}" repeats the title above it; it was read once.`);
+      return;
+    }
     const where = state === TITLE_MORE ? 'the rest of the title above it' : 'part of the abstract above it';
     // Two titles read as one: the first line is no paper's title either.
     if (state === TITLE_MORE && !repeated && !this.reportedLines.has(previous.number)) {
