@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { LibraryFileError, TagError, type KeyDispute } from '../core/library/libraryFile';
 import type { Diagnostic, Paper } from '../core/types';
 import { citedKeysInFolder } from '../node/citations/citedKeys';
+import { describeFsError } from '../node/digest/digestFiles';
 import { FileAccessError, LockTimeoutError } from '../node/library/fileLock';
 import { LibraryStore, normalHashFileOf } from '../node/library/libraryStore';
 import { openLibrary } from '../node/library/openLibrary';
@@ -83,8 +84,9 @@ Exit codes:
   2  wrong usage, or no PATH could be read at all
   3  the library file is corrupt or has merge conflict markers (it is left
      untouched; fix it, or run "marginalia resolve", and run again)
-  4  the library file or its folder cannot be read or written (permissions, a
-     read-only disk), or another running Marginalia held its lock too long
+  4  the library file, its folder or another file Marginalia needs cannot be
+     read or written (permissions, a read-only disk, a loop of symbolic links),
+     or another running Marginalia held its lock too long
   70 an internal error (please report it)
 `;
 
@@ -110,6 +112,13 @@ export async function main(argv: readonly string[], cwd = process.cwd(), io: Out
     // what happened and what to do in its own message.
     if (error instanceof FileAccessError || error instanceof LockTimeoutError) {
       io.err(`marginalia: ${error.message}\n`);
+      return ExitCode.access;
+    }
+    // Any other file system error that names its path (permissions, a loop of links, a read-only
+    // disk) is the user's to fix, not a bug: one sentence with the path, no stack trace.
+    const failed = error as NodeJS.ErrnoException;
+    if (error instanceof Error && typeof failed.code === 'string' && typeof failed.path === 'string') {
+      io.err(`marginalia: ${failed.path}: ${describeFsError(error)}\n`);
       return ExitCode.access;
     }
     throw error;

@@ -47,11 +47,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as zlib from 'node:zlib';
 import { SearchIndex } from '../core/search/searchIndex';
 import type { Diagnostic } from '../core/types';
 import type { DebugLog } from './workspaceState';
 import { buildStamp } from '../node/buildStamp';
+import { checksum } from '../node/checksum';
 
 /** Bump when the file layout or the meaning of a section changes in a way the build stamp does not see. */
 export const SEARCH_CACHE_FORMAT = 1;
@@ -466,20 +466,6 @@ function readInto(fd: number, buffer: Buffer, offset: number, length: number): n
 
 function pad8(length: number): number {
   return Math.ceil(length / 8) * 8;
-}
-
-const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
-
-/** CRC-32 where Node has it (20.15 and later), SHA-256 elsewhere; the name says which. */
-function checksum(...parts: Uint8Array[]): string {
-  if (typeof crc32 === 'function') {
-    let value = 0;
-    for (const part of parts) value = crc32(part, value);
-    return `crc32:${value.toString(16).padStart(8, '0')}`;
-  }
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(part);
-  return `sha256:${hash.digest('hex')}`;
 }
 
 function errorCode(error: unknown): string | undefined {

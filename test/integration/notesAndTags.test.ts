@@ -90,6 +90,40 @@ suite('Notes and tags', () => {
     assert.equal(fs.statSync(file).mtimeMs, before.mtime);
   });
 
+  test("a note created by Open Note renders a hostile title and abstract as text in VS Code's markdown preview", async function () {
+    this.timeout(30_000);
+    await vscode.workspace.getConfiguration('marginalia').update('notes.template', undefined, vscode.ConfigurationTarget.Workspace);
+    const title = 'Images That Run Code <img src=x onerror="window.__pwned=1"> and <script>window.__pwned=2</script> $(zap)';
+    const digest = path.join(workspaceRoot(), 'digests', 'hostile-note.txt');
+    fs.writeFileSync(
+      digest,
+      `Daily Papers\n\n${title}\n\nAn abstract with <iframe src="https://example.org"></iframe>, a [link](command:workbench.action.terminal.new), an image ![x](https://example.org/x.png) and $x^2$.\n`,
+    );
+    try {
+      const paper = await waitFor(
+        'the hostile paper',
+        () => api.library.papers.find((p) => p.title.startsWith('Images That Run Code')),
+        (found) => found !== undefined,
+      );
+      assert.ok(paper);
+      const uri = await vscode.commands.executeCommand<vscode.Uri>(CommandIds.openNote, paper.key);
+      assert.ok(uri);
+      const note = fs.readFileSync(uri.fsPath, 'utf8');
+      // The markdown extension's own renderer, the one its preview uses.
+      const html = await vscode.commands.executeCommand<string>('markdown.api.render', note);
+      assert.equal(typeof html, 'string');
+      assert.doesNotMatch(html, /<(img|script|iframe)\b/i, html);
+      assert.doesNotMatch(html, /href="command:/i, html);
+      assert.match(html, /&lt;img src=x onerror=/, html);
+      assert.match(html, /&lt;script&gt;window.__pwned=2&lt;\/script&gt;/, html);
+      fs.rmSync(uri.fsPath);
+    } finally {
+      fs.rmSync(digest, { force: true });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await waitFor('the hostile paper to go', () => !api.library.papers.some((p) => p.title.startsWith('Images That Run Code')));
+    }
+  });
+
   test('a note that exists on disk but is not indexed yet is opened, not overwritten', async function () {
     this.timeout(20_000);
     const paper = papers[1];

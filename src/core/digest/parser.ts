@@ -144,6 +144,8 @@ interface Line {
   title: number;
   date?: ParsedDate;
   authors?: number;
+  /** A `who` line's name, when the line also holds the date ("osanseviero Omar Sanseviero · Aug 28, 2022 17"). */
+  name?: string;
 }
 
 interface Draft {
@@ -200,6 +202,10 @@ const LOWER_CASE_TITLE = -6;
 /** An abstract whose first line does not start like a sentence (lower case, a bracket). */
 const ABSTRACT_START_COST = -3;
 const IMPOSSIBLE = -1e6;
+/** A line read into the paper above that scores this much as a title is reported (reportAbsorbedTitle). */
+const ABSORBED_TITLE_SCORE = 1;
+/** A line that scores this much as a title is reported even where a wrapper could have made it. */
+const STRONG_TITLE_SCORE = 2.5;
 
 // The states of a text line in splitSection.
 const TITLE = 0;
@@ -230,6 +236,8 @@ class DigestParser {
    * (0: its abstracts are not hard-wrapped). The true width may be a little more.
    */
   private readonly wrapWidth: number;
+  /** The lines a diagnostic names already. */
+  private readonly reportedLines = new Set<number>();
   /** The widest a wrapped line can be: no line the wrapper broke had room for the next word. */
   private readonly wrapLimit: number;
   /** The file has (almost) no blank lines between text lines: entries follow line after line. */
@@ -358,7 +366,22 @@ class DigestParser {
         return;
       case 'who':
         if (!draft) return this.report(line.number, 'warning', `A submitter line ("${line.text}") that follows no paper; skipped.`);
-        draft.submitter = collapseSpaces(line.text.replace(SUBMITTED_BY, '')) || null;
+        draft.submitter = collapseSpaces((line.name ?? line.text).replace(SUBMITTED_BY, '')) || null;
+        // A title whose abstract is missing stands where a submitter would: said, if it reads like one.
+        if (
+          !SUBMITTED_BY.test(line.text) &&
+          line.name === undefined &&
+          draft.submitter !== null &&
+          draft.submitter.split(' ').length >= 4 &&
+          titleScore(line) >= ABSORBED_TITLE_SCORE
+        ) {
+          this.report(
+            line.number,
+            'info',
+            `Read the line "${shorten(line.text)}" as the submitter of the paper above; if it is the title of a paper of its own, give it an abstract.`,
+          );
+        }
+        if (line.date && !draft.date) this.setDate(draft, line.date);
         draft.hasMeta = true;
         return;
       case 'dot':
@@ -428,11 +451,17 @@ class DigestParser {
     const states = this.splitSection(indices);
     for (let k = 0; k < indices.length; k++) {
       const line = this.lines[indices[k]];
+      if (k > 0 && states[k] !== TITLE) {
+        const next = k + 1 < indices.length && indices[k] + 1 === indices[k + 1] ? this.lines[indices[k + 1]] : undefined;
+        this.reportAbsorbedTitle(this.lines[indices[k - 1]], line, next, states[k], indices[k - 1] + 1 < indices[k]);
+      }
       switch (states[k]) {
         case TITLE:
           this.startEntry(indices[k]);
           break;
         case TITLE_MORE:
+          // A title line repeated (a copy and paste twice over) is the same title, not its second line.
+          if (line.text === this.draft!.titleParts[this.draft!.titleParts.length - 1].text) break;
           this.draft!.titleParts.push(line);
           break;
         case ABSTRACT_START:
@@ -457,6 +486,49 @@ class DigestParser {
         }
       }
     }
+  }
+
+  /**
+   * A line that reads like a title of its own but was read as part of the paper above (a title
+   * whose abstract is missing takes the next title for its abstract; a title repeated on the next
+   * line reads as a wrapped title) is named, so that no paper disappears without a word. Lines a
+   * wrapper could have made are left alone unless they repeat the line before.
+   */
+  private reportAbsorbedTitle(previous: Line, line: Line, next: Line | undefined, state: number, blank: boolean): void {
+    const score = titleScore(line);
+    if (score === IMPOSSIBLE || this.reportedLines.has(line.number)) return;
+    const repeated = line.text === previous.text;
+    // An abstract's first line in a hard-wrapped file is full (the next line's first word would
+    // not have fitted on it); a later one continues the line before it. A line in strong Title
+    // Case after a sentence's end is a title even where a wrapper could have broken there.
+    const strong = score >= STRONG_TITLE_SCORE && endsSentence(previous.text);
+    const wrapped =
+      state === ABSTRACT_START
+        ? next !== undefined && this.fitsWrap(line, next) && score < STRONG_TITLE_SCORE
+        : !blank && this.fitsWrap(previous, line) && !strong;
+    // A title in sentence case: short, no sentence or clause ending, and not as wide as a wrapped line.
+    const short = line.width < (this.wrapWidth > 0 ? this.wrapWidth * 0.75 : UNKNOWN_WRAP_MIN * 3);
+    const sentenceCase = short && !endsSentence(line.text) && !/[,;:–-]$/.test(line.text) && (state !== ABSTRACT || blank);
+    const titleLike = score >= ABSORBED_TITLE_SCORE || sentenceCase;
+    if (!repeated && (wrapped || !titleLike)) return;
+    if (repeated && state === TITLE_MORE) {
+      this.report(line.number, 'info', `The line "${shorten(line.text)}" repeats the title above it; it was read once.`);
+      return;
+    }
+    const where = state === TITLE_MORE ? 'the rest of the title above it' : 'part of the abstract above it';
+    // Two titles read as one: the first line is no paper's title either.
+    if (state === TITLE_MORE && !repeated && !this.reportedLines.has(previous.number)) {
+      this.report(
+        previous.number,
+        'info',
+        `The title "${shorten(previous.text)}" was read together with the next line, which reads like a title of its own; if they are two papers, put a blank line and an abstract after each.`,
+      );
+    }
+    this.report(
+      line.number,
+      'info',
+      `The line "${shorten(line.text)}" reads like a title but was read as ${where}; if it is a paper of its own, put a blank line and its abstract after it.`,
+    );
   }
 
   /**
@@ -639,6 +711,7 @@ class DigestParser {
 
   private report(line: number, severity: Diagnostic['severity'], message: string): void {
     this.diagnostics.push({ file: this.file, line, severity, message });
+    this.reportedLines.add(line);
   }
 }
 
@@ -723,6 +796,19 @@ function classify(lines: Line[]): void {
       }
     }
   }
+  // A submitter or organisation and the date on one line: "osanseviero Omar Sanseviero · Aug 28, 2022 17".
+  for (const line of lines) {
+    if (line.kind !== 'text' || line.text.length > META_MAX) continue;
+    const dot = line.text.lastIndexOf(' · ');
+    if (dot <= 0) continue;
+    const dated = parseDateLine(line.text.slice(dot + 3).trim());
+    const name = line.text.slice(0, dot).trim();
+    if (dated && looksLikeNameText(name)) {
+      line.kind = 'who';
+      line.date = dated;
+      line.name = name;
+    }
+  }
   // A submitter or organisation stands where the authors count would: just before the `·` (or
   // before the authors count, when a page shows both), blank lines allowed between. "Submitted by
   // ..." says what it is wherever it stands.
@@ -733,7 +819,11 @@ function classify(lines: Line[]): void {
     const following = next;
     next = line;
     if (line.kind !== 'text' || line.text.length > META_MAX) continue;
-    const beforeMeta = following !== undefined && (following.kind === 'dot' || following.kind === 'authors');
+    // Or just before a paper's date (a year or upvotes), when the abstract before it has ended:
+    // "Google DeepMind" / "Aug 28, 2022 17" with no `·` between.
+    const beforeDate =
+      following?.kind === 'date' && (following.date!.date.year !== null || following.date!.upvotes !== null) && endsSentence(previousText(lines, i) ?? '');
+    const beforeMeta = following !== undefined && (following.kind === 'dot' || following.kind === 'authors' || beforeDate);
     if (beforeMeta ? looksLikeName(line, lines[i - 1]) : SUBMITTED_BY_NAME.test(line.text)) line.kind = 'who';
   }
   // "Submitted by" on a line of its own, the name on the next.
@@ -757,8 +847,28 @@ function looksLikeName(line: Line, previous: Line | undefined): boolean {
   if (line.indented) return true;
   const afterSubmittedBy = previous !== undefined && SUBMITTED_BY.test(previous.text);
   if (previous?.kind === 'text' && !afterSubmittedBy && (previous.text.endsWith('-') || endScore(previous) === -4)) return false;
-  // A user name ("akhaliq") is one word; several lower-case words are the end of a sentence.
-  return /^\p{Ll}/u.test(text) ? !text.includes(' ') : text.split(' ').length <= 6;
+  return looksLikeNameText(text);
+}
+
+/**
+ * The words of a submitter or organisation: a user name ("akhaliq"), a user name and a display
+ * name ("osanseviero Omar Sanseviero"), or an organisation ("NVIDIA", "OpenMOSS-Team OpenMOSS").
+ */
+function looksLikeNameText(text: string): boolean {
+  if (text.length > 60 || /[.!?,;:。]$/.test(text) || text.includes('/')) return false;
+  // A user name is one word; a user name then a display name in capitals is a submitter line;
+  // other runs of lower-case words are the end of a sentence.
+  if (/^\p{Ll}/u.test(text)) return !text.includes(' ') || /^[\p{Ll}\d][\p{L}\d_.-]*(?: [\p{Lu}][\p{L}'’.-]*){1,4}$/u.test(text);
+  return text.split(' ').length <= 6;
+}
+
+/** The text of the nearest non-blank line before `lines[i]`, or null when it is not a text line. */
+function previousText(lines: Line[], i: number): string | null {
+  for (let j = i - 1; j >= 0; j--) {
+    if (lines[j].kind === 'blank') continue;
+    return lines[j].kind === 'text' ? lines[j].text : null;
+  }
+  return null;
 }
 
 /**

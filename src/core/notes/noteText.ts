@@ -4,9 +4,12 @@
  * to its paper), formats quotes appended to a note, and cuts the start of a note for previews.
  *
  * Pure: the host reads the template and writes the note. Front matter is written and read with
- * the `yaml` library, never by string concatenation, since titles are untrusted digest text.
+ * the `yaml` library, never by string concatenation, since titles are untrusted digest text; in the
+ * body, digest text is escaped (noteMarkdownText, noteMarkdownUrl in core/escaping.ts), so that a
+ * title holding HTML, links or math renders as that text in VS Code's preview and in pandoc.
  */
 import { isDocument, parseDocument, stringify } from 'yaml';
+import { noteMarkdownText, noteMarkdownUrl, withoutBidiControls, yamlString } from '../escaping';
 import { PANDOC_KEY_PATTERN } from '../library/citationKey';
 import { splitLinks } from '../paperView/viewModel';
 import type { Paper } from '../types';
@@ -88,13 +91,13 @@ function placeholderValues(context: NoteContext): Record<string, Value> {
   return {
     key: paper.key,
     citation: `[@${paper.key}]`,
-    title: singleLine(paper.title),
-    abstract: paper.abstract,
-    abstractQuote: formatQuote(paper.abstract),
+    title: singleLine(withoutBidiControls(paper.title)),
+    abstract: withoutBidiControls(paper.abstract),
+    abstractQuote: formatQuote(withoutBidiControls(paper.abstract)),
     date: isoDate(paper),
     year: paper.date?.year ?? null,
     authors: paper.authors,
-    submitter: paper.submitter,
+    submitter: paper.submitter === null ? null : withoutBidiControls(paper.submitter),
     upvotes: paper.upvotes,
     url: otherLinks[0] ?? codeLinks[0] ?? null,
     links: paper.links,
@@ -104,6 +107,19 @@ function placeholderValues(context: NoteContext): Record<string, Value> {
     sources: context.sources,
     today: context.today,
   };
+}
+
+/** Placeholders whose values are URLs (written percent-encoded in the body), and those that are ours, not digest text (written as they are). */
+const URL_PLACEHOLDERS = new Set(['url', 'links', 'code']);
+const OWN_PLACEHOLDERS = new Set(['key', 'citation', 'date', 'year', 'authors', 'upvotes', 'today']);
+
+/** A placeholder's value in the body: digest text escaped so that it renders as itself. */
+function bodyValue(name: string, value: Value, context: NoteContext): string {
+  if (name === 'abstractQuote') return formatQuote(noteMarkdownText(context.paper.abstract));
+  if (OWN_PLACEHOLDERS.has(name)) return plainValue(value);
+  const escape = URL_PLACEHOLDERS.has(name) ? noteMarkdownUrl : noteMarkdownText;
+  if (Array.isArray(value)) return value.map(escape).join(', ');
+  return value === null ? '' : escape(String(value));
 }
 
 /**
@@ -160,7 +176,7 @@ export function renderNote(template: string, context: NoteContext): string {
       throw new TemplateError(`unknown placeholder {{${name}}}; the placeholders are ${NOTE_PLACEHOLDERS.map((p) => p.name).join(', ')}`, line);
     }
     const value = values[name];
-    out += inFrontMatter ? yamlValue(value, source[match.index - 1], source[index]) : bodyValue(value).replace(/\r?\n/g, eol);
+    out += inFrontMatter ? yamlValue(value, source[match.index - 1], source[index]) : bodyValue(name, value, context).replace(/\r?\n/g, eol);
   }
   out += source.slice(index);
   if (frontMatterEnd > 0) {
@@ -175,7 +191,7 @@ export function renderNote(template: string, context: NoteContext): string {
 /** A placeholder's value inside front matter: a YAML flow value, or string content when the template already quotes it. */
 function yamlValue(value: Value, before: string | undefined, after: string | undefined): string {
   const text = Array.isArray(value) ? value.join(', ') : value === null ? '' : String(value);
-  if (before === '"' && after === '"') return JSON.stringify(singleLine(text)).slice(1, -1);
+  if (before === '"' && after === '"') return yamlString(text);
   if (before === "'" && after === "'") return singleLine(text).replace(/'/g, "''");
   if (Array.isArray(value)) return JSON.stringify(value);
   if (value === null) return 'null';
@@ -184,7 +200,7 @@ function yamlValue(value: Value, before: string | undefined, after: string | und
   return JSON.stringify(value);
 }
 
-function bodyValue(value: Value): string {
+function plainValue(value: Value): string {
   if (Array.isArray(value)) return value.join(', ');
   return value === null ? '' : String(value);
 }
@@ -305,7 +321,9 @@ export function noteExcerpt(text: string, paper: Pick<Paper, 'title' | 'abstract
   };
   skipBlank();
   const heading = /^#\s+(.*?)\s*#*\s*$/.exec(lines[0] ?? '');
-  if (heading && singleLine(heading[1]).toLowerCase() === singleLine(paper.title).toLowerCase()) {
+  const title = singleLine(paper.title).toLowerCase();
+  // The template wrote the title escaped (noteMarkdownText); a reader may have written it plain.
+  if (heading && [title, noteMarkdownText(title)].includes(singleLine(heading[1]).toLowerCase())) {
     lines = lines.slice(1);
     skipBlank();
   }
@@ -316,7 +334,7 @@ export function noteExcerpt(text: string, paper: Pick<Paper, 'title' | 'abstract
       .slice(0, quoteEnd)
       .map((line) => line.replace(/^>\s?/, ''))
       .join(' ');
-    if (singleLine(quoted) === singleLine(paper.abstract)) {
+    if ([paper.abstract, noteMarkdownText(withoutBidiControls(paper.abstract))].some((abstract) => singleLine(quoted) === singleLine(abstract))) {
       lines = lines.slice(quoteEnd);
       skipBlank();
     }

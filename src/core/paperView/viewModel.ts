@@ -102,6 +102,37 @@ export function isSafeExternalUrl(url: string): boolean {
 }
 
 /**
+ * True when the paper view of `paper` shows a link to `url`, so that the host may open it: one of
+ * the paper's links, or a link the page rendered from its abstract (markdown, where marked may have
+ * percent-encoded the destination, decoded `&amp;`, or written a bare `www.` as `http://www.`).
+ * The page renders hostile text, so a URL it posts is opened only when the paper itself holds it.
+ */
+export function isLinkOfPaper(paper: Pick<Paper, 'links' | 'abstract'>, url: string): boolean {
+  if (!isSafeExternalUrl(url)) return false;
+  if (paper.links.includes(url)) return true;
+  const abstract = capText(paper.abstract, ABSTRACT_MAX_CHARS);
+  const forms = new Set([url, url.replace(/^http:\/\/(?=www\.)/i, '')]);
+  for (const form of [...forms]) {
+    try {
+      forms.add(decodeURI(form));
+    } catch (error) {
+      // A malformed escape cannot have come from decoding the abstract; the form as written is checked.
+      if (!(error instanceof URIError)) throw error;
+    }
+  }
+  const texts = [abstract, abstract.replace(/&amp;/gi, '&')];
+  return [...forms].some((form) => form.length > 0 && texts.some((text) => containsWholeUrl(text, form)));
+}
+
+/** True when `url` occurs in `text` and is not the start of a longer URL there (`https://a.co` in `https://a.com`). */
+function containsWholeUrl(text: string, url: string): boolean {
+  for (let at = text.indexOf(url); at >= 0; at = text.indexOf(url, at + 1)) {
+    if (!/[A-Za-z0-9\-_~%/?#=&+@]/.test(text.charAt(at + url.length))) return true;
+  }
+  return false;
+}
+
+/**
  * A panel title for a paper title: white space collapsed and, past PANEL_TITLE_MAX_CHARS, cut at the
  * last word boundary with an ellipsis (tabs have no room for a 200-character title).
  */

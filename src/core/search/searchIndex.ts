@@ -481,6 +481,8 @@ export class SearchIndex {
       sections.push(bytes.subarray(offset, offset + length));
       offset += pad4(length);
     }
+    // Bytes past the last section are no part of an index: a file that holds them is not this one.
+    if (offset !== bytes.byteLength) fail('the file has bytes after its end');
     const decoder = new TextDecoder();
     const lines = (section: Uint8Array, count: number) => {
       const list = count === 0 ? [] : decoder.decode(section).split('\n');

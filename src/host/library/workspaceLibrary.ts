@@ -4,6 +4,7 @@
  * as digests and the library file change, and puts the parser's diagnostics in the Problems panel.
  * Every long task runs in the worker; this side only applies what comes back.
  */
+import { notificationText } from '../../core/escaping';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LIBRARY_FILE_PATH, type KeyDispute } from '../../core/library/libraryFile';
@@ -347,7 +348,7 @@ export class WorkspaceLibrary extends Disposable implements Library {
 
   private reportDisputes(disputes: KeyDispute[]): void {
     for (const dispute of disputes) {
-      const papers = dispute.papers.map((paper) => `"${paper.title}" (now ${paper.key})`).join(' and ');
+      const papers = dispute.papers.map((paper) => `"${notificationText(paper.title)}" (now ${paper.key})`).join(' and ');
       this.log.warn(`The key ${dispute.key} named ${dispute.papers.length} papers after a merge: ${papers}`);
       const find = 'Find Citations';
       void vscode.window

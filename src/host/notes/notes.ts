@@ -5,6 +5,7 @@
  * NoteIndex's answer (noteIndex.ts).
  */
 import * as vscode from 'vscode';
+import { noteMarkdownText } from '../../core/escaping';
 import { DEFAULT_NOTE_TEMPLATE, TemplateError, formatQuote, quoteInsertion, renderNote } from '../../core/notes/noteText';
 import { resolveInWorkspace, type NoteFiles } from '../../node/notes/noteFiles';
 import { Disposable } from '../lifecycle';
@@ -59,7 +60,8 @@ export class Notes extends Disposable {
    * unsaved changes is saved again); a closed one is rewritten atomically on disk.
    */
   async quote(key: string, text: string): Promise<vscode.Uri | undefined> {
-    const quote = formatQuote(text);
+    // The selection is text the reader saw in the rendered abstract: written so that it renders as that text.
+    const quote = formatQuote(noteMarkdownText(text));
     if (quote === '') {
       void vscode.window.showInformationMessage('Select some text of the abstract first, then choose Quote in Note.');
       return undefined;

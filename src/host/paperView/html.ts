@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { paperViewCsp } from '../../core/paperView/contentSecurityPolicy';
 
 /** What a paper view's webview may do and load: scripts, and files from dist/webview and media only. */
 export function paperViewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -19,17 +20,7 @@ export function paperViewHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
   // A fresh nonce per render: a page written with an old one cannot be replayed into this one.
   const nonce = randomBytes(18).toString('base64');
   const asset = (...path: string[]) => escapeAttribute(webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...path)).toString());
-  // No 'unsafe-inline' for styles either: the Lit-based @vscode-elements style their shadow roots
-  // with constructable stylesheets (adoptedStyleSheets), which are built through the CSSOM and not
-  // subject to style-src; Lit falls back to <style> elements only in browsers without them, which
-  // VS Code's Chromium is not. vscode-icon links codicon.css from its shadow root: that is cspSource.
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
-    `style-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} https: data:`,
-    `font-src ${webview.cspSource}`,
-  ].join('; ');
+  const csp = paperViewCsp(nonce, webview.cspSource);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

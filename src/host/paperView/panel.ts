@@ -4,7 +4,8 @@
  * as the trees and the palette; every other message goes to the section of its group.
  */
 import * as vscode from 'vscode';
-import { isSafeExternalUrl } from '../../core/paperView/viewModel';
+import { isLinkOfPaper, isSafeExternalUrl } from '../../core/paperView/viewModel';
+import type { Paper } from '../../core/types';
 import { assertNever, isWebviewMessageOf, parseWebviewMessage, sectionOf, type HostMessage, type PaperWebviewMessage, type SectionName } from '../../protocol';
 import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
@@ -20,6 +21,8 @@ export interface PanelHooks {
   disposed(of: PaperPanel): void;
   /** The section that handles a group's messages, if it was added. */
   section(name: SectionName): PaperViewSection<SectionName> | undefined;
+  /** The paper the panel shows, as the library has it now. */
+  paper(of: PaperPanel): Paper | undefined;
 }
 
 export class PaperPanel extends Disposable implements SectionPanel {
@@ -132,6 +135,12 @@ export class PaperPanel extends Disposable implements SectionPanel {
     // Checked again here: the page renders hostile text, so what it posts proves nothing.
     if (!isSafeExternalUrl(url)) {
       this.log.warn(`Refused to open a link that is not http(s): ${describeUntrusted(url)}`);
+      return;
+    }
+    // Only a link the paper holds: a page that renders hostile text must not open whatever it likes.
+    const paper = this.hooks.paper(this);
+    if (!paper || !isLinkOfPaper(paper, url)) {
+      this.log.warn(`Refused to open ${describeUntrusted(url)}: it is not a link of ${this.key}, the paper the panel shows`);
       return;
     }
     try {

@@ -55,6 +55,7 @@ export class PaperPanels extends Disposable {
     },
     // Every section is a PaperViewSection of its own name (addSection keys them so).
     section: (name) => this.sections.get(name) as PaperViewSection<SectionName> | undefined,
+    paper: (of) => this.papers.get(of.key),
   };
 
   /** Fires with the key of the paper in the active panel, or undefined when no paper view is active. */

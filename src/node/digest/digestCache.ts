@@ -85,12 +85,12 @@ import { readFile as readFileCallback, stat as statCallback, promises as fs } fr
 import type { BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import * as zlib from 'node:zlib';
 import { parseDigest } from '../../core/digest/parser';
 import type { Diagnostic, ParsedDigest } from '../../core/types';
 import { MAX_DIGEST_BYTES, decodeDigest, readDigest } from './digestFiles';
 import { mapLimited } from '../concurrency';
 import { buildStamp } from '../buildStamp';
+import { checksum } from '../checksum';
 
 /**
  * The cache file layout and payload meaning. Bump it when either changes in a way the code stamp
@@ -413,14 +413,6 @@ function encodeEntry(header: EntryHeader, payloadBytes: Buffer): Buffer {
   const headerBytes = Buffer.from(json, 'utf8');
   const line = Buffer.from(`${MAGIC} ${checksum(headerBytes, payloadBytes)} ${payloadBytes.length} ${json}\n`, 'utf8');
   return Buffer.concat([line, payloadBytes]);
-}
-
-const crc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
-
-/** CRC-32 where Node has it (20.15 and later), SHA-256 elsewhere; the name says which. */
-function checksum(headerBytes: Buffer, payloadBytes: Buffer): string {
-  if (typeof crc32 === 'function') return `crc32:${crc32(payloadBytes, crc32(headerBytes)).toString(16).padStart(8, '0')}`;
-  return `sha256:${createHash('sha256').update(headerBytes).update(payloadBytes).digest('hex')}`;
 }
 
 /** Writes the new entries, then deletes the entries that are no longer wanted (see "Eviction") and dead writers' temporary files. */

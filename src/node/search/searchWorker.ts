@@ -6,6 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { SearchIndex, SearchIndexFormatError } from '../../core/search/searchIndex';
+import { IndexFileError, decodeIndexFile, encodeIndexFile } from './indexFile';
 import type { WorkerReply, WorkerRequest, WorkerValues } from './searchWorkerProtocol';
 
 /** Updates are written to the cache this long after the last one, so that a burst costs one write. */
@@ -114,10 +115,10 @@ async function begin(file: string | null, total: number): Promise<WorkerValues['
   if (file) {
     try {
       const bytes = await fs.readFile(file);
-      loaded = SearchIndex.deserialize(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      loaded = SearchIndex.deserialize(decodeIndexFile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') cacheProblem = 'no cache yet';
-      else if (error instanceof SearchIndexFormatError) cacheProblem = error.reason;
+      else if (error instanceof SearchIndexFormatError || error instanceof IndexFileError) cacheProblem = error.reason;
       else cacheProblem = error instanceof Error ? error.message : String(error);
     }
   } else {
@@ -165,7 +166,7 @@ async function save(): Promise<void> {
   if (!file) return;
   const temporary = `${file}.${process.pid}.tmp`;
   try {
-    await fs.writeFile(temporary, index.serialize());
+    await fs.writeFile(temporary, encodeIndexFile(index.serialize()));
     await fs.rename(temporary, file);
   } catch (error) {
     post({ type: 'cacheError', message: `Writing ${file} failed: ${error instanceof Error ? error.message : String(error)}` });

@@ -355,6 +355,44 @@ describe('state kept between CLI runs', () => {
     }
   });
 
+  test('every one of 150 single bit flips spread over the file, and 300 KB of garbage after it, is a miss', () => {
+    const cacheDir = tempFolder('cli-cache-flips');
+    const root = tempFolder('cli-cache-flips-root');
+    const digest = path.join(root, 'd.txt');
+    writeFileSync(digest, 'x');
+    const documents = Array.from({ length: 40 }, (_, i) => ({
+      key: `k${i}`,
+      title: `Title ${i} cloning`,
+      abstract: `abstract words ${i} policy`,
+      tags: [],
+      note: '',
+    }));
+    const state = { index: SearchIndex.build(documents), titleOf: (key: string) => `Title ${key}`, problems: [] };
+    const log: string[] = [];
+    const cache = new SearchCache(cacheDir, root, [root], { version: 'flips', log: (line) => log.push(line) });
+    const signature = cache.sign([digest], [])!;
+    cache.hashRacyInputs(signature);
+    cache.save(signature, state);
+    const intact = readFileSync(cache.file);
+    assert.equal(cache.load(cache.sign([digest], [])!)?.titleOf('k1'), 'Title k1');
+    const damaged: Buffer[] = [];
+    for (let i = 0; i < 150; i++) {
+      const bit = Math.floor((i * (intact.length * 8 - 1)) / 149);
+      const copy = Buffer.from(intact);
+      copy[bit >> 3] ^= 1 << (bit & 7);
+      damaged.push(copy);
+    }
+    damaged.push(Buffer.concat([intact, Buffer.alloc(300_000, 0x61)]), Buffer.concat([intact, Buffer.from('\n')]));
+    for (const [i, bytes] of damaged.entries()) {
+      writeFileSync(cache.file, bytes);
+      log.length = 0;
+      assert.equal(cache.load(cache.sign([digest], [])!), null, `damage ${i}`);
+      assert.match(log.join('\n'), /building the index/, `damage ${i}`);
+    }
+    writeFileSync(cache.file, intact);
+    assert.equal(cache.load(cache.sign([digest], [])!)?.titleOf('k1'), 'Title k1');
+  });
+
   test('an index written by another build is not believed', () => {
     const cacheDir = tempFolder('cli-cache-build');
     const root = tempFolder('cli-cache-root');

@@ -293,3 +293,53 @@ describe('files that are not digests', () => {
     assert.equal(result.diagnostics[0].severity, 'error');
   });
 });
+
+describe('submitter and organisation lines of the family', () => {
+  const digest = (meta: string) =>
+    `Daily Papers\n\nScaling Laws for Tiny Robots\n\nWe study how tiny robots scale with data and compute, and find clean power laws across six orders of magnitude.\n\n${meta}\n\nAnother Paper About Vision Models\n\nThis second abstract says something about vision and ends with a full stop.\n`;
+  const cases: [string, string, string][] = [
+    ['a handle then a display name, then "·", then the date and upvotes', 'osanseviero Omar Sanseviero\n·\nAug 28, 2022 17', 'osanseviero Omar Sanseviero'],
+    ['a handle and a display name and the date on one line', 'osanseviero Omar Sanseviero · Aug 28, 2022 17', 'osanseviero Omar Sanseviero'],
+    ['an organisation alone, then the date', 'Google DeepMind\n\nAug 28, 2022 17', 'Google DeepMind'],
+    ['an organisation, then "·", then the date', 'NVIDIA\n·\nAug 28, 2022 17', 'NVIDIA'],
+  ];
+  for (const [what, meta, submitter] of cases) {
+    test(`${what}: no paper of its own, and the paper above keeps its date and upvotes`, () => {
+      const { entries, diagnostics } = parseDigest(digest(meta), 'family.txt');
+      assert.deepEqual(
+        entries.map((entry) => entry.title),
+        ['Scaling Laws for Tiny Robots', 'Another Paper About Vision Models'],
+      );
+      assert.equal(entries[0].submitter, submitter);
+      assert.deepEqual(entries[0].date, { year: 2022, month: 8, day: 28 });
+      assert.equal(entries[0].upvotes, 17);
+      assert.deepEqual(diagnostics, []);
+    });
+  }
+
+  test('a title repeated on the next line is one title, and the repeat is named', () => {
+    const title = 'Multi-Agent Inverse Q-Learning from Demonstrations';
+    const { entries, diagnostics } = parseDigest(
+      `Daily Papers\n\n${title}\n${title}\n\nAn abstract about agents that ends with a full stop here.\n`,
+      'dup.txt',
+    );
+    assert.deepEqual(
+      entries.map((entry) => entry.title),
+      [title],
+    );
+    assert.deepEqual(
+      diagnostics.map((diagnostic) => diagnostic.line),
+      [4],
+    );
+  });
+
+  test('a title whose abstract is missing is named where it joins the next paper', () => {
+    const text =
+      'Daily Papers\n\nFirst Paper on Robot Hands\nA one-line abstract about robot hands that is long enough to be an abstract and ends here.\nEmotional Speech-Driven Animation with Content-Emotion Disentanglement\nData Scaling Laws in Imitation Learning for Robotic Manipulation\nAnother one-line abstract, about scaling laws in imitation learning, that also ends here.\n';
+    const { entries, diagnostics } = parseDigest(text, 'missing.txt');
+    const titles = new Set(entries.map((entry) => entry.title));
+    const named = new Set(diagnostics.map((diagnostic) => diagnostic.line));
+    for (const line of [3, 5, 6])
+      assert.ok(titles.has(text.split('\n')[line - 1]) || named.has(line), `line ${line}: ${JSON.stringify(entries)} ${JSON.stringify(diagnostics)}`);
+  });
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseDigest } from '../../../src/core/digest/parser';
@@ -12,14 +12,18 @@ import {
   capText,
   findSource,
   formatPaperDate,
+  isLinkOfPaper,
   isSafeExternalUrl,
   panelTitle,
   paperMetadata,
   splitLinks,
 } from '../../../src/core/paperView/viewModel';
 import type { Paper } from '../../../src/core/types';
+import { paperViewCsp } from '../../../src/core/paperView/contentSecurityPolicy';
 import { parsePaperViewState, parseWebviewMessage } from '../../../src/protocol';
-import { seedsFolder } from '../../support/paths';
+import { fixturesFolder, repoRoot, seedsFolder } from '../../support/paths';
+
+const hostileDigests = path.join(fixturesFolder, 'hostile', 'digests');
 
 /** A paper with defaults for every field not given. */
 function paper(fields: Partial<Paper> = {}): Paper {
@@ -189,6 +193,61 @@ describe('isSafeExternalUrl', () => {
       '',
     ];
     for (const url of refused) assert.equal(isSafeExternalUrl(url), false, JSON.stringify(url));
+  });
+});
+
+describe('isLinkOfPaper', () => {
+  // The abstract of the hostile digest, plus links in every form marked renders.
+  const abstract = [
+    readFileSync(path.join(hostileDigests, 'hostile-digest.txt'), 'utf8'),
+    'Code at https://github.com/a/b. Docs at www.example.net/docs, a query [q](https://example.org/s?a=1&amp;b=2)',
+    'and a page [ü](https://example.org/über) and <https://example.org/auto>.',
+  ].join(' ');
+  const shown = paper({ abstract, links: ['https://huggingface.co/papers/1'] });
+
+  test('every http(s) link the page renders from the abstract, and every paper link, may be opened', async () => {
+    // marked is the webview's renderer, an ES module.
+    const { Marked } = await import('marked');
+    const html = new Marked({ gfm: true, async: false }).parse(abstract, { async: false });
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((match) => match[1].replace(/&amp;/g, '&')).filter(isSafeExternalUrl);
+    assert.ok(hrefs.length >= 6, hrefs.join(' '));
+    for (const href of hrefs) assert.equal(isLinkOfPaper(shown, href), true, href);
+    assert.equal(isLinkOfPaper(shown, 'https://huggingface.co/papers/1'), true);
+  });
+
+  test("any other URL is refused, even one the paper's links start with or a javascript: one it holds", () => {
+    for (const url of [
+      'https://evil.example/',
+      'https://github.com/a',
+      'https://github.co',
+      'https://huggingface.co/papers/12',
+      'https://example.org/s?a=1&b=2&c=3',
+      'javascript:alert(1)',
+    ]) {
+      assert.equal(isLinkOfPaper(shown, url), false, url);
+    }
+  });
+});
+
+describe('paperViewCsp', () => {
+  test("allows the nonce script, the extension's styles and font, and nothing else: no images, frames or connections", () => {
+    const csp = paperViewCsp('N0nce', 'vscode-resource:');
+    const directives = new Map(csp.split('; ').map((part) => [part.split(' ')[0], part.split(' ').slice(1).join(' ')]));
+    assert.equal(directives.get('default-src'), "'none'");
+    assert.equal(directives.get('script-src'), "'nonce-N0nce'");
+    assert.equal(directives.get('style-src'), 'vscode-resource:');
+    assert.equal(directives.get('font-src'), 'vscode-resource:');
+    for (const absent of ['img-src', 'connect-src', 'frame-src', 'media-src', 'object-src']) assert.equal(directives.has(absent), false, absent);
+    assert.doesNotMatch(csp, /https:|data:|unsafe/);
+  });
+
+  test('the page renders no image: the webview code creates no img element', () => {
+    const webview = path.join(repoRoot, 'webview');
+    for (const file of readdirSync(webview).filter((name) => name.endsWith('.ts'))) {
+      const code = readFileSync(path.join(webview, file), 'utf8');
+      assert.doesNotMatch(code, /createElement\(\s*['"]img|el\(\s*['"]img|<img|new Image\(/, file);
+    }
+    assert.doesNotMatch(readFileSync(path.join(repoRoot, 'webview', 'paperView.ts'), 'utf8'), /ALLOWED_TAGS = \[[^\]]*'img'/);
   });
 });
 

@@ -350,6 +350,30 @@ describe('readDigestsCached', () => {
       });
     }
 
+    test('every one of 150 single bit flips spread over an entry, and 300 KB of garbage after it, is rebuilt', async () => {
+      const { files, cacheDir } = workspace();
+      const one = [files[0]];
+      await cached(one, cacheDir);
+      const [entry] = entryFiles(cacheDir);
+      const intact = readFileSync(entry);
+      const expected = await uncached(one);
+      const damaged: Buffer[] = [];
+      for (let i = 0; i < 150; i++) {
+        const bit = Math.floor((i * (intact.length * 8 - 1)) / 149);
+        const copy = Buffer.from(intact);
+        copy[bit >> 3] ^= 1 << (bit & 7);
+        damaged.push(copy);
+      }
+      damaged.push(Buffer.concat([intact, Buffer.alloc(300_000, 0x61)]), Buffer.concat([intact, Buffer.from('\n')]));
+      for (const [i, bytes] of damaged.entries()) {
+        writeFileSync(entry, bytes);
+        const result = await cached(one, cacheDir);
+        assert.deepEqual(result.stats, { reused: 0, parsed: 1 }, `damage ${i}`);
+        assert.deepEqual(result.digests, expected.digests, `damage ${i}`);
+        assert.equal(result.log.length, 1, `damage ${i}: ${result.log.join('\n')}`);
+      }
+    });
+
     test('entries written by another build', async () => {
       const { files, cacheDir } = workspace();
       await cached(files, cacheDir, { version: 'an older build' });
