@@ -7,6 +7,7 @@ import { keysOfPaper } from './core/library/citationKey';
 import { CitationCommands } from './host/citations/citationCommands';
 import { WorkspaceCitations } from './host/citations/workspaceCitations';
 import { CitationFeatures } from './host/citations/citationFeatures';
+import { MarkdownPreviewCitations, type MarkdownIt } from './host/citations/markdownPreview';
 import { CitedIn } from './host/paperView/citedIn';
 import { CommandIds, ContextKeys } from './host/commandIds';
 import { LibraryCommands } from './host/library/libraryCommands';
@@ -65,6 +66,8 @@ export interface MarginaliaApi {
   searchCommands: SearchCommands;
   /** Builds a second SearchService over the same library and storage, as a window reload does (for tests). */
   createSearchService(): SearchService;
+  /** VS Code's markdown preview calls this (package.json: `markdown.markdownItPlugins`) to render citations. */
+  extendMarkdownIt(md: MarkdownIt): MarkdownIt;
 }
 
 export function activate(context: vscode.ExtensionContext): MarginaliaApi {
@@ -131,6 +134,8 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   panels.addSection(citedIn);
   context.subscriptions.push(citations, citationFeatures, citationCommands, citedIn);
   setImmediate(() => void citations.start());
+  const previewCitations = new MarkdownPreviewCitations(citable, (paper) => citable.entryOf(paper));
+  context.subscriptions.push(previewCitations);
   // "Papers cited in the workspace" for the exports comes from the same index, once it is current.
   const citedKeys = async () => {
     await citations.start();
@@ -197,6 +202,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     related,
     searchCommands,
     createSearchService,
+    extendMarkdownIt: (md) => previewCitations.extend(md),
     ready,
     timings,
   };
