@@ -26,6 +26,7 @@ import { TagsView } from './host/tags/tagsView';
 import { WorkspaceLibrary } from './host/library/workspaceLibrary';
 import { LibraryWorkerClient } from './node/library/libraryWorkerClient';
 import { BibCommands } from './host/bib/bibCommands';
+import { AutoExport } from './host/bib/autoExport';
 import { Bibliographies } from './host/bib/bibliographies';
 import { CitableLibrary } from './host/bib/citableLibrary';
 import { CodeLinks } from './host/paperView/codeLinks';
@@ -43,6 +44,8 @@ export interface MarginaliaApi {
   /** The workspace's .bib files, and the library the citation features see (digest papers joined with .bib entries). */
   bibliographies: Bibliographies;
   citable: CitableLibrary;
+  /** The .bib that stays current (its `update()` runs it now). */
+  autoExport: AutoExport;
   papersView: PapersView;
   panels: PaperPanels;
   statusBar: LibraryStatusBar;
@@ -144,6 +147,15 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   };
   const codeLinks = new CodeLinks(library, commandPapers, log);
   context.subscriptions.push(new BibCommands(library, commandPapers, log, citedKeys), codeLinks);
+  // The .bib that stays current (marginalia.autoExport.file): digest papers only, those the reader's .bib lacks.
+  const autoExport = new AutoExport(
+    library,
+    (paper) => citable.entryOf(citable.get(paper.key) ?? paper),
+    citedKeys,
+    [citable.onDidChange, citations.onDidChange],
+    log,
+  );
+  context.subscriptions.push(autoExport);
   // Search: the index is built in a worker and cached in the workspace's extension storage.
   const searchWorkerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'searchWorker.js').fsPath;
   const createSearchService = () => {
@@ -188,6 +200,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     library,
     bibliographies,
     citable,
+    autoExport,
     papersView,
     panels,
     statusBar,

@@ -8,6 +8,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { AUTO_EXPORT_MARKER } from '../../core/bibliography/autoExport';
 import { latexBibliography, type BibEntry } from '../../core/bibliography/bibEntries';
 import type { Diagnostic } from '../../core/types';
 import { IGNORED_FOLDERS_GLOB, isInIgnoredFolder, MAX_SCANNED_BYTES } from '../../core/workspaceFiles';
@@ -18,8 +19,6 @@ import { Disposable } from '../lifecycle';
 const DEFAULT_GLOBS = ['**/*.bib'];
 /** Changes are gathered for this long before the bibliographies are read again. */
 const DEBOUNCE_MS = 200;
-/** First line of the files Marginalia's auto-export writes: those are the library, not a source. */
-export const MARGINALIA_EXPORT_MARKER = '% Written by Marginalia';
 
 export class Bibliographies extends Disposable {
   private all: BibEntry[] = [];
@@ -96,7 +95,8 @@ export class Bibliographies extends Disposable {
         this.log.warn(`Cannot read ${this.relative(file)}: ${error instanceof Error ? error.message : String(error)}`);
         continue;
       }
-      if (text.replace(/^\ufeff/, '').startsWith(MARGINALIA_EXPORT_MARKER)) continue;
+      // Marginalia's own auto-export holds library papers, not the reader's entries.
+      if (text.replace(/^\ufeff/, '').startsWith(AUTO_EXPORT_MARKER)) continue;
       const result = readBibliography(text, file);
       entries.push(...result.entries);
       read.push(file);
