@@ -18,6 +18,9 @@ export const MIN_UNMARKED_PAPERS = 2;
 const MIN_ABSTRACT_WORDS = 20;
 /** With the family's markers, an entry with an abstract this long makes the file a digest. */
 const MIN_MARKED_ABSTRACT_WORDS = 5;
+/** Entries looked at in a file without markers, and characters of an abstract: enough to tell, cheap on a 100 MB digest. */
+const SAMPLE_ENTRIES = 40;
+const SAMPLE_ABSTRACT_CHARS = 800;
 /** Lines looked at for the non-digest signals; enough to tell, cheap on a 100 MB digest. */
 const SAMPLE_LINES = 400;
 
@@ -42,27 +45,30 @@ const README_TITLE =
   /^(?:installation|install|usage|getting started|quick ?start|requirements|dependencies|contributing|license|licence|citation|citing(?: this work)?|acknowledge?ments|contact|faq|changelog|table of contents|overview|features|examples?|documentation|setup|how to cite)$/i;
 
 /**
- * Decides whether `parsed` (what parseDigest made of `text`) is a digest. Pure and linear in the
- * text; it looks at every entry and at most SAMPLE_LINES lines of the text.
+ * Decides whether `parsed` (what parseDigest made of `text`) is a digest. Pure, and cheap beside the
+ * parse: it looks at the first SAMPLE_LINES lines, the entries' metadata, and the first entries' abstracts.
  */
 export function classifyDigest(text: string, parsed: ParsedDigest): DigestVerdict {
   if (parsed.entries.length === 0) return { digest: false, reason: 'It holds no title and abstract that read like a paper.' };
-  const prose = parsed.entries.filter((entry) => isPaperTitle(entry.title) && isProseAbstract(entry.abstract)).length;
+  const isProse = (entry: ParsedDigest['entries'][number]) => isPaperTitle(entry.title) && isProseAbstract(entry.abstract);
   const lines = sampleLines(text);
   const marked = hasHeaderMarker(lines) || parsed.digestDate !== null || parsed.entries.some(hasMetadata) || lines.some((line) => METADATA_LINE.test(line));
   // Marked files are the family's own: any entry with some abstract will do (a hostile digest's
-  // abstracts full of markup are still papers).
-  if (marked && (prose > 0 || parsed.entries.some((entry) => wordCount(entry.abstract) >= MIN_MARKED_ABSTRACT_WORDS))) return { digest: true };
+  // abstracts full of markup are still papers). Usually the first entry settles it.
+  if (marked && parsed.entries.some((entry) => isProse(entry) || wordCount(entry.abstract) >= MIN_MARKED_ABSTRACT_WORDS)) return { digest: true };
+  // Without markers, the first entries tell: a digest does not turn into a README halfway.
+  const sample = parsed.entries.slice(0, SAMPLE_ENTRIES);
+  const prose = sample.filter(isProse).length;
 
   const signal = nonDigestSignal(lines, parsed);
   if (signal) return { digest: false, reason: `It reads like ${signal}, not a Daily Papers digest, so it gives no papers.` };
-  if (prose >= MIN_UNMARKED_PAPERS && prose * 2 >= parsed.entries.length) return { digest: true };
+  if (prose >= MIN_UNMARKED_PAPERS && prose * 2 >= sample.length) return { digest: true };
   return {
     digest: false,
     reason:
       prose === 0
         ? 'It has no paper abstracts (a title line followed by sentences of prose) and no Daily Papers header, so it gives no papers.'
-        : `It has no Daily Papers header, dates or author lines, and only ${prose} of its ${parsed.entries.length} title/abstract pairs read like papers, so it gives no papers.`,
+        : `It has no Daily Papers header, dates or author lines, and only ${prose} of its ${sample.length} title/abstract pairs read like papers, so it gives no papers.`,
   };
 }
 
@@ -102,7 +108,8 @@ function isPaperTitle(title: string): boolean {
 }
 
 /** Prose: enough words, mostly words of letters, with sentences, not code, numbers or shouting. */
-function isProseAbstract(abstract: string): boolean {
+function isProseAbstract(whole: string): boolean {
+  const abstract = whole.length > SAMPLE_ABSTRACT_CHARS ? whole.slice(0, SAMPLE_ABSTRACT_CHARS) : whole;
   const words = abstract.split(/\s+/).filter(Boolean);
   if (words.length < MIN_ABSTRACT_WORDS) return false;
   if (!/[.!?。](?:\s|$)/u.test(abstract)) return false;
