@@ -12,11 +12,13 @@ import { AUTO_EXPORT_MARKER } from '../../core/bibliography/autoExport';
 import { latexBibliography, type BibEntry } from '../../core/bibliography/bibEntries';
 import type { Diagnostic } from '../../core/types';
 import { IGNORED_FOLDERS_GLOB, isInIgnoredFolder, MAX_SCANNED_BYTES } from '../../core/workspaceFiles';
-import { MAX_BIB_BYTES, readBibliography } from '../../node/bib/bibFiles';
+import type * as BibFilesModule from '../../node/bib/bibFiles.js';
 import { Disposable } from '../lifecycle';
 
 /** The setting's default: every .bib of the workspace. */
 const DEFAULT_GLOBS = ['**/*.bib'];
+/** A `.bib` larger than this is not read (a large shared bibliography is a few MB). */
+const MAX_BIB_BYTES = 32 * 1024 * 1024;
 /** Changes are gathered for this long before the bibliographies are read again. */
 const DEBOUNCE_MS = 200;
 
@@ -81,6 +83,8 @@ export class Bibliographies extends Disposable {
     const entries: BibEntry[] = [];
     this.diagnostics.clear();
     const read: string[] = [];
+    // citation-js is loaded only when there is a .bib to read: evaluating it costs the window's start a third of a second.
+    let reader: typeof BibFilesModule | undefined;
     for (const file of files) {
       const uri = vscode.Uri.file(file);
       let text: string;
@@ -97,7 +101,8 @@ export class Bibliographies extends Disposable {
       }
       // Marginalia's own auto-export holds library papers, not the reader's entries.
       if (text.replace(/^\ufeff/, '').startsWith(AUTO_EXPORT_MARKER)) continue;
-      const result = readBibliography(text, file);
+      reader ??= await bibFiles();
+      const result = reader.readBibliography(text, file);
       entries.push(...result.entries);
       read.push(file);
       if (result.diagnostics.length > 0) this.diagnostics.set(uri, result.diagnostics.map(toVscodeDiagnostic));
@@ -140,6 +145,10 @@ export class Bibliographies extends Disposable {
   private relative(file: string): string {
     return vscode.workspace.asRelativePath(file);
   }
+}
+
+function bibFiles(): Promise<typeof BibFilesModule> {
+  return import('../../node/bib/bibFiles.js');
 }
 
 async function exists(file: string): Promise<boolean> {

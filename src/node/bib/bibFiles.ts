@@ -16,9 +16,6 @@ export interface ReadBibliography {
   diagnostics: Diagnostic[];
 }
 
-/** A `.bib` file larger than this is not read (a large shared bibliography is a few MB). */
-export const MAX_BIB_BYTES = 32 * 1024 * 1024;
-
 /** `@type{key,` or `@type(key,` at the start of a line: where entries start, and their keys. */
 const ENTRY_START = /^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(][ \t]*([^\s,{}()"#%'=\\]+)?/gm;
 
