@@ -145,6 +145,20 @@ suite('Bibliographies: a LaTeX project with its own .bib', () => {
     assert.equal(offered[0].insertText, 'marginalia-notes', 'the .bib key, which BibTeX will find');
   });
 
+  test('search finds a .bib entry no digest lists', async () => {
+    let keys: string[] = [];
+    await waitFor(
+      'the entry in the search index',
+      () => {
+        void api.search.search('title:monte', 5).then((result) => {
+          keys = result.hits.map((hit) => hit.key);
+        });
+        return keys.includes('Mueller:2021:LSTM');
+      },
+      15_000,
+    );
+  });
+
   test('a broken .bib shows an error on the broken entry’s line; its other entries are citable', async () => {
     const uri = projectUri('broken.bib');
     await waitFor('the .bib diagnostic', () => vscode.languages.getDiagnostics(uri).length > 0, 8000);
