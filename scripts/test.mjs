@@ -94,6 +94,8 @@ function ensureBibToolchain() {
     { name: 'bibtex', args: ['--version'], apt: 'texlive-binaries' },
     { name: 'kpsewhich', args: ['plain.bst'], apt: 'texlive-base', what: 'plain.bst' },
     { name: 'pandoc', args: ['--version'], apt: 'pandoc' },
+    // The sentence-case CSL style (APA) the toolchain test renders with.
+    { name: 'test', args: ['-f', '/usr/share/citation-style-language/styles/apa.csl'], apt: 'citation-style-language-styles', what: 'apa.csl' },
   ];
   const missingTools = () =>
     tools.filter(({ name, args }) => {

@@ -7,6 +7,7 @@ import { keysOfPaper } from './core/library/citationKey';
 import { CitationCommands } from './host/citations/citationCommands';
 import { WorkspaceCitations } from './host/citations/workspaceCitations';
 import { CitationFeatures } from './host/citations/citationFeatures';
+import { MarkdownPreviewCitations, type MarkdownIt } from './host/citations/markdownPreview';
 import { CitedIn } from './host/paperView/citedIn';
 import { CommandIds, ContextKeys } from './host/commandIds';
 import { LibraryCommands } from './host/library/libraryCommands';
@@ -25,6 +26,9 @@ import { TagsView } from './host/tags/tagsView';
 import { WorkspaceLibrary } from './host/library/workspaceLibrary';
 import { LibraryWorkerClient } from './node/library/libraryWorkerClient';
 import { BibCommands } from './host/bib/bibCommands';
+import { AutoExport } from './host/bib/autoExport';
+import { Bibliographies } from './host/bib/bibliographies';
+import { CitableLibrary } from './host/bib/citableLibrary';
 import { CodeLinks } from './host/paperView/codeLinks';
 import { RelatedView } from './host/search/relatedView';
 import { SearchCommands } from './host/search/searchCommands';
@@ -37,6 +41,11 @@ import { RelatedSection } from './host/paperView/related';
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
   library: WorkspaceLibrary;
+  /** The workspace's .bib files, and the library the citation features see (digest papers joined with .bib entries). */
+  bibliographies: Bibliographies;
+  citable: CitableLibrary;
+  /** The .bib that stays current (its `update()` runs it now). */
+  autoExport: AutoExport;
   papersView: PapersView;
   panels: PaperPanels;
   statusBar: LibraryStatusBar;
@@ -60,6 +69,8 @@ export interface MarginaliaApi {
   searchCommands: SearchCommands;
   /** Builds a second SearchService over the same library and storage, as a window reload does (for tests). */
   createSearchService(): SearchService;
+  /** VS Code's markdown preview calls this (package.json: `markdown.markdownItPlugins`) to render citations. */
+  extendMarkdownIt(md: MarkdownIt): MarkdownIt;
 }
 
 export function activate(context: vscode.ExtensionContext): MarginaliaApi {
@@ -76,11 +87,16 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   context.subscriptions.push({ dispose: () => libraryWorker.dispose() });
   const digestCache = context.storageUri?.scheme === 'file' ? vscode.Uri.joinPath(context.storageUri, 'digests').fsPath : null;
   const library = new WorkspaceLibrary(log, libraryWorker, digestCache);
-  const panels = new PaperPanels(context.extensionUri, library, log);
+  // The reader's .bib files join the digest library here, and only here: citing, hovers,
+  // definitions, search and the paper view take `citable`; the tree, tags and notes the digest library.
+  const bibliographies = new Bibliographies(log);
+  const citable = new CitableLibrary(library, bibliographies);
+  context.subscriptions.push(bibliographies, citable);
+  const panels = new PaperPanels(context.extensionUri, citable, log);
   const papersView = new PapersView(library, context.workspaceState, (key, options) => panels.show(key, options));
   const statusBar = new LibraryStatusBar(library, CommandIds.searchPapers);
   // Which papers a command acts on, for every feature's commands: one rule, one owner.
-  const commandPapers = new CommandPapers(library, { selectedKeys: () => papersView.selectedKeys(), activePaperKey: () => panels.activePaperKey });
+  const commandPapers = new CommandPapers(citable, { selectedKeys: () => papersView.selectedKeys(), activePaperKey: () => panels.activePaperKey });
   const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, commandPapers, log);
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
   const noteIndex = new NoteIndex(log);
@@ -109,18 +125,20 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const citations = new WorkspaceCitations(log);
   // A paper's citations, and its note, are those of its key and of each alias.
   const keysOfKey = (key: string) => {
-    const paper = library.get(key);
+    const paper = citable.get(key);
     return paper ? keysOfPaper(paper) : [key];
   };
-  const canonicalKey = (key: string) => library.canonicalKey(key);
+  const canonicalKey = (key: string) => citable.canonicalKey(key);
   citations.resolveKeysWith(keysOfKey, canonicalKey);
   noteIndex.resolveKeysWith(keysOfKey, canonicalKey);
-  const citationFeatures = new CitationFeatures(library, citations, noteIndex);
-  const citationCommands = new CitationCommands(library, citationFeatures, citations, commandPapers, log);
+  const citationFeatures = new CitationFeatures(citable, citations, noteIndex, (paper) => citable.entryOf(paper));
+  const citationCommands = new CitationCommands(citable, citationFeatures, citations, commandPapers, log);
   const citedIn = new CitedIn(citations, log);
   panels.addSection(citedIn);
   context.subscriptions.push(citations, citationFeatures, citationCommands, citedIn);
   setImmediate(() => void citations.start());
+  const previewCitations = new MarkdownPreviewCitations(citable, (paper) => citable.entryOf(paper));
+  context.subscriptions.push(previewCitations);
   // "Papers cited in the workspace" for the exports comes from the same index, once it is current.
   const citedKeys = async () => {
     await citations.start();
@@ -129,6 +147,15 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   };
   const codeLinks = new CodeLinks(library, commandPapers, log);
   context.subscriptions.push(new BibCommands(library, commandPapers, log, citedKeys), codeLinks);
+  // The .bib that stays current (marginalia.autoExport.file): digest papers only, those the reader's .bib lacks.
+  const autoExport = new AutoExport(
+    library,
+    (paper) => citable.entryOf(citable.get(paper.key) ?? paper),
+    citedKeys,
+    [citable.onDidChange, citations.onDidChange],
+    log,
+  );
+  context.subscriptions.push(autoExport);
   // Search: the index is built in a worker and cached in the workspace's extension storage.
   const searchWorkerScript = vscode.Uri.joinPath(context.extensionUri, 'dist', 'searchWorker.js').fsPath;
   const createSearchService = () => {
@@ -138,13 +165,13 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
       (done, total) => service.workerProgress(done, total),
       (message) => log.warn(`Search index: ${message}`),
     );
-    const service = new SearchService(library, noteIndex, context.storageUri, client, log);
+    const service = new SearchService(citable, noteIndex, context.storageUri, client, log);
     return service;
   };
   const search = createSearchService();
-  const related = new RelatedView(search, library, panels, noteIndex, log);
-  const searchCommands = new SearchCommands(search, library, commandPapers, related, (key) => panels.show(key, { preview: false }), noteIndex, log);
-  const relatedSection = new RelatedSection(search, library, (key) => panels.show(key, { preview: true }), log);
+  const related = new RelatedView(search, citable, panels, noteIndex, log);
+  const searchCommands = new SearchCommands(search, citable, commandPapers, related, (key) => panels.show(key, { preview: false }), noteIndex, log);
+  const relatedSection = new RelatedSection(search, citable, (key) => panels.show(key, { preview: true }), log);
   panels.addSection(relatedSection);
   context.subscriptions.push(search, related, searchCommands, relatedSection);
 
@@ -154,7 +181,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
 
   // Parsing waits until activation has returned, so the window is never held up by it.
   const ready = new Promise<void>((resolve) => setImmediate(resolve))
-    .then(() => Promise.all([library.reload(), noteIndex.rescan()]))
+    .then(() => Promise.all([library.reload(), noteIndex.rescan(), bibliographies.reload()]))
     .then(
       () => {
         timings.firstTree = performance.now() - started;
@@ -171,6 +198,9 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   log.info(`Marginalia ${String(context.extension.packageJSON.version)} activated in ${timings.activation.toFixed(1)} ms`);
   return {
     library,
+    bibliographies,
+    citable,
+    autoExport,
     papersView,
     panels,
     statusBar,
@@ -185,6 +215,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     related,
     searchCommands,
     createSearchService,
+    extendMarkdownIt: (md) => previewCitations.extend(md),
     ready,
     timings,
   };

@@ -13,6 +13,9 @@ import { waitFor, workspaceRoot, activateMarginalia } from './workspace';
 const ABSTRACT =
   'We study how agents learn from demonstrations and show, across many benchmarks and real robots, that the method improves sample efficiency while staying simple to implement.';
 
+/** test/fixtures/not-digests, found through the extension (the bundled tests run from out/). */
+const NOT_DIGESTS = path.join(vscode.extensions.getExtension('marginalia.marginalia')!.extensionPath, 'test', 'fixtures', 'not-digests');
+
 suite('Library and Papers tree', () => {
   let api: MarginaliaApi;
 
@@ -125,7 +128,7 @@ suite('Library and Papers tree', () => {
   test('a digest created, edited and deleted on disk updates the library', async function () {
     this.timeout(20_000);
     const file = path.join(workspaceRoot(), 'digests', 'integration-new-digest.txt');
-    fs.writeFileSync(file, `Watching Digests Change: A Test Paper\n\n${ABSTRACT}\n`);
+    fs.writeFileSync(file, `Daily Papers\n\nWatching Digests Change: A Test Paper\n\n${ABSTRACT}\n`);
     await waitFor('the new paper', () => api.library.papers.some((p) => p.title === 'Watching Digests Change: A Test Paper'), 8000);
 
     fs.appendFileSync(file, `\nA Second Paper Appended Later\n\n${ABSTRACT}\n`);
@@ -145,7 +148,7 @@ suite('Library and Papers tree', () => {
     const reloads: Thenable<unknown>[] = [];
     try {
       for (const [i, file] of files.entries()) {
-        fs.writeFileSync(file, `Racing Reloads Paper Number ${i + 1}\n\n${ABSTRACT}\n`);
+        fs.writeFileSync(file, `Daily Papers\n\nRacing Reloads Paper Number ${i + 1}\n\n${ABSTRACT}\n`);
         reloads.push(vscode.commands.executeCommand(CommandIds.reindex));
         await new Promise((resolve) => setTimeout(resolve, 60 + 70 * i));
       }
@@ -160,6 +163,27 @@ suite('Library and Papers tree', () => {
       for (const file of files) fs.rmSync(file, { force: true });
     }
     await waitFor('the papers to go', () => !api.library.papers.some((p) => p.title.startsWith('Racing Reloads')), 8000);
+  });
+
+  test('requirements.txt, LICENSE.txt, CMakeLists.txt, a README and a log among the digests give no paper, no key and no problem', async function () {
+    this.timeout(30_000);
+    const names = fs.readdirSync(NOT_DIGESTS).sort();
+    const copies = names.map((name) => path.join(workspaceRoot(), 'digests', name === 'train.log' ? 'train-log.txt' : name));
+    const before = api.library.papers.length;
+    try {
+      names.forEach((name, i) => fs.copyFileSync(path.join(NOT_DIGESTS, name), copies[i]));
+      await vscode.commands.executeCommand(CommandIds.reindex);
+      assert.equal(api.library.papers.length, before);
+      for (const copy of copies) {
+        assert.ok(!api.library.digestFiles.includes(copy), `${path.basename(copy)} is not a digest`);
+        assert.ok(!api.library.papers.some((paper) => paper.sources.some((source) => source.file === copy)), `${path.basename(copy)} gives no paper`);
+        assert.deepEqual(vscode.languages.getDiagnostics(vscode.Uri.file(copy)), []);
+      }
+      const saved = fs.readFileSync(path.join(workspaceRoot(), '.marginalia', 'library.jsonl'), 'utf8');
+      assert.doesNotMatch(saved, /numpy|MIT License|cmake_minimum_required|Getting Started|Epoch 1\/100/i);
+    } finally {
+      for (const copy of copies) fs.rmSync(copy, { force: true });
+    }
   });
 
   test('an unparseable line shows in the Problems panel on its line', async function () {

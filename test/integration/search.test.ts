@@ -135,7 +135,7 @@ suite('Search and related papers', () => {
     const file = path.join(folder, 'digests', 'search-test-digest.txt');
     fs.writeFileSync(
       file,
-      'Zebrafish Navigation with Spiking Cerebellar Models\n\nWe model how zebrafish larvae navigate currents with a spiking cerebellar circuit, and show that the circuit learns from few demonstrations.\n',
+      'Daily Papers\n\nZebrafish Navigation with Spiking Cerebellar Models\n\nWe model how zebrafish larvae navigate currents with a spiking cerebellar circuit, and show that the circuit learns from few demonstrations.\n',
     );
     try {
       let found = false;

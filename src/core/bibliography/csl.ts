@@ -31,26 +31,44 @@ export interface CslItem {
 }
 
 /**
- * `title` as CSL rich text with its capitalisation protected: each word (letters, digits, hyphens
- * and apostrophes) that holds an upper-case letter is wrapped in `<span class="nocase">`.
- * "LLMs Plan in 3D: GPT-4" keeps LLMs, Plan, 3D and GPT-4 as written under any style (a word's
- * leading digits stay outside its span: `3<span class="nocase">D</span>`); lower-case
- * words stay free for styles that title-case them. White space runs become one space.
+ * `title` as CSL rich text with only the capitals that must survive a case change protected, as
+ * Better BibTeX does: a word (letters, digits and apostrophes; hyphens separate words) is wrapped in
+ * `<span class="nocase">` when it has two capitals or more (`LLMs`, `GPT`), a capital after its first
+ * letter (`DynaMo`, `iPhone`), or a capital and a digit (`3D`, `7B`). A word whose only capital is
+ * its first letter (`Diffusion`, `Policy`, `A`) stays free, so that sentence-case styles (APA) can
+ * lower-case it and title-case styles leave it as it is. A word's leading digits stay outside its
+ * span (`3<span class="nocase">D</span>`): pandoc's citeproc lower-cases `{3D}` but not `3{D}`.
+ * White space runs become one space.
  */
 export function protectTitleCase(title: string): string {
   return title
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/[\p{L}\p{M}\p{N}'’-]*\p{Lu}[\p{L}\p{M}\p{N}'’-]*/gu, (word) => {
-      // The span starts at the first letter ("3<span>D</span>"): pandoc's citeproc lower-cases a
-      // protected word that starts with a digit ("{3D}" renders "3d"), but not "3{D}".
+    .replace(/[\p{L}\p{M}\p{N}'’]*\p{Lu}[\p{L}\p{M}\p{N}'’]*/gu, (word) => {
+      if (!mustKeepCase(word)) return word;
       const lead = /^[^\p{L}]*/u.exec(word)?.[0] ?? '';
       return `${lead}<span class="nocase">${word.slice(lead.length)}</span>`;
     });
 }
 
+function mustKeepCase(word: string): boolean {
+  const capitals = word.match(/\p{Lu}/gu)?.length ?? 0;
+  if (capitals >= 2 || (capitals >= 1 && /\p{N}/u.test(word))) return true;
+  const firstLetter = word.search(/\p{L}/u);
+  return /\p{Lu}/u.test(word.slice(firstLetter + 1));
+}
+
 /** Hosts whose links name the paper itself (an arXiv abstract, a Hugging Face paper page). */
 const PAPER_PAGE = /^https?:\/\/(?:www\.)?(?:arxiv\.org\/(?:abs|pdf)\/|(?:huggingface\.co|hf\.co)\/papers\/)/i;
+
+/** An arXiv identifier in an arXiv or Hugging Face paper link: new style `2307.10936` or old style `hep-th/9901001`, version dropped. */
+const ARXIV_ID =
+  /^https?:\/\/(?:www\.)?(?:arxiv\.org\/(?:abs|pdf)\/|(?:huggingface\.co|hf\.co)\/papers\/)(\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?\/?(?:[?#].*)?$/i;
+
+/** The arXiv identifier a link names (arxiv.org/abs, arxiv.org/pdf, huggingface.co/papers), or undefined. */
+export function arxivIdentifier(url: string | undefined): string | undefined {
+  return url === undefined ? undefined : ARXIV_ID.exec(url)?.[1];
+}
 
 /** The link that best stands for the paper: its arXiv or Hugging Face paper page, else its first link. */
 export function primaryUrl(links: readonly string[]): string | undefined {

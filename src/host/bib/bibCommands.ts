@@ -169,7 +169,7 @@ export class BibCommands extends Disposable {
  * reader never sees half a file. An open editor of the target reloads it (it is an export, not the
  * user's text, so replacing it is what the user asked for).
  */
-async function writeAtomically(target: vscode.Uri, text: string): Promise<void> {
+export async function writeAtomically(target: vscode.Uri, text: string): Promise<void> {
   const folder = vscode.Uri.joinPath(target, '..');
   const name = target.path.slice(target.path.lastIndexOf('/') + 1);
   const temp = vscode.Uri.joinPath(folder, `.${name}.${process.pid}.${Date.now()}.tmp`);

@@ -5,7 +5,9 @@
  * family) and code (pandoc citations in comments). This class only builds and registers them.
  */
 import * as vscode from 'vscode';
+import type { BibEntry } from '../../core/bibliography/bibEntries';
 import { PaperFinder } from '../../core/citations/paperFinder';
+import type { Paper } from '../../core/types';
 import type { CitationMention } from '../../core/citations/scanner';
 import { Disposable } from '../lifecycle';
 import type { Library } from '../library/library';
@@ -25,10 +27,12 @@ export class CitationFeatures extends Disposable {
   private readonly mentions: DocumentMentions;
   private readonly diagnostics: CitationDiagnostics;
 
+  /** @param entryOf the reader's .bib entry behind a paper (see host/bib/citableLibrary.ts), for hovers */
   constructor(
     private readonly library: Library,
     citations: WorkspaceCitations,
     notes: NoteLookup | undefined,
+    entryOf?: (paper: Paper) => BibEntry | undefined,
   ) {
     super();
     this.register(
@@ -40,9 +44,9 @@ export class CitationFeatures extends Disposable {
     this.diagnostics = this.register(new CitationDiagnostics(library, mentions));
     const selector = CITATION_SELECTOR;
     this.register(
-      vscode.languages.registerCompletionItemProvider(selector, new CitationCompletionProvider(library, () => this.finder), ...COMPLETION_TRIGGERS),
+      vscode.languages.registerCompletionItemProvider(selector, new CitationCompletionProvider(library, () => this.finder, entryOf), ...COMPLETION_TRIGGERS),
     );
-    this.register(vscode.languages.registerHoverProvider(selector, new CitationHoverProvider(library, mentions)));
+    this.register(vscode.languages.registerHoverProvider(selector, new CitationHoverProvider(library, mentions, entryOf)));
     this.register(vscode.languages.registerDefinitionProvider(selector, new CitationDefinitionProvider(library, mentions, notes)));
     this.register(vscode.languages.registerReferenceProvider(selector, new CitationReferenceProvider(library, mentions, citations)));
     this.register(vscode.languages.registerDocumentLinkProvider(selector, new CitationLinkProvider(library, mentions)));

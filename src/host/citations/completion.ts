@@ -1,6 +1,7 @@
 /** Completion of citation keys: while a citation is being typed, the papers whose key or title match. */
 import * as vscode from 'vscode';
 import { shortTitle } from '../../core/citations/format';
+import { describeEntry, type BibEntry } from '../../core/bibliography/bibEntries';
 import type { PaperFinder } from '../../core/citations/paperFinder';
 import { citationContextAt } from '../../core/citations/scanner';
 import { keysOfPaper } from '../../core/library/citationKey';
@@ -18,9 +19,14 @@ const COMPLETION_ABSTRACT_CHARS = 300;
 
 export class CitationCompletionProvider implements vscode.CompletionItemProvider {
   /** `finder` gives the finder of the current library (the caller rebuilds it after a change). */
+  /**
+   * @param entryOf the reader's .bib entry behind a paper: its key is the one inserted (the one
+   *   BibTeX and pandoc find in the project's .bib), its year and authors are shown
+   */
   constructor(
     private readonly library: Library,
     private readonly finder: () => PaperFinder,
+    private readonly entryOf: (paper: Paper) => BibEntry | undefined = () => undefined,
   ) {}
 
   provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
@@ -36,21 +42,27 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
     const matches = this.finder().complete(context.prefix, COMPLETION_LIMIT);
     const items = matches.map((match, index) => {
       const { paper } = match;
-      const year = paper.date?.year;
+      const entry = this.entryOf(paper);
+      const key = entry?.key ?? paper.key;
+      const year = paper.date?.year ?? entry?.year;
       const item = new vscode.CompletionItem(
-        { label: paper.key, detail: year ? ` ${year}` : undefined, description: shortTitle(paper.title, 70) },
+        { label: key, detail: year ? ` ${year}` : undefined, description: shortTitle(paper.title, 70) },
         vscode.CompletionItemKind.Reference,
       );
-      item.detail = [paper.key, formatPaperDate(paper.date), paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : '']
+      item.detail = [
+        key,
+        formatPaperDate(paper.date),
+        entry ? describeEntry(entry) : paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : '',
+      ]
         .filter(Boolean)
         .join(' · ');
       item.documentation = completionDocumentation(paper);
-      item.insertText = context.needsAt ? `@${paper.key}` : paper.key;
+      item.insertText = context.needsAt ? `@${key}` : key;
       item.range = range;
       // What the user typed is matched against the key and the title's words.
       item.filterText = `${keysOfPaper(paper).join(' ')} ${paper.title}`;
       // Already cited in the same bracket: offered last.
-      const rank = siblings.has(paper.key) ? 9 : match.rank;
+      const rank = siblings.has(key) ? 9 : match.rank;
       item.sortText = `${rank}${String(index).padStart(5, '0')}`;
       return item;
     });

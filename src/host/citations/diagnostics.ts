@@ -3,6 +3,7 @@
  * merge. Kept current as documents open and change (debounced) and as the library changes.
  */
 import * as vscode from 'vscode';
+import { latexBibliography } from '../../core/bibliography/bibEntries';
 import { shortTitle } from '../../core/citations/format';
 import { Disposable } from '../lifecycle';
 import type { Library } from '../library/library';
@@ -15,6 +16,8 @@ export const RETIRED_KEY_CODE = 'retiredCitationKey';
 /** The source of every citation diagnostic; the quick fixes look for it too. */
 export const DIAGNOSTIC_SOURCE = 'Marginalia';
 const DIAGNOSTIC_DEBOUNCE_MS = 250;
+/** How unknown keys are shown: "warning" (the default), "hint" (dotted underline only) or "off". */
+export const SEVERITY_SETTING = 'marginalia.citations.unknownKeySeverity';
 
 export class CitationDiagnostics extends Disposable {
   private readonly diagnostics: vscode.DiagnosticCollection;
@@ -28,6 +31,11 @@ export class CitationDiagnostics extends Disposable {
     this.diagnostics = this.register(vscode.languages.createDiagnosticCollection('marginalia-citations'));
     this.register(library.onDidChange(() => this.refreshAll()));
     this.register(library.onDidChangeState(() => this.refreshAll()));
+    this.register(
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(SEVERITY_SETTING)) this.refreshAll();
+      }),
+    );
     this.register(vscode.workspace.onDidOpenTextDocument((document) => this.schedule(document, 0)));
     this.register(vscode.workspace.onDidChangeTextDocument((event) => this.schedule(event.document, DIAGNOSTIC_DEBOUNCE_MS)));
     this.register(
@@ -75,19 +83,26 @@ export class CitationDiagnostics extends Disposable {
       this.diagnostics.delete(document.uri);
       return;
     }
+    const setting = vscode.workspace.getConfiguration(undefined, document.uri).get<unknown>(SEVERITY_SETTING);
+    const unknownSeverity = setting === 'off' ? null : setting === 'hint' ? vscode.DiagnosticSeverity.Hint : vscode.DiagnosticSeverity.Warning;
+    // A LaTeX document's own thebibliography defines its \bibitem keys.
+    const bibitems = document.languageId === 'latex' || document.languageId === 'tex' ? new Set(latexBibliography(document.getText()).bibitems) : null;
     const diagnostics = this.mentions
       .in(document)
       // A bare `@name` in markdown is as often a handle or a decorator as a citation.
-      .filter((mention) => mention.form !== 'bare' && this.library.get(mention.key) === undefined)
-      .map((mention) => {
+      .filter((mention) => mention.form !== 'bare' && this.library.get(mention.key) === undefined && !bibitems?.has(mention.key))
+      .flatMap((mention) => {
         const dispute = this.library.dispute(mention.key);
+        // A retired key is always a warning: it used to name a paper, and now names two.
+        const severity = dispute ? vscode.DiagnosticSeverity.Warning : unknownSeverity;
+        if (severity === null) return [];
         const message = dispute
           ? `After a merge, "${mention.key}" named ${dispute.papers.length} papers (${dispute.papers.map((paper) => `"${shortTitle(paper.title, 60)}", now ${paper.key}`).join('; ')}), so it names none: cite the one you meant by its new key.`
-          : `Unknown citation key "${mention.key}": no paper in the Marginalia library has it.`;
-        const diagnostic = new vscode.Diagnostic(mentionRange(mention), message, vscode.DiagnosticSeverity.Warning);
+          : `Unknown citation key "${mention.key}": no digest paper or .bib entry of the workspace has it.`;
+        const diagnostic = new vscode.Diagnostic(mentionRange(mention), message, severity);
         diagnostic.source = DIAGNOSTIC_SOURCE;
         diagnostic.code = dispute ? RETIRED_KEY_CODE : UNKNOWN_KEY_CODE;
-        return diagnostic;
+        return [diagnostic];
       });
     this.diagnostics.set(document.uri, diagnostics);
   }

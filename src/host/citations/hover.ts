@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { commandLink, markdownLinkTarget } from '../../core/escaping';
 import { formatPaperDate, isSafeExternalUrl } from '../../core/paperView/viewModel';
 import { trimAtWord } from '../../core/text';
+import type { BibEntry } from '../../core/bibliography/bibEntries';
 import type { Paper } from '../../core/types';
 import { CommandIds } from '../commandIds';
 import type { Library } from '../library/library';
@@ -14,9 +15,11 @@ const HOVER_COMMANDS = [CommandIds.openPaper, CommandIds.openNote];
 const HOVER_ABSTRACT_CHARS = 600;
 
 export class CitationHoverProvider implements vscode.HoverProvider {
+  /** @param entryOf the reader's .bib entry behind a paper, for its authors, venue and year */
   constructor(
     private readonly library: Library,
     private readonly mentions: DocumentMentions,
+    private readonly entryOf: (paper: Paper) => BibEntry | undefined = () => undefined,
   ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
@@ -26,10 +29,10 @@ export class CitationHoverProvider implements vscode.HoverProvider {
     const paper = this.library.get(mention.key);
     if (!paper) {
       if (this.library.state !== 'ready' || mention.form === 'bare') return undefined;
-      const text = appendPlainText(new vscode.MarkdownString(), `Unknown citation key ${mention.key}: no paper in the Marginalia library has it.`);
+      const text = appendPlainText(new vscode.MarkdownString(), `Unknown citation key ${mention.key}: no digest paper or .bib entry of the workspace has it.`);
       return new vscode.Hover(text, range);
     }
-    return new vscode.Hover(paperHover(paper), range);
+    return new vscode.Hover(paperHover(paper, this.entryOf(paper)), range);
   }
 }
 
@@ -38,7 +41,7 @@ export class CitationHoverProvider implements vscode.HoverProvider {
  * appendPlainText (escaped), links only when http(s) and percent-encoded, and the only trusted
  * parts are the command links to Open Paper and Open Note.
  */
-function paperHover(paper: Paper): vscode.MarkdownString {
+function paperHover(paper: Paper, entry: BibEntry | undefined): vscode.MarkdownString {
   // Theme icons on, for the link icon; appendPlainText escapes any icon reference in digest text.
   const text = new vscode.MarkdownString(undefined, true);
   text.isTrusted = { enabledCommands: HOVER_COMMANDS };
@@ -46,6 +49,15 @@ function paperHover(paper: Paper): vscode.MarkdownString {
   text.appendMarkdown('**');
   appendPlainText(text, paper.title || paper.key);
   text.appendMarkdown('**\n\n');
+  if (entry) {
+    // What the reader's .bib says: authors, venue, year, and where the entry is.
+    const authors = entry.authors.length > 6 ? `${entry.authors.slice(0, 6).join(', ')} et al.` : entry.authors.join(', ');
+    const bibFacts = [authors, entry.venue ?? '', entry.year === null ? '' : String(entry.year)].filter((part) => part !== '');
+    if (bibFacts.length > 0) {
+      appendPlainText(text, bibFacts.join(' · '));
+      text.appendMarkdown('\n\n');
+    }
+  }
   const facts = [
     formatPaperDate(paper.date),
     paper.authors !== null ? `${paper.authors} author${paper.authors === 1 ? '' : 's'}` : (paper.submitter?.trim() ?? ''),

@@ -14,7 +14,8 @@
  */
 import { Cite, plugins, type FormattedEntry } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
-import type { CslItem } from '../../core/bibliography/csl';
+import { format as formatValue } from '@citation-js/plugin-bibtex/lib/output/value.js';
+import { arxivIdentifier, type CslItem } from '../../core/bibliography/csl';
 
 // Labels come from our keys; values are written in ASCII with LaTeX commands (the default).
 const config = plugins.config.get('@bibtex');
@@ -62,15 +63,18 @@ export function formatBibtex(items: readonly CslItem[]): string {
   const cite = new Cite(data);
   const bibtex = cite.format('bibtex', { format: 'object' });
   const biblatex = cite.format('biblatex', { format: 'object' });
-  return items.map((item, index) => shield.reveal(entry(item, bibtex[index], biblatex[index]))).join('\n');
+  // The title as rich text, not as a BibTeX title: citation-js braces every capitalised word of a
+  // title, which leaves sentence-case styles nothing to lower-case; our nocase spans say what to keep.
+  const titles = data.map((item) => formatValue('note', item.title));
+  return items.map((item, index) => shield.reveal(entry(item, titles[index], bibtex[index], biblatex[index]))).join('\n');
 }
 
-function entry(item: CslItem, bibtex: FormattedEntry | undefined, biblatex: FormattedEntry | undefined): string {
+function entry(item: CslItem, formattedTitle: string, bibtex: FormattedEntry | undefined, biblatex: FormattedEntry | undefined): string {
   const fields: [string, string][] = [];
   const braced = (name: string, value: string | undefined) => {
     if (value !== undefined && value !== '') fields.push([name, `{${value}}`]);
   };
-  const title = bibtex?.properties.title === undefined ? undefined : protectSpecialGroups(collapseBraces(bibtex.properties.title));
+  const title = formattedTitle === '' ? undefined : protectSpecialGroups(collapseBraces(formattedTitle));
   braced('title', title);
   // BibTeX styles sort (and alpha.bst labels) by author, else by `key`, and warn when both are missing.
   fields.push(['key', `{${item.id}}`]);
@@ -86,15 +90,25 @@ function entry(item: CslItem, bibtex: FormattedEntry | undefined, biblatex: Form
       'url',
       item.URL.replace(/[{}\\\s]/g, (ch) => encodeURIComponent(ch)),
     );
+  // biblatex's eprint fields (BibTeX styles ignore them), as Better BibTeX writes them for arXiv papers.
+  const arxiv = arxivIdentifier(item.URL);
+  if (arxiv) {
+    fields.push(['eprint', `{${arxiv}}`]);
+    fields.push(['archivePrefix', '{arXiv}']);
+  }
   braced('keywords', biblatex?.properties.keywords);
   braced('note', bibtex?.properties.note);
   return `@misc{${item.id},\n${fields.map(([name, value]) => `  ${name} = ${plainerLatex(value)},\n`).join('')}}\n`;
 }
 
+/** One accented letter as citation-js writes it: `{\' E}`, `{\" U}`, `{\c C}`. */
+const ACCENTED_LETTER = /^\{\\(?:[^A-Za-z\s]|[A-Za-z]+ )\s*[A-Za-z]\}$/;
+
 /**
  * BibTeX case-changes a top-level group that starts with a backslash (a "special character"), so
  * the braces around a protected word that starts with a command, `{\L{}{\' o}d{\' z}}` for
- * "Łódź", would let `\L` become `\l`. Such a group holding a capital gets a second pair of braces.
+ * "Łódź", would let `\L` become `\l`. Such a group holding a capital gets a second pair of braces,
+ * unless it is a lone accented letter of a free word, which may change case as the word may.
  */
 function protectSpecialGroups(value: string): string {
   let result = '';
@@ -116,7 +130,9 @@ function protectSpecialGroups(value: string): string {
       depth--;
       if (depth === 0 && groupStart >= 0) {
         const group = result.slice(groupStart) + ch;
-        result = result.slice(0, groupStart) + (group.startsWith('{\\') && /[A-Z]/.test(group) ? `{${group}}` : group);
+        // One accented letter citation-js wrote for a free word (`{\\' E}lan`) may change case, as the word may.
+        const protect = group.startsWith('{\\') && /[A-Z]/.test(group) && !ACCENTED_LETTER.test(group);
+        result = result.slice(0, groupStart) + (protect ? `{${group}}` : group);
         groupStart = -1;
         continue;
       }
@@ -134,10 +150,7 @@ function plainerLatex(value: string): string {
   return value.replace(/\\textdollar\{\}/g, () => '\\$').replace(/\\textunderscore\{\}/g, () => '\\_');
 }
 
-/**
- * citation-js braces every title word with a capital after the first; Marginalia's nocase spans
- * (see protectTitleCase) brace them too, which gives `{{Word}}`. One pair is enough.
- */
+/** A nocase span around text citation-js braced itself (a letter it escapes) gives `{{Word}}`: one pair is enough. */
 function collapseBraces(value: string): string {
   return value.replace(/\{\{([^{}\\]*)\}\}/g, '{$1}');
 }

@@ -85,9 +85,8 @@ import { readFile as readFileCallback, stat as statCallback, promises as fs } fr
 import type { BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
-import { parseDigest } from '../../core/digest/parser';
 import type { Diagnostic, ParsedDigest } from '../../core/types';
-import { MAX_DIGEST_BYTES, decodeDigest, readDigest } from './digestFiles';
+import { MAX_DIGEST_BYTES, decodeDigest, parseDigestText, readDigest } from './digestFiles';
 import { mapLimited } from '../concurrency';
 import { buildStamp } from '../buildStamp';
 import { checksum } from '../checksum';
@@ -298,7 +297,7 @@ async function readOne(file: string, context: Context): Promise<Outcome> {
 
   // The same steps as readDigest, on the bytes already read.
   const decoded = decodeDigest(bytes, file);
-  const payload: Payload = decoded.ok ? { digest: parseDigest(decoded.text, file), problems: decoded.warnings } : { digest: null, problems: [decoded.problem] };
+  const payload: Payload = decoded.ok ? parseDigestText(decoded.text, file, decoded.warnings) : { digest: null, problems: [decoded.problem] };
   let payloadBytes: Buffer;
   try {
     // Through JSON first: the parser's strings are slices of the whole text, and in a digest with

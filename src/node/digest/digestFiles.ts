@@ -6,6 +6,7 @@
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { classifyDigest } from '../../core/digest/classify';
 import { parseDigest } from '../../core/digest/parser';
 import type { Diagnostic, ParsedDigest } from '../../core/types';
 import { walksInto } from '../../core/workspaceFiles';
@@ -268,7 +269,18 @@ export async function readDigest(file: string): Promise<{ digest: ParsedDigest |
   if (!read.ok) return { digest: null, problems: [read.problem] };
   const decoded = decodeDigest(read.bytes, file);
   if (!decoded.ok) return { digest: null, problems: [decoded.problem] };
-  return { digest: parseDigest(decoded.text, file), problems: decoded.warnings };
+  return parseDigestText(decoded.text, file, decoded.warnings);
+}
+
+/**
+ * Parses decoded digest text, keeping it only when it reads like a digest (core/digest/classify.ts):
+ * a README, a licence or a log gives no digest, and one 'info' problem that says why it was skipped.
+ */
+export function parseDigestText(text: string, file: string, warnings: Diagnostic[]): { digest: ParsedDigest | null; problems: Diagnostic[] } {
+  const digest = parseDigest(text, file);
+  const verdict = classifyDigest(text, digest);
+  if (verdict.digest) return { digest, problems: warnings };
+  return { digest: null, problems: [fileProblem(file, verdict.reason, 'info')] };
 }
 
 function fileProblem(file: string, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {

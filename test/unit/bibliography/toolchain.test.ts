@@ -4,7 +4,7 @@
 // apt-get command that provides it, since skipping would let a broken export pass unnoticed.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
@@ -123,15 +123,41 @@ describe('BibTeX toolchain', () => {
     }
   });
 
-  test('pandoc renders the hostile titles with their specials, capitals and Unicode intact', () => {
+  test('pandoc renders the hostile titles with their specials, protected capitals and Unicode intact', () => {
     writeFileSync(path.join(dir, 'all.md'), '---\nnocite: "[@*]"\n---\n\nEverything.\n');
     for (const bibliography of ['hostile.bib', 'hostile.json']) {
       const { status, stdout, stderr } = tool('pandoc', ['--citeproc', `--bibliography=${bibliography}`, '-t', 'plain', '--wrap=none', 'all.md'], dir);
       assert.equal(status, 0, stderr);
-      assertTitleRendered(stdout, 'LLMs Plan in 3D: GPT-4 and 7B-Parameter Models Meet NeRF, PyTorch and iPhone');
-      assertTitleRendered(stdout, 'Costs of 100% & $5: #1 Tricks for a_b');
-      assertTitleRendered(stdout, 'back\\slash, tilde~ and caret^ in Titles');
-      assertTitleRendered(stdout, 'Ünïcödé Títlés: naïve café, Straße, Łódź, 中文标题 and emoji 📈 with α-β ≤ Ω');
+      // The default style (Chicago) title-cases: only the protected words' case is ours to keep.
+      assertTitleRendered(stdout, 'LLMs plan in 3D: GPT-4 and 7B-parameter models meet NeRF, PyTorch and iPhone');
+      assertTitleRendered(stdout, 'Costs of 100% & $5: #1 tricks for a_b');
+      assertTitleRendered(stdout, 'back\\slash, tilde~ and caret^ in titles');
+      assertTitleRendered(stdout, 'Ünïcödé títlés: naïve café, straße, łódź, 中文标题 and emoji 📈 with α-β ≤ Ω');
     }
+  });
+
+  test('a sentence-case style lowercases every word but the protected ones: APA in pandoc, plain.bst in BibTeX', () => {
+    const apa = '/usr/share/citation-style-language/styles/apa.csl';
+    if (!existsSync(apa))
+      assert.fail(`${apa} is missing: install it with "apt-get install --no-install-recommends citation-style-language-styles" (.ci/run does).`);
+    writeFileSync(path.join(dir, 'all.md'), '---\nnocite: "[@*]"\n---\n\nEverything.\n');
+    const { status, stdout, stderr } = tool(
+      'pandoc',
+      ['--citeproc', '--bibliography=hostile.bib', `--csl=${apa}`, '-t', 'plain', '--wrap=none', 'all.md'],
+      dir,
+    );
+    assert.equal(status, 0, stderr);
+    const rendered = stdout.replace(/\s+/g, ' ');
+    for (const title of [
+      'LLMs plan in 3D: GPT-4 and 7B-parameter models meet NeRF, PyTorch and iPhone.',
+      'Costs of 100% & $5: #1 tricks for a_b braces back\\slash, tilde~ and caret^ in titles.',
+      'Ünïcödé títlés: Naïve café, straße, łódź, 中文标题 and emoji 📈 with α-β ≤ Ω.',
+    ])
+      assert.ok(rendered.includes(title), `"${title}" is not in:\n${stdout}`);
+    // BibTeX's plain style sentence-cases titles itself: the braces it keeps are exactly ours.
+    writeFileSync(path.join(dir, 'sentence.aux'), '\\relax\n\\citation{llmsPlan3d}\n\\bibstyle{plain}\n\\bibdata{hostile}\n');
+    assert.equal(tool('bibtex', ['sentence'], dir).status, 0);
+    const bbl = readFileSync(path.join(dir, 'sentence.bbl'), 'utf8').replace(/\s+/g, ' ');
+    assert.ok(bbl.includes('{LLMs} plan in 3{D}: {GPT}-4 and 7{B}-parameter models meet {NeRF}, {PyTorch} and {iPhone}'), bbl);
   });
 });

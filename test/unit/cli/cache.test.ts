@@ -159,7 +159,7 @@ describe('state kept between CLI runs', () => {
     assert.equal(titles.length, 2);
 
     // A new digest in the folder.
-    writeFileSync(path.join(dir, 'seeds', 'zz-new.txt'), `Zebrafish Shoals In Warm Water\n\n${abstract}\n`);
+    writeFileSync(path.join(dir, 'seeds', 'zz-new.txt'), `Daily Papers\n\nZebrafish Shoals In Warm Water\n\n${abstract}\n`);
     const added = await cli(['search', '--json', 'zebrafish'], dir);
     assert.deepEqual(digestLines(added), ['digest cache: 5 files, 4 reused, 1 parsed']);
     assert.equal((JSON.parse(added.out) as { results: unknown[] }).results.length, 3);

@@ -63,8 +63,12 @@ describe('marginalia CLI', () => {
     writeFileSync(path.join(dir, 'huge.txt'), '');
     truncateSync(path.join(dir, 'huge.txt'), 129 * 1024 * 1024);
     writeFileSync(path.join(dir, 'empty.txt'), '');
-    writeFileSync(path.join(dir, 'good.txt'), `A Good Paper\n\n${abstract}\n`);
-    const { code, out, err } = await cli(['papers', '--json', 'missing.txt', 'empty-folder', 'binary.txt', 'huge.txt', 'empty.txt', 'good.txt'], dir);
+    writeFileSync(path.join(dir, 'good.txt'), `Daily Papers\n\nA Good Paper\n\n${abstract}\n`);
+    writeFileSync(path.join(dir, 'requirements.txt'), 'numpy==1.24.4\ntorch>=2.1.0\ntransformers==4.38.2\n');
+    const { code, out, err } = await cli(
+      ['papers', '--json', 'missing.txt', 'empty-folder', 'binary.txt', 'huge.txt', 'empty.txt', 'requirements.txt', 'good.txt'],
+      dir,
+    );
     assert.equal(code, ExitCode.problems);
     assert.deepEqual(
       (JSON.parse(out) as { title: string }[]).map((p) => p.title),
@@ -73,6 +77,7 @@ describe('marginalia CLI', () => {
     assert.match(err, /missing\.txt: error: No such file or folder/);
     assert.match(err, /empty-folder: error: No digests in this folder/);
     assert.match(err, /binary\.txt: error: This is a binary file/);
+    assert.match(err, /requirements\.txt: info: It reads like a list of packages, not a Daily Papers digest, so it gives no papers\./);
     assert.match(err, /huge\.txt: error: The file is 129\.0 MiB, over the 128\.0 MiB/);
     assert.match(err, /empty\.txt: warning: The file is empty/);
   });

@@ -13,7 +13,7 @@ const ABSTRACT = 'We propose a method for learning policies from demonstrations 
 
 /** A digest of these titles, each with the same prose abstract. */
 function digestText(titles: string[]): string {
-  return titles.map((title) => `${title}\n\n${ABSTRACT}\n`).join('\n');
+  return `Daily Papers\n\n${titles.map((title) => `${title}\n\n${ABSTRACT}\n`).join('\n')}`;
 }
 
 function git(cwd: string, ...args: string[]): string {

@@ -133,7 +133,7 @@ describe('marginalia tag and tags', () => {
 
   test('a .marginalia that cannot be written is one sentence naming the path, never a stack trace', async () => {
     const dir = tempFolder('tags-blocked');
-    writeFileSync(path.join(dir, 'digest.txt'), `PASTA: Pretrained Action-State Transformer Agents\n\n${abstract}\n`);
+    writeFileSync(path.join(dir, 'digest.txt'), `Daily Papers\n\nPASTA: Pretrained Action-State Transformer Agents\n\n${abstract}\n`);
     // A file where the folder should be: ENOTDIR for every user, root included.
     writeFileSync(path.join(dir, '.marginalia'), 'not a folder');
     const result = await cli(['papers', '--root', dir, 'digest.txt'], dir);

@@ -117,7 +117,7 @@ describe('LibraryStore', () => {
     const abstract = 'We study a problem that matters and report results that are long enough to read as an abstract.';
     const runs = Array.from({ length: 50 }, (_, i) => {
       const file = path.join(root, `digest${i}.txt`);
-      writeFileSync(file, `Concurrent Paper Number ${i}\n\n${abstract}\n`);
+      writeFileSync(file, `Daily Papers\n\nConcurrent Paper Number ${i}\n\n${abstract}\n`);
       return run(process.execPath, [cli, 'papers', '--json', '--root', root, file]);
     });
     const outputs = await Promise.all(runs);

@@ -1,0 +1,113 @@
+/**
+ * The library the citation features see: the digest library (WorkspaceLibrary, unchanged) joined
+ * with the workspace's bibliographies (core/bibliography/bibEntries.ts). This is the one seam
+ * between the two: WorkspaceLibrary knows nothing of `.bib` files, and every feature that cites,
+ * hovers, defines, searches or opens papers takes this Library instead.
+ */
+import * as vscode from 'vscode';
+import { joinBibliographies, type BibEntry, type JoinedLibrary } from '../../core/bibliography/bibEntries';
+import type { KeyDispute } from '../../core/library/libraryFile';
+import { keysOfPaper } from '../../core/library/citationKey';
+import type { Paper } from '../../core/types';
+import { Disposable } from '../lifecycle';
+import type { Library, LibraryState } from '../library/library';
+import type { WorkspaceLibrary } from '../library/workspaceLibrary';
+import type { Bibliographies } from './bibliographies';
+
+export class CitableLibrary extends Disposable implements Library {
+  private joinedCache: JoinedLibrary | undefined;
+  /** Every key (canonical and alias) of the papers the join changed or added, to that paper. */
+  private changedByKey = new Map<string, Paper>();
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  private readonly stateChanged = this.register(new vscode.EventEmitter<LibraryState>());
+  private lastState: LibraryState;
+
+  readonly onDidChange = this.changed.event;
+  readonly onDidChangeState = this.stateChanged.event;
+
+  constructor(
+    private readonly digests: WorkspaceLibrary,
+    private readonly bibliographies: Bibliographies,
+  ) {
+    super();
+    this.lastState = this.state;
+    const invalidate = () => {
+      this.joinedCache = undefined;
+      this.changed.fire();
+      this.fireState();
+    };
+    this.register(digests.onDidChange(invalidate));
+    this.register(bibliographies.onDidChange(invalidate));
+    this.register(digests.onDidChangeState(() => this.fireState()));
+  }
+
+  /** The digest papers (with their .bib keys as aliases), then the .bib entries no digest lists. */
+  get papers(): readonly Paper[] {
+    return this.joined.papers;
+  }
+
+  /** Ready when the digest library is, or when it has no digest to read but the bibliographies have entries. */
+  get state(): LibraryState {
+    const state = this.digests.state;
+    if ((state === 'empty' || state === 'noFolder') && this.bibliographies.entries.length > 0) return 'ready';
+    return state;
+  }
+
+  get(key: string): Paper | undefined {
+    const joined = this.joined;
+    if (joined.entries.size === 0) return this.digests.get(key);
+    return this.changedByKey.get(key) ?? this.digests.get(key);
+  }
+
+  /** The canonical key of `key` (itself, or the key an alias stands for); undefined for no paper. */
+  canonicalKey(key: string): string | undefined {
+    return this.get(key)?.key;
+  }
+
+  tagsOf(key: string): readonly string[] {
+    return this.digests.tagsOf(key);
+  }
+
+  dispute(key: string): KeyDispute | undefined {
+    return this.digests.dispute(key);
+  }
+
+  workspaceRelative(file: string): string {
+    return this.digests.workspaceRelative(file);
+  }
+
+  /** The .bib entry behind `paper` (one of its keys), if any. */
+  entryOf(paper: Pick<Paper, 'key' | 'aliases'>): BibEntry | undefined {
+    const entries = this.joined.entries;
+    if (entries.size === 0) return undefined;
+    for (const key of keysOfPaper(paper)) {
+      const entry = entries.get(key);
+      if (entry) return entry;
+    }
+    return undefined;
+  }
+
+  private get joined(): JoinedLibrary {
+    if (!this.joinedCache) {
+      const joined = joinBibliographies(this.digests.papers, this.bibliographies.entries);
+      const changed = new Map<string, Paper>();
+      if (joined.entries.size > 0) {
+        const digestCount = this.digests.papers.length;
+        joined.papers.forEach((paper, index) => {
+          if (index < digestCount && paper === this.digests.papers[index]) return;
+          for (const key of keysOfPaper(paper)) changed.set(key, paper);
+        });
+      }
+      this.changedByKey = changed;
+      this.joinedCache = joined;
+    }
+    return this.joinedCache;
+  }
+
+  private fireState(): void {
+    const state = this.state;
+    if (state === this.lastState) return;
+    this.lastState = state;
+    this.stateChanged.fire(state);
+  }
+}
