@@ -3,6 +3,7 @@
  * a quick pick; exports for all papers, a tag or the papers cited in the workspace, written where
  * the user says (atomically) and confirmed with an "Open File" button.
  */
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import type * as BibtexModuleType from '../../node/bib/bibtex.js';
 import { formatCslJson, selectPapers, tagCounts, toCslItem, type ExportScope } from '../../core/bibliography/csl';
@@ -175,7 +176,10 @@ export async function writeAtomically(target: vscode.Uri, text: string): Promise
   const temp = vscode.Uri.joinPath(folder, `.${name}.${process.pid}.${Date.now()}.tmp`);
   await vscode.workspace.fs.writeFile(temp, new TextEncoder().encode(text));
   try {
-    await vscode.workspace.fs.rename(temp, target, { overwrite: true });
+    // On disk, a plain rename replaces the file in one step. VS Code's rename with overwrite deletes
+    // the target first, so a reader (latexmk, pandoc, a test) could find no file at all in between.
+    if (target.scheme === 'file' && temp.scheme === 'file') await fs.rename(temp.fsPath, target.fsPath);
+    else await vscode.workspace.fs.rename(temp, target, { overwrite: true });
   } catch (error) {
     await vscode.workspace.fs.delete(temp).then(undefined, () => undefined);
     throw error;
