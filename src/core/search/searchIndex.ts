@@ -16,6 +16,7 @@
 import { splitIdentifiers, Analyzer } from './analyzer';
 import { topK, U32List, U8List } from './buffers';
 import { lowerBound, wildcardMatcher, withinEditDistance } from './fuzzy';
+import { noteBodyForIndex } from './noteBody';
 import { ALL_FIELDS, parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
 
 /**
@@ -549,7 +550,7 @@ export class SearchIndex {
 
     const touched: number[] = [];
     const counts: number[] = [];
-    const texts = [document.title, document.abstract, document.tags.join(' '), document.note];
+    const texts = [document.title, document.abstract, document.tags.join(' '), noteBodyForIndex(document.note, document.title, document.abstract)];
     for (let field = 0; field < FIELD_COUNT; field++) {
       let length = 0;
       this.forEachWord(texts[field].toLowerCase(), (word) => {
@@ -1011,7 +1012,7 @@ export class SearchIndexFormatError extends Error {
 
 const FORMAT_NAME = 'marginalia-search-index';
 /** Bump when the layout, the analyzer or the scoring changes: old caches are then rebuilt. */
-const FORMAT_VERSION = 2;
+const FORMAT_VERSION = 3;
 
 /** Two 32-bit hashes of a document's key and fields (FNV-1a and a multiply-rotate hash, side by side). */
 export function hashDocument(document: SearchDocument): [number, number] {
