@@ -22,7 +22,7 @@ fs.mkdirSync(path.dirname(vsix), { recursive: true });
 
 // No public repository exists yet: --allow-missing-repository says so instead of a made-up URL, and
 // --no-rewrite-relative-links keeps the README's relative picture links (vsce would otherwise need
-// that URL to make them absolute); the pictures ship in the package, so they resolve there.
+// that URL to make them absolute). The pictures (docs/images/, about 1 MB) stay out of the package.
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], {
   cwd: root,

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { repoRoot } from './paths.mjs';
 
 /** Where `npm start` keeps its sample workspace: the user's data folder, never the repository. */
@@ -42,4 +43,9 @@ export function prepareSampleWorkspace(folder: string, options: { fresh?: boolea
     if (!fs.existsSync(target)) fs.copyFileSync(path.join(seeds, name), target);
   }
   return { folder, created, movedAside };
+}
+
+// `npm run samples` (the F5 launch configuration's pre-launch task): makes the folder and prints it.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  console.log(prepareSampleWorkspace(defaultSampleWorkspace()).folder);
 }
