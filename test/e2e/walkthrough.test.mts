@@ -86,7 +86,7 @@ describe('Get Started walkthrough', { timeout: 300_000 }, () => {
 
     // In the note (markdown), Insert Citation writes [@key] at the cursor.
     await page.locator('.tabs-container .tab', { hasText: 'vpt.md' }).first().click();
-    await page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
+    await page.locator('.editor-group-container.active .monaco-editor .view-line').last().click();
     await page.keyboard.press('Control+End');
     await runCommand(page, 'Marginalia: Insert Citation...');
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Insert Citation' }).waitFor();
@@ -94,8 +94,11 @@ describe('Get Started walkthrough', { timeout: 300_000 }, () => {
     await page.locator('.editor-group-container.active .monaco-editor .view-lines', { hasText: '[@vpt]' }).first().waitFor();
 
     await runCommand(page, 'Marginalia: Search Papers');
-    await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible' });
+    const search = page.locator('.quick-input-widget .quick-input-title', { hasText: 'Search Papers' });
+    await search.waitFor();
+    await page.locator('.quick-input-widget .quick-input-box input').focus();
     await page.keyboard.press('Escape');
+    await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 
     await openWalkthrough(page);
     await waitForDone(page, STEPS);
