@@ -1,7 +1,9 @@
 // Bundles the three programs Marginalia ships: the extension (Node, CommonJS, `vscode` external),
-// the `marginalia` CLI (Node) and the paper view's browser code. Types are checked by `tsc --noEmit`.
+// the `marginalia` CLI (Node) and the paper view's browser code, and draws the extension icon
+// (scripts/icon.mjs). Types are checked by `tsc --noEmit`.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
+import { buildIcon } from './scripts/icon.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
@@ -105,6 +107,9 @@ const targets = [
     plugins: [reportPlugin, codiconsPlugin],
   },
 ];
+
+// The extension icon (package.json "icon") is drawn from the activity-bar glyph on every build.
+buildIcon('media/marginalia.svg', 'dist/icon.png');
 
 if (watch) {
   const contexts = await Promise.all(targets.map((options) => esbuild.context(options)));

@@ -54,4 +54,6 @@ export const ContextKeys = {
   groupBy: 'marginalia.groupBy',
   sortBy: 'marginalia.sortBy',
   filterActive: 'marginalia.filterActive',
+  /** True once the Papers view was visible with papers in it: completes the walkthrough's first step. */
+  papersShown: 'marginalia.papersShown',
 } as const;

@@ -94,6 +94,21 @@ describe('Citations', { timeout: 300_000 }, () => {
     await paperFrame(page, DIGEST_TO_LIBRARY);
   });
 
+  it('hovering a key in a code comment shows the paper and its abstract', async () => {
+    const { page } = await workbenches.open('seeds');
+    await waitForPaperCount(page);
+    await openFile(page, 'search.py');
+    // Line 2 is "    # [@offlineRelatedPaper] Offline Related-Paper Search"; column 12 is inside the key.
+    await goTo(page, 2, 12);
+    await runCommand(page, 'Show or Focus Hover');
+    const hover = page.locator('.monaco-hover').filter({ visible: true }).filter({ hasText: 'Offline Related' });
+    await hover.waitFor();
+    const text = await hover.innerText();
+    assert.match(text, /offlineRelatedPaper/);
+    assert.match(text, /Open Paper/);
+    await screenshot(page, 'citation-hover-code');
+  });
+
   it('typing [@ in a note offers the papers, with title and abstract beside the list', async () => {
     const { page } = await workbenches.open('seeds');
     await waitForPaperCount(page);

@@ -7,21 +7,72 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { repoRoot } from '../vscode/paths.mjs';
+import { prepareSampleWorkspace } from '../vscode/sampleWorkspace.mjs';
 import { installVsix } from '../vscode/server.mjs';
 import { openWorkbench } from '../vscode/workbench.mjs';
 import type { WorkbenchSession } from '../vscode/workbench.mjs';
 import { outputChannelText, runCommand, screenshot, screenshotOnFailure, waitForPaperCount } from './ui.mjs';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+
+/** Every file the .vsix may hold: the bundles, their assets, the icon, the walkthrough, the docs and the sample digests. */
+const SHIPPED = [
+  '[Content_Types].xml',
+  'extension.vsixmanifest',
+  'extension/LICENSE.txt',
+  'extension/changelog.md',
+  'extension/package.json',
+  'extension/readme.md',
+  'extension/dist/extension.js',
+  'extension/dist/libraryWorker.js',
+  'extension/dist/searchWorker.js',
+  'extension/dist/icon.png',
+  'extension/dist/webview/paperView.js',
+  'extension/dist/webview/codicon.css',
+  'extension/dist/webview/codicon.ttf',
+  'extension/media/marginalia.svg',
+  'extension/media/paper.svg',
+  'extension/media/paper-light.svg',
+  'extension/media/paperView.css',
+  'extension/media/walkthrough/cite.md',
+  'extension/media/walkthrough/digests.md',
+  'extension/media/walkthrough/openPaper.md',
+  'extension/media/walkthrough/search.md',
+  'extension/media/walkthrough/writeNote.md',
+  'extension/seeds/000_896f7befaa86139f.txt',
+  'extension/seeds/001_4527b1b50237e4c0.txt',
+  'extension/seeds/002_7de4789b7565d511.txt',
+  'extension/seeds/003_633ab4c5ca64d127.txt',
+];
+
+/**
+ * What an `npm start` session leaves in the workspace it opens: a note, the library file with a
+ * tag, an export and a digest the reader added. None of it may reach the package.
+ */
+function useSampleWorkspace(folder: string): void {
+  prepareSampleWorkspace(folder);
+  fs.mkdirSync(path.join(folder, 'notes'));
+  fs.writeFileSync(path.join(folder, 'notes', 'vpt.md'), '---\nkey: vpt\n---\n# Video PreTraining\n\nMy note.\n');
+  fs.mkdirSync(path.join(folder, '.marginalia'));
+  fs.writeFileSync(
+    path.join(folder, '.marginalia', 'library.jsonl'),
+    '{"marginalia":"library","version":2}\n{"key":"vpt","title":"Video PreTraining","tags":{"to-read":1}}\n',
+  );
+  fs.writeFileSync(path.join(folder, 'papers.bib'), '@misc{vpt, title = {Video PreTraining}}\n');
+  fs.writeFileSync(path.join(folder, 'seeds', 'my-digest.txt'), 'A Paper I Added\nIts abstract, one line long.\n');
+}
+
 describe('Packaged extension', { timeout: 240_000 }, () => {
   let scratch: string;
   let extensionsDir: string;
+  let vsix: string;
   let session: WorkbenchSession | undefined;
 
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-vsix-test-'));
+    useSampleWorkspace(path.join(scratch, 'samples'));
     // Into a folder of our own, so that another run packaging at the same time cannot swap it.
-    const vsix = path.join(scratch, 'marginalia.vsix');
+    vsix = path.join(scratch, 'marginalia.vsix');
     const packaging = spawnSync('npm', ['run', 'package', '--', '--out', vsix], { cwd: repoRoot, encoding: 'utf8' });
     assert.equal(packaging.status, 0, `npm run package failed:\n${packaging.stdout}${packaging.stderr}`);
     extensionsDir = path.join(scratch, 'extensions');
@@ -35,6 +86,22 @@ describe('Packaged extension', { timeout: 240_000 }, () => {
   after(async () => {
     await session?.close();
     if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("holds exactly the extension's files, with the icon, after a session wrote notes, tags, an export and a digest", () => {
+    const listing = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
+    assert.equal(listing.status, 0, `unzip -Z1 failed: ${listing.stderr}`);
+    const files = listing.stdout.split('\n').filter((line) => line !== '' && !line.endsWith('/'));
+    assert.deepEqual(files.sort(), [...SHIPPED].sort());
+    const icon = spawnSync('unzip', ['-p', vsix, 'extension/dist/icon.png']).stdout;
+    assert.equal(icon.subarray(1, 4).toString('latin1'), 'PNG');
+    assert.deepEqual([icon.readUInt32BE(16), icon.readUInt32BE(20)], [128, 128], 'the icon is 128x128');
+  });
+
+  it('packages with no vsce warning, within the size budget', () => {
+    const log = fs.readFileSync(vsix.replace(/\.vsix$/, '.package.log'), 'utf8');
+    assert.doesNotMatch(log, /WARNING/);
+    assert.match(log, /DONE\s+Packaged/);
   });
 
   it('installs the bundles, their assets and the sample digests, and no sources', () => {

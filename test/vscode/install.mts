@@ -9,10 +9,12 @@ import { pathToFileURL } from 'node:url';
 import { serverCacheDir, serverPaths } from './paths.mjs';
 import type { ServerPaths } from './paths.mjs';
 import { startServer } from './server.mjs';
-import { CODE_SERVER_VERSION, NODE_VERSION } from './versions.mjs';
+import { MIN_RIPGREP, SERVER_FLAVOUR, SERVER_VERSIONS } from './versions.mjs';
 
 const markerPath = path.join(serverCacheDir, 'installed.json');
-const logPath = path.join(serverCacheDir, '..', 'server-install.log');
+const logPath = path.join(serverCacheDir, '..', SERVER_FLAVOUR === 'min' ? 'server-min-install.log' : 'server-install.log');
+const CODE_SERVER_VERSION = SERVER_VERSIONS.codeServer;
+const NODE_VERSION = SERVER_VERSIONS.node;
 
 interface Marker {
   codeServer: string;
@@ -46,12 +48,17 @@ function npmEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** Runs npm install in `dir`, appending its output to the install log. */
-function npmInstall(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+/** Runs npm install (or `command` with `args`) in `dir`, appending its output to the install log. */
+function npmInstall(
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  command = 'npm',
+  args = ['install', '--no-audit', '--no-fund', '--foreground-scripts'],
+): Promise<void> {
   const log = fs.openSync(logPath, 'a');
-  fs.writeSync(log, `\n$ (cd ${dir} && npm install)\n`);
+  fs.writeSync(log, `\n$ (cd ${dir} && ${command} ${args.join(' ')})\n`);
   return new Promise<void>((resolve, reject) => {
-    const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--foreground-scripts'], {
+    const child = spawn(command, args, {
       cwd: dir,
       env,
       stdio: ['ignore', log, log],
@@ -59,7 +66,7 @@ function npmInstall(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
     child.once('error', reject);
     child.once('exit', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`npm install in ${dir} failed (${signal ?? code}); see ${logPath}:\n${tail(logPath, 30)}`));
+      else reject(new Error(`${command} ${args[0]} in ${dir} failed (${signal ?? code}); see ${logPath}:\n${tail(logPath, 30)}`));
     });
   }).finally(() => fs.closeSync(log));
 }
@@ -93,6 +100,53 @@ function ensureKerberosHeaders(log: (line: string) => void): void {
   }
 }
 
+/**
+ * code-server 4.100 (the oldest VS Code we promise) needs three things the current one does not:
+ * its ripgrep package downloads the binary from GitHub (unreachable here), so the download cache
+ * it looks in first is filled from the npm package @vscode/ripgrep-universal; as root its
+ * postinstall asks for npm's old unsafe-perm flag; and node-pty's postinstall runs npx, which must
+ * not stop to ask. So it is installed without scripts, then its postinstall is run with those set.
+ */
+async function installOldCodeServer(paths: ServerPaths, env: NodeJS.ProcessEnv): Promise<void> {
+  await npmInstall(paths.codeServerDir, env, 'npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts']);
+
+  const ripgrepDir = path.join(serverCacheDir, 'ripgrep');
+  writeProject(ripgrepDir, { dependencies: { '@vscode/ripgrep-universal': MIN_RIPGREP.universal } });
+  await npmInstall(ripgrepDir, env);
+  const target = ripgrepTarget();
+  const binary = path.join(ripgrepDir, 'node_modules', '@vscode', 'ripgrep-universal', 'bin', `${process.platform}-${process.arch}`, 'rg');
+  if (!target || !fs.existsSync(binary))
+    throw new Error(`No ripgrep binary for ${process.platform}-${process.arch} in @vscode/ripgrep-universal ${MIN_RIPGREP.universal}`);
+  const tmp = path.join(serverCacheDir, 'tmp');
+  const cache = path.join(tmp, `vscode-ripgrep-cache-${MIN_RIPGREP.package}`);
+  fs.mkdirSync(cache, { recursive: true });
+  const stage = fs.mkdtempSync(path.join(tmp, 'rg-'));
+  fs.copyFileSync(binary, path.join(stage, 'rg'));
+  fs.chmodSync(path.join(stage, 'rg'), 0o755);
+  const tar = spawnSync('tar', ['czf', path.join(cache, `ripgrep-${MIN_RIPGREP.asset}-${target}.tar.gz`), '-C', stage, 'rg']);
+  if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
+
+  const nodeVersion = spawnSync(paths.node, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  await npmInstall(
+    path.join(paths.codeServerDir, 'node_modules', 'code-server'),
+    {
+      ...env,
+      TMPDIR: tmp,
+      npm_config_user_agent: `npm/${spawnSync('npm', ['--version'], { encoding: 'utf8', env }).stdout.trim()} node/${nodeVersion} ${process.platform} ${process.arch}`,
+      npm_config_unsafe_perm: 'true',
+      npm_config_yes: 'true',
+    },
+    'sh',
+    ['./postinstall.sh'],
+  );
+}
+
+/** The ripgrep release target @vscode/ripgrep 1.15 downloads for this machine (its postinstall's own table, Linux x64/arm64 only). */
+function ripgrepTarget(): string | undefined {
+  if (process.platform !== 'linux') return undefined;
+  return process.arch === 'x64' ? 'x86_64-unknown-linux-musl' : process.arch === 'arm64' ? 'aarch64-unknown-linux-musl' : undefined;
+}
+
 async function install(log: (line: string) => void): Promise<void> {
   ensureKerberosHeaders(log);
   const paths = serverPaths();
@@ -119,14 +173,13 @@ async function install(log: (line: string) => void): Promise<void> {
       argon2: false,
     },
   });
-  await npmInstall(
-    paths.codeServerDir,
-    npmEnv({
-      // Run npm (and so the postinstall and node-gyp) with Node 24, building against its headers.
-      PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
-      npm_config_nodedir: paths.nodeHeaders,
-    }),
-  );
+  const env = npmEnv({
+    // Run npm (and so the postinstall and node-gyp) with the server's Node, building against its headers.
+    PATH: `${path.dirname(paths.node)}${path.delimiter}${process.env.PATH ?? ''}`,
+    npm_config_nodedir: paths.nodeHeaders,
+  });
+  if (SERVER_FLAVOUR === 'min') await installOldCodeServer(paths, env);
+  else await npmInstall(paths.codeServerDir, env);
 
   // Prove the server starts before promising it does.
   log('checking that the server starts');
@@ -150,5 +203,5 @@ export async function ensureServerInstalled(log: (line: string) => void = consol
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const paths = await ensureServerInstalled();
-  console.log(`VS Code server ready: ${paths.serverMain} (Node ${NODE_VERSION})`);
+  console.log(`VS Code server ready: ${paths.serverMain} (VS Code ${SERVER_VERSIONS.vscode}, Node ${NODE_VERSION})`);
 }

@@ -1,12 +1,16 @@
 // Where the harness keeps things. Everything under .vscode-test/ and test-results/ is ignored by git.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVER_FLAVOUR } from './versions.mjs';
 
 /** The repository root (the extension's folder). */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The cache of Node 24 and the VS Code server, reused across runs. */
-export const serverCacheDir = path.join(repoRoot, '.vscode-test', 'server');
+/**
+ * The cache of Node and the VS Code server, reused across runs: server/ for the current VS Code,
+ * server-min/ for the oldest one we promise (MARGINALIA_VSCODE=min, see versions.mts).
+ */
+export const serverCacheDir = path.join(repoRoot, '.vscode-test', SERVER_FLAVOUR === 'min' ? 'server-min' : 'server');
 
 /** The workspace folder the integration and e2e tests open. */
 export const fixtureWorkspace = path.join(repoRoot, 'test', 'fixtures', 'workspace');

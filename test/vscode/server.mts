@@ -31,6 +31,11 @@ export interface StartOptions {
   port?: number;
   /** User settings (User/settings.json) every window of this server starts with, e.g. a colour theme. */
   userSettings?: Record<string, unknown>;
+  /**
+   * Keep the user's settings and state in this folder, across runs (`npm start`), instead of a
+   * fresh one; stop() leaves it in place.
+   */
+  userDataDir?: string;
 }
 
 const READY = /Extension host agent listening on (\d+)/;
@@ -142,7 +147,7 @@ export async function startServer(options: StartOptions = {}): Promise<VsCodeSer
   }
   const dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'marginalia-vscode-'));
   const dirs = {
-    userData: path.join(dataRoot, 'user-data'),
+    userData: options.userDataDir ?? path.join(dataRoot, 'user-data'),
     extensions: options.extensionsDir ?? path.join(dataRoot, 'extensions'),
     serverData: path.join(dataRoot, 'server-data'),
   };

@@ -184,6 +184,7 @@ export class PapersView extends Disposable {
   private readonly view: vscode.TreeView<Node>;
   private filter = '';
   private lastClick: { key: string; time: number } | undefined;
+  private papersShown = false;
 
   constructor(
     private readonly library: WorkspaceLibrary,
@@ -211,8 +212,18 @@ export class PapersView extends Disposable {
         if (event.affectsConfiguration('marginalia.tree')) this.refresh();
       }),
     );
+    // The walkthrough's first step completes when this context key turns true. VS Code never
+    // checks a step off for a context that already held when it read the walkthrough, so the key
+    // turns true at a moment the reader sees (papers in this view), not at start-up.
+    this.register(this.view.onDidChangeVisibility(() => this.notePapersShown()));
     this.registerCommands();
     this.refresh();
+  }
+
+  private notePapersShown(): void {
+    if (this.papersShown || !this.view.visible || this.library.papers.length === 0) return;
+    this.papersShown = true;
+    void vscode.commands.executeCommand('setContext', ContextKeys.papersShown, true);
   }
 
   get groupBy(): GroupBy {
@@ -273,6 +284,7 @@ export class PapersView extends Disposable {
     void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.groupBy);
     void vscode.commands.executeCommand('setContext', ContextKeys.sortBy, this.sortBy);
     void vscode.commands.executeCommand('setContext', ContextKeys.filterActive, this.filter !== '');
+    this.notePapersShown();
   }
 
   private async setGroupBy(value: GroupBy): Promise<void> {
