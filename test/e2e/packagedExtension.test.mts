@@ -33,6 +33,7 @@ const SHIPPED = [
   'extension/media/marginalia.svg',
   'extension/media/paper.svg',
   'extension/media/paper-light.svg',
+  'extension/media/markdownPreview.css',
   'extension/media/paperView.css',
   'extension/media/walkthrough/cite.md',
   'extension/media/walkthrough/digests.md',
