@@ -105,6 +105,11 @@ function dateOrder(date: PaperDate | null): number {
 
 const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
 
+/** Titles as the tree sorts them: letters without case or accents, numbers by value ("2" before "10"). */
+export function compareTitles(a: string, b: string): number {
+  return collator.compare(a, b);
+}
+
 /** Sorts a copy: by title (A-Z), by date (newest first) or by upvotes (most first); ties by title. */
 export function sortPapers(papers: readonly Paper[], by: SortBy): Paper[] {
   const byTitle = (a: Paper, b: Paper) => collator.compare(a.title, b.title);
@@ -124,12 +129,20 @@ export function sortPapers(papers: readonly Paper[], by: SortBy): Paper[] {
  * An empty query keeps every paper.
  */
 export function filterPapers(papers: readonly Paper[], query: string): Paper[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return [...papers];
-  return papers.filter((paper) => {
-    const text = `${paper.key}\n${paper.title}\n${paper.abstract}`.toLowerCase();
-    return words.every((word) => text.includes(word));
-  });
+  const matches = paperFilter(query);
+  return matches ? papers.filter(matches) : [...papers];
+}
+
+/**
+ * The test filterPapers applies, for a caller that goes through the papers in slices; null for a
+ * query with no word (every paper matches). Each word is one case-insensitive search per field:
+ * about half the time of lower-casing every abstract.
+ */
+export function paperFilter(query: string): ((paper: Paper) => boolean) | null {
+  const words = query.split(/\s+/).filter(Boolean);
+  if (words.length === 0) return null;
+  const patterns = words.map((word) => new RegExp(word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'i'));
+  return (paper) => patterns.every((pattern) => pattern.test(paper.title) || pattern.test(paper.key) || pattern.test(paper.abstract));
 }
 
 /** A short description of a paper for lists: "2024 · 5 authors · 3 upvotes". */

@@ -12,7 +12,7 @@ export type LibraryState = 'loading' | 'noFolder' | 'empty' | 'corrupt' | 'ready
 
 /** The library's papers and what is known about them, read-only. */
 export interface Library {
-  /** Every paper, in library order. */
+  /** Every paper, in title order (as the Papers tree sorts titles; ties by key). */
   readonly papers: readonly Paper[];
   /** 'ready' when papers and keys can be trusted: not loading, the library file not corrupt. */
   readonly state: LibraryState;

@@ -7,6 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { LibraryConflictError, LibraryFileError, TagError, type LibraryRecords } from '../../core/library/libraryFile';
+import { compareTitles } from '../../core/papers/grouping';
 import type { Paper, ParsedDigest } from '../../core/types';
 import { readDigestsCached } from '../digest/digestCache';
 import { readDigest } from '../digest/digestFiles';
@@ -199,7 +200,7 @@ function publish(
     ...rest,
     timings: { ...timings },
     removed,
-    order: papers.map((paper) => paper.key),
+    order: byTitle(papers),
     sent: count,
     tags: records?.tagged() ?? [],
     disputes: records?.disputes() ?? [],
@@ -241,6 +242,15 @@ function errorMessage(error: unknown): string {
   if (error instanceof TagError) return error.reason;
   if (errorKind(error) !== 'internal') return (error as Error).message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/**
+ * The keys of `papers` in title order (ties by key): the host keeps its papers so, and each group
+ * of the tree, gathered in that order, is then sorted by title in one pass. Sorting 100,000 titles
+ * takes about 100 ms, which is better spent here than on the host's thread.
+ */
+function byTitle(papers: readonly Paper[]): string[] {
+  return [...papers].sort((a, b) => compareTitles(a.title, b.title) || comparePaths(a.key, b.key)).map((paper) => paper.key);
 }
 
 function comparePaths(a: string, b: string): number {

@@ -32,7 +32,7 @@ export interface LibraryCorruption {
 export interface LoadResult {
   state: 'ready' | 'empty' | 'corrupt';
   corruption: LibraryCorruption | null;
-  /** Canonical keys of every paper, in library order (by digest path, then first appearance). */
+  /** Canonical keys of every paper, in title order (ties by key): the order of `Library.papers`. */
   order: string[];
   /** Keys the previous load had that this one does not. */
   removed: string[];
