@@ -14,6 +14,7 @@ import { LibraryWorkerError, type LibraryWorkerClient } from '../../node/library
 import type { LibraryCorruption, LoadResult, TagOperation } from '../../node/library/libraryWorkerProtocol';
 import { Disposable } from '../lifecycle';
 import type { Library, LibraryState } from './library';
+import { yieldTurn } from '../shared/turns';
 
 /** Above this many digests, reading shows a progress notification. */
 const PROGRESS_THRESHOLD = 20;
@@ -455,10 +456,6 @@ export class WorkspaceLibrary extends Disposable implements Library {
 const NO_TAGS: readonly string[] = [];
 /** Papers handled between two turns of the host's event loop. */
 const SLICE = 5000;
-
-function yieldTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 function globPattern(globs: string[]): string {
   return globs.length === 1 ? globs[0] : `{${globs.join(',')}}`;

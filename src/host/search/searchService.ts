@@ -11,6 +11,7 @@ import type { SyncSummary } from '../../node/search/searchWorkerProtocol';
 import type { Library } from '../library/library';
 import { Disposable } from '../lifecycle';
 import type { NoteLookup } from '../notes/noteLookup';
+import { yieldTurn } from '../shared/turns';
 
 /** What the index follows of the library (a test indexes a library of its own making). */
 export type IndexedLibrary = Pick<Library, 'papers' | 'state' | 'get' | 'tagsOf' | 'onDidChange'>;
@@ -247,8 +248,4 @@ function sameDocument(a: SearchDocument | undefined, b: SearchDocument): boolean
     a.tags.length === b.tags.length &&
     a.tags.every((tag, i) => tag === b.tags[i])
   );
-}
-
-function yieldTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
