@@ -18,6 +18,10 @@ export const CommandIds = {
   sortByUpvotes: 'marginalia.sortByUpvotes',
   filter: 'marginalia.filter',
   clearFilter: 'marginalia.clearFilter',
+  /** A "Show More" item's: the next page of a group in the Papers tree (argument: the group's id). */
+  showMorePapers: 'marginalia.showMorePapers',
+  /** The same in the Tags view (argument: the tag item's id). */
+  showMoreTagPapers: 'marginalia.showMoreTagPapers',
   reindex: 'marginalia.reindex',
   openDigest: 'marginalia.openDigest',
   configureDigests: 'marginalia.configureDigests',

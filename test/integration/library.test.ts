@@ -140,6 +140,38 @@ suite('Library and Papers tree', () => {
     assert.ok(!api.library.papers.some((p) => p.title === 'Watching Digests Change: A Test Paper'));
   });
 
+  test('a group of more than 500 papers is shown a page at a time, and reveal shows the page of its paper', async function () {
+    this.timeout(40_000);
+    const file = path.join(workspaceRoot(), 'digests', 'integration-paging.txt');
+    const count = 620;
+    const titles = Array.from({ length: count }, (_, i) => `Paging Through Long Groups, Part ${String(i + 1).padStart(4, '0')}`);
+    fs.writeFileSync(file, `Daily Papers\n\n${titles.map((title) => `${title}\n\n${ABSTRACT}\n`).join('\n')}`);
+    try {
+      await waitFor('the long digest', () => api.library.papers.filter((p) => p.title.startsWith('Paging Through Long Groups')).length === count, 15_000);
+      await vscode.commands.executeCommand(CommandIds.groupByDigest);
+      await vscode.commands.executeCommand(CommandIds.sortByTitle);
+      const label = 'integration-paging.txt';
+      const all = api.papersView.snapshot().find((group) => group.label === label);
+      assert.equal(all?.keys.length, count, 'the snapshot lists every paper of the group');
+      const first = api.papersView.shownRows(label);
+      assert.equal(first.length, 501);
+      assert.equal(first.at(-1), 'more');
+      assert.deepEqual(first.slice(0, 500), all!.keys.slice(0, 500));
+      await vscode.commands.executeCommand(CommandIds.showMorePapers, `digest:${file}`);
+      assert.deepEqual(api.papersView.shownRows(label), all!.keys, 'a second page shows the rest, without a Show More item');
+
+      await vscode.commands.executeCommand(CommandIds.groupByDigest); // back to the first page
+      assert.equal(api.papersView.shownRows(label).length, 501);
+      const late = all!.keys[610];
+      assert.equal(await api.papersView.reveal(late), true);
+      assert.ok(api.papersView.shownRows(label).includes(late), 'reveal showed the page of the paper');
+      await waitFor('the revealed paper selected', () => api.papersView.selectedKeys().includes(late));
+    } finally {
+      fs.rmSync(file, { force: true });
+      await waitFor('the long digest gone', () => !api.library.papers.some((p) => p.title.startsWith('Paging Through Long Groups')), 15_000);
+    }
+  });
+
   test('digests written while the watcher and a reload both read them all end up in the library', async function () {
     // As "Add Sample Digests" does: files arrive one by one, the watcher's updates start between
     // them, and a full reload is asked for at the end. No update may undo another's file list.

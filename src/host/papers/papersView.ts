@@ -8,8 +8,8 @@ import {
   GROUP_BY_VALUES,
   SORT_BY_VALUES,
   describePaper,
-  filterPapers,
   groupPapers,
+  paperFilter,
   sortPapers,
   type GroupBy,
   type PaperGroup,
@@ -24,6 +24,8 @@ import { Disposable } from '../lifecycle';
 import { appendPlainText } from '../shared/markdown';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 import { countOf, formatNumber } from '../shared/counts';
+import { Pages, showMoreItem } from '../shared/pages';
+import { yieldTurn } from '../shared/turns';
 
 export const PAPERS_VIEW_ID = 'marginalia.papers';
 
@@ -38,9 +40,20 @@ interface PaperNode {
   parent: GroupNode;
 }
 
-type Node = GroupNode | PaperNode;
+/** The "Show More" item after a group's last page (see shared/pages.ts). */
+interface MoreNode {
+  kind: 'more';
+  parent: GroupNode;
+}
+
+type Node = GroupNode | PaperNode | MoreNode;
 
 const TOOLTIP_ABSTRACT_LENGTH = 500;
+/** A filter checks the clock every this many papers, and lets the host run after this long. */
+const FILTER_CHECK = 256;
+const FILTER_SLICE_MS = 12;
+/** The longest a reveal waits for VS Code to fetch a group's grown page. */
+const REFETCH_WAIT_MS = 1000;
 /** Two clicks on the same paper within this time are a double-click: open it pinned. */
 const DOUBLE_CLICK_MS = 500;
 
@@ -48,7 +61,12 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private groups: GroupNode[] = [];
-  private readonly children = new Map<GroupNode, PaperNode[]>();
+  /** Each opened group's papers, sorted, and its "Show More" item. */
+  private readonly children = new Map<GroupNode, { papers: PaperNode[]; more: MoreNode }>();
+  /** How many papers of each group are shown: a page at a time. */
+  readonly pages = new Pages();
+  /** Reveals waiting for VS Code to fetch a group's children again (see nodeOf). */
+  private readonly fetchWaiters = new Map<GroupNode, () => void>();
   /** Papers left after the filter. */
   visibleCount = 0;
 
@@ -57,10 +75,44 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     private readonly settings: () => { groupBy: GroupBy; sortBy: SortBy; filter: string },
   ) {}
 
-  /** Recomputes the groups from the library and tells the tree to redraw. */
-  refresh(): void {
-    const { groupBy, filter } = this.settings();
-    const papers = filterPapers(this.library.papers, filter);
+  /** Counts refreshes: a filter still going through the papers stops when a newer refresh began. */
+  private generation = 0;
+
+  /**
+   * Recomputes the groups from the library and tells the tree to redraw. Without a filter that is
+   * done on return; a filter goes through the papers in slices of a few milliseconds (the abstracts
+   * of 100,000 papers take some 200 ms to search), and the promise says when the tree has the result
+   * (false when a newer refresh took its place).
+   */
+  refresh(): Promise<boolean> | undefined {
+    const generation = ++this.generation;
+    const matches = paperFilter(this.settings().filter);
+    if (!matches) {
+      this.show([...this.library.papers]);
+      return undefined;
+    }
+    return this.filtered(matches, generation);
+  }
+
+  private async filtered(matches: (paper: Paper) => boolean, generation: number): Promise<boolean> {
+    const papers = this.library.papers;
+    const kept: Paper[] = [];
+    let sliceStart = performance.now();
+    for (let i = 0; i < papers.length; i++) {
+      if (matches(papers[i])) kept.push(papers[i]);
+      if (i % FILTER_CHECK === FILTER_CHECK - 1 && performance.now() - sliceStart > FILTER_SLICE_MS) {
+        await yieldTurn();
+        if (generation !== this.generation) return false;
+        sliceStart = performance.now();
+      }
+    }
+    if (generation !== this.generation) return false;
+    this.show(kept);
+    return true;
+  }
+
+  private show(papers: Paper[]): void {
+    const { groupBy } = this.settings();
     this.visibleCount = papers.length;
     this.groups = groupPapers(papers, groupBy, {
       digestFiles: this.library.digestFiles,
@@ -69,7 +121,16 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
       digestDateOf: (file) => this.library.digest(file)?.digestDate ?? null,
     }).map((group) => ({ kind: 'group', group }));
     this.children.clear();
+    this.pages.reset();
     this.changed.fire(undefined);
+  }
+
+  /** Shows the next page of the group `id`. */
+  showMore(id: string): void {
+    const group = this.groups.find((node) => node.group.id === id);
+    if (!group) return;
+    this.pages.more(id);
+    this.changed.fire(group);
   }
 
   dispose(): void {
@@ -78,24 +139,49 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
 
   getChildren(node?: Node): Node[] {
     if (!node) return this.groups;
-    if (node.kind === 'paper') return [];
-    let papers = this.children.get(node);
-    if (!papers) {
-      papers = sortPapers(node.group.papers, this.settings().sortBy).map((paper) => ({ kind: 'paper', paper, parent: node }));
-      this.children.set(node, papers);
+    if (node.kind !== 'group') return [];
+    this.fetchWaiters.get(node)?.();
+    this.fetchWaiters.delete(node);
+    const { papers, more } = this.sorted(node);
+    const shown = this.pages.count(node.group.id, papers.length);
+    return shown < papers.length ? [...papers.slice(0, shown), more] : papers;
+  }
+
+  /** Every paper of a group in order, whether shown yet or not. */
+  sorted(node: GroupNode): { papers: PaperNode[]; more: MoreNode } {
+    let children = this.children.get(node);
+    if (!children) {
+      // The library's papers come in title order (the library worker sorts them), and so do each
+      // group's: sorting by title finds them sorted, in one pass, even for 100,000 papers.
+      const papers = sortPapers(node.group.papers, this.settings().sortBy).map((paper): PaperNode => ({ kind: 'paper', paper, parent: node }));
+      children = { papers, more: { kind: 'more', parent: node } };
+      this.children.set(node, children);
     }
-    return papers;
+    return children;
   }
 
   getParent(node: Node): Node | undefined {
-    return node.kind === 'paper' ? node.parent : undefined;
+    return node.kind === 'group' ? undefined : node.parent;
   }
 
-  /** The node of `key` in its first group, for reveal. */
-  nodeOf(key: string): PaperNode | undefined {
+  /**
+   * The node of `key` in its first group, for reveal: its page is shown if it was not, and `shown`
+   * resolves once VS Code has the new page (at once when it had it).
+   */
+  nodeOf(key: string): { node: PaperNode; shown: Promise<void> } | undefined {
     for (const group of this.groups) {
       if (group.group.papers.some((paper) => paper.key === key)) {
-        return this.getChildren(group).find((node): node is PaperNode => node.kind === 'paper' && node.paper.key === key);
+        const { papers } = this.sorted(group);
+        const index = papers.findIndex((node) => node.paper.key === key);
+        if (index < 0) return undefined;
+        if (!this.pages.include(group.group.id, index)) return { node: papers[index], shown: Promise.resolve() };
+        // VS Code asks for the group's children again when it is open; a closed group gets them on opening.
+        const fetched = new Promise<void>((resolve) => {
+          this.fetchWaiters.set(group, resolve);
+          setTimeout(resolve, REFETCH_WAIT_MS);
+        });
+        this.changed.fire(group);
+        return { node: papers[index], shown: fetched };
       }
     }
     return undefined;
@@ -111,7 +197,16 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
-    return node.kind === 'group' ? this.groupItem(node.group) : this.paperItem(node);
+    if (node.kind === 'group') return this.groupItem(node.group);
+    if (node.kind === 'paper') return this.paperItem(node);
+    const total = node.parent.group.papers.length;
+    return showMoreItem(this.itemId(node.parent.group), this.pages.count(node.parent.group.id, total), total, CommandIds.showMorePapers, node.parent.group.id);
+  }
+
+  /** The tooltip, built when the pointer rests on a row rather than for every row sent to the window. */
+  resolveTreeItem(item: vscode.TreeItem, node: Node): vscode.TreeItem {
+    if (node.kind === 'paper') item.tooltip = paperTooltip(node.paper, this.library.tagsOf(node.paper.key));
+    return item;
   }
 
   private groupItem(group: PaperGroup): vscode.TreeItem {
@@ -149,7 +244,6 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     const tags = this.library.tagsOf(paper.key);
     item.contextValue = ['paper', hasCode ? 'hasCode' : '', tags.length > 0 ? 'tagged' : ''].filter(Boolean).join(' ');
     item.resourceUri = paperResourceUri(paper.key); // carries the "has a note" decoration
-    item.tooltip = paperTooltip(paper, tags);
     item.command = { command: CommandIds.openPaperFromTree, title: 'Open Paper', arguments: [paper.key] };
     item.accessibilityInformation = { label: [paper.title, item.description, hasCode ? 'has code' : ''].filter(Boolean).join(', ') };
     return item;
@@ -202,14 +296,14 @@ export class PapersView extends Disposable {
         if (pending) return;
         pending = setImmediate(() => {
           pending = undefined;
-          this.refresh();
+          void this.refresh();
         });
       }),
     );
     this.register({ dispose: () => pending && clearImmediate(pending) });
     this.register(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('marginalia.tree')) this.refresh();
+        if (event.affectsConfiguration('marginalia.tree')) void this.refresh();
       }),
     );
     // The walkthrough's first step completes when this context key turns true. VS Code never
@@ -217,7 +311,7 @@ export class PapersView extends Disposable {
     // turns true at a moment the reader sees (papers in this view), not at start-up.
     this.register(this.view.onDidChangeVisibility(() => this.notePapersShown()));
     this.registerCommands();
-    this.refresh();
+    void this.refresh();
   }
 
   private notePapersShown(): void {
@@ -249,21 +343,28 @@ export class PapersView extends Disposable {
     return this.provider.getChildren().map((node) => ({
       label: (node as GroupNode).group.label,
       description: this.provider.getTreeItem(node).description as string | undefined,
-      keys: this.provider.getChildren(node).map((child) => (child as PaperNode).paper.key),
+      keys: this.provider.sorted(node as GroupNode).papers.map((child) => child.paper.key),
     }));
   }
 
-  /** For tests: the tree item of `key` in its first group. */
+  /** For tests: the tree item of `key` in its first group, resolved as when the pointer rests on it. */
   treeItem(key: string): vscode.TreeItem | undefined {
-    const node = this.provider.nodeOf(key);
-    return node ? this.provider.getTreeItem(node) : undefined;
+    const node = this.provider.nodeOf(key)?.node;
+    return node ? this.provider.resolveTreeItem(this.provider.getTreeItem(node), node) : undefined;
+  }
+
+  /** For tests: the rows the tree shows under the group labelled `label` (papers' keys, and "more" for a Show More item). */
+  shownRows(label: string): string[] {
+    const group = this.provider.getChildren().find((node) => node.kind === 'group' && node.group.label === label);
+    return group ? this.provider.getChildren(group).map((node) => (node.kind === 'paper' ? node.paper.key : 'more')) : [];
   }
 
   /** Selects and shows `key` in the tree (expanding its group). */
   async reveal(key: string, options: { focus?: boolean } = {}): Promise<boolean> {
-    const node = this.provider.nodeOf(key);
-    if (!node) return false;
-    await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: true });
+    const found = this.provider.nodeOf(key);
+    if (!found) return false;
+    await found.shown;
+    await this.view.reveal(found.node, { select: true, focus: options.focus ?? false, expand: true });
     return true;
   }
 
@@ -272,8 +373,13 @@ export class PapersView extends Disposable {
     return [...new Set(this.view.selection.filter((node): node is PaperNode => node.kind === 'paper').map((node) => node.paper.key))];
   }
 
-  private refresh(): void {
-    this.provider.refresh();
+  /** Redraws the tree; resolves once it shows the current grouping, sort and filter. */
+  private async refresh(): Promise<void> {
+    const filtering = this.provider.refresh();
+    if (filtering) {
+      this.view.message = `Filtering ${countOf(this.library.papers.length, 'paper')}…`;
+      if (!(await filtering)) return;
+    }
     const total = this.library.papers.length;
     this.view.description = this.filter ? `filter: ${this.filter}` : undefined;
     this.view.message = this.filter
@@ -289,12 +395,12 @@ export class PapersView extends Disposable {
 
   private async setGroupBy(value: GroupBy): Promise<void> {
     await this.state.update('marginalia.groupBy', value);
-    this.refresh();
+    await this.refresh();
   }
 
   private async setSortBy(value: SortBy): Promise<void> {
     await this.state.update('marginalia.sortBy', value);
-    this.refresh();
+    await this.refresh();
   }
 
   private registerCommands(): void {
@@ -317,11 +423,12 @@ export class PapersView extends Disposable {
             });
       if (value === undefined) return;
       this.filter = value.trim();
-      this.refresh();
+      await this.refresh();
     });
+    command(CommandIds.showMorePapers, (id: string) => this.provider.showMore(id));
     command(CommandIds.clearFilter, () => {
       this.filter = '';
-      this.refresh();
+      return this.refresh();
     });
     command(CommandIds.openPaperFromTree, (key: string) => {
       // VS Code runs an item's command on every click: a second click soon after is a double-click.

@@ -12,6 +12,7 @@ import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 import { paperResourceUri } from '../notes/noteDecorations';
 import { appendPlainText } from '../shared/markdown';
 import { countOf } from '../shared/counts';
+import { Pages, showMoreItem } from '../shared/pages';
 
 export const TAGS_VIEW_ID = 'marginalia.tags';
 
@@ -35,7 +36,13 @@ export interface TagPaperNode {
   parent: TagNode | UntaggedNode;
 }
 
-type Node = TagNode | UntaggedNode | TagPaperNode;
+/** The "Show More" item after a tag's last page (see shared/pages.ts). */
+interface MoreNode {
+  kind: 'more';
+  parent: TagNode | UntaggedNode;
+}
+
+type Node = TagNode | UntaggedNode | TagPaperNode | MoreNode;
 
 export function isTagNode(value: unknown): value is TagNode {
   return typeof value === 'object' && value !== null && (value as TagNode).kind === 'tag' && typeof (value as TagNode).tag === 'string';
@@ -49,10 +56,15 @@ class TagsTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private roots: (TagNode | UntaggedNode)[] = [];
+  /** Each opened tag's papers in title order, and its "Show More" item. */
+  private readonly children = new Map<TagNode | UntaggedNode, { papers: TagPaperNode[]; more: MoreNode }>();
+  private readonly pages = new Pages();
 
   constructor(private readonly library: WorkspaceLibrary) {}
 
   refresh(): void {
+    this.children.clear();
+    this.pages.reset();
     const untagged = this.library.untaggedCount;
     this.roots = [
       ...this.library.tagCounts().map(({ tag, count }): TagNode => ({ kind: 'tag', tag, count })),
@@ -67,19 +79,46 @@ class TagsTreeProvider implements vscode.TreeDataProvider<Node> {
 
   getChildren(node?: Node): Node[] {
     if (!node) return this.roots;
-    if (node.kind === 'paper') return [];
-    const papers = this.library.papers.filter((paper) => {
-      const tags = this.library.tagsOf(paper.key);
-      return node.kind === 'tag' ? tags.includes(node.tag) : tags.length === 0;
-    });
-    return sortPapers(papers, 'title').map((paper): TagPaperNode => ({ kind: 'paper', paper, tag: node.kind === 'tag' ? node.tag : null, parent: node }));
+    if (node.kind === 'paper' || node.kind === 'more') return [];
+    const { papers, more } = this.sorted(node);
+    const shown = this.pages.count(idOf(node), papers.length);
+    return shown < papers.length ? [...papers.slice(0, shown), more] : papers;
+  }
+
+  /** Every paper under a tag (or Untagged), in title order, whether shown yet or not. */
+  sorted(node: TagNode | UntaggedNode): { papers: TagPaperNode[]; more: MoreNode } {
+    let children = this.children.get(node);
+    if (!children) {
+      const papers = this.library.papers.filter((paper) => {
+        const tags = this.library.tagsOf(paper.key);
+        return node.kind === 'tag' ? tags.includes(node.tag) : tags.length === 0;
+      });
+      children = {
+        papers: sortPapers(papers, 'title').map((paper): TagPaperNode => ({ kind: 'paper', paper, tag: node.kind === 'tag' ? node.tag : null, parent: node })),
+        more: { kind: 'more', parent: node },
+      };
+      this.children.set(node, children);
+    }
+    return children;
+  }
+
+  /** Shows the next page of the tag whose item id is `id`. */
+  showMore(id: string): void {
+    const node = this.roots.find((root) => idOf(root) === id);
+    if (!node) return;
+    this.pages.more(id);
+    this.changed.fire(node);
   }
 
   getParent(node: Node): Node | undefined {
-    return node.kind === 'paper' ? node.parent : undefined;
+    return node.kind === 'paper' || node.kind === 'more' ? node.parent : undefined;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'more') {
+      const id = idOf(node.parent);
+      return showMoreItem(id, this.pages.count(id, node.parent.count), node.parent.count, CommandIds.showMoreTagPapers, id);
+    }
     if (node.kind === 'paper') {
       const { paper } = node;
       const item = new vscode.TreeItem(paper.title, vscode.TreeItemCollapsibleState.None);
@@ -97,13 +136,17 @@ class TagsTreeProvider implements vscode.TreeDataProvider<Node> {
     }
     const label = node.kind === 'tag' ? node.tag : 'Untagged';
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = node.kind === 'tag' ? `tag:${node.tag}` : 'untagged';
+    item.id = idOf(node);
     item.description = countOf(node.count, 'paper');
     item.iconPath = new vscode.ThemeIcon(node.kind === 'tag' ? 'tag' : 'circle-slash');
     item.contextValue = node.kind === 'tag' ? 'tag' : 'untagged';
     item.accessibilityInformation = { label: `${label}, ${item.description}` };
     return item;
   }
+}
+
+function idOf(node: TagNode | UntaggedNode): string {
+  return node.kind === 'tag' ? `tag:${node.tag}` : 'untagged';
 }
 
 /** The Tags view, kept current with the library. */
@@ -118,6 +161,7 @@ export class TagsView extends Disposable {
     // Cheap at any size (counts are kept by the library), so it follows at once.
     this.register(library.onDidChange(() => this.refresh()));
     this.register(library.onDidChangeState(() => this.refresh()));
+    this.register(vscode.commands.registerCommand(CommandIds.showMoreTagPapers, (id: string) => this.provider.showMore(id)));
     this.refresh();
   }
 
@@ -126,7 +170,7 @@ export class TagsView extends Disposable {
     return this.provider.getChildren().map((node) => ({
       label: String(this.provider.getTreeItem(node).label),
       description: String(this.provider.getTreeItem(node).description ?? ''),
-      keys: this.provider.getChildren(node).map((child) => (child as TagPaperNode).paper.key),
+      keys: this.provider.sorted(node as TagNode | UntaggedNode).papers.map((child) => child.paper.key),
     }));
   }
 
