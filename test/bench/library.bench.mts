@@ -181,6 +181,8 @@ interface Measure {
   peakRssMb?: number;
   maxBlockMs?: number;
   blocksOver100?: number;
+  /** The window's longest frame during a view step and the second after it (view steps only). */
+  maxFrameMs?: number;
   killed?: boolean;
   error?: string;
   /** Notes shown after the cell (e.g. "not idle after 60 s"). */
@@ -426,6 +428,10 @@ const HOST_STEPS = [
   'tagWriteIdle',
   'digestChange',
   'digestChangeIdle',
+  'groupByTag',
+  'expandUntagged',
+  'filter',
+  'clearFilter',
   'warmActivation',
   'warmActivationIdle',
 ] as const;
@@ -461,6 +467,26 @@ interface ProbeResult {
   activeBefore?: boolean;
   papers?: number;
   view?: string;
+  /** View steps: the step's start and a second after its end (Date.now() in the host). */
+  startEpoch?: number;
+  endEpoch?: number;
+}
+
+/**
+ * Installed in the workbench page before it loads: the gaps between animation frames over 50 ms,
+ * as [epoch ms of the frame, its length]. A frame this long is a window that did not draw.
+ */
+function recordLongFrames(): void {
+  const gaps: [number, number][] = [];
+  (globalThis as unknown as { __marginaliaFrames: [number, number][] }).__marginaliaFrames = gaps;
+  const { requestAnimationFrame } = globalThis as unknown as { requestAnimationFrame(callback: (now: number) => void): number };
+  let last = performance.now();
+  const tick = (now: number) => {
+    if (now - last > 50) gaps.push([performance.timeOrigin + now, now - last]);
+    last = now;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
 }
 
 async function measureHost(tree: Tree, size: number, workspace: TreeWorkspace, corpus: Corpus): Promise<Record<HostStep, Measure>> {
@@ -514,7 +540,7 @@ async function measureHost(tree: Tree, size: number, workspace: TreeWorkspace, c
           stepTimer = setTimeout(() => resolve(why), ms);
         };
         arm(180_000, 'the probe did not start within 180 s');
-        void page.exposeFunction('codeAutomationLog', (_type: string, message: unknown) => {
+        void page.exposeFunction('codeAutomationLog', async (_type: string, message: unknown) => {
           const text = String(message);
           lines.push(text.slice(0, 500));
           if (lines.length > 60) lines.shift();
@@ -537,6 +563,20 @@ async function measureHost(tree: Tree, size: number, workspace: TreeWorkspace, c
               blocksOver100: value.blocksOver100,
               peakRssMb: value.peakRssMb,
             };
+            if (value.startEpoch !== undefined && value.endEpoch !== undefined) {
+              // A frame belongs to the step when it ended within it (a frame's time is when it drew).
+              const [from, to] = [value.startEpoch, value.endEpoch];
+              measure.maxFrameMs = await page
+                .evaluate(
+                  ([a, b]) =>
+                    (globalThis as unknown as { __marginaliaFrames?: [number, number][] }).__marginaliaFrames
+                      ?.filter(([at]) => at >= a && at <= b)
+                      .reduce((longest, [, length]) => Math.max(longest, length), 16.7) ?? -1,
+                  [from, to] as const,
+                )
+                .catch(() => -1);
+              if (measure.maxFrameMs < 0) measure.maxFrameMs = undefined;
+            }
             const notes: string[] = [];
             if (value.idle === false) notes.push(`not idle after ${settleMaxMs / 1000} s`);
             if (value.activeBefore) notes.push('Marginalia was active before the probe started');
@@ -549,6 +589,7 @@ async function measureHost(tree: Tree, size: number, workspace: TreeWorkspace, c
         });
         void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code === 0 ? undefined : `the probe exited with ${code}`));
       });
+      await page.addInitScript(recordLongFrames);
       await page.goto(workbenchUrl(server, { folder: copy.ws, extensionDevelopmentPath: tree.dir, extensionTestsPath: probe }));
       const failure = await finished;
       clearTimeout(stepTimer);
@@ -606,6 +647,7 @@ function combine(measures: Measure[]): Measure {
     peakRssMb: pick('peakRssMb'),
     maxBlockMs: pick('maxBlockMs'),
     blocksOver100: pick('blocksOver100'),
+    maxFrameMs: pick('maxFrameMs'),
     note: notes.join('; ') || undefined,
   };
 }
@@ -619,7 +661,7 @@ function formatCell(m: Measure): string {
   if (m.killed) return `> ${limitMs / 1000} s (killed${m.cpuMs === undefined ? '' : ` after ${ms(m.cpuMs)} CPU`})`;
   if (m.error) return `failed: ${m.error}`;
   if (m.skipped) return m.skipped;
-  return `${ms(m.wallMs)} wall, ${ms(m.cpuMs)} CPU${m.peakRssMb ? `, ${m.peakRssMb.toFixed(0)} MB` : ''}${m.maxBlockMs !== undefined ? `, block ${ms(m.maxBlockMs)}` : ''}${m.note ? ` (${m.note})` : ''}`;
+  return `${ms(m.wallMs)} wall, ${ms(m.cpuMs)} CPU${m.peakRssMb ? `, ${m.peakRssMb.toFixed(0)} MB` : ''}${m.maxBlockMs !== undefined ? `, block ${ms(m.maxBlockMs)}` : ''}${m.maxFrameMs !== undefined ? `, frame ${ms(m.maxFrameMs)}` : ''}${m.note ? ` (${m.note})` : ''}`;
 }
 
 const LABELS: Record<CliStep | HostStep | 'floor', string> = {
@@ -636,13 +678,18 @@ const LABELS: Record<CliStep | HostStep | 'floor', string> = {
   tagWriteIdle: 'host: Add Tag → idle',
   digestChange: `host: new digest (${PAPERS_PER_DIGEST} papers) → in library`,
   digestChangeIdle: 'host: new digest → idle',
+  groupByTag: 'host: Group by Tag',
+  expandUntagged: 'host: open Untagged (reveal a paper in it)',
+  filter: 'host: Filter Papers "imitation"',
+  clearFilter: 'host: Clear Filter',
 };
 
 function cells(m: Measure | undefined, floorMs: number): string[] {
-  if (!m) return ['', '', '', '', '', ''];
-  if (m.killed) return [`> ${limitMs / 1000} s (killed)`, m.cpuMs === undefined ? '' : `> ${ms(m.cpuMs)}`, '', '', '', `> ${(limitMs / floorMs).toFixed(0)}×`];
-  if (m.error) return [`failed: ${m.error.replace(/\|/g, '/').slice(0, 120)}`, '', '', '', '', ''];
-  if (m.skipped) return [m.skipped, '', '', '', '', ''];
+  if (!m) return ['', '', '', '', '', '', ''];
+  if (m.killed)
+    return [`> ${limitMs / 1000} s (killed)`, m.cpuMs === undefined ? '' : `> ${ms(m.cpuMs)}`, '', '', '', '', `> ${(limitMs / floorMs).toFixed(0)}×`];
+  if (m.error) return [`failed: ${m.error.replace(/\|/g, '/').slice(0, 120)}`, '', '', '', '', '', ''];
+  if (m.skipped) return [m.skipped, '', '', '', '', '', ''];
   const wall = `${ms(m.wallMs)}${m.note ? ` (${m.note})` : ''}`;
   const block = m.maxBlockMs === undefined ? '–' : ms(m.maxBlockMs);
   const blocks = m.blocksOver100 === undefined ? '–' : String(Math.round(m.blocksOver100));
@@ -652,6 +699,7 @@ function cells(m: Measure | undefined, floorMs: number): string[] {
     m.peakRssMb === undefined ? '–' : `${m.peakRssMb.toFixed(0)} MB`,
     block,
     blocks,
+    m.maxFrameMs === undefined ? '–' : ms(m.maxFrameMs),
     m.wallMs === undefined ? '' : `${(m.wallMs / floorMs).toFixed(1)}×`,
   ];
 }
@@ -733,7 +781,7 @@ for (const size of sizes) {
   const steps = [...(options.only !== 'host' ? CLI_STEPS : []), ...(options.only !== 'cli' ? HOST_STEPS : [])];
   const header = [
     'step',
-    ...trees.flatMap((tree) => [`${tree.name}: wall`, 'CPU', 'peak RSS', 'longest block', 'blocks > 100 ms', '× floor']),
+    ...trees.flatMap((tree) => [`${tree.name}: wall`, 'CPU', 'peak RSS', 'longest block', 'blocks > 100 ms', 'longest frame', '× floor']),
     ...(trees.length > 1 ? ['current / baseline: wall', 'CPU'] : []),
   ];
   const rows = [
@@ -765,6 +813,9 @@ console.log(
 for (const tree of trees) console.log(`- ${tree.name}: ${tree.describe}`);
 console.log(
   `- query: "${options.query}"; step limit ${limitMs / 1000} s (BENCH_STEP_LIMIT_S); host CPU/RSS are the extension host's (with its worker threads), measured inside it; CLI CPU is user + sys of the process, peak RSS its max RSS.`,
+);
+console.log(
+  "- longest frame (view steps): the longest gap between two animation frames of the workbench page (requestAnimationFrame in Chromium) from the step's start to 1.5 s after its command returned, i.e. how long the window did not draw; 17 ms is a smooth 60 Hz.",
 );
 console.log(
   '- longest block: the longest interval of a 10 ms event-loop-delay timer (monitorEventLoopDelay), so a block is about this minus 10 ms; blocks > 100 ms counted by a 10 ms setInterval drift probe. "→ idle": until the host spent a whole second under 5 % CPU with no library change (at most BENCH_SETTLE_MAX_S).',

@@ -3,7 +3,11 @@
 // for, each followed by the background work it sets off until the host is idle again:
 //   activation: activate() with the Papers view open, until the first full tree (api.ready);
 //   tagWrite:   the Add Tag command on one paper, until the library's change event shows the tag;
-//   digestChange: a new digest of 50 papers written into the workspace, until the library has them.
+//   digestChange: a new digest of 50 papers written into the workspace, until the library has them;
+//   groupByTag, expandUntagged, filter, clearFilter: the Papers tree grouped by tag, its Untagged
+//   group opened (a paper in it revealed), filtered by a word and the filter cleared, each until the
+//   command is done; the result carries the epoch times of the step and of a second after it, in
+//   which the runner looks for the window's longest frame (the host cannot see the window draw).
 // Each step prints `BENCH-PROGRESS {"step"}` when it starts and `BENCH-RESULT {json}` when it ends,
 // which reach the runner through the workbench's codeAutomationLog. The probe reads its settings
 // from probe.json beside the workspace folder. It uses only what both old and new Marginalia have:
@@ -41,7 +45,11 @@ interface ApiLike {
   library: LibraryLike;
   ready: Promise<void>;
   timings?: { activation?: number; firstTree?: number };
+  papersView?: { reveal?(key: string): Promise<boolean> };
 }
+
+/** After a view step, how long the window is watched for long frames. */
+const DRAW_WINDOW_MS = 1500;
 
 /** One measurement: wall and CPU time of the host process, and how its thread was blocked. */
 interface Snapshot {
@@ -266,6 +274,27 @@ export async function run(): Promise<void> {
     grown.dispose();
     report('BENCH-RESULT', { step: 'digestChange', ...atGrown, wallMs: grownAt - written, papers: library.papers.length });
     report('BENCH-RESULT', { step: 'digestChangeIdle', ...(await settle(monitor, library, config)) });
+
+    // --- The tree's views of the whole library, as a reader switches them.
+    const untagged = (library.papers as { key: string }[]).find((paper) => (library.tagsOf?.(paper.key) ?? []).length === 0)?.key;
+    const viewSteps: [string, () => Thenable<unknown>][] = [
+      ['groupByTag', () => vscode.commands.executeCommand('marginalia.groupByTag')],
+      ['expandUntagged', () => Promise.resolve(untagged && api.papersView?.reveal ? api.papersView.reveal(untagged) : undefined)],
+      ['filter', () => vscode.commands.executeCommand('marginalia.filter', 'imitation')],
+      ['clearFilter', () => vscode.commands.executeCommand('marginalia.clearFilter')],
+    ];
+    for (const [step, run] of viewSteps) {
+      report('BENCH-PROGRESS', { step });
+      monitor.start();
+      const startEpoch = Date.now();
+      await withTimeout(Promise.resolve(run()), config.stepTimeoutMs, step);
+      const done = monitor.snapshot();
+      await new Promise((resolve) => setTimeout(resolve, DRAW_WINDOW_MS));
+      const drawn = monitor.snapshot();
+      report('BENCH-RESULT', { step, ...done, maxBlockMs: drawn.maxBlockMs, blocksOver100: drawn.blocksOver100, startEpoch, endEpoch: Date.now() });
+    }
+    // The next window (reopened) starts grouped by digest again, as the earlier runs did.
+    await vscode.commands.executeCommand('marginalia.groupByDigest');
   } finally {
     await profile?.stop('all-steps');
     monitor.dispose();
