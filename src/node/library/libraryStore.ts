@@ -165,7 +165,9 @@ export class LibraryStore {
    *
    * With `mentions`, and a file whose text is the normal text this store last knew (normalHashFile),
    * only the lines that mention them are read and changed (changeNormalLibrary), so that a tag change
-   * at 100,000 papers costs a read and a write of the file rather than a parse of every record.
+   * at 100,000 papers costs a read and a write of the file rather than a parse of every record. When
+   * this store holds the file's records in memory (it wrote or read them, as the library worker's
+   * does), those change too and the file is written from the changed lines alone.
    */
   update<T>(change: (records: LibraryRecords) => T, options: UpdateOptions = {}): Promise<T> {
     return this.locked(async () => {
@@ -184,7 +186,33 @@ export class LibraryStore {
           return patched.result;
         }
       }
-      const records = cached && texts.legacy === null && cached.text === texts.current ? cached.records : toRecords(texts);
+      const fresh = cached !== null && texts.legacy === null && cached.text === texts.current;
+      if (fresh && options.mentions) {
+        // The records in memory are the file's: change them, and write the file by changing only
+        // the lines that mention the keys, rather than serialising 100,000 records again. Both get
+        // the same change at the same instant, from the same lines (cached.text is their normal form).
+        const now = new Date();
+        const patched = changeNormalLibrary(cached.text, options.mentions, change, () => now);
+        if (patched) {
+          const clock = cached.records.clock;
+          cached.records.clock = () => now;
+          let result: T;
+          try {
+            result = change(cached.records);
+          } finally {
+            cached.records.clock = clock;
+          }
+          if (patched.text !== cached.text) {
+            const bytes = Buffer.from(patched.text, 'utf8');
+            await this.writeAtomically(this.file, bytes);
+            await this.ensureAttributes();
+            await this.rememberNormal(bytes);
+          }
+          this.cache = { text: patched.text, records: cached.records };
+          return result;
+        }
+      }
+      const records = fresh ? cached.records : toRecords(texts);
       const result = change(records);
       const written = await this.write(texts, records);
       records.acknowledgeDisputes();

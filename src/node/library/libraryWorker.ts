@@ -216,16 +216,19 @@ function publish(
 async function tag(operation: TagOperation): Promise<TagResult> {
   if (!last?.root) throw new WorkerError('internal', 'Open a folder first: tags are kept in the workspace.');
   let changedTags: [string, string[]][] = [];
-  const changed = await storeFor(last.root).update((records) => {
-    const keys =
-      operation.kind === 'add'
-        ? records.addTag(operation.keys, operation.tag)
-        : operation.kind === 'remove'
-          ? records.removeTag(operation.keys, operation.tag)
-          : records.renameTag(operation.from, operation.to);
-    changedTags = keys.map((key) => [key, [...(records.get(key)?.tags ?? [])]]);
-    return keys;
-  });
+  const changed = await storeFor(last.root).update(
+    (records) => {
+      const keys =
+        operation.kind === 'add'
+          ? records.addTag(operation.keys, operation.tag)
+          : operation.kind === 'remove'
+            ? records.removeTag(operation.keys, operation.tag)
+            : records.renameTag(operation.from, operation.to);
+      changedTags = keys.map((key) => [key, [...(records.get(key)?.tags ?? [])]]);
+      return keys;
+    },
+    { mentions: operation.kind === 'rename' ? [operation.from] : operation.keys },
+  );
   return { changed, tags: changedTags };
 }
 

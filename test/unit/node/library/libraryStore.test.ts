@@ -246,4 +246,35 @@ describe('LibraryStore', () => {
     await store().update((records) => records.addTag([keys[1]], 'late'), { mentions: [keys[1]] });
     assert.deepEqual(parseLibraryFile(readFileSync(file, 'utf8')).get(keys[1])?.tags, ['late']);
   });
+
+  test('a store that holds the records writes a tag change from the changed lines, and its records follow', async () => {
+    const root = tempFolder('store');
+    const store = new LibraryStore(root); // one store, as the library worker keeps
+    const titles = Array.from({ length: 30 }, (_, i) => ({ title: `Paper ${i}: On Things Numbered ${i}` }));
+    const keys = (await store.update((records) => records.assignKeys(titles))).map((record) => record.key);
+    const file = path.join(root, '.marginalia', 'library.jsonl');
+    let inMemory = await store.update((records) => records);
+    assert.deepEqual(await store.update((records) => records.addTag([keys[2], keys[4]], 'rl'), { mentions: [keys[2], keys[4]] }), [keys[2], keys[4]]);
+    assert.deepEqual(await store.update((records) => records.renameTag('rl', 'reinforcement'), { mentions: ['rl'] }), [keys[2], keys[4]]);
+    assert.deepEqual(await store.update((records) => records.removeTag([keys[4]], 'reinforcement'), { mentions: [keys[4]] }), [keys[4]]);
+    const text = readFileSync(file, 'utf8');
+    // The file is exactly what serialising the records in memory gives, and those are the file's.
+    assert.equal(serializeLibraryFile(inMemory), text);
+    assert.equal(await store.isUnchanged(inMemory), true, 'the records in memory are still the file');
+    assert.deepEqual(inMemory.get(keys[2])?.tags, ['reinforcement']);
+    assert.deepEqual(inMemory.get(keys[4])?.tags, []);
+    assert.deepEqual(parseLibraryFile(text).get(keys[4])?.tags, []);
+    assert.equal(serializeLibraryFile(parseLibraryFile(text)), text, 'the file is in normal form');
+    // Someone else's write in between: the whole file is read again, nothing of theirs is lost.
+    await new LibraryStore(root).update((records) => records.addTag([keys[9]], 'theirs'));
+    inMemory = await store.update(
+      (records) => {
+        records.addTag([keys[2]], 'mine');
+        return records;
+      },
+      { mentions: [keys[2]] },
+    );
+    assert.deepEqual(parseLibraryFile(readFileSync(file, 'utf8')).get(keys[9])?.tags, ['theirs']);
+    assert.deepEqual(inMemory.get(keys[2])?.tags, ['mine', 'reinforcement']);
+  });
 });
