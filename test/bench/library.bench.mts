@@ -478,12 +478,14 @@ interface ProbeResult {
  */
 function recordLongFrames(): void {
   const gaps: [number, number][] = [];
-  (globalThis as unknown as { __marginaliaFrames: [number, number][] }).__marginaliaFrames = gaps;
+  const page = globalThis as unknown as { __marginaliaFrames: [number, number][]; __marginaliaLastFrame: number };
+  page.__marginaliaFrames = gaps;
   const { requestAnimationFrame } = globalThis as unknown as { requestAnimationFrame(callback: (now: number) => void): number };
   let last = performance.now();
   const tick = (now: number) => {
     if (now - last > 50) gaps.push([performance.timeOrigin + now, now - last]);
     last = now;
+    page.__marginaliaLastFrame = performance.timeOrigin + now;
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
@@ -568,10 +570,12 @@ async function measureHost(tree: Tree, size: number, workspace: TreeWorkspace, c
               const [from, to] = [value.startEpoch, value.endEpoch];
               measure.maxFrameMs = await page
                 .evaluate(
-                  ([a, b]) =>
-                    (globalThis as unknown as { __marginaliaFrames?: [number, number][] }).__marginaliaFrames
-                      ?.filter(([at]) => at >= a && at <= b)
-                      .reduce((longest, [, length]) => Math.max(longest, length), 16.7) ?? -1,
+                  ([a, b]) => {
+                    const page = globalThis as unknown as { __marginaliaFrames?: [number, number][]; __marginaliaLastFrame?: number };
+                    // No frame since the step began: the page does not draw (hidden), so nothing was measured.
+                    if (!page.__marginaliaFrames || (page.__marginaliaLastFrame ?? 0) < a) return -1;
+                    return page.__marginaliaFrames.filter(([at]) => at >= a && at <= b).reduce((longest, [, length]) => Math.max(longest, length), 16.7);
+                  },
                   [from, to] as const,
                 )
                 .catch(() => -1);
