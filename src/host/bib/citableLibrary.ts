@@ -23,6 +23,8 @@ export class CitableLibrary extends Disposable implements Library {
   private lastState: LibraryState;
 
   readonly onDidChange = this.changed.event;
+  /** The digest library's list of papers the join was made from. */
+  private joinedFrom: readonly Paper[] | undefined;
   readonly onDidChangeState = this.stateChanged.event;
 
   constructor(
@@ -36,7 +38,18 @@ export class CitableLibrary extends Disposable implements Library {
       this.changed.fire();
       this.fireState();
     };
-    this.register(digests.onDidChange(invalidate));
+    // A tag change keeps the digest library's list of papers: the join (and what is built from its
+    // papers, such as the citation finder) stays as it is.
+    this.register(
+      digests.onDidChange(() => {
+        if (this.joinedCache && this.joinedFrom === this.digests.papers) {
+          this.changed.fire();
+          this.fireState();
+          return;
+        }
+        invalidate();
+      }),
+    );
     this.register(bibliographies.onDidChange(invalidate));
     this.register(digests.onDidChangeState(() => this.fireState()));
   }
@@ -90,6 +103,7 @@ export class CitableLibrary extends Disposable implements Library {
   private get joined(): JoinedLibrary {
     if (!this.joinedCache) {
       const joined = joinBibliographies(this.digests.papers, this.bibliographies.entries);
+      this.joinedFrom = this.digests.papers;
       const changed = new Map<string, Paper>();
       if (joined.entries.size > 0) {
         const digestCount = this.digests.papers.length;
