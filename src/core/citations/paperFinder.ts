@@ -41,20 +41,24 @@ function fold(text: string): string {
 export class PaperFinder {
   private readonly entries: Entry[];
 
-  constructor(papers: readonly Paper[]) {
+  constructor(papers: readonly Paper[], entries?: Entry[]) {
     // Kept in result order (newest first, then by key): a query then fills its rank buckets in
     // order and stops early, with no sort per keystroke.
-    this.entries = [...papers].sort(byYearThenKey).map((paper) => {
-      const title = fold(paper.title);
-      return {
-        paper,
-        lowerKey: paper.key.toLowerCase(),
-        lowerAliases: paper.aliases.map((alias) => alias.toLowerCase()),
-        titleWords: title.split(/[^\p{L}\p{N}]+/u).filter(Boolean),
-        head: `${keysOfPaper(paper).join(' ').toLowerCase()} ${title}`,
-        abstract: fold(paper.abstract.slice(0, ABSTRACT_SEARCH_CHARS)),
-      };
-    });
+    this.entries = entries ?? [...papers].sort(byYearThenKey).map(entryOf);
+  }
+
+  /**
+   * The same finder, built a slice at a time: `pause` is awaited every `slice` papers, so that a
+   * caller on a busy thread can let other work run (folding 100,000 abstracts takes about a second).
+   */
+  static async build(papers: readonly Paper[], pause: () => Promise<void>, slice = 2000): Promise<PaperFinder> {
+    const sorted = [...papers].sort(byYearThenKey);
+    const entries: Entry[] = [];
+    for (let i = 0; i < sorted.length; i++) {
+      entries.push(entryOf(sorted[i]));
+      if (i % slice === slice - 1) await pause();
+    }
+    return new PaperFinder(papers, entries);
   }
 
   get size(): number {
@@ -110,6 +114,18 @@ export class PaperFinder {
     }
     return buckets.result();
   }
+}
+
+function entryOf(paper: Paper): Entry {
+  const title = fold(paper.title);
+  return {
+    paper,
+    lowerKey: paper.key.toLowerCase(),
+    lowerAliases: paper.aliases.map((alias) => alias.toLowerCase()),
+    titleWords: title.split(/[^\p{L}\p{N}]+/u).filter(Boolean),
+    head: `${keysOfPaper(paper).join(' ').toLowerCase()} ${title}`,
+    abstract: fold(paper.abstract.slice(0, ABSTRACT_SEARCH_CHARS)),
+  };
 }
 
 function byYearThenKey(a: Paper, b: Paper): number {

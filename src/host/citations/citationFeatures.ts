@@ -21,11 +21,17 @@ import { CitationLinkProvider } from './documentLinks';
 import { CitationHoverProvider } from './hover';
 import { CitationReferenceProvider } from './references';
 import type { WorkspaceCitations } from './workspaceCitations';
+import { yieldTurn } from '../shared/turns';
+
+/** Below this many papers the finder is built when first asked for: a few milliseconds. */
+const BACKGROUND_FINDER_PAPERS = 5000;
 
 export class CitationFeatures extends Disposable {
   private finderCache: PaperFinder | undefined;
   /** The library's list of papers the finder was built from. */
   private finderPapers: readonly Paper[] | undefined;
+  /** The list a background build is under way for (see prepareFinder). */
+  private preparing: readonly Paper[] | undefined;
   private readonly mentions: DocumentMentions;
   private readonly diagnostics: CitationDiagnostics;
 
@@ -37,6 +43,7 @@ export class CitationFeatures extends Disposable {
     entryOf?: (paper: Paper) => BibEntry | undefined,
   ) {
     super();
+    this.register(library.onDidChange(() => this.prepareFinder()));
     const mentions = (this.mentions = this.register(new DocumentMentions()));
     this.diagnostics = this.register(new CitationDiagnostics(library, mentions));
     const selector = CITATION_SELECTOR;
@@ -61,6 +68,24 @@ export class CitationFeatures extends Disposable {
       this.finderCache = new PaperFinder(this.library.papers);
     }
     return this.finderCache;
+  }
+
+  /**
+   * Builds the finder for the library's new papers in slices, in the background, so that the first
+   * completion after a load finds it ready rather than building it in one block of the host's thread.
+   * A completion asked for before it is done builds it at once (the getter above).
+   */
+  private prepareFinder(): void {
+    const papers = this.library.papers;
+    if (this.finderPapers === papers || this.preparing === papers || papers.length < BACKGROUND_FINDER_PAPERS) return;
+    this.preparing = papers;
+    void PaperFinder.build(papers, yieldTurn).then((finder) => {
+      if (this.preparing === papers) this.preparing = undefined;
+      if (this.library.papers === papers && this.finderPapers !== papers) {
+        this.finderPapers = papers;
+        this.finderCache = finder;
+      }
+    });
   }
 
   /** The mentions of a document, scanned once per version. */

@@ -116,6 +116,16 @@ describe('PaperFinder', () => {
   ];
   const finder = new PaperFinder(papers);
 
+  test('built a slice at a time, it pauses between slices and answers exactly as one built at once', async () => {
+    let pauses = 0;
+    const sliced = await PaperFinder.build(papers, async () => void pauses++, 2);
+    assert.equal(pauses, 2);
+    for (const query of ['pas', 'cloning', 'learn videos', '', 'schrodinger']) {
+      assert.deepEqual(sliced.search(query), finder.search(query), query);
+      assert.deepEqual(sliced.complete(query), finder.complete(query), query);
+    }
+  });
+
   test('complete: key prefix first, then title words, then substrings', () => {
     assert.deepEqual(
       finder.complete('pas').map((m) => [m.paper.key, m.rank]),
