@@ -37,6 +37,7 @@ import { SearchWorkerClient } from './node/search/searchWorkerClient';
 import { NoteFiles } from './node/notes/noteFiles';
 import { CommandPapers } from './host/shared/commandPapers';
 import { RelatedSection } from './host/paperView/related';
+import { PaperTools } from './host/lm/paperTools';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -174,6 +175,8 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const relatedSection = new RelatedSection(search, citable, (key) => panels.show(key, { preview: true }), log);
   panels.addSection(relatedSection);
   context.subscriptions.push(search, related, searchCommands, relatedSection);
+  // Chat agents search, read and cite the library through language-model tools.
+  context.subscriptions.push(new PaperTools(citable, search, noteIndex, log));
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));
