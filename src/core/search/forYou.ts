@@ -103,7 +103,7 @@ export class ForYouFeatures {
           const count = featureCount(terms.counts, i);
           if (count === 0) continue;
           const term = terms.terms[i];
-          const value = (1 + Math.log(count)) * idf[term];
+          const value = SUBLINEAR_TF[count] * idf[term];
           features[at] = term;
           values[at] = value;
           norm += value * value;
@@ -276,6 +276,9 @@ export class ForYouFeatures {
     return contributions.slice(0, WORDS_PER_HIT).map(({ term }) => this.words[term]);
   }
 }
+
+/** 1 + ln(count) for every count an entry can have (two fields of at most 255 each), looked up rather than computed per entry. */
+const SUBLINEAR_TF = Float64Array.from({ length: 511 }, (_, count) => (count === 0 ? 0 : 1 + Math.log(count)));
 
 /** The entry's count in the title and the abstract (fields 0 and 1 of four). */
 function featureCount(counts: Uint8Array, entry: number): number {
