@@ -37,6 +37,8 @@ import { SearchWorkerClient } from './node/search/searchWorkerClient';
 import { NoteFiles } from './node/notes/noteFiles';
 import { CommandPapers } from './host/shared/commandPapers';
 import { RelatedSection } from './host/paperView/related';
+import { PaperTools } from './host/lm/paperTools';
+import { ForYouView } from './host/recommend/forYouView';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -67,6 +69,8 @@ export interface MarginaliaApi {
   search: SearchService;
   related: RelatedView;
   searchCommands: SearchCommands;
+  /** The For You view (recommendations for a tag). */
+  forYou: ForYouView;
   /** Builds a second SearchService over the same library and storage, as a window reload does (for tests). */
   createSearchService(): SearchService;
   /** VS Code's markdown preview calls this (package.json: `markdown.markdownItPlugins`) to render citations. */
@@ -174,6 +178,12 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const relatedSection = new RelatedSection(search, citable, (key) => panels.show(key, { preview: true }), log);
   panels.addSection(relatedSection);
   context.subscriptions.push(search, related, searchCommands, relatedSection);
+  // Chat agents search, read and cite the library through language-model tools.
+  context.subscriptions.push(new PaperTools(citable, search, noteIndex, log));
+  // For You: a tag's papers are the positives, the rest negatives. Papers marked "not interested"
+  // are negatives too and never recommended; until reading status exists, that list is empty.
+  const forYou = new ForYouView(library, search, context.workspaceState, () => [], log);
+  context.subscriptions.push(forYou);
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
   context.subscriptions.push(library.onDidChangeState(setState));
@@ -214,6 +224,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     search,
     related,
     searchCommands,
+    forYou,
     createSearchService,
     extendMarkdownIt: (md) => previewCitations.extend(md),
     ready,

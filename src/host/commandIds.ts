@@ -47,6 +47,8 @@ export const CommandIds = {
   relatedPapers: 'marginalia.relatedPapers',
   relatedToSelection: 'marginalia.relatedToSelection',
   relatedToNote: 'marginalia.relatedToNote',
+  /** For You: picks a tag (or takes a Tags view tag, or a tag name) and shows the papers most like its papers. */
+  forYou: 'marginalia.forYou',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];

@@ -2,21 +2,23 @@
 // come as one types with the matched words under each title, hostile text gets a hint, a result opens
 // its paper with related papers under the abstract, and the Related view follows it (light, dark, narrow).
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { marginaliaSidebar, paperFrame, setColorTheme, setSidebarWidth, showPapers } from './marginalia.mjs';
-import { screenshot, waitForPaperCount } from './ui.mjs';
+import { pickQuickInputItem, runCommand, screenshot, waitForPaperCount } from './ui.mjs';
 import { useWorkbenches } from '../support/workbench.mjs';
 
 const quickInput = (page: Page) => page.locator('.quick-input-widget');
 const quickInputRow = (page: Page, text: string | RegExp) => quickInput(page).locator('.quick-input-list .monaco-list-row', { hasText: text });
 const relatedTree = (page: Page) => marginaliaSidebar(page).locator('.monaco-list[aria-label="Related"]');
 
-describe('Search Papers and the Related view', { timeout: 300_000 }, () => {
+describe('Search Papers and the Related view', { timeout: 400_000 }, () => {
   const workbenches = useWorkbenches('search');
 
   it('searches as one types from the status bar, shows matched words and hints, and opens a paper with its related papers', async () => {
-    const { page } = await workbenches.open('seeds');
+    const { page, folder } = await workbenches.open('seeds');
     await showPapers(page);
     await waitForPaperCount(page);
     await page
@@ -63,8 +65,10 @@ describe('Search Papers and the Related view', { timeout: 300_000 }, () => {
       .locator('.monaco-list-row', { hasText: /Traffic Simulation/ })
       .waitFor();
     assert.ok((await rows.count()) >= 5, 'the view lists the related papers (as many as fit are rendered)');
-    assert.match(await rows.first().locator('.label-name').innerText(), /^\d+\.\d {2}\S/);
-    assert.match(await rows.first().locator('.label-description').innerText(), /\w/);
+    // The title leads; the score is relative (the first is 100%), in the description's muted colour, not highlighted.
+    assert.doesNotMatch(await rows.first().locator('.label-name').innerText(), /^\d/);
+    assert.match(await rows.first().locator('.label-description').innerText(), /^100% · \w/);
+    assert.equal(await rows.first().locator('.label-name .highlight').count(), 0);
     await screenshot(page, 'search-4-related-view-light');
 
     // A click on a related paper in the paper view opens it.
@@ -79,5 +83,25 @@ describe('Search Papers and the Related view', { timeout: 300_000 }, () => {
     assert.ok(width < 260, `the sidebar is ${width} px wide`);
     await screenshot(page, 'search-6-related-view-narrow');
     await setColorTheme(page, 'Light Modern');
+    await setSidebarWidth(page, 420);
+
+    // Writing: the view follows the paragraph around the cursor of a markdown draft.
+    fs.writeFileSync(
+      path.join(folder, 'draft.md'),
+      '# Related work\n\nEnd-to-end autonomous driving policies trained in closed-loop traffic simulation.\n\nText-to-image diffusion models and what they replicate from their training data.\n',
+    );
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.command-center-quick-pick').click();
+    await pickQuickInputItem(page, 'draft.md', 'draft.md');
+    const editor = page.locator('.monaco-editor .view-lines').first();
+    await editor.locator('.view-line', { hasText: 'Text-to-image' }).click();
+    await marginaliaSidebar(page)
+      .locator('.pane-header', { hasText: /Related.*paragraph at line 5 of draft\.md/ })
+      .waitFor();
+    await relatedTree(page)
+      .locator('.monaco-list-row', { hasText: /Diffusion|Image/i })
+      .first()
+      .waitFor();
+    await screenshot(page, 'search-7-related-view-follows-paragraph');
   });
 });

@@ -3,6 +3,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { CommandIds } from '../../src/host/commandIds';
+import { ToolNames } from '../../src/host/lm/toolNames';
 import { repoRoot } from '../support/paths';
 
 const root = repoRoot;
@@ -12,6 +13,15 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
     menus: Record<string, { command?: string; submenu?: string }[]>;
     views: Record<string, { id: string }[]>;
     viewsWelcome: { view: string; contents: string }[];
+    languageModelTools: {
+      name: string;
+      displayName: string;
+      toolReferenceName: string;
+      canBeReferencedInPrompt: boolean;
+      userDescription: string;
+      modelDescription: string;
+      inputSchema: { type: string; properties: Record<string, { type: string; description: string }>; required: string[] };
+    }[];
   };
 };
 
@@ -72,6 +82,22 @@ describe('package.json and the code agree', () => {
       for (const [, command] of welcome.contents.matchAll(/\(command:([\w.]+)\)/g)) {
         assert.ok(declared.includes(command) || command.startsWith('vscode.') || command.startsWith('workbench.'), command);
       }
+    }
+  });
+
+  test('every language-model tool in package.json is in ToolNames and registered, and the other way round', () => {
+    const tools = manifest.contributes.languageModelTools;
+    assert.deepEqual(tools.map((tool) => tool.name).sort(), (Object.values(ToolNames) as string[]).sort());
+    const source = readFileSync(path.join(root, 'src', 'host', 'lm', 'paperTools.ts'), 'utf8');
+    for (const name of Object.keys(ToolNames)) assert.match(source, new RegExp(`registerTool<\\w+>\\(ToolNames\\.${name},`), `${name} is not registered`);
+    for (const tool of tools) {
+      assert.ok(tool.modelDescription.length > 200, `${tool.name}: a model needs a description that says when to use it`);
+      assert.match(tool.modelDescription, /\[@key\]/, `${tool.name}: the description says how to cite`);
+      assert.ok(tool.userDescription && tool.displayName, tool.name);
+      assert.equal(tool.canBeReferencedInPrompt, true, tool.name);
+      assert.match(tool.toolReferenceName, /^[a-zA-Z]+$/, tool.name);
+      assert.equal(tool.inputSchema.type, 'object', tool.name);
+      for (const required of tool.inputSchema.required) assert.ok(tool.inputSchema.properties[required]?.description, `${tool.name}: ${required} is described`);
     }
   });
 });

@@ -67,6 +67,18 @@ export interface SearchIndexStats {
   typedArrayBytes: number;
 }
 
+/** See SearchIndex.documentTerms: document d's terms are terms[offsets[d] .. offsets[d + 1]), each with FIELD_COUNT counts in `counts`. */
+export interface DocumentTerms {
+  keys: readonly string[];
+  alive: Uint8Array;
+  offsets: Uint32Array;
+  terms: Uint32Array;
+  counts: Uint8Array;
+  termCount: number;
+  /** A readable word per term id. */
+  words: readonly string[];
+}
+
 /** Title words count three times, tags twice, abstract and note once. */
 const FIELD_BOOST = [3, 1, 2, 1];
 const FIELD_COUNT = SEARCH_FIELDS.length;
@@ -375,6 +387,24 @@ export class SearchIndex {
     });
     const exclude = excludeKey === undefined ? -1 : (this.docIds.get(excludeKey) ?? -1);
     return this.relatedTo(weights, limit, exclude);
+  }
+
+  /**
+   * Every document's terms with their counts per field (SEARCH_FIELDS order), for models trained over
+   * the library (For You, forYou.ts): read-only views of the index's own arrays, valid until the
+   * index next changes. Dead documents have `alive[doc] !== 1`.
+   */
+  documentTerms(): DocumentTerms {
+    this.ensureForward();
+    return {
+      keys: this.keys,
+      alive: this.alive.data,
+      offsets: this.fwdOffset.data,
+      terms: this.fwdTerms.data,
+      counts: this.fwdCounts.data,
+      termCount: this.terms.length,
+      words: this.displayWordList(),
+    };
   }
 
   stats(): SearchIndexStats {

@@ -1,12 +1,16 @@
 /**
- * The Related view (`marginalia.related`): the ten papers most related to what the user is reading,
- * with their scores and the words they share. It follows the active paper view, else the active
- * editor (a note names its paper; any other text is related by its selection or its content), until
- * a command shows the papers related to something else.
+ * The Related view (`marginalia.related`): the ten papers most related to what the user is reading
+ * or writing, with a relative score and the words they share. It follows the active paper view, else
+ * the active editor: the selection, else the text around the cursor (the paragraph of a note or of
+ * markdown, the comment block or function of code; a note's own paper when the cursor is in its
+ * front matter), once the cursor and the typing have settled. Files that are neither prose nor code
+ * (.bib, .json, lock files, logs, output) leave the view as it is, as does a command that shows the
+ * papers related to something else, until the user moves on.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SearchHit } from '../../core/search/searchIndex';
+import { codeBlockAt, commentBlockAt, paragraphAt, textKind, type LineSpan } from '../../core/search/textAtCursor';
 import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { Library } from '../library/library';
@@ -24,7 +28,10 @@ export type RelatedSubject =
 
 /** Editors' text beyond this is not used to find related papers. */
 const MAX_TEXT = 20_000;
-const FOLLOW_DELAY_MS = 300;
+/** The view follows the cursor and the typing this long after they settle, never on every keystroke. */
+export const FOLLOW_DELAY_MS = 400;
+/** Text around the cursor with fewer letters than this says too little: the view keeps what it shows. */
+const MIN_TEXT_LETTERS = 12;
 const TOOLTIP_ABSTRACT = 400;
 
 /** What the view needs from the paper panels. */
@@ -35,6 +42,8 @@ export interface ActivePaper {
 
 interface RelatedRow {
   hit: SearchHit;
+  /** The score as a share of the first row's, 1 to 100. */
+  percent: number;
 }
 
 export class RelatedView extends Disposable implements vscode.TreeDataProvider<RelatedRow> {
@@ -47,6 +56,8 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
   private generation = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private computing: Promise<void> = Promise.resolve();
+  private following: Promise<void> = Promise.resolve();
+  private followed = 0;
 
   readonly onDidChangeTreeData = this.treeChanged.event;
 
@@ -66,6 +77,11 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
         if (event.textEditor === vscode.window.activeTextEditor) this.follow();
       }),
     );
+    this.register(
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0 && event.document === vscode.window.activeTextEditor?.document) this.follow();
+      }),
+    );
     this.register(search.onDidChangeIndex(() => this.refresh()));
     this.register(this.view.onDidChangeVisibility(() => this.refresh()));
     this.follow(0);
@@ -80,24 +96,22 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
 
   /** The rows on screen, for tests: key, label, description. */
   snapshot(): { subject: RelatedSubject | undefined; rows: { key: string; score: number; description: string }[] } {
-    return { subject: this.shownSubject, rows: this.rows.map((row) => ({ key: row.hit.key, score: row.hit.score, description: describe(row.hit) })) };
+    return { subject: this.shownSubject, rows: this.rows.map((row) => ({ key: row.hit.key, score: row.hit.score, description: describe(row) })) };
   }
 
   /** Resolves when the rows follow the current subject. */
-  settled(): Promise<void> {
-    return this.computing;
+  async settled(): Promise<void> {
+    await this.following;
+    await this.computing;
   }
 
   getTreeItem(row: RelatedRow): vscode.TreeItem {
     const paper = this.library.get(row.hit.key);
-    // The score leads, highlighted, so that a narrow sidebar that cuts the title still shows it.
-    const score = row.hit.score.toFixed(1);
-    const item = new vscode.TreeItem(
-      { label: `${score}  ${paper?.title || row.hit.key}`, highlights: [[0, score.length]] },
-      vscode.TreeItemCollapsibleState.None,
-    );
+    // The title leads; the score, relative to the best (100%), stays in the description's muted
+    // colour: a raw BM25 figure means nothing to a reader, and highlighting is for search matches.
+    const item = new vscode.TreeItem(paper?.title || row.hit.key, vscode.TreeItemCollapsibleState.None);
     item.id = row.hit.key;
-    item.description = describe(row.hit);
+    item.description = describe(row);
     item.contextValue = 'paper related';
     item.iconPath = new vscode.ThemeIcon('book');
     item.command = { command: CommandIds.openPaper, title: 'Open Paper', arguments: [row.hit.key] };
@@ -106,9 +120,9 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     appendPlainText(tooltip, paper?.title ?? row.hit.key).appendMarkdown('\n\n');
     if (paper?.abstract) appendPlainText(tooltip, paper.abstract.length > TOOLTIP_ABSTRACT ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT)}…` : paper.abstract);
     tooltip.appendMarkdown('\n\n');
-    appendPlainText(tooltip, `Score ${row.hit.score.toFixed(2)}; shares: ${row.hit.matches.map((match) => match.word).join(', ') || 'nothing'}`);
+    appendPlainText(tooltip, `${row.percent}% as related as the first; shares: ${row.hit.matches.map((match) => match.word).join(', ') || 'nothing'}`);
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `${paper?.title ?? row.hit.key}, score ${row.hit.score.toFixed(1)}` };
+    item.accessibilityInformation = { label: `${paper?.title ?? row.hit.key}, ${row.percent}% as related as the first` };
     return item;
   }
 
@@ -118,27 +132,56 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
 
   private follow(delay = FOLLOW_DELAY_MS): void {
     clearTimeout(this.timer);
+    const followed = ++this.followed;
     this.timer = setTimeout(() => {
-      const subject = this.subjectOfWindow();
-      if (subject === undefined) return; // Nothing to follow: keep what is shown.
-      if (sameSubject(subject, this.subject)) return;
-      this.subject = subject;
-      void this.refresh();
+      this.following = this.subjectOfWindow().then(
+        (subject) => {
+          // Nothing to follow, or the cursor moved on while the symbols were asked for: keep what is shown.
+          if (subject === undefined || followed !== this.followed || sameSubject(subject, this.subject)) return;
+          this.subject = subject;
+          void this.refresh();
+        },
+        (error: unknown) => this.log.warn(`Related view: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }, delay);
   }
 
-  /** The active paper view's paper, else the active editor's note paper, selection or text. */
-  private subjectOfWindow(): RelatedSubject | undefined {
+  /** The active paper view's paper, else the active editor's selection or the text around its cursor. */
+  private async subjectOfWindow(): Promise<RelatedSubject | undefined> {
     const key = this.panels.activePaperKey;
     if (key) return { kind: 'paper', key };
     const editor = vscode.window.activeTextEditor;
     if (!editor || editor.document.uri.scheme === 'output') return undefined;
-    const selection = editor.selection.isEmpty ? '' : editor.document.getText(editor.selection);
-    if (selection.trim() !== '') return { kind: 'text', text: selection.slice(0, MAX_TEXT), label: 'the selection' };
-    const noteKey = this.notes.paperOfNote(editor.document.uri);
-    if (noteKey) return { kind: 'paper', key: noteKey };
-    const name = path.basename(editor.document.uri.path);
-    return { kind: 'text', text: editor.document.getText().slice(0, MAX_TEXT), label: name };
+    const document = editor.document;
+    const name = path.basename(document.uri.path);
+    const kind = textKind(name, document.languageId);
+    if (kind === 'other') return undefined;
+    const noteKey = this.notes.paperOfNote(document.uri);
+    const selection = editor.selection.isEmpty ? '' : document.getText(editor.selection);
+    if (selection.trim() !== '') return { kind: 'text', text: selection.slice(0, MAX_TEXT), label: 'the selection', excludeKey: noteKey };
+    const line = editor.selection.active.line;
+    const lines = linesAround(document, line);
+    let span: LineSpan | null;
+    let what: string;
+    if (kind === 'prose') {
+      span = paragraphAt(lines.text, line - lines.first);
+      what = 'paragraph';
+    } else {
+      span = commentBlockAt(lines.text, line - lines.first);
+      what = 'comment';
+      if (!span) {
+        const symbol = await enclosingFunction(document, editor.selection.active);
+        if (symbol) return { kind: 'text', text: document.getText(symbol.range).slice(0, MAX_TEXT), label: `${symbol.name} in ${name}`, excludeKey: noteKey };
+        span = codeBlockAt(lines.text, line - lines.first);
+        what = 'code';
+      }
+    }
+    if (!span || letters(span.text) < MIN_TEXT_LETTERS) {
+      // In a note's front matter or title, or on a blank line of it: the note's paper.
+      return noteKey ? { kind: 'paper', key: noteKey } : undefined;
+    }
+    const at = lines.first + span.start + 1;
+    return { kind: 'text', text: span.text.slice(0, MAX_TEXT), label: `${what} at line ${at} of ${name}`, excludeKey: noteKey };
   }
 
   private refresh(): Promise<void> {
@@ -170,19 +213,56 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     }
     if (generation !== this.generation || this.isDisposed) return;
     if (!subject) this.view.description = undefined;
-    this.rows = hits.map((hit) => ({ hit }));
+    const best = hits[0]?.score ?? 0;
+    this.rows = hits.map((hit) => ({ hit, percent: best > 0 ? Math.max(1, Math.round((100 * hit.score) / best)) : 100 }));
     this.shownSubject = subject;
     this.view.message = message;
     this.treeChanged.fire();
   }
 }
 
-/** The words a related paper shares with the subject. */
-function describe(hit: SearchHit): string {
-  return hit.matches
+/** The row's relative score and the words the paper shares with the subject. */
+function describe(row: RelatedRow): string {
+  const words = row.hit.matches
     .slice(0, 3)
     .map((match) => match.word)
     .join(', ');
+  return words ? `${row.percent}% · ${words}` : `${row.percent}%`;
+}
+
+/** Lines read around the cursor (a paragraph or a comment rarely spans more): a huge file is never split whole. */
+const AROUND_LINES = 400;
+
+function linesAround(document: vscode.TextDocument, line: number): { first: number; text: string[] } {
+  // From the top when the cursor is near it, so that front matter is recognised.
+  const first = line < AROUND_LINES ? 0 : line - AROUND_LINES;
+  const last = Math.min(document.lineCount - 1, line + AROUND_LINES);
+  const text: string[] = [];
+  for (let i = first; i <= last; i++) text.push(document.lineAt(i).text);
+  return { first, text };
+}
+
+function letters(text: string): number {
+  return (text.match(/\p{L}/gu) ?? []).length;
+}
+
+/** The innermost function, method or constructor around `position`, from the language's document symbols (none without a language extension). */
+async function enclosingFunction(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.DocumentSymbol | undefined> {
+  const symbols = await vscode.commands.executeCommand<(vscode.DocumentSymbol | vscode.SymbolInformation)[] | undefined>(
+    'vscode.executeDocumentSymbolProvider',
+    document.uri,
+  );
+  const functions = new Set([vscode.SymbolKind.Function, vscode.SymbolKind.Method, vscode.SymbolKind.Constructor]);
+  let found: vscode.DocumentSymbol | undefined;
+  const visit = (list: readonly vscode.DocumentSymbol[]) => {
+    for (const symbol of list) {
+      if (!symbol.range.contains(position)) continue;
+      if (functions.has(symbol.kind)) found = symbol;
+      visit(symbol.children ?? []);
+    }
+  };
+  visit((symbols ?? []).filter((symbol): symbol is vscode.DocumentSymbol => 'range' in symbol && 'children' in symbol));
+  return found;
 }
 
 function sameSubject(a: RelatedSubject, b: RelatedSubject | undefined): boolean {

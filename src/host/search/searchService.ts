@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { MAX_INDEXED_NOTE_CHARS, type SearchDocument, type SearchHit, type SearchResult } from '../../core/search/searchIndex';
 import type { SearchWorkerClient } from '../../node/search/searchWorkerClient';
-import type { SyncSummary } from '../../node/search/searchWorkerProtocol';
+import type { SyncSummary, WorkerValues } from '../../node/search/searchWorkerProtocol';
 import type { Library } from '../library/library';
 import { Disposable } from '../lifecycle';
 import type { NoteLookup } from '../notes/noteLookup';
@@ -90,6 +90,11 @@ export class SearchService extends Disposable {
 
   relatedToText(text: string, limit = 10, excludeKey?: string): Promise<SearchHit[]> {
     return this.client.request({ type: 'relatedToText', text, limit, excludeKey });
+  }
+
+  /** For You: the papers most like `positives` (a tag's papers); see core/search/forYou.ts. */
+  forYou(positives: string[], notInterested: string[], limit = 20): Promise<WorkerValues['forYou']> {
+    return this.client.request({ type: 'forYou', positives, notInterested, limit });
   }
 
   /** Follows the library now instead of after the debounce (for tests and Reindex). */

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { ForYouFeatures } from '../../core/search/forYou';
 import { SearchIndex, SearchIndexFormatError } from '../../core/search/searchIndex';
 import { IndexFileError, decodeIndexFile, encodeIndexFile } from './indexFile';
 import type { WorkerReply, WorkerRequest, WorkerValues } from './searchWorkerProtocol';
@@ -24,6 +25,8 @@ interface Sync {
 }
 
 let index = new SearchIndex();
+/** For You's vectors of `index`, built on the first request after the index last changed. */
+let forYouFeatures: ForYouFeatures | null = null;
 let sync: Sync | null = null;
 let cacheFile: string | null = null;
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -48,6 +51,10 @@ function post(reply: WorkerReply): void {
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerValues[WorkerRequest['type']]> {
+  // Anything but a query may change the index.
+  if (request.type !== 'search' && request.type !== 'related' && request.type !== 'relatedToText' && request.type !== 'forYou' && request.type !== 'flush') {
+    forYouFeatures = null;
+  }
   switch (request.type) {
     case 'begin':
       return begin(request.cacheFile, request.total);
@@ -87,6 +94,12 @@ async function handle(request: WorkerRequest): Promise<WorkerValues[WorkerReques
       return index.related(request.key, request.limit);
     case 'relatedToText':
       return index.relatedToText(request.text, request.limit, request.excludeKey);
+    case 'forYou': {
+      const started = performance.now();
+      forYouFeatures ??= ForYouFeatures.from(index.documentTerms());
+      const result = forYouFeatures.rank({ positives: request.positives, notInterested: request.notInterested, limit: request.limit });
+      return { ...result, ms: performance.now() - started };
+    }
     case 'flush':
       if (saveTimer !== undefined) {
         clearTimeout(saveTimer);

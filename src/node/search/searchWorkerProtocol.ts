@@ -3,6 +3,7 @@
  * (searchWorkerClient.ts). Every request carries an id and gets exactly one reply with that id;
  * `progress` messages come in between while documents are indexed.
  */
+import type { ForYouResult } from '../../core/search/forYou';
 import type { SearchDocument, SearchHit, SearchIndexStats, SearchResult } from '../../core/search/searchIndex';
 
 /** Where an index came from: read from the cache unchanged, read and then updated, or built from scratch. */
@@ -33,6 +34,8 @@ export type WorkerRequest =
   | { id: number; type: 'search'; query: string; limit: number }
   | { id: number; type: 'related'; key: string; limit: number }
   | { id: number; type: 'relatedToText'; text: string; limit: number; excludeKey?: string }
+  /** For You: the papers most like `positives` (a tag's papers), trained on the index as it is now; see core/search/forYou.ts. */
+  | { id: number; type: 'forYou'; positives: string[]; notInterested: string[]; limit: number }
   /** Writes a pending cache update now (updates are otherwise written a moment after the last one). */
   | { id: number; type: 'flush' };
 
@@ -53,5 +56,7 @@ export interface WorkerValues {
   search: SearchResult;
   related: SearchHit[];
   relatedToText: SearchHit[];
+  /** `ms`: the worker's milliseconds for the request, vectors included when the index had changed. */
+  forYou: ForYouResult & { ms: number };
   flush: null;
 }
