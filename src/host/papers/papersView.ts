@@ -54,6 +54,8 @@ const FILTER_CHECK = 256;
 const FILTER_SLICE_MS = 12;
 /** The longest a reveal waits for VS Code to fetch a group's grown page. */
 const REFETCH_WAIT_MS = 1000;
+/** After revealing a paper on a grown page, how long the window gets to settle before the selection is checked. */
+const REVEAL_SETTLE_MS = 500;
 /** Two clicks on the same paper within this time are a double-click: open it pinned. */
 const DOUBLE_CLICK_MS = 500;
 
@@ -168,20 +170,20 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
    * The node of `key` in its first group, for reveal: its page is shown if it was not, and `shown`
    * resolves once VS Code has the new page (at once when it had it).
    */
-  nodeOf(key: string): { node: PaperNode; shown: Promise<void> } | undefined {
+  nodeOf(key: string): { node: PaperNode; shown: Promise<void>; grew: boolean } | undefined {
     for (const group of this.groups) {
       if (group.group.papers.some((paper) => paper.key === key)) {
         const { papers } = this.sorted(group);
         const index = papers.findIndex((node) => node.paper.key === key);
         if (index < 0) return undefined;
-        if (!this.pages.include(group.group.id, index)) return { node: papers[index], shown: Promise.resolve() };
+        if (!this.pages.include(group.group.id, index)) return { node: papers[index], shown: Promise.resolve(), grew: false };
         // VS Code asks for the group's children again when it is open; a closed group gets them on opening.
         const fetched = new Promise<void>((resolve) => {
           this.fetchWaiters.set(group, resolve);
           setTimeout(resolve, REFETCH_WAIT_MS);
         });
         this.changed.fire(group);
-        return { node: papers[index], shown: fetched };
+        return { node: papers[index], shown: fetched, grew: true };
       }
     }
     return undefined;
@@ -364,7 +366,14 @@ export class PapersView extends Disposable {
     const found = this.provider.nodeOf(key);
     if (!found) return false;
     await found.shown;
-    await this.view.reveal(found.node, { select: true, focus: options.focus ?? false, expand: true });
+    const reveal = () => this.view.reveal(found.node, { select: true, focus: options.focus ?? false, expand: true });
+    await reveal();
+    if (found.grew) {
+      // The window may apply the grown page after it revealed the row from the old one, and lose
+      // the selection: once the page has settled, reveal it again if it is not selected.
+      await new Promise((resolve) => setTimeout(resolve, REVEAL_SETTLE_MS));
+      if (!this.view.selection.includes(found.node)) await reveal();
+    }
     return true;
   }
 
