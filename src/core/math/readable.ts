@@ -20,7 +20,7 @@ export function readableMath(text: string): string {
   let changed = false;
   for (const segment of splitMath(text)) {
     if (segment.kind === 'text') {
-      const readable = segment.text.includes('\\') ? new TexReader(segment.text, false).read() : segment.text;
+      const readable = readableText(segment.text);
       changed ||= readable !== segment.text;
       out += readable;
     } else {
@@ -30,6 +30,15 @@ export function readableMath(text: string): string {
   }
   // Spacing commands and dropped declarations leave doubled spaces behind; line breaks stay.
   return changed ? out.replace(/[ \t]{2,}/g, ' ') : text;
+}
+
+/**
+ * Text known to hold no formula (a text segment of splitMath, or what markdown made of one) with its
+ * text-mode LaTeX made readable, by the rules for text outside math above.
+ */
+export function readableText(text: string): string {
+  if (!text.includes('\\')) return text;
+  return new TexReader(text, false).read().replace(/[ \t]{2,}/g, ' ');
 }
 
 /** The symbol commands, in math and in text. */

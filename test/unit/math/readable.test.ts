@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { readableMath } from '../../../src/core/math/readable';
+import { readableMath, readableText } from '../../../src/core/math/readable';
 
 describe('readableMath', () => {
   test('the forms the seed digests carry', () => {
@@ -62,5 +62,13 @@ describe('readableMath', () => {
       assert.equal(typeof readableMath(text), 'string', text);
     }
     assert.match(readableMath('$\\textbf{unclosed$'), /unclosed/);
+  });
+});
+
+describe('readableText', () => {
+  test('reads text-mode LaTeX only: no formula is looked for', () => {
+    assert.equal(readableText('We show that \\textbf{sub-quadratic} attention {\\em works}'), 'We show that sub-quadratic attention works');
+    assert.equal(readableText('costs $5 and x^2'), 'costs $5 and x^2');
+    assert.equal(readableText('plain'), 'plain');
   });
 });
