@@ -14,6 +14,7 @@ import { LibraryWorkerError, type LibraryWorkerClient } from '../../node/library
 import type { LibraryCorruption, LoadResult, TagOperation } from '../../node/library/libraryWorkerProtocol';
 import { Disposable } from '../lifecycle';
 import type { Library, LibraryState } from './library';
+import { readableMath } from '../../core/math/readable';
 
 /** Above this many digests, reading shows a progress notification. */
 const PROGRESS_THRESHOLD = 20;
@@ -348,7 +349,7 @@ export class WorkspaceLibrary extends Disposable implements Library {
 
   private reportDisputes(disputes: KeyDispute[]): void {
     for (const dispute of disputes) {
-      const papers = dispute.papers.map((paper) => `"${notificationText(paper.title)}" (now ${paper.key})`).join(' and ');
+      const papers = dispute.papers.map((paper) => `"${notificationText(readableMath(paper.title))}" (now ${paper.key})`).join(' and ');
       this.log.warn(`The key ${dispute.key} named ${dispute.papers.length} papers after a merge: ${papers}`);
       const find = 'Find Citations';
       void vscode.window
