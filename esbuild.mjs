@@ -1,7 +1,7 @@
 // Bundles the three programs Marginalia ships: the extension (Node, CommonJS, `vscode` external),
 // the `marginalia` CLI (Node) and the paper view's browser code, and draws the extension icon
 // (scripts/icon.mjs). Types are checked by `tsc --noEmit`.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
 import { buildIcon } from './scripts/icon.mjs';
 
@@ -47,6 +47,26 @@ const codiconsPlugin = {
     build.onEnd(() => {
       mkdirSync('dist/webview', { recursive: true });
       for (const file of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/webview/${file}`);
+    });
+  },
+};
+
+/**
+ * Copies KaTeX's stylesheet and fonts next to the webview bundle (dist/webview/katex/). Only the
+ * woff2 fonts ship, which every VS Code's Chromium reads: the stylesheet's woff and ttf fallbacks
+ * are cut from its @font-face rules, so that it names no file the package leaves out.
+ */
+const katexPlugin = {
+  name: 'katex',
+  setup(build) {
+    build.onEnd(() => {
+      mkdirSync('dist/webview/katex/fonts', { recursive: true });
+      const css = readFileSync('node_modules/katex/dist/katex.min.css', 'utf8').replace(/,url\([^)]*\.(?:woff|ttf)\) format\("(?:woff|truetype)"\)/g, '');
+      if (/\.(?:woff|ttf)\)/.test(css)) throw new Error('katex.min.css still names a woff or ttf font: the pattern in esbuild.mjs no longer matches it.');
+      writeFileSync('dist/webview/katex/katex.min.css', css);
+      for (const font of readdirSync('node_modules/katex/dist/fonts').filter((name) => name.endsWith('.woff2'))) {
+        copyFileSync(`node_modules/katex/dist/fonts/${font}`, `dist/webview/katex/fonts/${font}`);
+      }
     });
   },
 };
@@ -104,7 +124,7 @@ const targets = [
     platform: 'browser',
     format: 'iife',
     target: 'es2022',
-    plugins: [reportPlugin, codiconsPlugin],
+    plugins: [reportPlugin, codiconsPlugin, katexPlugin],
   },
 ];
 

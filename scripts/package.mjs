@@ -8,8 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The most the .vsix may weigh. Today's package is about 600 KB; a new dependency that doubles it should be a decision. */
-export const VSIX_BUDGET_BYTES = 750 * 1024;
+/**
+ * The most the .vsix may weigh. 750 KB until KaTeX, which adds 340 KB (its fonts 254 KB, woff2 that
+ * does not compress further; its code 77 KB compressed; its stylesheet and licence notice 4 KB): the
+ * package is about 845 KB with it. A new dependency that doubles the package should be a decision.
+ */
+export const VSIX_BUDGET_BYTES = (750 + 340) * 1024;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));

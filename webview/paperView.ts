@@ -23,6 +23,7 @@ import {
 import { bibActions } from './bibActions.js';
 import { renderCitedIn } from './citedIn.js';
 import { relatedSection, setRelated } from './related.js';
+import { renderMarkdownWithMath, renderMathText } from './math.js';
 
 /** The part of the API VS Code gives a webview that this page uses. */
 interface VsCodeApi {
@@ -58,7 +59,12 @@ const markdown = new Marked({
 });
 
 function renderAbstract(abstract: string): DocumentFragment {
-  const html = markdown.parse(capText(abstract, ABSTRACT_MAX_CHARS), { async: false });
+  // The formulas are typeset by KaTeX, after markdown and the sanitiser have seen the rest (math.ts).
+  return renderMarkdownWithMath(capText(abstract, ABSTRACT_MAX_CHARS), renderMarkdown);
+}
+
+function renderMarkdown(text: string): DocumentFragment {
+  const html = markdown.parse(text, { async: false });
   // DOMPurify is the real guard (marked is not a sanitiser); returning a fragment avoids parsing the
   // sanitised string a second time, which is where mutation XSS lives.
   const fragment = DOMPurify.sanitize(html, {
@@ -113,7 +119,9 @@ function renderPaper(model: PaperViewModel): void {
   const header = el('header');
   if (model.preview) header.append(previewNotice());
   // Focusable by script only, so that focus has somewhere sensible to go when a control disappears.
-  header.append(el('h1', { text: paper.title || 'Untitled paper', attrs: { id: 'paper-title', tabindex: '-1' } }));
+  header.append(
+    el('h1', { attrs: { id: 'paper-title', tabindex: '-1' } }, paper.title ? renderMathText(paper.title) : document.createTextNode('Untitled paper')),
+  );
   header.append(metadataLine(model));
   header.append(bibActions(model, post));
   main.append(header);

@@ -1,9 +1,11 @@
 /**
  * The paper view's "Related papers" section: the papers search finds most related to the one shown,
  * with their scores and shared words; a click opens one (through the host, which checks the key).
- * Built with createElement and textContent only: titles are digest text.
+ * Built with createElement and textContent only (titles are digest text), their math typeset by KaTeX (math.ts).
  */
 import type { RelatedHostMessage, RelatedPaperItem, RelatedWebviewMessage } from '../src/protocol.js';
+import { readableMath } from '../src/core/math/readable.js';
+import { renderMathText } from './math.js';
 
 /** This section posts its own messages only. */
 type Post = (message: RelatedWebviewMessage) => void;
@@ -36,10 +38,10 @@ export function relatedSection(key: string, post: Post): HTMLElement[] {
     button.type = 'button';
     button.className = 'related';
     button.dataset.focus = `related-${index}`;
-    button.title = `Open "${item.title}"`;
+    button.title = `Open "${readableMath(item.title)}"`;
     const title = document.createElement('span');
     title.className = 'related-title';
-    title.textContent = item.title;
+    title.append(renderMathText(item.title));
     const meta = document.createElement('span');
     meta.className = 'related-meta';
     meta.textContent = `${item.score.toFixed(1)}${item.shared.length > 0 ? ` · ${item.shared.join(', ')}` : ''}`;

@@ -16,6 +16,7 @@ import { debugLog, loadDigests } from './workspaceState';
 import { BIB_HELP, runBib } from './bib';
 import { SEARCH_HELP } from './searchHelp';
 import { corruptLibraryMessage } from './libraryErrors';
+import { readableMath } from '../core/math/readable';
 
 const HELP = `marginalia: read Hugging Face Daily Papers digests from the command line
 
@@ -226,7 +227,7 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
   }
   for (const dispute of disputes) {
     io.err(
-      `marginalia: "${dispute.key}" named ${dispute.papers.length} papers after a merge, so it now names none: ${dispute.papers.map((paper) => `${paper.key} ("${paper.title}")`).join(', ')}. Run "marginalia resolve" to see where it is cited, and cite each paper by its new key.\n`,
+      `marginalia: "${dispute.key}" named ${dispute.papers.length} papers after a merge, so it now names none: ${dispute.papers.map((paper) => `${paper.key} ("${readableMath(paper.title)}")`).join(', ')}. Run "marginalia resolve" to see where it is cited, and cite each paper by its new key.\n`,
     );
   }
   const relativePapers = papers.map((paper) => ({ ...paper, sources: paper.sources.map((s) => ({ file: display(s.file), line: s.line })) }));
@@ -309,7 +310,7 @@ async function resolveCommand(paths: string[], values: { root?: string }, cwd: s
   }
   for (const dispute of disputes) {
     io.out(`"${dispute.key}" named ${dispute.papers.length} papers after a merge and now names none:\n`);
-    for (const paper of dispute.papers) io.out(`  ${paper.key}  ${paper.title}\n`);
+    for (const paper of dispute.papers) io.out(`  ${paper.key}  ${readableMath(paper.title)}\n`);
     const places = cited.get(dispute.key) ?? [];
     if (places.length === 0) io.out('  cited nowhere\n');
     for (const place of places) io.out(`  cited at ${display(place.file)}:${place.line}\n`);
@@ -354,7 +355,8 @@ function formatTable(papers: Paper[]): string {
     paper.authors === null ? '' : String(paper.authors),
     paper.upvotes === null ? '' : String(paper.upvotes),
     String(paper.sources.length),
-    paper.title,
+    // A terminal cannot typeset math; --json keeps the title as the digest wrote it.
+    readableMath(paper.title),
   ]);
   const header = ['KEY', 'DATE', 'AUTHORS', 'UPVOTES', 'SOURCES', 'TITLE'];
   const widths = header.slice(0, -1).map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));

@@ -18,6 +18,7 @@ import { mapLimited } from '../node/concurrency';
 import { WORKSPACE_SETTINGS_FILE, listMarkdownFiles, readWorkspaceNotes } from '../node/notes/workspaceNotes';
 import type { NoteCatalog } from '../core/notes/noteCatalog';
 import { readDigestFiles, type DebugLog } from './workspaceState';
+import { readableMath } from '../core/math/readable';
 
 /** Exit codes of these two commands, as HELP documents them. */
 const Exit = { found: 0, none: 1, usage: 2, corruptLibrary: 3 } as const;
@@ -173,7 +174,7 @@ function formatResults(results: { key: string; title: string; score: number; mat
   return results
     .map((result) => {
       const words = result.matches.map((match) => match.word).join(', ');
-      return `${result.score.toFixed(2).padStart(7)}  ${result.key.padEnd(keyWidth)}  ${result.title}${words ? `  [${words}]` : ''}\n`;
+      return `${result.score.toFixed(2).padStart(7)}  ${result.key.padEnd(keyWidth)}  ${readableMath(result.title)}${words ? `  [${words}]` : ''}\n`;
     })
     .join('');
 }

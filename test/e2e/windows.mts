@@ -20,15 +20,19 @@ export type WorkspaceKind =
   | 'seeds'
   /** test/fixtures/hostile/ (a digest whose titles and abstracts carry scripts and javascript: links). */
   | 'hostile'
+  /** test/fixtures/math/ (a digest whose titles and abstracts carry LaTeX, prices and a broken formula). */
+  | 'math'
   /** Nothing at all: the welcome view. */
   | 'empty';
 
 const hostileFixture = path.join(repoRoot, 'test', 'fixtures', 'hostile');
+const mathFixture = path.join(repoRoot, 'test', 'fixtures', 'math');
 
 function makeWorkspace(kind: WorkspaceKind): TempWorkspace {
   if (kind === 'seeds') return copyFixtureWorkspace();
   const workspace = emptyWorkspace();
   if (kind === 'hostile') fs.cpSync(hostileFixture, workspace.folder, { recursive: true });
+  if (kind === 'math') fs.cpSync(mathFixture, workspace.folder, { recursive: true });
   return workspace;
 }
 

@@ -5,6 +5,7 @@
  */
 import { isCodeLink } from '../digest/links';
 import { keysOfPaper } from '../library/citationKey';
+import { splitMath } from '../math/delimiters';
 import type { Paper } from '../types';
 
 /** One CSL-JSON item, with the variables Marginalia fills (CSL 1.0.2 names). */
@@ -38,17 +39,21 @@ export interface CslItem {
  * its first letter (`Diffusion`, `Policy`, `A`) stays free, so that sentence-case styles (APA) can
  * lower-case it and title-case styles leave it as it is. A word's leading digits stay outside its
  * span (`3<span class="nocase">D</span>`): pandoc's citeproc lower-cases `{3D}` but not `3{D}`.
+ * A formula (splitMath) is protected whole, as written, so that no span lands inside its TeX.
  * White space runs become one space.
  */
 export function protectTitleCase(title: string): string {
-  return title
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\p{L}\p{M}\p{N}'’]*\p{Lu}[\p{L}\p{M}\p{N}'’]*/gu, (word) => {
-      if (!mustKeepCase(word)) return word;
-      const lead = /^[^\p{L}]*/u.exec(word)?.[0] ?? '';
-      return `${lead}<span class="nocase">${word.slice(lead.length)}</span>`;
-    });
+  return splitMath(title.replace(/\s+/g, ' ').trim())
+    .map((segment) => (segment.kind === 'math' ? `<span class="nocase">${segment.source}</span>` : protectWords(segment.text)))
+    .join('');
+}
+
+function protectWords(text: string): string {
+  return text.replace(/[\p{L}\p{M}\p{N}'’]*\p{Lu}[\p{L}\p{M}\p{N}'’]*/gu, (word) => {
+    if (!mustKeepCase(word)) return word;
+    const lead = /^[^\p{L}]*/u.exec(word)?.[0] ?? '';
+    return `${lead}<span class="nocase">${word.slice(lead.length)}</span>`;
+  });
 }
 
 function mustKeepCase(word: string): boolean {

@@ -4,6 +4,7 @@
  */
 import { lineCommentToken } from './scanner';
 import type { Paper } from '../types';
+import { readableMath } from '../math/readable';
 
 /** The placeholders a citation format may use; each becomes one line of plain text. */
 export const CITATION_PLACEHOLDERS = ['key', 'title', 'shortTitle', 'year', 'url', 'comment'] as const;
@@ -45,10 +46,11 @@ export function citationFormatFor(languageId: string, formats: CitationFormats |
 
 /**
  * A short title for a comment: the name before a colon ("PASTA: Pretrained ..." -> "PASTA"), else
- * the title cut at a word boundary to at most `max` characters with an ellipsis.
+ * the title cut at a word boundary to at most `max` characters with an ellipsis. Its LaTeX is made
+ * readable first (readableMath), since a comment cannot typeset it.
  */
 export function shortTitle(title: string, max = 60): string {
-  const clean = title.replace(/\s+/g, ' ').trim();
+  const clean = readableMath(title).replace(/\s+/g, ' ').trim();
   const colon = clean.indexOf(':');
   if (colon > 0 && colon <= 40) return clean.slice(0, colon).trim();
   if (clean.length <= max) return clean;

@@ -6,6 +6,7 @@
  * Every string that reaches the HTML goes through the `escape` given (markdown-it's escapeHtml).
  */
 import { shortTitle } from './format';
+import { readableMath } from '../math/readable';
 
 /** One cited key of a bracketed group, with the text pandoc keeps around it. */
 export interface PreviewCitation {
@@ -111,7 +112,7 @@ export function renderCitationGroup(
     }
     const href = paper.url ?? `#${referenceId(paper.key)}`;
     const label = citation.suppressAuthor && paper.year ? paper.year : paper.label;
-    return `${prefix}<a class="marginalia-citation" href="${escape(href)}" title="${escape(paper.title)}" data-key="${escape(citation.key)}">${escape(label)}</a>${suffix}`;
+    return `${prefix}<a class="marginalia-citation" href="${escape(href)}" title="${escape(readableMath(paper.title))}" data-key="${escape(citation.key)}">${escape(label)}</a>${suffix}`;
   });
   return `<span class="marginalia-citations">(${parts.join('; ')})</span>`;
 }
@@ -122,7 +123,7 @@ export function renderReferences(papers: readonly PreviewPaper[], escape: (text:
   const items = papers.map((paper) => {
     const details = paper.details ? ` ${escape(paper.details)}.` : '';
     const link = paper.url ? ` <a href="${escape(paper.url)}">${escape(paper.url)}</a>` : '';
-    return `<li id="${referenceId(paper.key)}"><span class="marginalia-reference-title">${escape(paper.title)}</span>.${details}${link} <code>${escape(paper.shownKey ?? paper.key)}</code></li>`;
+    return `<li id="${referenceId(paper.key)}"><span class="marginalia-reference-title">${escape(readableMath(paper.title))}</span>.${details}${link} <code>${escape(paper.shownKey ?? paper.key)}</code></li>`;
   });
   return `<section class="marginalia-references">\n<h2>References</h2>\n<ol>\n${items.join('\n')}\n</ol>\n</section>\n`;
 }

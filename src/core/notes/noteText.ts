@@ -11,6 +11,7 @@
 import { isDocument, parseDocument, stringify } from 'yaml';
 import { noteMarkdownText, noteMarkdownUrl, withoutBidiControls, yamlString } from '../escaping';
 import { PANDOC_KEY_PATTERN } from '../library/citationKey';
+import { readableMath } from '../math/readable';
 import { splitLinks } from '../paperView/viewModel';
 import type { Paper } from '../types';
 
@@ -50,8 +51,8 @@ export interface PlaceholderInfo {
 export const NOTE_PLACEHOLDERS: readonly PlaceholderInfo[] = [
   { name: 'key', description: 'the citation key, e.g. pasta' },
   { name: 'citation', description: 'a pandoc citation of the paper, [@key]' },
-  { name: 'title', description: 'the title (white space collapsed to single spaces)' },
-  { name: 'abstract', description: 'the abstract as the digest gives it' },
+  { name: 'title', description: 'the title (white space collapsed to single spaces, LaTeX made readable: `$\\alpha$` as `α`)' },
+  { name: 'abstract', description: 'the abstract as the digest gives it, LaTeX made readable' },
   { name: 'abstractQuote', description: 'the abstract as a markdown blockquote (every line starts with "> ")' },
   { name: 'date', description: 'the paper date, YYYY-MM-DD, or empty when the digest gives no year' },
   { name: 'year', description: 'the year, or empty' },
@@ -91,9 +92,10 @@ function placeholderValues(context: NoteContext): Record<string, Value> {
   return {
     key: paper.key,
     citation: `[@${paper.key}]`,
-    title: singleLine(withoutBidiControls(paper.title)),
-    abstract: withoutBidiControls(paper.abstract),
-    abstractQuote: formatQuote(withoutBidiControls(paper.abstract)),
+    // A note is read as text (in an editor, in Obsidian, in a diff): its LaTeX reads as Unicode, as in the tree.
+    title: singleLine(withoutBidiControls(readableMath(paper.title))),
+    abstract: withoutBidiControls(readableMath(paper.abstract)),
+    abstractQuote: formatQuote(withoutBidiControls(readableMath(paper.abstract))),
     date: isoDate(paper),
     year: paper.date?.year ?? null,
     authors: paper.authors,
@@ -115,7 +117,7 @@ const OWN_PLACEHOLDERS = new Set(['key', 'citation', 'date', 'year', 'authors', 
 
 /** A placeholder's value in the body: digest text escaped so that it renders as itself. */
 function bodyValue(name: string, value: Value, context: NoteContext): string {
-  if (name === 'abstractQuote') return formatQuote(noteMarkdownText(context.paper.abstract));
+  if (name === 'abstractQuote') return formatQuote(noteMarkdownText(readableMath(context.paper.abstract)));
   if (OWN_PLACEHOLDERS.has(name)) return plainValue(value);
   const escape = URL_PLACEHOLDERS.has(name) ? noteMarkdownUrl : noteMarkdownText;
   if (Array.isArray(value)) return value.map(escape).join(', ');
@@ -322,8 +324,9 @@ export function noteExcerpt(text: string, paper: Pick<Paper, 'title' | 'abstract
   skipBlank();
   const heading = /^#\s+(.*?)\s*#*\s*$/.exec(lines[0] ?? '');
   const title = singleLine(paper.title).toLowerCase();
-  // The template wrote the title escaped (noteMarkdownText); a reader may have written it plain.
-  if (heading && [title, noteMarkdownText(title)].includes(singleLine(heading[1]).toLowerCase())) {
+  const readableTitle = singleLine(readableMath(paper.title)).toLowerCase();
+  // The template wrote the title readable and escaped (noteMarkdownText); a reader may have written it plain.
+  if (heading && [title, noteMarkdownText(title), readableTitle, noteMarkdownText(readableTitle)].includes(singleLine(heading[1]).toLowerCase())) {
     lines = lines.slice(1);
     skipBlank();
   }
@@ -334,7 +337,14 @@ export function noteExcerpt(text: string, paper: Pick<Paper, 'title' | 'abstract
       .slice(0, quoteEnd)
       .map((line) => line.replace(/^>\s?/, ''))
       .join(' ');
-    if ([paper.abstract, noteMarkdownText(withoutBidiControls(paper.abstract))].some((abstract) => singleLine(quoted) === singleLine(abstract))) {
+    const readableAbstract = readableMath(paper.abstract);
+    const written = [
+      paper.abstract,
+      noteMarkdownText(withoutBidiControls(paper.abstract)),
+      readableAbstract,
+      noteMarkdownText(withoutBidiControls(readableAbstract)),
+    ];
+    if (written.some((abstract) => singleLine(quoted) === singleLine(abstract))) {
       lines = lines.slice(quoteEnd);
       skipBlank();
     }

@@ -7,6 +7,7 @@ import { isCodeLink } from '../digest/links';
 import type { Paper, PaperDate, SourceRef } from '../types';
 // Type only: the view model is part of the host <-> webview protocol, which is built on core types.
 import type { PaperViewModel } from '../../protocol';
+import { readableMath } from '../math/readable';
 
 const MONTH_ABBREVIATIONS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -137,7 +138,8 @@ function containsWholeUrl(text: string, url: string): boolean {
  * last word boundary with an ellipsis (tabs have no room for a 200-character title).
  */
 export function panelTitle(title: string): string {
-  const clean = title.replace(/\s+/g, ' ').trim();
+  // A tab cannot typeset math: its LaTeX reads as Unicode, as in the tree.
+  const clean = readableMath(title).replace(/\s+/g, ' ').trim();
   if (clean === '') return 'Paper';
   if (clean.length <= PANEL_TITLE_MAX_CHARS) return clean;
   const cut = clean.slice(0, PANEL_TITLE_MAX_CHARS - 1);

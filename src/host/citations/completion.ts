@@ -11,6 +11,7 @@ import type { Paper } from '../../core/types';
 import type { Library } from '../library/library';
 import { appendPlainText } from '../shared/markdown';
 import { syntaxOf } from './documentMentions';
+import { readableMath } from '../../core/math/readable';
 
 /** The characters after which VS Code asks for completions: a pandoc `@`, a `\cite{`, a list separator. */
 export const COMPLETION_TRIGGERS = ['@', '{', ',', ';'];
@@ -60,7 +61,7 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
       item.insertText = context.needsAt ? `@${key}` : key;
       item.range = range;
       // What the user typed is matched against the key and the title's words.
-      item.filterText = `${keysOfPaper(paper).join(' ')} ${paper.title}`;
+      item.filterText = `${keysOfPaper(paper).join(' ')} ${readableMath(paper.title)} ${paper.title}`;
       // Already cited in the same bracket: offered last.
       const rank = siblings.has(key) ? 9 : match.rank;
       item.sortText = `${rank}${String(index).padStart(5, '0')}`;
@@ -74,7 +75,7 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
 function completionDocumentation(paper: Paper): vscode.MarkdownString {
   const text = new vscode.MarkdownString();
   text.appendMarkdown('**');
-  appendPlainText(text, paper.title);
+  appendPlainText(text, readableMath(paper.title));
   text.appendMarkdown('**');
   const date = formatPaperDate(paper.date);
   if (date) {
@@ -83,7 +84,7 @@ function completionDocumentation(paper: Paper): vscode.MarkdownString {
   }
   if (paper.abstract.trim() !== '') {
     text.appendMarkdown('\n\n');
-    appendPlainText(text, trimAtWord(paper.abstract, COMPLETION_ABSTRACT_CHARS));
+    appendPlainText(text, trimAtWord(readableMath(paper.abstract), COMPLETION_ABSTRACT_CHARS));
   }
   return text;
 }

@@ -9,6 +9,7 @@ import { CommandIds } from '../commandIds';
 import type { Library } from '../library/library';
 import { appendPlainText } from '../shared/markdown';
 import { type DocumentMentions, mentionRange } from './documentMentions';
+import { readableMath } from '../../core/math/readable';
 
 /** The command ids a hover may run; nothing else in a hover is trusted. */
 const HOVER_COMMANDS = [CommandIds.openPaper, CommandIds.openNote];
@@ -47,7 +48,7 @@ function paperHover(paper: Paper, entry: BibEntry | undefined): vscode.MarkdownS
   text.isTrusted = { enabledCommands: HOVER_COMMANDS };
   text.supportHtml = false;
   text.appendMarkdown('**');
-  appendPlainText(text, paper.title || paper.key);
+  appendPlainText(text, readableMath(paper.title) || paper.key);
   text.appendMarkdown('**\n\n');
   if (entry) {
     // What the reader's .bib says: authors, venue, year, and where the entry is.
@@ -67,7 +68,7 @@ function paperHover(paper: Paper, entry: BibEntry | undefined): vscode.MarkdownS
   appendPlainText(text, [keys, ...facts].join(' · '));
   text.appendMarkdown('\n\n');
   if (paper.abstract.trim() !== '') {
-    appendPlainText(text, trimAtWord(paper.abstract, HOVER_ABSTRACT_CHARS));
+    appendPlainText(text, trimAtWord(readableMath(paper.abstract), HOVER_ABSTRACT_CHARS));
     text.appendMarkdown('\n\n');
   }
   const links = paper.links.filter(isSafeExternalUrl).slice(0, 4);

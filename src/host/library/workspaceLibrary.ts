@@ -15,6 +15,7 @@ import type { LibraryCorruption, LoadResult, TagOperation } from '../../node/lib
 import { Disposable } from '../lifecycle';
 import type { Library, LibraryState } from './library';
 import { yieldTurn } from '../shared/turns';
+import { readableMath } from '../../core/math/readable';
 
 /** Above this many digests, reading shows a progress notification. */
 const PROGRESS_THRESHOLD = 20;
@@ -349,7 +350,7 @@ export class WorkspaceLibrary extends Disposable implements Library {
 
   private reportDisputes(disputes: KeyDispute[]): void {
     for (const dispute of disputes) {
-      const papers = dispute.papers.map((paper) => `"${notificationText(paper.title)}" (now ${paper.key})`).join(' and ');
+      const papers = dispute.papers.map((paper) => `"${notificationText(readableMath(paper.title))}" (now ${paper.key})`).join(' and ');
       this.log.warn(`The key ${dispute.key} named ${dispute.papers.length} papers after a merge: ${papers}`);
       const find = 'Find Citations';
       void vscode.window

@@ -28,6 +28,7 @@ export function paperViewHtml(webview: vscode.Webview, extensionUri: vscode.Uri)
 <meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link id="vscode-codicon-stylesheet" rel="stylesheet" href="${asset('dist', 'webview', 'codicon.css')}">
+<link rel="stylesheet" href="${asset('dist', 'webview', 'katex', 'katex.min.css')}">
 <link rel="stylesheet" href="${asset('media', 'paperView.css')}">
 <title>Paper</title>
 </head>

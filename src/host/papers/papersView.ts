@@ -26,6 +26,7 @@ import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 import { countOf, formatNumber } from '../shared/counts';
 import { Pages, showMoreItem } from '../shared/pages';
 import { yieldTurn } from '../shared/turns';
+import { readableMath } from '../../core/math/readable';
 
 export const PAPERS_VIEW_ID = 'marginalia.papers';
 
@@ -237,7 +238,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
 
   private paperItem(node: PaperNode): vscode.TreeItem {
     const { paper } = node;
-    const item = new vscode.TreeItem(paper.title, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(readableMath(paper.title), vscode.TreeItemCollapsibleState.None);
     item.id = `${this.itemId(node.parent.group)}|${paper.key}`;
     item.description = describePaper(paper);
     const hasCode = paper.links.some(isCodeLink);
@@ -247,7 +248,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     item.contextValue = ['paper', hasCode ? 'hasCode' : '', tags.length > 0 ? 'tagged' : ''].filter(Boolean).join(' ');
     item.resourceUri = paperResourceUri(paper.key); // carries the "has a note" decoration
     item.command = { command: CommandIds.openPaperFromTree, title: 'Open Paper', arguments: [paper.key] };
-    item.accessibilityInformation = { label: [paper.title, item.description, hasCode ? 'has code' : ''].filter(Boolean).join(', ') };
+    item.accessibilityInformation = { label: [readableMath(paper.title), item.description, hasCode ? 'has code' : ''].filter(Boolean).join(', ') };
     return item;
   }
 }
@@ -258,7 +259,7 @@ function paperTooltip(paper: Paper, tags: readonly string[]): vscode.MarkdownStr
   tooltip.isTrusted = false;
   tooltip.supportHtml = false;
   tooltip.appendMarkdown('**');
-  appendPlainText(tooltip, paper.title).appendMarkdown('**\n\n');
+  appendPlainText(tooltip, readableMath(paper.title)).appendMarkdown('**\n\n');
   const facts = [
     paper.key,
     formatPaperDate(paper.date),
@@ -266,8 +267,8 @@ function paperTooltip(paper: Paper, tags: readonly string[]): vscode.MarkdownStr
     tags.length ? `tags: ${tags.join(', ')}` : '',
   ].filter(Boolean);
   appendPlainText(tooltip, facts.join(' · ')).appendMarkdown('\n\n');
-  const abstract =
-    paper.abstract.length > TOOLTIP_ABSTRACT_LENGTH ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT_LENGTH).replace(/\s+\S*$/, '')}…` : paper.abstract;
+  const readable = readableMath(paper.abstract);
+  const abstract = readable.length > TOOLTIP_ABSTRACT_LENGTH ? `${readable.slice(0, TOOLTIP_ABSTRACT_LENGTH).replace(/\s+\S*$/, '')}…` : readable;
   appendPlainText(tooltip, abstract || 'No abstract in the digest.');
   return tooltip;
 }

@@ -17,6 +17,7 @@ import type { Library } from '../library/library';
 import type { NoteLookup } from '../notes/noteLookup';
 import { appendPlainText } from '../shared/markdown';
 import type { SearchService } from './searchService';
+import { readableMath } from '../../core/math/readable';
 
 export const RELATED_VIEW_ID = 'marginalia.related';
 
@@ -107,9 +108,10 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
 
   getTreeItem(row: RelatedRow): vscode.TreeItem {
     const paper = this.library.get(row.hit.key);
+    const title = paper ? readableMath(paper.title) : undefined;
     // The title leads; the score, relative to the best (100%), stays in the description's muted
     // colour: a raw BM25 figure means nothing to a reader, and highlighting is for search matches.
-    const item = new vscode.TreeItem(paper?.title || row.hit.key, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(title || row.hit.key, vscode.TreeItemCollapsibleState.None);
     item.id = row.hit.key;
     item.description = describe(row);
     item.contextValue = 'paper related';
@@ -117,12 +119,13 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     item.command = { command: CommandIds.openPaper, title: 'Open Paper', arguments: [row.hit.key] };
     const tooltip = new vscode.MarkdownString();
     // Digest text is untrusted: appendPlainText escapes it.
-    appendPlainText(tooltip, paper?.title ?? row.hit.key).appendMarkdown('\n\n');
-    if (paper?.abstract) appendPlainText(tooltip, paper.abstract.length > TOOLTIP_ABSTRACT ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT)}…` : paper.abstract);
+    appendPlainText(tooltip, title ?? row.hit.key).appendMarkdown('\n\n');
+    const abstract = paper?.abstract ? readableMath(paper.abstract) : '';
+    if (abstract) appendPlainText(tooltip, abstract.length > TOOLTIP_ABSTRACT ? `${abstract.slice(0, TOOLTIP_ABSTRACT)}…` : abstract);
     tooltip.appendMarkdown('\n\n');
     appendPlainText(tooltip, `${row.percent}% as related as the first; shares: ${row.hit.matches.map((match) => match.word).join(', ') || 'nothing'}`);
     item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `${paper?.title ?? row.hit.key}, ${row.percent}% as related as the first` };
+    item.accessibilityInformation = { label: `${title ?? row.hit.key}, ${row.percent}% as related as the first` };
     return item;
   }
 
@@ -199,7 +202,8 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
         message = 'Open a paper or a note, or select text, to see related papers.';
       } else if (subject.kind === 'paper') {
         hits = await this.search.related(subject.key, 10);
-        const title = this.library.get(subject.key)?.title ?? subject.key;
+        const shown = this.library.get(subject.key)?.title;
+        const title = shown === undefined ? subject.key : readableMath(shown);
         this.view.description = title;
         if (hits.length === 0) message = this.search.state === 'ready' ? 'No other paper shares enough words with this one.' : 'Indexing the library…';
       } else {

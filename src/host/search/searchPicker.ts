@@ -9,6 +9,7 @@ import type { Library } from '../library/library';
 import { Disposable } from '../lifecycle';
 import type { SearchService } from './searchService';
 import { countOf, formatNumber } from '../shared/counts';
+import { readableMath } from '../../core/math/readable';
 
 /** Typing pauses this long before a query runs. */
 const DEBOUNCE_MS = 60;
@@ -116,7 +117,7 @@ export class SearchPicker extends Disposable {
     const year = paper.date?.year ? ` · ${paper.date.year}` : '';
     return {
       key: hit.key,
-      label: iconLabelText(paper.title || hit.key),
+      label: iconLabelText(readableMath(paper.title) || hit.key),
       description: iconLabelText(`${hit.key}${year}`),
       detail: iconLabelText(describeMatches(hit.matches)),
       // Ranked by the index: VS Code's own matching would hide papers that matched through a stem or a wildcard.

@@ -7,6 +7,7 @@ import { iconLabelText } from '../../core/escaping';
 import { describePaper } from '../../core/papers/grouping';
 import type { Paper } from '../../core/types';
 import type { Library } from '../library/library';
+import { readableMath } from '../../core/math/readable';
 
 /** Abstracts are shown up to this many characters under a paper found by `find`. */
 const DETAIL_CHARS = 160;
@@ -81,11 +82,11 @@ function pickFound(title: string, placeHolder: string, find: (query: string) => 
 /** Title, then key and what describes the paper; with `withAbstract`, the abstract's start below. */
 function paperItem(paper: Paper, withAbstract = false): PaperItem {
   const item: PaperItem = {
-    label: iconLabelText(paper.title || paper.key),
+    label: iconLabelText(readableMath(paper.title) || paper.key),
     description: iconLabelText([paper.key, describePaper(paper)].filter(Boolean).join(' · ')),
     key: paper.key,
   };
-  if (withAbstract) item.detail = iconLabelText(abstractStart(paper.abstract));
+  if (withAbstract) item.detail = iconLabelText(abstractStart(readableMath(paper.abstract)));
   return item;
 }
 

@@ -13,6 +13,7 @@ import { paperResourceUri } from '../notes/noteDecorations';
 import { appendPlainText } from '../shared/markdown';
 import { countOf } from '../shared/counts';
 import { Pages, showMoreItem } from '../shared/pages';
+import { readableMath } from '../../core/math/readable';
 
 export const TAGS_VIEW_ID = 'marginalia.tags';
 
@@ -121,14 +122,14 @@ class TagsTreeProvider implements vscode.TreeDataProvider<Node> {
     }
     if (node.kind === 'paper') {
       const { paper } = node;
-      const item = new vscode.TreeItem(paper.title, vscode.TreeItemCollapsibleState.None);
+      const item = new vscode.TreeItem(readableMath(paper.title), vscode.TreeItemCollapsibleState.None);
       item.id = `${node.tag === null ? 'untagged' : `tag:${node.tag}`}|${paper.key}`;
       item.description = describePaper(paper);
       item.resourceUri = paperResourceUri(paper.key);
       item.iconPath = new vscode.ThemeIcon(paper.links.some(isCodeLink) ? 'file-code' : 'file');
       item.contextValue = node.tag === null ? 'paper' : 'paper tagged taggedPaper';
       const tooltip = new vscode.MarkdownString(undefined, false);
-      appendPlainText(tooltip, paper.title).appendMarkdown('\n\n');
+      appendPlainText(tooltip, readableMath(paper.title)).appendMarkdown('\n\n');
       appendPlainText(tooltip, [paper.key, ...this.library.tagsOf(paper.key).map((tag) => `#${tag}`)].join(' · '));
       item.tooltip = tooltip;
       item.command = { command: CommandIds.openPaperFromTree, title: 'Open Paper', arguments: [paper.key] };

@@ -10,12 +10,15 @@
  *   (its BibTeX mapping has no abstract or keywords, its biblatex one no year and month);
  * - characters citation-js cannot write as LaTeX (CJK, emoji) are kept as UTF-8 instead of being
  *   dropped, which biber, BibTeX and pandoc all read;
- * - keys are ours, exactly; a key BibTeX cannot hold is an error rather than silently changed.
+ * - keys are ours, exactly; a key BibTeX cannot hold is an error rather than silently changed;
+ * - the formulas of titles and abstracts (`$\texttt{SAILOR}$`, `\(x^2\)`) stay LaTeX math, written
+ *   `$...$`, instead of being escaped into text that shows the TeX source (MathShield).
  */
 import { Cite, plugins, type FormattedEntry } from '@citation-js/core';
 import '@citation-js/plugin-bibtex';
 import { format as formatValue } from '@citation-js/plugin-bibtex/lib/output/value.js';
 import { arxivIdentifier, type CslItem } from '../../core/bibliography/csl';
+import { splitMath } from '../../core/math/delimiters';
 
 // Labels come from our keys; values are written in ASCII with LaTeX commands (the default).
 const config = plugins.config.get('@bibtex');
@@ -52,11 +55,13 @@ export function formatBibtex(items: readonly CslItem[]): string {
   if (badKeys.length > 0) throw new BibtexKeyError(badKeys);
   if (items.length === 0) return '';
 
-  const shield = new UnicodeShield(items.flatMap((item) => [item.title, item.abstract ?? '', item.keyword ?? '', item.note ?? '']));
+  const texts = items.flatMap((item) => [item.title, item.abstract ?? '', item.keyword ?? '', item.note ?? '']);
+  const shield = new UnicodeShield(texts);
+  const math = new MathShield(texts);
   const data = items.map(({ aliases: _aliases, ...item }) => ({
     ...item,
-    title: shield.hide(item.title),
-    ...(item.abstract === undefined ? {} : { abstract: shield.hide(item.abstract) }),
+    title: shield.hide(math.hide(item.title)),
+    ...(item.abstract === undefined ? {} : { abstract: shield.hide(math.hide(item.abstract)) }),
     ...(item.keyword === undefined ? {} : { keyword: shield.hide(item.keyword) }),
     ...(item.note === undefined ? {} : { note: shield.hide(item.note) }),
   }));
@@ -66,7 +71,7 @@ export function formatBibtex(items: readonly CslItem[]): string {
   // The title as rich text, not as a BibTeX title: citation-js braces every capitalised word of a
   // title, which leaves sentence-case styles nothing to lower-case; our nocase spans say what to keep.
   const titles = data.map((item) => formatValue('note', item.title));
-  return items.map((item, index) => shield.reveal(entry(item, titles[index], bibtex[index], biblatex[index]))).join('\n');
+  return items.map((item, index) => math.reveal(shield.reveal(entry(item, titles[index], bibtex[index], biblatex[index])))).join('\n');
 }
 
 function entry(item: CslItem, formattedTitle: string, bibtex: FormattedEntry | undefined, biblatex: FormattedEntry | undefined): string {
@@ -206,4 +211,56 @@ class UnicodeShield {
     }
     return dropped;
   }
+}
+
+/**
+ * Keeps formulas as LaTeX math: before citation-js escapes the text, each formula whose TeX is safe
+ * in a BibTeX field becomes a token of lower-case letters and digits (as in UnicodeShield), and after
+ * formatting each token becomes `$tex$` again. The title's formulas sit in a nocase span
+ * (protectTitleCase), so they come out braced, `{$O(n^2)$}`, which no style changes the case of.
+ * A formula that is not safe stays text and is escaped like any other: unbalanced braces would end
+ * the field, and `%`, `#`, `&` or a `$` of its own would break the LaTeX that BibTeX writes.
+ */
+class MathShield {
+  private readonly nonce: string;
+  private readonly formulas: string[] = [];
+
+  constructor(texts: readonly string[]) {
+    let nonce = 'zqm';
+    while (texts.some((text) => text.includes(nonce))) nonce += String.fromCharCode(97 + Math.floor(Math.random() * 26));
+    this.nonce = nonce;
+  }
+
+  hide(text: string): string {
+    return splitMath(text)
+      .map((segment) => {
+        if (segment.kind === 'text') return segment.text;
+        const tex = segment.tex.replace(/\s+/g, ' ').trim();
+        if (!isSafeBibtexMath(tex)) return segment.source;
+        this.formulas.push(`$${tex}$`);
+        return `${this.nonce}${this.formulas.length - 1}${this.nonce}`;
+      })
+      .join('');
+  }
+
+  reveal(text: string): string {
+    if (this.formulas.length === 0) return text;
+    return text.replace(new RegExp(`${this.nonce}(\\d+)${this.nonce}`, 'g'), (token, index: string) => this.formulas[Number(index)] ?? token);
+  }
+}
+
+/** True when `tex` can stand inside `$...$` in a BibTeX field: balanced braces, and no unescaped `%`, `#`, `&` or `$`. */
+function isSafeBibtexMath(tex: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < tex.length; i++) {
+    const ch = tex[i];
+    if (ch === '\\') {
+      i++;
+      continue;
+    }
+    if (ch === '{') depth++;
+    else if (ch === '}' && --depth < 0) return false;
+    else if (ch === '%' || ch === '#' || ch === '&' || ch === '$') return false;
+  }
+  return depth === 0;
 }

@@ -14,6 +14,7 @@ import { repoRoot } from '../../support/paths';
 const root = repoRoot;
 const seeds = path.join(root, 'seeds');
 const hostile = path.join(root, 'test', 'fixtures', 'bib', 'hostile-titles.txt');
+const math = path.join(root, 'test', 'fixtures', 'math', 'digests');
 
 /** The Debian package of each tool; scripts/test.mjs names the same ones. */
 const PACKAGES: Record<string, string> = { biber: 'biber', bibtex: 'texlive-binaries texlive-base', pandoc: 'pandoc' };
@@ -62,6 +63,7 @@ describe('BibTeX toolchain', () => {
     writeFileSync(path.join(dir, 'dated.bib'), await cliOut(['bib', ...dated, seeds], dir));
     writeFileSync(path.join(dir, 'hostile.bib'), await cliOut(['bib', hostile], dir));
     writeFileSync(path.join(dir, 'hostile.json'), await cliOut(['bib', '--csl', hostile], dir));
+    writeFileSync(path.join(dir, 'math.bib'), await cliOut(['bib', math], dir));
   });
 
   test('biber validates the seed papers with a year, and the hostile titles, without an error or a warning', () => {
@@ -159,5 +161,39 @@ describe('BibTeX toolchain', () => {
     assert.equal(tool('bibtex', ['sentence'], dir).status, 0);
     const bbl = readFileSync(path.join(dir, 'sentence.bbl'), 'utf8').replace(/\s+/g, ' ');
     assert.ok(bbl.includes('{LLMs} plan in 3{D}: {GPT}-4 and 7{B}-parameter models meet {NeRF}, {PyTorch} and {iPhone}'), bbl);
+  });
+
+  test('titles keep their math as LaTeX math: biber and bibtex read it cleanly, and pandoc typesets it', () => {
+    const bib = readFileSync(path.join(dir, 'math.bib'), 'utf8');
+    // Braced, so that no style lower-cases inside the formula; prices stay escaped text.
+    assert.match(bib, /title = \{A Smooth Sea Never Made a Skilled \{\$\\texttt\{SAILOR\}\$\}: Robust Imitation/);
+    assert.match(bib, /title = \{\{\$\\alpha\$\}-Divergence Sampling Is All You Need for \{\$O\(n \\log n\)\$\} Transformers\}/);
+    assert.match(bib, /at \\\$0\.031 per demonstration, against \\\$5 for a human one/);
+    // A formula with unbalanced braces would end the field: it stays escaped text.
+    assert.match(bib, /the bound \\\$\\textbackslash\{\}frac/);
+
+    const biber = tool('biber', ['--tool', '--validate-datamodel', '--output-file', 'math.bib.out', 'math.bib'], dir);
+    assert.equal(biber.status, 0, biber.stdout + biber.stderr);
+    assert.deepEqual(
+      (biber.stdout + biber.stderr).split('\n').filter((line) => /^(WARN|ERROR)/.test(line)),
+      [],
+    );
+
+    writeFileSync(path.join(dir, 'math-doc.aux'), '\\relax\n\\citation{*}\n\\bibstyle{plain}\n\\bibdata{math}\n');
+    const bibtex = tool('bibtex', ['math-doc'], dir);
+    const blg = readFileSync(path.join(dir, 'math-doc.blg'), 'utf8');
+    assert.equal(bibtex.status, 0, bibtex.stdout + bibtex.stderr + blg);
+    assert.doesNotMatch(blg, /Warning--|error message|I'm skipping/, blg);
+    const bbl = readFileSync(path.join(dir, 'math-doc.bbl'), 'utf8').replace(/\s+/g, ' ');
+    // plain.bst sentence-cases the title and leaves the braced formulas exactly as written.
+    assert.ok(bbl.includes('A smooth sea never made a skilled {$\\texttt{SAILOR}$}: Robust imitation'), bbl);
+    assert.ok(bbl.includes('{$\\alpha$}-divergence sampling is all you need for {$O(n \\log n)$} transformers'), bbl);
+
+    writeFileSync(path.join(dir, 'math.md'), '---\nnocite: "[@*]"\n---\n\nEverything.\n');
+    const pandoc = tool('pandoc', ['--citeproc', '--bibliography=math.bib', '-t', 'plain', '--wrap=none', 'math.md'], dir);
+    assert.equal(pandoc.status, 0, pandoc.stderr);
+    assert.match(pandoc.stdout, /Skilled SAILOR: Robust Imitation/, pandoc.stdout);
+    assert.match(pandoc.stdout, /α-Divergence Sampling/, pandoc.stdout);
+    assert.doesNotMatch(pandoc.stdout, /texttt|\\alpha/, pandoc.stdout);
   });
 });

@@ -402,3 +402,26 @@ describe('content hash and serialisation', () => {
     for (const data of [badDocument, badOffset]) assert.throws(() => SearchIndex.deserialize(data), SearchIndexFormatError);
   });
 });
+
+describe('search: math in titles', () => {
+  test('a title with LaTeX is found by the word a reader sees and by its source', () => {
+    const index = SearchIndex.build([
+      { key: 'sailor', title: 'A Smooth Sea Never Made a Skilled $\\texttt{SAILOR}$: Robust Imitation', abstract: 'Learning to search.', tags: [], note: '' },
+      { key: 'divergence', title: '$\\alpha$-Divergence Sampling for $O(n \\log n)$ Transformers', abstract: 'Sampling.', tags: [], note: '' },
+    ]);
+    for (const [query, key] of [
+      ['SAILOR', 'sailor'],
+      ['sailor', 'sailor'],
+      ['texttt', 'sailor'],
+      ['title:sailor', 'sailor'],
+      ['divergence', 'divergence'],
+      ['alpha', 'divergence'],
+    ] as const) {
+      assert.deepEqual(
+        index.search(query).hits.map((hit) => hit.key),
+        [key],
+        query,
+      );
+    }
+  });
+});
