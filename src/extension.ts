@@ -37,6 +37,9 @@ import { SearchWorkerClient } from './node/search/searchWorkerClient';
 import { NoteFiles } from './node/notes/noteFiles';
 import { CommandPapers } from './host/shared/commandPapers';
 import { RelatedSection } from './host/paperView/related';
+import { ReadingStatusCommands } from './host/status/readingStatusCommands';
+import { ReadingQueueView } from './host/status/readingQueueView';
+import { ReadingStatusSection } from './host/status/readingStatusSection';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -52,6 +55,8 @@ export interface MarginaliaApi {
   notes: Notes;
   /** Tag changes, and the Tags tree's rows. */
   tags: { service: TagService; snapshot: TagsView['snapshot'] };
+  /** Reading status commands, and the Reading Queue view's rows. */
+  readingStatus: { commands: ReadingStatusCommands; queue: ReadingQueueView };
   /** Resolves when the first reading of the digests has finished. */
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
@@ -119,6 +124,15 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     new TagCommands(library, tagService, commandPapers),
   );
   const tags = { service: tagService, snapshot: () => tagsView.snapshot() };
+  const statusCommands = new ReadingStatusCommands(library, commandPapers, (key) => panels.show(key, { preview: true }), log);
+  const queueView = new ReadingQueueView(library, {
+    move: (key, index) => statusCommands.move(key, index),
+    enqueue: (keys) => vscode.commands.executeCommand(CommandIds.addToReadingQueue, undefined, keys),
+  });
+  const statusSection = new ReadingStatusSection(library);
+  panels.addSection(statusSection);
+  context.subscriptions.push(statusCommands, queueView, statusSection);
+  const readingStatus = { commands: statusCommands, queue: queueView };
 
   // Citations: the index scans the workspace in the background, after activation has returned.
   // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
@@ -206,6 +220,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     statusBar,
     notes,
     tags,
+    readingStatus,
     codeLinks,
     citations,
     citationFeatures,
