@@ -56,7 +56,7 @@ export interface MarginaliaApi {
   /** Tag changes, and the Tags tree's rows. */
   tags: { service: TagService; snapshot: TagsView['snapshot'] };
   /** Reading status commands, and the Reading Queue view's rows. */
-  readingStatus: { commands: ReadingStatusCommands; queue: ReadingQueueView };
+  readingStatus: { commands: ReadingStatusCommands; queue: ReadingQueueView; section: ReadingStatusSection };
   /** Resolves when the first reading of the digests has finished. */
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
@@ -132,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const statusSection = new ReadingStatusSection(library);
   panels.addSection(statusSection);
   context.subscriptions.push(statusCommands, queueView, statusSection);
-  const readingStatus = { commands: statusCommands, queue: queueView };
+  const readingStatus = { commands: statusCommands, queue: queueView, section: statusSection };
 
   // Citations: the index scans the workspace in the background, after activation has returned.
   // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
