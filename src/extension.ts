@@ -40,6 +40,7 @@ import { RelatedSection } from './host/paperView/related';
 import { ReadingStatusCommands } from './host/status/readingStatusCommands';
 import { ReadingQueueView } from './host/status/readingQueueView';
 import { ReadingStatusSection } from './host/status/readingStatusSection';
+import { ReadingStatusDecorations } from './host/status/readingStatusDecorations';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -56,7 +57,7 @@ export interface MarginaliaApi {
   /** Tag changes, and the Tags tree's rows. */
   tags: { service: TagService; snapshot: TagsView['snapshot'] };
   /** Reading status commands, and the Reading Queue view's rows. */
-  readingStatus: { commands: ReadingStatusCommands; queue: ReadingQueueView; section: ReadingStatusSection };
+  readingStatus: { commands: ReadingStatusCommands; queue: ReadingQueueView; section: ReadingStatusSection; decorations: ReadingStatusDecorations };
   /** Resolves when the first reading of the digests has finished. */
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
@@ -131,8 +132,9 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   });
   const statusSection = new ReadingStatusSection(library);
   panels.addSection(statusSection);
-  context.subscriptions.push(statusCommands, queueView, statusSection);
-  const readingStatus = { commands: statusCommands, queue: queueView, section: statusSection };
+  const statusDecorations = new ReadingStatusDecorations(library);
+  context.subscriptions.push(statusCommands, queueView, statusSection, statusDecorations);
+  const readingStatus = { commands: statusCommands, queue: queueView, section: statusSection, decorations: statusDecorations };
 
   // Citations: the index scans the workspace in the background, after activation has returned.
   // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.

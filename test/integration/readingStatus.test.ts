@@ -62,6 +62,10 @@ suite('Reading status and the Reading Queue', () => {
     assert.match(String(api.papersView.treeItem(b.key)?.description), /^◔ Reading\b/);
     assert.doesNotMatch(String(api.papersView.treeItem(papers[3].key)?.description), /Read|Reading/, 'unread papers say nothing');
     assert.match(api.papersView.treeItem(a.key)?.contextValue ?? '', /\bstatus-read\b/);
+    // Read papers are drawn de-emphasised (a colour shows in a narrow sidebar, where the description is cut off).
+    const uri = api.papersView.treeItem(a.key)!.resourceUri!;
+    assert.equal((api.readingStatus.decorations.provideFileDecoration(uri)?.color as vscode.ThemeColor).id, 'list.deemphasizedForeground');
+    assert.equal(api.readingStatus.decorations.provideFileDecoration(api.papersView.treeItem(b.key)!.resourceUri!), undefined);
 
     await vscode.commands.executeCommand(CommandIds.filterByStatus, 'reading');
     await waitFor('the filter', () => {
