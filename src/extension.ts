@@ -39,6 +39,10 @@ import { CommandPapers } from './host/shared/commandPapers';
 import { RelatedSection } from './host/paperView/related';
 import { PaperTools } from './host/lm/paperTools';
 import { ForYouView } from './host/recommend/forYouView';
+import { ReadingStatusCommands } from './host/status/readingStatusCommands';
+import { ReadingQueueView } from './host/status/readingQueueView';
+import { ReadingStatusSection } from './host/status/readingStatusSection';
+import { ReadingStatusDecorations } from './host/status/readingStatusDecorations';
 
 /** What the extension exposes to its integration tests (and to nobody else). */
 export interface MarginaliaApi {
@@ -54,6 +58,8 @@ export interface MarginaliaApi {
   notes: Notes;
   /** Tag changes, and the Tags tree's rows. */
   tags: { service: TagService; snapshot: TagsView['snapshot'] };
+  /** Reading status commands, and the Reading Queue view's rows. */
+  readingStatus: { commands: ReadingStatusCommands; queue: ReadingQueueView; section: ReadingStatusSection; decorations: ReadingStatusDecorations };
   /** Resolves when the first reading of the digests has finished. */
   ready: Promise<void>;
   /** Milliseconds from the start of `activate`: to its return, and to the first full tree. */
@@ -123,6 +129,16 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     new TagCommands(library, tagService, commandPapers),
   );
   const tags = { service: tagService, snapshot: () => tagsView.snapshot() };
+  const statusCommands = new ReadingStatusCommands(library, commandPapers, (key) => panels.show(key, { preview: true }), log);
+  const queueView = new ReadingQueueView(library, {
+    move: (key, index) => statusCommands.move(key, index),
+    enqueue: (keys) => vscode.commands.executeCommand(CommandIds.addToReadingQueue, undefined, keys),
+  });
+  const statusSection = new ReadingStatusSection(library);
+  panels.addSection(statusSection);
+  const statusDecorations = new ReadingStatusDecorations(library);
+  context.subscriptions.push(statusCommands, queueView, statusSection, statusDecorations);
+  const readingStatus = { commands: statusCommands, queue: queueView, section: statusSection, decorations: statusDecorations };
 
   // Citations: the index scans the workspace in the background, after activation has returned.
   // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
@@ -181,8 +197,8 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   // Chat agents search, read and cite the library through language-model tools.
   context.subscriptions.push(new PaperTools(citable, search, noteIndex, log));
   // For You: a tag's papers are the positives, the rest negatives. Papers marked "not interested"
-  // are negatives too and never recommended; until reading status exists, that list is empty.
-  const forYou = new ForYouView(library, search, context.workspaceState, () => [], log);
+  // are negatives too and never recommended.
+  const forYou = new ForYouView(library, search, context.workspaceState, () => library.keysWithStatus('not-interested'), log);
   context.subscriptions.push(forYou);
 
   const setState = () => void vscode.commands.executeCommand('setContext', ContextKeys.libraryState, library.state);
@@ -216,6 +232,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     statusBar,
     notes,
     tags,
+    readingStatus,
     codeLinks,
     citations,
     citationFeatures,

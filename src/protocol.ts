@@ -9,6 +9,7 @@
  * Host -> webview messages are named `did...`; webview -> host messages are verbs. The host queues
  * its messages until the webview has said `ready`.
  */
+import { isReadingStatus, type ReadingStatus } from './core/library/readingStatus';
 import type { Paper } from './core/types';
 
 // --- The paper: the page, its header and its links ------------------------------------------------
@@ -83,6 +84,20 @@ export type TagsHostMessage =
 
 export type TagsWebviewMessage = { type: 'addTag'; tag: string } | { type: 'removeTag'; tag: string };
 
+// --- The reading status row -----------------------------------------------------------------------------
+
+export type StatusHostMessage =
+  /** The paper's reading status, and whether it is in the Reading Queue. */
+  { type: 'didLoadStatus'; key: string; status: ReadingStatus; queued: boolean };
+
+export type StatusWebviewMessage =
+  /** Set the panel paper's reading status. */
+  | { type: 'setStatus'; status: ReadingStatus }
+  /** Add the panel's paper to the Reading Queue, or take it out. */
+  | { type: 'toggleQueue' }
+  /** Mark the panel's paper read and open the next unread paper. */
+  | { type: 'markReadAndOpenNext' };
+
 // --- The "Cited in" section -------------------------------------------------------------------------
 
 /** One workspace line that cites the paper, for the paper view's "Cited in" section. */
@@ -133,6 +148,7 @@ export interface PaperViewProtocol {
   paper: { host: PaperHostMessage; webview: PaperWebviewMessage };
   notes: { host: NotesHostMessage; webview: NotesWebviewMessage };
   tags: { host: TagsHostMessage; webview: TagsWebviewMessage };
+  status: { host: StatusHostMessage; webview: StatusWebviewMessage };
   citedIn: { host: CitedInHostMessage; webview: CitedInWebviewMessage };
   related: { host: RelatedHostMessage; webview: RelatedWebviewMessage };
 }
@@ -154,6 +170,7 @@ const HOST_MESSAGE_GROUPS: { readonly [T in HostMessage['type']]: MessageGroup }
   didLoadNote: 'notes',
   didRequestQuote: 'notes',
   didLoadTags: 'tags',
+  didLoadStatus: 'status',
   didUpdateCitedIn: 'citedIn',
   didLoadRelated: 'related',
 };
@@ -199,6 +216,11 @@ const READERS: { readonly [G in MessageGroup]: GroupReaders<WebviewMessageOf<G>>
   tags: {
     addTag: (value) => (isShortString(value.tag, MAX_TAG_LENGTH) ? { type: 'addTag', tag: value.tag } : undefined),
     removeTag: (value) => (isShortString(value.tag, MAX_TAG_LENGTH) ? { type: 'removeTag', tag: value.tag } : undefined),
+  },
+  status: {
+    setStatus: (value) => (isReadingStatus(value.status) ? { type: 'setStatus', status: value.status } : undefined),
+    toggleQueue: () => ({ type: 'toggleQueue' }),
+    markReadAndOpenNext: () => ({ type: 'markReadAndOpenNext' }),
   },
   citedIn: {
     openCitation: (value) =>

@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import DOMPurify from 'dompurify';
 import { Marked } from 'marked';
 import { decoratePaper, handleNotes, handleTags, initNotesAndTags } from './notesAndTags.js';
+import { decorateStatus, handleStatus, initReadingStatus } from './readingStatus.js';
 import { ABSTRACT_MAX_CHARS, capText, isSafeExternalUrl, paperMetadata, type MetadataPart } from '../src/core/paperView/viewModel.js';
 import {
   assertNever,
@@ -141,6 +142,7 @@ function renderPaper(model: PaperViewModel): void {
   if (otherLinks.length > 0) main.append(linkSection('links', 'Links', otherLinks, false));
   if (model.sources.length > 0) main.append(sourcesSection(model));
   decoratePaper(main, paper.key);
+  decorateStatus(main, paper.key);
   if (citedIn?.key === paper.key) main.append(renderCitedIn(citedIn, post));
   main.append(...relatedSection(paper.key, post));
 
@@ -317,6 +319,9 @@ function handle(message: HostMessage): void {
     case 'didLoadTags':
       handleTags(message);
       break;
+    case 'didLoadStatus':
+      handleStatus(message);
+      break;
     case 'didUpdateCitedIn':
       citedIn = message;
       updateCitedIn(message);
@@ -367,4 +372,5 @@ function requireElement(id: string): HTMLElement {
 }
 
 initNotesAndTags(post);
+initReadingStatus(post);
 post({ type: 'ready' });

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { LibraryFileError, TagError, type KeyDispute } from '../core/library/libraryFile';
+import { LibraryFileError, TagError, type KeyDispute, type LibraryRecords } from '../core/library/libraryFile';
+import { READING_STATUSES, isReadingStatus } from '../core/library/readingStatus';
 import type { Diagnostic, Paper } from '../core/types';
 import { citedKeysInFolder } from '../node/citations/citedKeys';
 import { describeFsError } from '../node/digest/digestFiles';
@@ -43,6 +44,21 @@ Usage:
   marginalia tags [--json] [--root DIR]
       Every tag with its number of papers.
 
+  marginalia status [--json] [--root DIR] KEY...
+  marginalia status set [--root DIR] KEY... STATUS
+  marginalia status list [--json] [--root DIR] [STATUS]
+      Shows the reading status of papers, sets it, or lists the papers with a
+      status (without STATUS: every paper that is not unread). STATUS is
+      unread, reading, read or not-interested; read and not-interested also
+      take the paper out of the Reading Queue. --json: [{key, title, status,
+      queue}] where queue is the paper's place in the Reading Queue (1 is the
+      top) or null.
+
+  marginalia queue [--json] [--root DIR]
+  marginalia queue add|rm [--root DIR] KEY...
+      Lists the Reading Queue in order, adds papers to its end, or takes them
+      out of it.
+
   marginalia resolve [--root DIR] [PATH...]
       Settles a git merge that stopped in the library file (conflict markers):
       keeps the keys and tags of both sides and writes the file again. Then
@@ -79,7 +95,8 @@ Options:
 Exit codes:
   0  success (check: no diagnostics)
   1  check found diagnostics, some PATH could not be read (the rest was processed),
-     or a tag command named an unknown key or an invalid tag (nothing was changed),
+     or a tag, status or queue command named an unknown key, an invalid tag or
+     an unknown status (nothing was changed),
      or bib named an unknown key or selected nothing,
      or resolve found a key that named two papers and is still cited
   2  wrong usage, or no PATH could be read at all
@@ -160,6 +177,9 @@ async function run(argv: readonly string[], cwd: string, io: Output): Promise<nu
   const [command, ...paths] = positionals;
   if (command === 'tag' || command === 'tags') {
     return tagCommand(command, paths, values, cwd, io);
+  }
+  if (command === 'status' || command === 'queue') {
+    return statusCommand(command, paths, values, cwd, io);
   }
   // The workspace: where the library file is, and whose cache (outside it) the digests are read through.
   const root = values.root ? path.resolve(cwd, values.root) : findRoot(cwd);
@@ -266,6 +286,90 @@ async function tagCommand(command: 'tag' | 'tags', args: string[], values: { jso
     io.err(
       `${action === 'add' ? 'Tagged' : 'Untagged'} ${changed.length} paper${changed.length === 1 ? '' : 's'} ${action === 'add' ? 'with' : 'from'} "${tag}".\n`,
     );
+    return ExitCode.ok;
+  } catch (error) {
+    if (error instanceof TagError) {
+      io.err(`marginalia ${command}: ${error.reason}. Nothing was changed.\n`);
+      return ExitCode.problems;
+    }
+    if (error instanceof LibraryFileError) {
+      io.err(corruptLibraryMessage(store.file, error));
+      return ExitCode.corruptLibrary;
+    }
+    throw error;
+  }
+}
+
+/** `status` and `queue`: reading status and the Reading Queue in the library file, under its lock. */
+async function statusCommand(command: 'status' | 'queue', args: string[], values: { json?: boolean; root?: string }, cwd: string, io: Output): Promise<number> {
+  const store = openStore(values.root ? path.resolve(cwd, values.root) : findRoot(cwd), io);
+  const usage = (message: string) => {
+    io.err(`marginalia ${command}: ${message}\nRun "marginalia --help" for usage.\n`);
+    return ExitCode.usage;
+  };
+  const plural = (count: number) => `${count} paper${count === 1 ? '' : 's'}`;
+  const print = (records: LibraryRecords, keys: string[]) => {
+    const queue = records.queue();
+    const rows = keys.map((key) => {
+      const record = records.get(key)!;
+      const place = queue.indexOf(record.key);
+      return { key: record.key, title: record.title, status: record.status, queue: place === -1 ? null : place + 1 };
+    });
+    io.out(
+      values.json
+        ? `${JSON.stringify(rows, null, 2)}\n`
+        : rows.map((row) => `${row.key}\t${row.status}${row.queue === null ? '' : `\tqueued #${row.queue}`}\t${row.title}\n`).join(''),
+    );
+  };
+  try {
+    const [action, ...rest] = args;
+    if (command === 'queue') {
+      if (action === undefined) {
+        const records = await store.read();
+        print(records, records.queue());
+        return ExitCode.ok;
+      }
+      if (action !== 'add' && action !== 'rm') return usage(`unknown action "${action}": say add or rm, or nothing to list the queue.`);
+      if (rest.length === 0) return usage(`${action} takes one or more keys.`);
+      // Adding needs the end of the queue, which any line may hold: the whole file is read.
+      const changed = await store.update(
+        (records) => (action === 'add' ? records.enqueue(rest) : records.dequeue(rest)),
+        action === 'rm' ? { mentions: rest } : {},
+      );
+      io.err(`${action === 'add' ? 'Added' : 'Removed'} ${plural(changed.length)} ${action === 'add' ? 'to' : 'from'} the Reading Queue.\n`);
+      return ExitCode.ok;
+    }
+    if (action === 'set') {
+      if (rest.length < 2) return usage('set takes one or more keys and then the status.');
+      const status = rest[rest.length - 1];
+      if (!isReadingStatus(status)) return usage(`"${status}" is not a status: say ${READING_STATUSES.join(', ')}.`);
+      const keys = rest.slice(0, -1);
+      const changed = await store.update((records) => records.setStatus(keys, status), { mentions: keys });
+      io.err(`Marked ${plural(changed.length)} ${status}.\n`);
+      return ExitCode.ok;
+    }
+    if (action === 'list') {
+      if (rest.length > 1) return usage('list takes at most one status.');
+      const wanted = rest[0];
+      if (wanted !== undefined && !isReadingStatus(wanted)) return usage(`"${wanted}" is not a status: say ${READING_STATUSES.join(', ')}.`);
+      const records = await store.read();
+      const keys = records
+        .sorted()
+        .filter((record) => (wanted === undefined ? record.status !== 'unread' : record.status === wanted))
+        .map((record) => record.key);
+      print(records, keys);
+      return ExitCode.ok;
+    }
+    if (args.length === 0) return usage('give the keys to show, or say set or list.');
+    const records = await store.read();
+    const unknown = args.filter((key) => !records.get(key));
+    if (unknown.length > 0) {
+      io.err(
+        `marginalia status: no paper has the key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}; "marginalia papers" lists the keys.\n`,
+      );
+      return ExitCode.problems;
+    }
+    print(records, args);
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof TagError) {

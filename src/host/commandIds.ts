@@ -49,6 +49,18 @@ export const CommandIds = {
   relatedToNote: 'marginalia.relatedToNote',
   /** For You: picks a tag (or takes a Tags view tag, or a tag name) and shows the papers most like its papers. */
   forYou: 'marginalia.forYou',
+  markUnread: 'marginalia.markUnread',
+  markReading: 'marginalia.markReading',
+  markRead: 'marginalia.markRead',
+  markNotInterested: 'marginalia.markNotInterested',
+  setReadingStatus: 'marginalia.setReadingStatus',
+  markReadAndOpenNext: 'marginalia.markReadAndOpenNext',
+  filterByStatus: 'marginalia.filterByStatus',
+  groupByStatus: 'marginalia.groupByStatus',
+  addToReadingQueue: 'marginalia.addToReadingQueue',
+  removeFromReadingQueue: 'marginalia.removeFromReadingQueue',
+  moveUpInReadingQueue: 'marginalia.moveUpInReadingQueue',
+  moveDownInReadingQueue: 'marginalia.moveDownInReadingQueue',
 } as const;
 
 export type CommandId = (typeof CommandIds)[keyof typeof CommandIds];
@@ -60,6 +72,8 @@ export const ContextKeys = {
   groupBy: 'marginalia.groupBy',
   sortBy: 'marginalia.sortBy',
   filterActive: 'marginalia.filterActive',
+  /** The Papers tree's status filter: '' (none) or a ReadingStatus. */
+  statusFilter: 'marginalia.statusFilter',
   /** True once the Papers view was visible with papers in it: completes the walkthrough's first step. */
   papersShown: 'marginalia.papersShown',
 } as const;

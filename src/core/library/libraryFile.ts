@@ -20,11 +20,19 @@
  * - A tag's latest change wins: every tag carries the time it was set (`tags`) or removed
  *   (`removedTags`); a removal made after the other branch's last change to that tag removes it, and a
  *   tag set again after a removal stays. On equal times the tag stays.
+ * - The reading status's latest change wins (`status` with `statusAt`; a paper without them is
+ *   unread, and "unread" is written only to undo another status). On equal times the later of
+ *   READING_STATUSES wins.
+ * - The Reading Queue: a paper in the queue has a position (`queue`, see readingStatus.ts) and the
+ *   time it was set (`queueAt`); `"queue":null` records when it left. Per paper the latest change
+ *   wins (on equal times: in the queue, then the lower position), and the queue is every paper with a
+ *   position, by position, then key. Two branches that moved different papers keep both moves.
  *
  * A file that does not parse is reported with a LibraryFileError naming the line and is never
  * overwritten; git conflict markers are a LibraryConflictError, which `resolveConflictMarkers` undoes.
  */
 import { PANDOC_KEY_PATTERN, keyCandidates } from './citationKey';
+import { MAX_POSITION_LENGTH, QUEUE_POSITION, isReadingStatus, positionBetween, spreadPositions, statusRank, type ReadingStatus } from './readingStatus';
 import { titleIdentity } from '../text';
 
 /** Where the library file lives, relative to the workspace root. */
@@ -53,6 +61,10 @@ export interface LibraryRecord {
   readonly retired: readonly string[];
   /** The paper's tags, sorted. */
   readonly tags: readonly string[];
+  /** The reader's reading status ('unread' unless set). */
+  readonly status: ReadingStatus;
+  /** The paper's position in the Reading Queue (see readingStatus.ts), or null when it is not queued. */
+  readonly queuePosition: string | null;
 }
 
 /** A retired key with every paper that held it, for telling a reader who cites it what it meant. */
@@ -96,9 +108,32 @@ export class TagError extends Error {
   }
 }
 
+/**
+ * Why a status or queue change could not be made (an unknown key, a position out of range). A
+ * TagError, so that every caller that reports a bad tag change reports this alike. Nothing was changed.
+ */
+export class StatusError extends TagError {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'StatusError';
+  }
+}
+
 /** When a tag was last set (`on`) or removed, as an ISO 8601 UTC time. */
 interface TagMark {
   on: boolean;
+  at: string;
+}
+
+/** The reading status and when it was set. */
+interface StatusMark {
+  value: ReadingStatus;
+  at: string;
+}
+
+/** The queue position (null: left the queue) and when it was set. */
+interface QueueMark {
+  position: string | null;
   at: string;
 }
 
@@ -112,6 +147,12 @@ export interface RawRecord {
   tags?: Readonly<Record<string, string>>;
   /** Tag -> the time it was removed. */
   removedTags?: Readonly<Record<string, string>>;
+  /** The reading status, with statusAt; absent means unread. */
+  status?: ReadingStatus;
+  statusAt?: string;
+  /** The queue position, or null once the paper left the queue; with queueAt. */
+  queue?: string | null;
+  queueAt?: string;
 }
 
 class PaperRecord implements LibraryRecord {
@@ -128,11 +169,21 @@ class PaperRecord implements LibraryRecord {
     aliases: string[],
     retired: string[],
     readonly marks: Map<string, TagMark>,
+    public statusMark: StatusMark | null = null,
+    public queueMark: QueueMark | null = null,
   ) {
     this.key = key;
     this.aliases = aliases;
     this.retired = retired;
     this.refreshTags();
+  }
+
+  get status(): ReadingStatus {
+    return this.statusMark?.value ?? 'unread';
+  }
+
+  get queuePosition(): string | null {
+    return this.queueMark?.position ?? null;
   }
 
   refreshTags(): void {
@@ -170,6 +221,8 @@ export class LibraryRecords {
   private newlyRetired: string[] = [];
   /** Records in key order, kept until a record is added (tag changes keep the order). */
   private order: PaperRecord[] | null = null;
+  /** The Reading Queue in order, kept until a queue position changes or a record is added. */
+  private queueOrder: PaperRecord[] | null = null;
 
   /** The clock tag changes are stamped with; tests set it. */
   clock: () => Date = () => new Date();
@@ -282,6 +335,99 @@ export class LibraryRecords {
     return [...counts].sort(([a], [b]) => compare(a, b)).map(([tag, count]) => ({ tag, count }));
   }
 
+  /** The reading status of the paper `key` names ('unread' for an unknown key). */
+  statusOf(key: string): ReadingStatus {
+    return this.byKeyMap.get(key)?.status ?? 'unread';
+  }
+
+  /** Every paper whose status is not 'unread', as [canonical key, status], in no particular order. */
+  statuses(): [string, ReadingStatus][] {
+    const list: [string, ReadingStatus][] = [];
+    for (const record of this.byIdentityMap.values()) if (record.status !== 'unread') list.push([record.key, record.status]);
+    return list;
+  }
+
+  /**
+   * Sets the reading status of each paper of `keys`; returns the canonical keys whose status changed.
+   * Marking a paper read or not interested also takes it out of the Reading Queue: the queue holds
+   * what is still to read. Throws StatusError for a key no paper has (and then changes nothing).
+   */
+  setStatus(keys: readonly string[], status: ReadingStatus): string[] {
+    if (!isReadingStatus(status)) throw new StatusError(`"${String(status)}" is not a reading status: use unread, reading, read or not-interested`);
+    const changed: string[] = [];
+    for (const record of this.recordsOf(keys, StatusError)) {
+      if (record.status === status) continue;
+      // Back to unread with nothing to undo on any branch needs no mark; otherwise the time is what merges.
+      record.statusMark = { value: status, at: this.stamp(record.statusMark?.at) };
+      record.line = null;
+      if ((status === 'read' || status === 'not-interested') && record.queuePosition !== null) this.setQueueMark(record, null);
+      changed.push(record.key);
+    }
+    return changed;
+  }
+
+  /** The canonical keys of the Reading Queue, in the reader's order. */
+  queue(): string[] {
+    return this.queueRecords().map((record) => record.key);
+  }
+
+  /** Adds each paper of `keys` that is not queued to the end of the Reading Queue, in the order given; returns those added. Throws StatusError like setStatus. */
+  enqueue(keys: readonly string[]): string[] {
+    const records = this.recordsOf(keys, StatusError).filter((record) => record.queuePosition === null);
+    let last = this.queueRecords().at(-1)?.queuePosition ?? null;
+    for (const record of records) {
+      last = positionBetween(last, null);
+      this.setQueueMark(record, last);
+    }
+    if ((last?.length ?? 0) > MAX_POSITION_LENGTH) this.renumberQueue();
+    return records.map((record) => record.key);
+  }
+
+  /** Takes each paper of `keys` out of the Reading Queue; returns those that were in it. Throws StatusError like setStatus. */
+  dequeue(keys: readonly string[]): string[] {
+    const records = this.recordsOf(keys, StatusError).filter((record) => record.queuePosition !== null);
+    for (const record of records) this.setQueueMark(record, null);
+    return records.map((record) => record.key);
+  }
+
+  /**
+   * Moves the queued paper `key` to `index` of the queue (0: the top; the queue's length or more: the
+   * end), giving it a position between its new neighbours and touching no other paper (unless the
+   * positions grew too long, then the whole queue is renumbered). Returns true when it moved. Throws
+   * StatusError for an unknown key or a paper that is not queued.
+   */
+  moveInQueue(key: string, index: number): boolean {
+    const [record] = this.recordsOf([key], StatusError);
+    if (record.queuePosition === null) throw new StatusError(`"${record.key}" is not in the Reading Queue: add it first`);
+    const queue = this.queueRecords();
+    const from = queue.indexOf(record);
+    const others = queue.filter((other) => other !== record);
+    const to = Math.max(0, Math.min(Math.trunc(index), others.length));
+    if (to === from) return false;
+    const position = positionBetween(others[to - 1]?.queuePosition ?? null, others[to]?.queuePosition ?? null);
+    this.setQueueMark(record, position);
+    if (position.length > MAX_POSITION_LENGTH) this.renumberQueue();
+    return true;
+  }
+
+  /** Gives the queue evenly spread short positions, in its current order. */
+  private renumberQueue(): void {
+    const queue = this.queueRecords();
+    const positions = spreadPositions(queue.length);
+    queue.forEach((record, i) => {
+      if (record.queuePosition !== positions[i]) this.setQueueMark(record, positions[i]);
+    });
+  }
+
+  private queueRecords(): PaperRecord[] {
+    if (!this.queueOrder) {
+      const queued: PaperRecord[] = [];
+      for (const record of this.byIdentityMap.values()) if (record.queuePosition !== null) queued.push(record);
+      this.queueOrder = queued.sort((a, b) => compare(a.queuePosition!, b.queuePosition!) || compare(a.key, b.key));
+    }
+    return this.queueOrder;
+  }
+
   /** Records sorted by canonical key (code-unit order, so every platform sorts alike). */
   sorted(): LibraryRecord[] {
     return this.sortedRecords();
@@ -321,21 +467,37 @@ export class LibraryRecords {
 
   private recordsFor(keys: readonly string[], tag: string): PaperRecord[] {
     if (!isValidTag(tag)) throw new TagError(invalidTag(tag));
+    return this.recordsOf(keys, TagError);
+  }
+
+  /** The records of `keys` (canonical keys or aliases), each once; throws `kind` naming the keys no paper has. */
+  private recordsOf(keys: readonly string[], kind: new (reason: string) => TagError): PaperRecord[] {
     const unknown = keys.filter((key) => !this.byKeyMap.has(key));
     if (unknown.length > 0) {
       const retired = unknown.filter((key) => this.retiredKeys.has(key));
       const why = retired.length > 0 ? ` (${retired.map((key) => `"${key}"`).join(', ')} named two papers after a merge and was retired)` : '';
-      throw new TagError(`no paper has the key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}${why}`);
+      throw new kind(`no paper has the key${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => `"${key}"`).join(', ')}${why}`);
     }
     return [...new Set(keys.map((key) => this.byKeyMap.get(key)!))];
+  }
+
+  /** A time for a change after `previous`: now, or a millisecond after `previous` when the clock says otherwise. */
+  private stamp(previous: string | undefined): string {
+    const at = this.clock().toISOString();
+    return previous !== undefined && at <= previous ? new Date(Date.parse(previous) + 1).toISOString() : at;
+  }
+
+  private setQueueMark(record: PaperRecord, position: string | null): void {
+    record.queueMark = { position, at: this.stamp(record.queueMark?.at) };
+    record.line = null;
+    this.queueOrder = null;
   }
 
   /** Sets a tag's mark; returns false when the paper already stood so. Local changes always follow the last mark. */
   private mark(record: PaperRecord, tag: string, on: boolean): boolean {
     const previous = record.marks.get(tag);
     if ((previous?.on ?? false) === on) return false;
-    let at = this.clock().toISOString();
-    if (previous && at <= previous.at) at = new Date(Date.parse(previous.at) + 1).toISOString();
+    const at = this.stamp(previous?.at);
     record.marks.set(tag, { on, at });
     record.refreshTags();
     return true;
@@ -351,6 +513,7 @@ export class LibraryRecords {
 
   private insert(identity: string, record: PaperRecord): void {
     this.order = null;
+    this.queueOrder = null;
     this.byIdentityMap.set(identity, record);
     this.byKeyMap.set(record.key, record);
     this.taken.add(record.key.toLowerCase());
@@ -378,6 +541,8 @@ export class LibraryRecords {
       aliases: string[] | null;
       retired: string[] | null;
       marks: Map<string, TagMark> | null;
+      status: StatusMark | null;
+      queue: QueueMark | null;
     }
     const groups = new Map<string, Group>();
     for (const raw of raws) {
@@ -385,7 +550,7 @@ export class LibraryRecords {
       if (identity === '') continue;
       let group = groups.get(identity);
       if (!group) {
-        group = { title: raw.title, first: raw, lines: 1, keys: [raw.key], aliases: null, retired: null, marks: null };
+        group = { title: raw.title, first: raw, lines: 1, keys: [raw.key], aliases: null, retired: null, marks: null, status: null, queue: null };
         groups.set(identity, group);
       } else {
         group.lines++;
@@ -396,6 +561,8 @@ export class LibraryRecords {
       if (raw.retired) for (const key of raw.retired) addOnce((group.retired ??= []), key);
       if (raw.tags) for (const tag in raw.tags) joinMark((group.marks ??= new Map()), tag, { on: true, at: raw.tags[tag] });
       if (raw.removedTags) for (const tag in raw.removedTags) joinMark((group.marks ??= new Map()), tag, { on: false, at: raw.removedTags[tag] });
+      if (raw.status !== undefined && raw.statusAt !== undefined) group.status = laterStatus(group.status, { value: raw.status, at: raw.statusAt });
+      if (raw.queue !== undefined && raw.queueAt !== undefined) group.queue = laterQueue(group.queue, { position: raw.queue, at: raw.queueAt });
     }
 
     // Which paper claims each key (lower-cased: keys differing in case are one key to BibTeX); a
@@ -441,7 +608,7 @@ export class LibraryRecords {
       if (liveKeys.length + liveAliases.length > 1) {
         aliases = [...new Set([...liveKeys, ...liveAliases])].filter((key) => key !== canonical).sort(compare);
       }
-      const record = new PaperRecord(group.title, canonical, aliases, retiredHere, group.marks ?? new Map());
+      const record = new PaperRecord(group.title, canonical, aliases, retiredHere, group.marks ?? new Map(), group.status, group.queue);
       // A paper read from one line that says exactly what the record says keeps that line's text, so
       // that writing an unchanged library does not serialize 100,000 records to find it unchanged.
       const text = group.lines === 1 ? rawLines.get(group.first) : undefined;
@@ -453,7 +620,7 @@ export class LibraryRecords {
     // Papers left without a key get a new one from their own title, in identity order.
     keyless.sort(([a], [b]) => compare(a, b));
     for (const [identity, group, retiredHere] of keyless) {
-      this.insert(identity, new PaperRecord(group.title, this.freeKey(group.title), [], retiredHere, group.marks ?? new Map()));
+      this.insert(identity, new PaperRecord(group.title, this.freeKey(group.title), [], retiredHere, group.marks ?? new Map(), group.status, group.queue));
     }
     this.newlyRetired = [...this.retiredKeys.keys()].filter((key) => newlyRetired.has(key.toLowerCase())).sort(compare);
   }
@@ -492,6 +659,20 @@ function pickCanonical(keys: readonly string[]): string | undefined {
   return best;
 }
 
+/** The later of two status marks; on equal times, the later status of READING_STATUSES. */
+function laterStatus(current: StatusMark | null, mark: StatusMark): StatusMark {
+  if (!current || mark.at > current.at) return mark;
+  if (mark.at === current.at && statusRank(mark.value) > statusRank(current.value)) return mark;
+  return current;
+}
+
+/** The later of two queue marks; on equal times, in the queue beats out of it, then the lower position. */
+function laterQueue(current: QueueMark | null, mark: QueueMark): QueueMark {
+  if (!current || mark.at > current.at) return mark;
+  if (mark.at !== current.at || mark.position === null) return current;
+  return current.position === null || mark.position < current.position ? mark : current;
+}
+
 /** Keeps the later of two marks of a tag; on equal times the tag stays set. */
 function joinMark(marks: Map<string, TagMark>, tag: string, mark: TagMark): void {
   const current = marks.get(tag);
@@ -510,6 +691,14 @@ function toRaw(record: PaperRecord): RawRecord {
   }
   if (Object.keys(tags).length > 0) raw.tags = tags;
   if (Object.keys(removed).length > 0) raw.removedTags = removed;
+  if (record.statusMark) {
+    raw.status = record.statusMark.value;
+    raw.statusAt = record.statusMark.at;
+  }
+  if (record.queueMark) {
+    raw.queue = record.queueMark.position;
+    raw.queueAt = record.queueMark.at;
+  }
   return raw;
 }
 
@@ -677,6 +866,18 @@ export function conflictMarkerLines(lines: readonly string[]): number[] {
   return found;
 }
 
+/**
+ * The canonical keys of the papers the reader marked "not interested", sorted: negatives for
+ * recommendations (papers like these are the ones not to suggest).
+ */
+export function notInterestedKeys(records: LibraryRecords): string[] {
+  return records
+    .statuses()
+    .filter(([, status]) => status === 'not-interested')
+    .map(([key]) => key)
+    .sort(compare);
+}
+
 /** A tag is one word: no white space, no comma, not empty, at most 64 characters. */
 export function isValidTag(tag: string): boolean {
   return tag.length > 0 && tag.length <= 64 && !/[\s,]/.test(tag);
@@ -697,7 +898,33 @@ function checkRecord(data: unknown, line: number): RawRecord {
   checkKeys(data, 'retired', line);
   checkTimes(data, 'tags', line);
   checkTimes(data, 'removedTags', line);
+  checkStatus(data, line);
   return data as unknown as RawRecord;
+}
+
+function checkStatus(data: Record<string, unknown>, line: number): void {
+  const key = String(data.key);
+  if (data.status !== undefined || data.statusAt !== undefined) {
+    if (!isReadingStatus(data.status) || typeof data.statusAt !== 'string' || !ISO_TIME.test(data.statusAt)) {
+      throw new LibraryFileError(
+        `the status of "${key}" must be unread, reading, read or not-interested, with a "statusAt" time such as "2026-12-01T09:30:00.000Z"`,
+        line,
+      );
+    }
+  }
+  if (data.queue !== undefined || data.queueAt !== undefined) {
+    const position = data.queue;
+    if (
+      !(position === null || (typeof position === 'string' && QUEUE_POSITION.test(position))) ||
+      typeof data.queueAt !== 'string' ||
+      !ISO_TIME.test(data.queueAt)
+    ) {
+      throw new LibraryFileError(
+        `the queue of "${key}" must be a position (lower-case letters and digits) or null, with a "queueAt" time such as "2026-12-01T09:30:00.000Z"`,
+        line,
+      );
+    }
+  }
 }
 
 function checkKeys(data: Record<string, unknown>, field: string, line: number): void {

@@ -3,12 +3,13 @@
  * group (title, date or upvotes), and the filter. Pure functions over papers, so they are tested
  * in plain Node and the tree provider stays a thin adapter.
  */
+import { READING_STATUSES, STATUS_LABELS, type ReadingStatus } from '../library/readingStatus';
 import type { Paper, PaperDate } from '../types';
 
-export type GroupBy = 'digest' | 'month' | 'tag';
+export type GroupBy = 'digest' | 'month' | 'tag' | 'status';
 export type SortBy = 'title' | 'date' | 'upvotes';
 
-export const GROUP_BY_VALUES: readonly GroupBy[] = ['digest', 'month', 'tag'];
+export const GROUP_BY_VALUES: readonly GroupBy[] = ['digest', 'month', 'tag', 'status'];
 export const SORT_BY_VALUES: readonly SortBy[] = ['title', 'date', 'upvotes'];
 
 /** One group of the tree. A paper may stand in several groups (two digests, two tags). */
@@ -28,7 +29,8 @@ const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'Ju
  * `digestDateOf` the date a digest file gives itself (month and day), which dates, for grouping by
  * month, a paper whose entry gives none (most digests date the page, not each paper).
  * Digest groups follow the order of the files; month groups run newest first, then months of an
- * unknown year, then "No date"; tag groups run alphabetically, then "Untagged".
+ * unknown year, then "No date"; tag groups run alphabetically, then "Untagged"; status groups run
+ * Unread, Reading, Read, Not Interested (`statusOf` gives a paper's status; without it all are unread).
  */
 export function groupPapers(
   papers: readonly Paper[],
@@ -38,6 +40,7 @@ export function groupPapers(
     digestLabel: (file: string) => string;
     tagsOf: (paper: Paper) => readonly string[];
     digestDateOf?: (file: string) => { month: number; day: number } | null;
+    statusOf?: (paper: Paper) => ReadingStatus;
   },
 ): PaperGroup[] {
   switch (by) {
@@ -86,6 +89,13 @@ export function groupPapers(
       const groups = [...byTag].sort(([a], [b]) => a.localeCompare(b)).map(([tag, list]) => ({ id: `tag:${tag}`, label: tag, papers: list }));
       if (untagged.length > 0) groups.push({ id: 'tag:', label: 'Untagged', papers: untagged });
       return groups;
+    }
+    case 'status': {
+      const byStatus = new Map<ReadingStatus, Paper[]>(READING_STATUSES.map((status) => [status, []]));
+      for (const paper of papers) byStatus.get(options.statusOf?.(paper) ?? 'unread')!.push(paper);
+      return [...byStatus]
+        .filter(([, list]) => list.length > 0)
+        .map(([status, list]) => ({ id: `status:${status}`, label: STATUS_LABELS[status], papers: list }));
     }
   }
 }

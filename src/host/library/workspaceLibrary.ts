@@ -11,7 +11,8 @@ import { LIBRARY_FILE_PATH, type KeyDispute } from '../../core/library/libraryFi
 import type { Diagnostic, Paper } from '../../core/types';
 import { IGNORED_FOLDERS_GLOB, isInIgnoredFolder } from '../../core/workspaceFiles';
 import { LibraryWorkerError, type LibraryWorkerClient } from '../../node/library/libraryWorkerClient';
-import type { LibraryCorruption, LoadResult, TagOperation } from '../../node/library/libraryWorkerProtocol';
+import type { ReadingStatus } from '../../core/library/readingStatus';
+import type { LibraryCorruption, LoadResult, StatusOperation, TagOperation } from '../../node/library/libraryWorkerProtocol';
 import { Disposable } from '../lifecycle';
 import type { Library, LibraryState } from './library';
 import { yieldTurn } from '../shared/turns';
@@ -39,6 +40,9 @@ export class WorkspaceLibrary extends Disposable implements Library {
   /** Papers of the library (not merely records of the file) that have a tag. */
   private taggedCount = 0;
   private retired = new Map<string, KeyDispute>();
+  /** Papers whose reading status is not unread. */
+  private statuses = new Map<string, ReadingStatus>();
+  private queueKeys: readonly string[] = [];
   private currentState: LibraryState = 'loading';
   private corruptReason: LibraryCorruption | null = null;
   private readonly diagnostics: vscode.DiagnosticCollection;
@@ -121,6 +125,54 @@ export class WorkspaceLibrary extends Disposable implements Library {
   tagsOf(key: string): readonly string[] {
     // Asked for every paper when views are built: canonical keys first, aliases only if need be.
     return this.tags.get(key) ?? (this.aliases.size > 0 ? this.tags.get(this.aliases.get(key) ?? '') : undefined) ?? NO_TAGS;
+  }
+
+  /** The reading status of the paper `key` names ('unread' unless set). */
+  statusOf(key: string): ReadingStatus {
+    return this.statuses.get(key) ?? (this.aliases.size > 0 ? this.statuses.get(this.aliases.get(key) ?? '') : undefined) ?? 'unread';
+  }
+
+  /** The Reading Queue's canonical keys, in the reader's order (papers of the library only). */
+  get readingQueue(): readonly string[] {
+    return this.queueKeys;
+  }
+
+  /** The canonical keys of the library's papers marked `status` (not 'unread', which is not stored). */
+  keysWithStatus(status: Exclude<ReadingStatus, 'unread'>): string[] {
+    const keys: string[] = [];
+    for (const [key, marked] of this.statuses) if (marked === status && this.byKey.has(key)) keys.push(key);
+    return keys;
+  }
+
+  /** How many papers of the library have each status. */
+  statusCounts(): Record<ReadingStatus, number> {
+    const counts: Record<ReadingStatus, number> = { unread: 0, reading: 0, read: 0, 'not-interested': 0 };
+    for (const [key, status] of this.statuses) if (this.byKey.has(key)) counts[status]++;
+    counts.unread = this.papersList.length - counts.reading - counts.read - counts['not-interested'];
+    return counts;
+  }
+
+  /**
+   * Changes reading status or the Reading Queue in the library file, through the worker's store, as
+   * changeTags does; shows the result at once. Returns the canonical keys changed. Throws
+   * LibraryWorkerError like changeTags (kind 'tag' for an unknown key).
+   */
+  changeStatus(operation: StatusOperation): Promise<string[]> {
+    return this.serially(async () => {
+      if (!this.root) throw new LibraryWorkerError('internal', 'Open a folder first: reading status is kept in the workspace.');
+      const { value } = await this.worker.request({ type: 'status', operation });
+      if (value.changed.length > 0 && this.currentState === 'ready') {
+        const statuses = new Map(this.statuses);
+        for (const [key, status] of value.statuses) {
+          if (status === 'unread') statuses.delete(key);
+          else statuses.set(key, status);
+        }
+        this.statuses = statuses;
+        this.queueKeys = value.queue.filter((key) => this.byKey.has(key));
+        this.changed.fire();
+      }
+      return value.changed;
+    });
   }
 
   /** Where the last full load spent its time, for the log and the benchmark. */
@@ -311,6 +363,8 @@ export class WorkspaceLibrary extends Disposable implements Library {
     this.tags = tags;
     this.tagCountsCache = null;
     this.retired = new Map(result.disputes.map((dispute) => [dispute.key, dispute]));
+    this.statuses = new Map(result.statuses);
+    this.queueKeys = result.queue.filter((key) => this.byKey.has(key));
     this.changed.fire();
     this.setState(this.papersList.length > 0 ? 'ready' : 'empty');
     if (result.warning && result.warning !== this.lastWarning) {
@@ -329,6 +383,8 @@ export class WorkspaceLibrary extends Disposable implements Library {
     this.tags = new Map();
     this.tagCountsCache = null;
     this.retired = new Map();
+    this.statuses = new Map();
+    this.queueKeys = [];
     this.changed.fire();
   }
 

@@ -27,6 +27,7 @@ import { countOf, formatNumber } from '../shared/counts';
 import { Pages, showMoreItem } from '../shared/pages';
 import { yieldTurn } from '../shared/turns';
 import { readableMath } from '../../core/math/readable';
+import { READING_STATUSES, STATUS_LABELS, isReadingStatus, type ReadingStatus } from '../../core/library/readingStatus';
 
 export const PAPERS_VIEW_ID = 'marginalia.papers';
 
@@ -75,7 +76,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
 
   constructor(
     private readonly library: WorkspaceLibrary,
-    private readonly settings: () => { groupBy: GroupBy; sortBy: SortBy; filter: string },
+    private readonly settings: () => { groupBy: GroupBy; sortBy: SortBy; filter: string; status: ReadingStatus | '' },
   ) {}
 
   /** Counts refreshes: a filter still going through the papers stops when a newer refresh began. */
@@ -89,16 +90,19 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
    */
   refresh(): Promise<boolean> | undefined {
     const generation = ++this.generation;
-    const matches = paperFilter(this.settings().filter);
+    const { filter, status } = this.settings();
+    const library = this.library;
+    // The status filter is a lookup per paper, quick at any size; the text filter reads abstracts.
+    const papers = status ? library.papers.filter((paper) => library.statusOf(paper.key) === status) : library.papers;
+    const matches = paperFilter(filter);
     if (!matches) {
-      this.show([...this.library.papers]);
+      this.show([...papers]);
       return undefined;
     }
-    return this.filtered(matches, generation);
+    return this.filtered(papers, matches, generation);
   }
 
-  private async filtered(matches: (paper: Paper) => boolean, generation: number): Promise<boolean> {
-    const papers = this.library.papers;
+  private async filtered(papers: readonly Paper[], matches: (paper: Paper) => boolean, generation: number): Promise<boolean> {
     const kept: Paper[] = [];
     let sliceStart = performance.now();
     for (let i = 0; i < papers.length; i++) {
@@ -122,6 +126,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
       digestLabel: (file) => path.basename(file),
       tagsOf: (paper) => this.library.tagsOf(paper.key),
       digestDateOf: (file) => this.library.digest(file)?.digestDate ?? null,
+      statusOf: (paper) => this.library.statusOf(paper.key),
     }).map((group) => ({ kind: 'group', group }));
     this.children.clear();
     this.pages.reset();
@@ -230,7 +235,9 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
       item.resourceUri = vscode.Uri.file(group.file);
     } else {
       item.description = count;
-      item.iconPath = new vscode.ThemeIcon(group.id.startsWith('tag:') ? 'tag' : 'calendar');
+      item.iconPath = new vscode.ThemeIcon(
+        group.id.startsWith('tag:') ? 'tag' : group.id.startsWith('status:') ? STATUS_ICONS[group.id.slice(7) as ReadingStatus] : 'calendar',
+      );
       item.contextValue = 'group';
     }
     return item;
@@ -240,18 +247,33 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     const { paper } = node;
     const item = new vscode.TreeItem(readableMath(paper.title), vscode.TreeItemCollapsibleState.None);
     item.id = `${this.itemId(node.parent.group)}|${paper.key}`;
-    item.description = describePaper(paper);
+    // The status leads the description, in words: a narrow sidebar cuts its end, and the badge slot is the note's.
+    const status = this.library.statusOf(paper.key);
+    item.description = [status === 'unread' ? '' : STATUS_BADGES[status], describePaper(paper)].filter(Boolean).join(' · ');
     const hasCode = paper.links.some(isCodeLink);
     item.iconPath = new vscode.ThemeIcon(hasCode ? 'file-code' : 'file');
-    // Words the menus match: "hasCode" offers Open Code, "tagged" offers Remove Tag.
+    // Words the menus match: "hasCode" offers Open Code, "tagged" offers Remove Tag, the status and
+    // "queued" offer only the status changes and queue actions that apply.
     const tags = this.library.tagsOf(paper.key);
-    item.contextValue = ['paper', hasCode ? 'hasCode' : '', tags.length > 0 ? 'tagged' : ''].filter(Boolean).join(' ');
+    const queued = this.library.readingQueue.includes(paper.key);
+    item.contextValue = ['paper', hasCode ? 'hasCode' : '', tags.length > 0 ? 'tagged' : '', `status-${status}`, queued ? 'queued' : '']
+      .filter(Boolean)
+      .join(' ');
     item.resourceUri = paperResourceUri(paper.key); // carries the "has a note" decoration
     item.command = { command: CommandIds.openPaperFromTree, title: 'Open Paper', arguments: [paper.key] };
     item.accessibilityInformation = { label: [readableMath(paper.title), item.description, hasCode ? 'has code' : ''].filter(Boolean).join(', ') };
     return item;
   }
 }
+
+/** A paper's status as its tree row says it (unread papers say nothing: it is the default). */
+const STATUS_BADGES: Readonly<Record<ReadingStatus, string>> = { unread: '', reading: '◔ Reading', read: '✓ Read', 'not-interested': '✕ Not interested' };
+const STATUS_ICONS: Readonly<Record<ReadingStatus, string>> = {
+  unread: 'circle-large-outline',
+  reading: 'eye',
+  read: 'check',
+  'not-interested': 'circle-slash',
+};
 
 /** A markdown tooltip; digest text goes in escaped (appendPlainText), so it is shown, never interpreted. */
 function paperTooltip(paper: Paper, tags: readonly string[]): vscode.MarkdownString {
@@ -280,6 +302,8 @@ export class PapersView extends Disposable {
   private readonly provider: PapersTreeProvider;
   private readonly view: vscode.TreeView<Node>;
   private filter = '';
+  /** Only papers of this reading status, or '' for all. */
+  private statusFilter: ReadingStatus | '' = '';
   private lastClick: { key: string; time: number } | undefined;
   private papersShown = false;
 
@@ -289,8 +313,14 @@ export class PapersView extends Disposable {
     private readonly openPaper: OpenPaper,
   ) {
     super();
-    this.provider = this.register(new PapersTreeProvider(library, () => ({ groupBy: this.groupBy, sortBy: this.sortBy, filter: this.filter })));
-    this.view = this.register(vscode.window.createTreeView(PAPERS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true }));
+    this.provider = this.register(
+      new PapersTreeProvider(library, () => ({ groupBy: this.groupBy, sortBy: this.sortBy, filter: this.filter, status: this.statusFilter })),
+    );
+    // Papers can be dragged (into the Reading Queue); VS Code carries the dragged nodes under the tree's own type.
+    const dragAndDropController: vscode.TreeDragAndDropController<Node> = { dragMimeTypes: [], dropMimeTypes: [] };
+    this.view = this.register(
+      vscode.window.createTreeView(PAPERS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true, dragAndDropController }),
+    );
     // A library change is followed in a turn of its own: the library's other listeners run first,
     // so that no one task of the host does all their work at 100,000 papers.
     let pending: ReturnType<typeof setImmediate> | undefined;
@@ -391,15 +421,18 @@ export class PapersView extends Disposable {
       if (!(await filtering)) return;
     }
     const total = this.library.papers.length;
-    this.view.description = this.filter ? `filter: ${this.filter}` : undefined;
-    this.view.message = this.filter
+    const status = this.statusFilter ? STATUS_LABELS[this.statusFilter] : '';
+    const filters = [status, this.filter ? `"${this.filter}"` : ''].filter(Boolean).join(', ');
+    this.view.description = [status && `status: ${status}`, this.filter && `filter: ${this.filter}`].filter(Boolean).join(', ') || undefined;
+    this.view.message = filters
       ? this.provider.visibleCount === 0
-        ? `No paper matches "${this.filter}".`
-        : `${formatNumber(this.provider.visibleCount)} of ${countOf(total, 'paper')} match "${this.filter}".`
+        ? `No paper matches ${filters}.`
+        : `${formatNumber(this.provider.visibleCount)} of ${countOf(total, 'paper')} match ${filters}.`
       : undefined;
     void vscode.commands.executeCommand('setContext', ContextKeys.groupBy, this.groupBy);
     void vscode.commands.executeCommand('setContext', ContextKeys.sortBy, this.sortBy);
-    void vscode.commands.executeCommand('setContext', ContextKeys.filterActive, this.filter !== '');
+    void vscode.commands.executeCommand('setContext', ContextKeys.filterActive, this.filter !== '' || this.statusFilter !== '');
+    void vscode.commands.executeCommand('setContext', ContextKeys.statusFilter, this.statusFilter);
     this.notePapersShown();
   }
 
@@ -418,6 +451,26 @@ export class PapersView extends Disposable {
     command(CommandIds.groupByDigest, () => this.setGroupBy('digest'));
     command(CommandIds.groupByMonth, () => this.setGroupBy('month'));
     command(CommandIds.groupByTag, () => this.setGroupBy('tag'));
+    command(CommandIds.groupByStatus, () => this.setGroupBy('status'));
+    // A status argument (scripts, tests) or a pick; "All" clears it.
+    command(CommandIds.filterByStatus, async (value?: unknown) => {
+      let status: ReadingStatus | '' | undefined;
+      if (value === '' || isReadingStatus(value)) status = value;
+      else {
+        const counts = this.library.statusCounts();
+        const picked = await vscode.window.showQuickPick(
+          [
+            { label: 'All Statuses', description: countOf(this.library.papers.length, 'paper'), status: '' as const },
+            ...READING_STATUSES.map((s) => ({ label: STATUS_LABELS[s], description: countOf(counts[s], 'paper'), status: s })),
+          ].map((item) => ({ ...item, picked: item.status === this.statusFilter })),
+          { title: 'Filter Papers by Reading Status' },
+        );
+        status = picked?.status;
+      }
+      if (status === undefined) return;
+      this.statusFilter = status;
+      await this.refresh();
+    });
     command(CommandIds.sortByTitle, () => this.setSortBy('title'));
     command(CommandIds.sortByDate, () => this.setSortBy('date'));
     command(CommandIds.sortByUpvotes, () => this.setSortBy('upvotes'));
@@ -438,6 +491,7 @@ export class PapersView extends Disposable {
     command(CommandIds.showMorePapers, (id: string) => this.provider.showMore(id));
     command(CommandIds.clearFilter, () => {
       this.filter = '';
+      this.statusFilter = '';
       return this.refresh();
     });
     command(CommandIds.openPaperFromTree, (key: string) => {

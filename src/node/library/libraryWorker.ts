@@ -14,7 +14,17 @@ import { readDigest } from '../digest/digestFiles';
 import { FileAccessError, LockTimeoutError } from './fileLock';
 import { LibraryStore } from './libraryStore';
 import { openLibrary, type OpenedLibrary } from './openLibrary';
-import type { DigestFileReport, LibraryWorkerReply, LibraryWorkerRequest, LoadResult, TagOperation, TagResult, WorkerErrorKind } from './libraryWorkerProtocol';
+import type {
+  DigestFileReport,
+  LibraryWorkerReply,
+  LibraryWorkerRequest,
+  LoadResult,
+  StatusOperation,
+  StatusResult,
+  TagOperation,
+  TagResult,
+  WorkerErrorKind,
+} from './libraryWorkerProtocol';
 
 /** Papers per message: about 1.5 MB of text, a few milliseconds for the host to clone. */
 const CHUNK = 1000;
@@ -67,6 +77,8 @@ async function handle(request: LibraryWorkerRequest): Promise<unknown> {
       return load(request.id, request.reread, request.shown ?? false);
     case 'tag':
       return tag(request.operation);
+    case 'status':
+      return status(request.operation);
     case 'resolve': {
       if (!last?.root) throw new WorkerError('internal', 'Open a folder first: the library file is kept in the workspace.');
       const { markers } = await storeFor(last.root).resolve();
@@ -104,8 +116,8 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
     (await storeFor(root).isUnchanged(lastRecords))
   ) {
     const nothing = { removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true };
-    if (shown) return { ...lastResult, ...nothing, order: [], tags: [], disputes: [] };
-    return { ...lastResult, ...nothing, tags: lastRecords.tagged() };
+    if (shown) return { ...lastResult, ...nothing, order: [], tags: [], statuses: [], queue: [], disputes: [] };
+    return { ...lastResult, ...nothing, tags: lastRecords.tagged(), statuses: lastRecords.statuses(), queue: lastRecords.queue() };
   }
   const started = performance.now();
   const reports = await readFiles(toRead, digests.size === 0 ? cacheDir : null);
@@ -174,7 +186,10 @@ const timings = { readMs: 0, mergeMs: 0, publishMs: 0 };
 
 function publish(
   id: number,
-  result: Omit<LoadResult, 'order' | 'sent' | 'tags' | 'disputes' | 'newDisputes' | 'timings'> & { papers: Paper[]; records: LibraryRecords | null },
+  result: Omit<LoadResult, 'order' | 'sent' | 'tags' | 'statuses' | 'queue' | 'disputes' | 'newDisputes' | 'timings'> & {
+    papers: Paper[];
+    records: LibraryRecords | null;
+  },
 ): LoadResult {
   const publishing = performance.now();
   const { papers, records, ...rest } = result;
@@ -203,6 +218,8 @@ function publish(
     order: byTitle(papers),
     sent: count,
     tags: records?.tagged() ?? [],
+    statuses: records?.statuses() ?? [],
+    queue: records?.queue() ?? [],
     disputes: records?.disputes() ?? [],
     newDisputes: [...(records?.newDisputes ?? [])],
   };
@@ -230,6 +247,25 @@ async function tag(operation: TagOperation): Promise<TagResult> {
     { mentions: operation.kind === 'rename' ? [operation.from] : operation.keys },
   );
   return { changed, tags: changedTags };
+}
+
+async function status(operation: StatusOperation): Promise<StatusResult> {
+  if (!last?.root) throw new WorkerError('internal', 'Open a folder first: reading status is kept in the workspace.');
+  let result: StatusResult = { changed: [], statuses: [], queue: [] };
+  await storeFor(last.root).update((records) => {
+    const changed =
+      operation.kind === 'set'
+        ? records.setStatus(operation.keys, operation.status)
+        : operation.kind === 'enqueue'
+          ? records.enqueue(operation.keys)
+          : operation.kind === 'dequeue'
+            ? records.dequeue(operation.keys)
+            : records.moveInQueue(operation.key, operation.index)
+              ? [records.get(operation.key)!.key]
+              : [];
+    result = { changed, statuses: changed.map((key) => [key, records.statusOf(key)]), queue: records.queue() };
+  });
+  return result;
 }
 
 function errorKind(error: unknown): WorkerErrorKind {

@@ -5,11 +5,19 @@
  * enough that the host clones each in a few milliseconds.
  */
 import type { KeyDispute } from '../../core/library/libraryFile';
+import type { ReadingStatus } from '../../core/library/readingStatus';
 import type { Diagnostic, Paper } from '../../core/types';
 
 /** A change to tags, as the Tags feature asks for it. */
 export type TagOperation =
   { kind: 'add'; keys: string[]; tag: string } | { kind: 'remove'; keys: string[]; tag: string } | { kind: 'rename'; from: string; to: string };
+
+/** A change to reading status or the Reading Queue. */
+export type StatusOperation =
+  | { kind: 'set'; keys: string[]; status: ReadingStatus }
+  | { kind: 'enqueue'; keys: string[] }
+  | { kind: 'dequeue'; keys: string[] }
+  | { kind: 'move'; key: string; index: number };
 
 /** What the worker knows of one digest file after reading it. */
 export interface DigestFileReport {
@@ -40,6 +48,10 @@ export interface LoadResult {
   sent: number;
   /** Every paper that has a tag: [canonical key, sorted tags]. */
   tags: [string, string[]][];
+  /** Every paper whose reading status is not unread: [canonical key, status]. */
+  statuses: [string, ReadingStatus][];
+  /** The Reading Queue's canonical keys, in order. */
+  queue: string[];
   /** Every retired key, with the papers that held it. */
   disputes: KeyDispute[];
   /** Retired keys this load found for the first time (two papers claimed them after a merge). */
@@ -61,6 +73,15 @@ export interface TagResult {
   changed: string[];
   /** Their tags now. */
   tags: [string, string[]][];
+}
+
+export interface StatusResult {
+  /** Canonical keys whose status or place in the queue changed. */
+  changed: string[];
+  /** The status of each changed paper now. */
+  statuses: [string, ReadingStatus][];
+  /** The whole queue now, in order. */
+  queue: string[];
 }
 
 /** Errors the host tells the user about in its own words; anything else is a bug, with its stack. */
@@ -86,6 +107,7 @@ export type LibraryWorkerRequest =
       shown?: boolean;
     }
   | { id: number; type: 'tag'; operation: TagOperation }
+  | { id: number; type: 'status'; operation: StatusOperation }
   /** Settles git conflict markers in the library file, then loads like `load` with nothing to re-read. */
   | { id: number; type: 'resolve' };
 
@@ -98,5 +120,6 @@ export type LibraryWorkerReply =
 export interface LibraryWorkerValues {
   load: LoadResult;
   tag: TagResult;
+  status: StatusResult;
   resolve: LoadResult & { markers: number };
 }
