@@ -209,6 +209,8 @@ export class PapersView extends Disposable {
   /** Group rows the reader opened or closed (by tree item id): VS Code tells no extension which rows are open otherwise. */
   private readonly expanded = new Set<string>();
   private readonly collapsed = new Set<string>();
+  /** The paper reveal() is selecting: the preview does not follow that selection. */
+  private revealing: string | undefined;
   private papersShown = false;
 
   constructor(
@@ -268,7 +270,7 @@ export class PapersView extends Disposable {
   private selectionChanged(selection: readonly Node[]): void {
     const papers = selection.filter((node): node is PaperNode => node.kind === 'paper');
     void vscode.commands.executeCommand('setContext', ContextKeys.paperSelected, papers.length > 0 && papers.length === selection.length);
-    if (papers.length !== 1 || selection.length !== 1) return;
+    if (papers.length !== 1 || selection.length !== 1 || papers[0].paper.key === this.revealing) return;
     if (vscode.workspace.getConfiguration('marginalia').get<boolean>(FOLLOW_SELECTION_SETTING) === false) return;
     this.openPaper(papers[0].paper.key, { preview: true, preserveFocus: true });
   }
@@ -337,7 +339,13 @@ export class PapersView extends Disposable {
   async reveal(key: string, options: { focus?: boolean } = {}): Promise<boolean> {
     const node = this.provider.nodeOf(key);
     if (!node) return false;
-    await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: true });
+    // Showing a paper in the tree (Reveal Paper, tests) selects it without opening it.
+    this.revealing = key;
+    try {
+      await this.view.reveal(node, { select: true, focus: options.focus ?? false, expand: true });
+    } finally {
+      setImmediate(() => (this.revealing = undefined));
+    }
     return true;
   }
 
