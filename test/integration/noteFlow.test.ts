@@ -42,6 +42,7 @@ suite('Notes: cursor, quotes, front matter tags', () => {
     await api.noteTagSync.settled();
     for (const file of created) fs.rmSync(file, { force: true });
     // Later suites compare the index with the disk: wait until it has heard of the deletions.
+    for (const file of created) await api.notes.index.update(vscode.Uri.file(file));
     for (const file of created) await waitFor(`the index to drop ${file}`, () => api.notes.index.keysForFile(file).length === 0);
     await config().update('notes.template', undefined, vscode.ConfigurationTarget.Workspace);
     await config().update('notes.quoteCitation', undefined, vscode.ConfigurationTarget.Workspace);
