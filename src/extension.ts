@@ -18,6 +18,8 @@ import { NoteCommands } from './host/notes/noteCommands';
 import { NoteDecorations } from './host/notes/noteDecorations';
 import { NotesSection } from './host/notes/notesSection';
 import { NoteIndex } from './host/notes/noteIndex';
+import { NoteLens } from './host/notes/noteLens';
+import { NoteTagSync } from './host/notes/noteTagSync';
 import { Notes } from './host/notes/notes';
 import { TagCommands } from './host/tags/tagCommands';
 import { TagService } from './host/tags/tagService';
@@ -56,6 +58,8 @@ export interface MarginaliaApi {
   panels: PaperPanels;
   statusBar: LibraryStatusBar;
   notes: Notes;
+  /** Front matter tags following the library's (its `settled()` waits for the writes). */
+  noteTagSync: NoteTagSync;
   /** Tag changes, and the Tags tree's rows. */
   tags: { service: TagService; snapshot: TagsView['snapshot'] };
   /** Reading status commands, and the Reading Queue view's rows. */
@@ -112,6 +116,8 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const noteIndex = new NoteIndex(log);
   const notes = new Notes(noteIndex, new NoteFiles(), library, log);
   const noteCommands = new NoteCommands(notes, panels, commandPapers, log);
+  // The front matter's tags follow the library's (marginalia.notes.syncTags).
+  const noteTagSync = new NoteTagSync(library, notes, log);
   const notesSection = new NotesSection(notes, library, log);
   const tagService = new TagService(library, log);
   const tagsView = new TagsView(library);
@@ -124,6 +130,8 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     noteCommands,
     notesSection,
     new NoteDecorations(noteIndex),
+    new NoteLens(noteIndex),
+    noteTagSync,
     tagsView,
     tagsSection,
     new TagCommands(library, tagService, commandPapers),
@@ -231,6 +239,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     panels,
     statusBar,
     notes,
+    noteTagSync,
     tags,
     readingStatus,
     codeLinks,

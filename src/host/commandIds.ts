@@ -6,6 +6,9 @@ export const CommandIds = {
   openPaper: 'marginalia.openPaper',
   openPaperToSide: 'marginalia.openPaperToSide',
   openPaperFromTree: 'marginalia.openPaperFromTree',
+  openSelectedPapers: 'marginalia.openSelectedPapers',
+  selectNextPaper: 'marginalia.selectNextPaper',
+  selectPreviousPaper: 'marginalia.selectPreviousPaper',
   pinPaper: 'marginalia.pinPaper',
   revealPaper: 'marginalia.revealPaper',
   revealInDigest: 'marginalia.revealInDigest',
@@ -76,4 +79,6 @@ export const ContextKeys = {
   statusFilter: 'marginalia.statusFilter',
   /** True once the Papers view was visible with papers in it: completes the walkthrough's first step. */
   papersShown: 'marginalia.papersShown',
+  /** True while the Papers tree's selection is papers only (no group): Enter and Space open them. */
+  paperSelected: 'marginalia.paperSelected',
 } as const;

@@ -13,7 +13,9 @@ const START_LINE = 'MOCHA-START';
 const RESULT_PREFIX = 'MOCHA-RESULT ';
 
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000 });
+  // MARGINALIA_TEST_GREP (a suite or test title's words) runs only what matches, while working on one feature.
+  const grep = process.env.MARGINALIA_TEST_GREP;
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 30_000, ...(grep ? { grep } : {}) });
   for (const name of fs.readdirSync(__dirname).sort()) {
     if (name.endsWith('.test.js')) mocha.addFile(path.join(__dirname, name));
   }

@@ -228,10 +228,13 @@ function eolOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-/** Where a document's front matter is: its YAML text, and the offset just past the closing fence. */
-function frontMatterRange(text: string): { yaml: string; end: number } | null {
-  const match = /^\ufeff?---[ \t]*\r?\n(?:([\s\S]*?)\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
-  return match ? { yaml: match[1] ?? '', end: match[0].length } : null;
+/**
+ * Where a document's front matter is: its YAML text, the offset where that text starts (after the
+ * opening fence's line), and the offset just past the closing fence's line. Null without front matter.
+ */
+export function frontMatterRange(text: string): { yaml: string; yamlStart: number; end: number } | null {
+  const match = /^(\ufeff?---[ \t]*\r?\n)(?:([\s\S]*?)\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/.exec(text);
+  return match ? { yaml: match[2] ?? '', yamlStart: match[1].length, end: match[0].length } : null;
 }
 
 /**

@@ -175,6 +175,14 @@ export class WorkspaceLibrary extends Disposable implements Library {
     });
   }
 
+  /**
+   * Every paper's tags (canonical key -> tags; untagged papers are absent). The map is replaced,
+   * never changed, when tags change: keep one to compare with a later one.
+   */
+  tagAssignments(): ReadonlyMap<string, readonly string[]> {
+    return this.tags;
+  }
+
   /** Where the last full load spent its time, for the log and the benchmark. */
   loadTimings: (LoadResult['timings'] & { totalMs: number }) | undefined;
 

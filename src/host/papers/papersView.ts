@@ -172,6 +172,26 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     return node.kind === 'group' ? undefined : node.parent;
   }
 
+  /** The rows a person sees, top to bottom, when the groups `isExpanded` says are open. */
+  visibleRows(isExpanded: (group: GroupNode) => boolean): Node[] {
+    const rows: Node[] = [];
+    for (const group of this.groups) {
+      rows.push(group);
+      if (isExpanded(group)) rows.push(...this.getChildren(group));
+    }
+    return rows;
+  }
+
+  /** The tree item id of a node, which VS Code keeps the selection and expansion by. */
+  nodeId(node: Node): string {
+    if (node.kind === 'group') return this.itemId(node.group);
+    return `${this.itemId(node.parent.group)}|${node.kind === 'paper' ? node.paper.key : 'more'}`;
+  }
+
+  get groupCount(): number {
+    return this.groups.length;
+  }
+
   /**
    * The node of `key` in its first group, for reveal: its page is shown if it was not, and `shown`
    * resolves once VS Code has the new page (at once when it had it).
@@ -200,7 +220,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
    * so the lone group has an id of its own: once more digests arrive (as "Add Sample Digests" copies
    * them one by one) the groups all start closed, instead of the first staying open above the rest.
    */
-  private itemId(group: PaperGroup): string {
+  itemId(group: PaperGroup): string {
     return this.groups.length === 1 ? `only:${group.id}` : group.id;
   }
 
@@ -246,7 +266,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   private paperItem(node: PaperNode): vscode.TreeItem {
     const { paper } = node;
     const item = new vscode.TreeItem(readableMath(paper.title), vscode.TreeItemCollapsibleState.None);
-    item.id = `${this.itemId(node.parent.group)}|${paper.key}`;
+    item.id = this.nodeId(node);
     // The status leads the description, in words: a narrow sidebar cuts its end, and the badge slot is the note's.
     const status = this.library.statusOf(paper.key);
     item.description = [status === 'unread' ? '' : STATUS_BADGES[status], describePaper(paper)].filter(Boolean).join(' · ');
@@ -295,8 +315,11 @@ function paperTooltip(paper: Paper, tags: readonly string[]): vscode.MarkdownStr
   return tooltip;
 }
 
-/** Opens a paper from the tree; the view decides between preview and pinned. */
-export type OpenPaper = (key: string, options: { preview: boolean }) => void;
+/** Opens a paper from the tree; the view decides between preview and pinned, and whether the focus moves to it. */
+export type OpenPaper = (key: string, options: { preview: boolean; preserveFocus: boolean }) => void;
+
+/** The setting that makes the preview paper view follow the tree's selection (under `marginalia.`). */
+export const FOLLOW_SELECTION_SETTING = 'paperView.followSelection';
 
 export class PapersView extends Disposable {
   private readonly provider: PapersTreeProvider;
@@ -305,6 +328,11 @@ export class PapersView extends Disposable {
   /** Only papers of this reading status, or '' for all. */
   private statusFilter: ReadingStatus | '' = '';
   private lastClick: { key: string; time: number } | undefined;
+  /** Group rows the reader opened or closed (by tree item id): VS Code tells no extension which rows are open otherwise. */
+  private readonly expanded = new Set<string>();
+  private readonly collapsed = new Set<string>();
+  /** The paper reveal() is selecting: the preview does not follow that selection. */
+  private revealing: string | undefined;
   private papersShown = false;
 
   constructor(
@@ -343,8 +371,57 @@ export class PapersView extends Disposable {
     // checks a step off for a context that already held when it read the walkthrough, so the key
     // turns true at a moment the reader sees (papers in this view), not at start-up.
     this.register(this.view.onDidChangeVisibility(() => this.notePapersShown()));
+    this.register(this.view.onDidChangeSelection((event) => this.selectionChanged(event.selection)));
+    this.register(
+      this.view.onDidExpandElement(({ element }) => {
+        const id = this.provider.nodeId(element);
+        this.expanded.add(id);
+        this.collapsed.delete(id);
+      }),
+    );
+    this.register(
+      this.view.onDidCollapseElement(({ element }) => {
+        const id = this.provider.nodeId(element);
+        this.collapsed.add(id);
+        this.expanded.delete(id);
+      }),
+    );
     this.registerCommands();
     void this.refresh();
+  }
+
+  /**
+   * Keys move the selection: the keybindings of package.json act on papers only when a paper is
+   * selected (Enter on a group still opens or closes it), and the preview follows the selection
+   * when the reader wants it, keeping the focus in the tree so that the arrows go on moving.
+   */
+  private selectionChanged(selection: readonly Node[]): void {
+    const papers = selection.filter((node): node is PaperNode => node.kind === 'paper');
+    void vscode.commands.executeCommand('setContext', ContextKeys.paperSelected, papers.length > 0 && papers.length === selection.length);
+    if (papers.length !== 1 || selection.length !== 1 || papers[0].paper.key === this.revealing) return;
+    if (vscode.workspace.getConfiguration('marginalia').get<boolean>(FOLLOW_SELECTION_SETTING) === false) return;
+    this.openPaper(papers[0].paper.key, { preview: true, preserveFocus: true });
+  }
+
+  /**
+   * Moves the selection (and the tree's focus) `delta` rows down or up, as the arrow keys do when the
+   * preview follows the selection: a custom tree's own arrows move only its focus, which no extension
+   * hears of, so package.json binds them here while `marginalia.paperView.followSelection` is on.
+   */
+  async moveSelection(delta: 1 | -1): Promise<void> {
+    const rows = this.provider.visibleRows((group) => this.isExpanded(group));
+    if (rows.length === 0) return;
+    const current = this.view.selection[this.view.selection.length - 1];
+    const index = current ? rows.findIndex((row) => this.provider.nodeId(row) === this.provider.nodeId(current)) : -1;
+    const next = rows[index === -1 ? 0 : Math.min(Math.max(index + delta, 0), rows.length - 1)];
+    await this.view.reveal(next, { select: true, focus: true, expand: false });
+  }
+
+  private isExpanded(group: GroupNode): boolean {
+    const id = this.provider.nodeId(group);
+    if (this.expanded.has(id)) return true;
+    if (this.collapsed.has(id)) return false;
+    return this.provider.groupCount === 1; // a lone group starts open, the others closed
   }
 
   private notePapersShown(): void {
@@ -397,13 +474,19 @@ export class PapersView extends Disposable {
     const found = this.provider.nodeOf(key);
     if (!found) return false;
     await found.shown;
-    const reveal = () => this.view.reveal(found.node, { select: true, focus: options.focus ?? false, expand: true });
-    await reveal();
-    if (found.grew) {
-      // The window may apply the grown page after it revealed the row from the old one, and lose
-      // the selection: once the page has settled, reveal it again if it is not selected.
-      await new Promise((resolve) => setTimeout(resolve, REVEAL_SETTLE_MS));
-      if (!this.view.selection.includes(found.node)) await reveal();
+    // Showing a paper in the tree (Reveal Paper, tests) selects it without opening it.
+    this.revealing = key;
+    try {
+      const reveal = () => this.view.reveal(found.node, { select: true, focus: options.focus ?? false, expand: true });
+      await reveal();
+      if (found.grew) {
+        // The window may apply the grown page after it revealed the row from the old one, and lose
+        // the selection: once the page has settled, reveal it again if it is not selected.
+        await new Promise((resolve) => setTimeout(resolve, REVEAL_SETTLE_MS));
+        if (!this.view.selection.includes(found.node)) await reveal();
+      }
+    } finally {
+      setImmediate(() => (this.revealing = undefined));
     }
     return true;
   }
@@ -499,7 +582,15 @@ export class PapersView extends Disposable {
       const now = Date.now();
       const doubleClick = this.lastClick?.key === key && now - this.lastClick.time < DOUBLE_CLICK_MS;
       this.lastClick = { key, time: now };
-      this.openPaper(key, { preview: !doubleClick });
+      // A click previews and leaves the focus in the tree, as the Explorer does; a double-click opens the paper for good, focused.
+      this.openPaper(key, { preview: !doubleClick, preserveFocus: !doubleClick });
+    });
+    command(CommandIds.selectNextPaper, () => this.moveSelection(1));
+    command(CommandIds.selectPreviousPaper, () => this.moveSelection(-1));
+    // Enter and Space (package.json's keybindings): open the selected papers and move the focus to the paper view.
+    command(CommandIds.openSelectedPapers, () => {
+      const keys = this.selectedKeys();
+      for (const key of keys) this.openPaper(key, { preview: false, preserveFocus: false });
     });
   }
 }

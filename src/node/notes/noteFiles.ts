@@ -39,8 +39,17 @@ export class NoteFiles {
    * holding the whole new text, renamed over it. What was there is kept byte for byte.
    */
   async append(file: string, insertion: (existing: string) => string): Promise<void> {
+    await this.rewrite(file, (existing) => existing + insertion(existing));
+  }
+
+  /**
+   * Replaces the text of `file` (which must exist) by `change(current text)`, through a temp file
+   * beside it renamed over it; when `change` returns null the file is left alone. True when written.
+   */
+  async rewrite(file: string, change: (existing: string) => string | null): Promise<boolean> {
     const existing = await this.fileSystem.readFile(file);
-    const text = existing + insertion(existing);
+    const text = change(existing);
+    if (text === null || text === existing) return false;
     const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
     try {
       await this.fileSystem.writeFile(temporary, text);
@@ -49,6 +58,7 @@ export class NoteFiles {
       await this.fileSystem.unlink(temporary).catch(() => undefined);
       throw error;
     }
+    return true;
   }
 }
 
