@@ -7,7 +7,7 @@
 //   groupByTag, expandUntagged, filter, clearFilter: the Papers tree grouped by tag, its Untagged
 //   group opened (a paper in it revealed), filtered by a word and the filter cleared, each until the
 //   command is done; the result carries the epoch times of the step and of a second after it, in
-//   which the runner looks for the window's longest frame (the host cannot see the window draw).
+//   which the runner looks for the window's longest task (the host cannot see the window draw).
 // Each step prints `BENCH-PROGRESS {"step"}` when it starts and `BENCH-RESULT {json}` when it ends,
 // which reach the runner through the workbench's codeAutomationLog. The probe reads its settings
 // from probe.json beside the workspace folder. It uses only what both old and new Marginalia have:
