@@ -52,7 +52,7 @@ export class PaperFinder {
    * caller on a busy thread can let other work run (folding 100,000 abstracts takes about a second).
    */
   static async build(papers: readonly Paper[], pause: () => Promise<void>, slice = 2000): Promise<PaperFinder> {
-    const sorted = [...papers].sort(byYearThenKey);
+    const sorted = await sortInSlices(papers, byYearThenKey, pause, slice * 8);
     const entries: Entry[] = [];
     for (let i = 0; i < sorted.length; i++) {
       entries.push(entryOf(sorted[i]));
@@ -126,6 +126,55 @@ function entryOf(paper: Paper): Entry {
     head: `${keysOfPaper(paper).join(' ').toLowerCase()} ${title}`,
     abstract: fold(paper.abstract.slice(0, ABSTRACT_SEARCH_CHARS)),
   };
+}
+
+/**
+ * A stable sort, as Array.prototype.sort gives, done as a bottom-up merge sort that awaits `pause`
+ * after about every `step` comparisons, so that sorting 100,000 papers never holds a thread for
+ * long. Sorted runs of 32 by insertion first, then merged pairwise.
+ */
+export async function sortInSlices<T>(items: readonly T[], compare: (a: T, b: T) => number, pause: () => Promise<void>, step = 16_000): Promise<T[]> {
+  let from = [...items];
+  const n = from.length;
+  const RUN = 32;
+  let work = 0;
+  for (let start = 0; start < n; start += RUN) {
+    const end = Math.min(start + RUN, n);
+    for (let i = start + 1; i < end; i++) {
+      const item = from[i];
+      let j = i - 1;
+      while (j >= start && compare(from[j], item) > 0) {
+        from[j + 1] = from[j];
+        j--;
+      }
+      from[j + 1] = item;
+    }
+    work += RUN * 4;
+    if (work >= step) {
+      work = 0;
+      await pause();
+    }
+  }
+  let to = new Array<T>(n);
+  for (let width = RUN; width < n; width *= 2) {
+    for (let left = 0; left < n; left += 2 * width) {
+      const middle = Math.min(left + width, n);
+      const right = Math.min(left + 2 * width, n);
+      let i = left;
+      let j = middle;
+      let k = left;
+      while (i < middle && j < right) to[k++] = compare(from[j], from[i]) < 0 ? from[j++] : from[i++];
+      while (i < middle) to[k++] = from[i++];
+      while (j < right) to[k++] = from[j++];
+      work += right - left;
+      if (work >= step) {
+        work = 0;
+        await pause();
+      }
+    }
+    [from, to] = [to, from];
+  }
+  return from;
 }
 
 function byYearThenKey(a: Paper, b: Paper): number {

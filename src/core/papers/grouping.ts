@@ -46,12 +46,15 @@ export function groupPapers(
   switch (by) {
     case 'digest': {
       const byFile = new Map<string, Paper[]>(options.digestFiles.map((file) => [file, []]));
+      const add = (file: string, paper: Paper) => {
+        let list = byFile.get(file);
+        if (!list) byFile.set(file, (list = []));
+        list.push(paper);
+      };
       for (const paper of papers) {
-        for (const file of new Set(paper.sources.map((source) => source.file))) {
-          let list = byFile.get(file);
-          if (!list) byFile.set(file, (list = []));
-          list.push(paper);
-        }
+        // Most papers come from one digest: no set to build for them (100,000 of them on every refresh).
+        if (paper.sources.length === 1) add(paper.sources[0].file, paper);
+        else for (const file of new Set(paper.sources.map((source) => source.file))) add(file, paper);
       }
       return [...byFile]
         .filter(([, list]) => list.length > 0)
