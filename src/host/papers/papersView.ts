@@ -54,6 +54,8 @@ const TOOLTIP_ABSTRACT_LENGTH = 500;
 /** A filter checks the clock every this many papers, and lets the host run after this long. */
 const FILTER_CHECK = 256;
 const FILTER_SLICE_MS = 12;
+/** Above this many papers the tree is grouped in slices (see sliced): some 60 ms of grouping at 100,000. */
+const SLICED_GROUPING_PAPERS = 20_000;
 /** The longest a reveal waits for VS Code to fetch a group's grown page. */
 const REFETCH_WAIT_MS = 1000;
 /** After revealing a paper on a grown page, how long the window gets to settle before the selection is checked. */
@@ -95,39 +97,70 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     // The status filter is a lookup per paper, quick at any size; the text filter reads abstracts.
     const papers = status ? library.papers.filter((paper) => library.statusOf(paper.key) === status) : library.papers;
     const matches = paperFilter(filter);
-    if (!matches) {
-      this.show([...papers]);
+    if (!matches && papers.length <= SLICED_GROUPING_PAPERS) {
+      this.show(this.group(papers), papers.length);
       return undefined;
     }
-    return this.filtered(papers, matches, generation);
+    return this.sliced(papers, matches, generation);
   }
 
-  private async filtered(papers: readonly Paper[], matches: (paper: Paper) => boolean, generation: number): Promise<boolean> {
-    const kept: Paper[] = [];
+  /**
+   * Filters and groups a big library a slice at a time: each slice is grouped on its own, and the
+   * slices' groups joined in order, so every group keeps the library's order and the host runs
+   * between slices.
+   */
+  private async sliced(papers: readonly Paper[], matches: ((paper: Paper) => boolean) | null, generation: number): Promise<boolean> {
+    let kept: Paper[] = [];
+    let count = 0;
+    const joined = new Map<string, PaperGroup>();
+    const firstOf: Paper[] = [];
+    const groupKept = () => {
+      count += kept.length;
+      for (const group of this.group(kept)) {
+        const known = joined.get(group.id);
+        if (known) known.papers.push(...group.papers);
+        else {
+          joined.set(group.id, { ...group, papers: [...group.papers] });
+          firstOf.push(group.papers[0]);
+        }
+      }
+      kept = [];
+    };
     let sliceStart = performance.now();
     for (let i = 0; i < papers.length; i++) {
-      if (matches(papers[i])) kept.push(papers[i]);
+      if (!matches || matches(papers[i])) kept.push(papers[i]);
       if (i % FILTER_CHECK === FILTER_CHECK - 1 && performance.now() - sliceStart > FILTER_SLICE_MS) {
+        groupKept();
         await yieldTurn();
         if (generation !== this.generation) return false;
         sliceStart = performance.now();
       }
     }
+    groupKept();
     if (generation !== this.generation) return false;
-    this.show(kept);
+    // The order of groups depends on their ids alone (digest file, month, tag, status): grouping one
+    // paper of each gives it.
+    const order = this.group(firstOf).filter((group) => joined.has(group.id));
+    this.show(
+      order.map((group) => joined.get(group.id)!),
+      count,
+    );
     return true;
   }
 
-  private show(papers: Paper[]): void {
-    const { groupBy } = this.settings();
-    this.visibleCount = papers.length;
-    this.groups = groupPapers(papers, groupBy, {
+  private group(papers: readonly Paper[]): PaperGroup[] {
+    return groupPapers(papers, this.settings().groupBy, {
       digestFiles: this.library.digestFiles,
       digestLabel: (file) => path.basename(file),
       tagsOf: (paper) => this.library.tagsOf(paper.key),
       digestDateOf: (file) => this.library.digest(file)?.digestDate ?? null,
       statusOf: (paper) => this.library.statusOf(paper.key),
-    }).map((group) => ({ kind: 'group', group }));
+    });
+  }
+
+  private show(groups: PaperGroup[], count: number): void {
+    this.visibleCount = count;
+    this.groups = groups.map((group) => ({ kind: 'group', group }));
     this.children.clear();
     this.pages.reset();
     this.changed.fire(undefined);
@@ -500,7 +533,7 @@ export class PapersView extends Disposable {
   private async refresh(): Promise<void> {
     const filtering = this.provider.refresh();
     if (filtering) {
-      this.view.message = `Filtering ${countOf(this.library.papers.length, 'paper')}…`;
+      if (this.filter) this.view.message = `Filtering ${countOf(this.library.papers.length, 'paper')}…`;
       if (!(await filtering)) return;
     }
     const total = this.library.papers.length;
