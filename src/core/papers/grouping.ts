@@ -103,6 +103,44 @@ export function groupPapers(
   }
 }
 
+/**
+ * groupPapers over the papers `keep` holds for (all when null), a slice at a time: each slice is
+ * grouped on its own and the slices' groups joined in order, so every group holds its papers in the
+ * order given, exactly as groupPapers on the kept papers would. `pause` is awaited between slices of
+ * about `slice` papers; when it gives false the work stops and the result is null.
+ */
+export async function groupPapersInSlices(
+  papers: readonly Paper[],
+  by: GroupBy,
+  options: Parameters<typeof groupPapers>[2],
+  keep: ((paper: Paper) => boolean) | null,
+  pause: () => Promise<boolean>,
+  slice = 5000,
+): Promise<{ groups: PaperGroup[]; count: number } | null> {
+  const joined = new Map<string, PaperGroup>();
+  const firstOf: Paper[] = [];
+  let count = 0;
+  for (let start = 0; start < papers.length; start += slice) {
+    const kept = papers.slice(start, start + slice).filter((paper) => !keep || keep(paper));
+    count += kept.length;
+    for (const group of groupPapers(kept, by, options)) {
+      const known = joined.get(group.id);
+      if (known) known.papers.push(...group.papers);
+      else {
+        joined.set(group.id, { ...group, papers: [...group.papers] });
+        firstOf.push(group.papers[0]);
+      }
+    }
+    if (start + slice < papers.length && !(await pause())) return null;
+  }
+  // The order of the groups depends on their ids alone (digest, month, tag, status): grouping one
+  // paper of each gives it.
+  const groups = groupPapers(firstOf, by, options)
+    .filter((group) => joined.has(group.id))
+    .map((group) => joined.get(group.id)!);
+  return { groups, count };
+}
+
 function monthOf(date: PaperDate | null): { id: string; order: number; label: string } {
   if (date === null) return { id: 'none', order: -Infinity, label: 'No date' };
   if (date.year === null) return { id: `?-${date.month}`, order: -100 + date.month, label: `${MONTH_NAMES[date.month - 1]} (year unknown)` };

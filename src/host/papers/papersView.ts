@@ -9,6 +9,7 @@ import {
   SORT_BY_VALUES,
   describePaper,
   groupPapers,
+  groupPapersInSlices,
   paperFilter,
   sortPapers,
   type GroupBy,
@@ -51,9 +52,6 @@ interface MoreNode {
 type Node = GroupNode | PaperNode | MoreNode;
 
 const TOOLTIP_ABSTRACT_LENGTH = 500;
-/** A filter checks the clock every this many papers, and lets the host run after this long. */
-const FILTER_CHECK = 256;
-const FILTER_SLICE_MS = 12;
 /** Above this many papers the tree is grouped in slices (see sliced): some 60 ms of grouping at 100,000. */
 const SLICED_GROUPING_PAPERS = 20_000;
 /** The longest a reveal waits for VS Code to fetch a group's grown page. */
@@ -104,58 +102,30 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     return this.sliced(papers, matches, generation);
   }
 
-  /**
-   * Filters and groups a big library a slice at a time: each slice is grouped on its own, and the
-   * slices' groups joined in order, so every group keeps the library's order and the host runs
-   * between slices.
-   */
+  /** Filters and groups a big library a slice at a time (groupPapersInSlices), letting the host run between slices. */
   private async sliced(papers: readonly Paper[], matches: ((paper: Paper) => boolean) | null, generation: number): Promise<boolean> {
-    let kept: Paper[] = [];
-    let count = 0;
-    const joined = new Map<string, PaperGroup>();
-    const firstOf: Paper[] = [];
-    const groupKept = () => {
-      count += kept.length;
-      for (const group of this.group(kept)) {
-        const known = joined.get(group.id);
-        if (known) known.papers.push(...group.papers);
-        else {
-          joined.set(group.id, { ...group, papers: [...group.papers] });
-          firstOf.push(group.papers[0]);
-        }
-      }
-      kept = [];
-    };
-    let sliceStart = performance.now();
-    for (let i = 0; i < papers.length; i++) {
-      if (!matches || matches(papers[i])) kept.push(papers[i]);
-      if (i % FILTER_CHECK === FILTER_CHECK - 1 && performance.now() - sliceStart > FILTER_SLICE_MS) {
-        groupKept();
-        await yieldTurn();
-        if (generation !== this.generation) return false;
-        sliceStart = performance.now();
-      }
-    }
-    groupKept();
-    if (generation !== this.generation) return false;
-    // The order of groups depends on their ids alone (digest file, month, tag, status): grouping one
-    // paper of each gives it.
-    const order = this.group(firstOf).filter((group) => joined.has(group.id));
-    this.show(
-      order.map((group) => joined.get(group.id)!),
-      count,
-    );
+    const result = await groupPapersInSlices(papers, this.settings().groupBy, this.groupOptions(), matches, async () => {
+      await yieldTurn();
+      return generation === this.generation;
+    });
+    if (!result || generation !== this.generation) return false;
+    this.show(result.groups, result.count);
     return true;
   }
 
   private group(papers: readonly Paper[]): PaperGroup[] {
-    return groupPapers(papers, this.settings().groupBy, {
-      digestFiles: this.library.digestFiles,
+    return groupPapers(papers, this.settings().groupBy, this.groupOptions());
+  }
+
+  private groupOptions(): Parameters<typeof groupPapers>[2] {
+    const digestFiles = this.library.digestFiles;
+    return {
+      digestFiles,
       digestLabel: (file) => path.basename(file),
       tagsOf: (paper) => this.library.tagsOf(paper.key),
       digestDateOf: (file) => this.library.digest(file)?.digestDate ?? null,
       statusOf: (paper) => this.library.statusOf(paper.key),
-    });
+    };
   }
 
   private show(groups: PaperGroup[], count: number): void {

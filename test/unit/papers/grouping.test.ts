@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { describePaper, filterPapers, groupPapers, sortPapers } from '../../../src/core/papers/grouping';
+import { describePaper, filterPapers, groupPapers, groupPapersInSlices, paperFilter, sortPapers } from '../../../src/core/papers/grouping';
 import { formatPaperDate } from '../../../src/core/paperView/viewModel';
 import { parseDigest } from '../../../src/core/digest/parser';
 import { mergeDigests } from '../../../src/core/library/merge';
@@ -170,5 +170,38 @@ describe('filterPapers and labels', () => {
     assert.equal(describePaper(paper('a', { date: { year: 2024, month: 9, day: 18 }, authors: 5, upvotes: 3 })), '2024 · 5 authors · ▲ 3');
     assert.equal(describePaper(paper('a', { authors: 1 })), '1 author');
     assert.equal(describePaper(paper('a', { submitter: 'NVIDIA' })), 'NVIDIA');
+  });
+});
+
+describe('groupPapersInSlices', () => {
+  test('gives what groupPapers gives on the kept papers, for every grouping and slice size, and stops when told', async () => {
+    const files = ['a.txt', 'b.txt', 'c.txt'];
+    const papers = Array.from({ length: 40 }, (_, i) =>
+      paper(`p${i}`, {
+        title: `Paper ${i} on ${i % 3 === 0 ? 'diffusion' : 'robots'}`,
+        sources: [{ file: files[i % 3], line: i }, ...(i % 5 === 0 ? [{ file: files[(i + 1) % 3], line: i }] : [])],
+        date: i % 4 === 0 ? null : { year: 2020 + (i % 3), month: 1 + (i % 12), day: 1 },
+      }),
+    );
+    const tags = (p: Paper) => (Number(p.key.slice(1)) % 7 === 0 ? [] : [`t${Number(p.key.slice(1)) % 4}`, ...(Number(p.key.slice(1)) % 6 === 0 ? ['z'] : [])]);
+    const options = {
+      digestFiles: files,
+      digestLabel: (f: string) => f,
+      tagsOf: tags,
+      statusOf: (p: Paper) => (Number(p.key.slice(1)) % 2 ? ('read' as const) : ('unread' as const)),
+    };
+    for (const by of ['digest', 'month', 'tag', 'status'] as const) {
+      for (const keep of [null, paperFilter('diffusion')]) {
+        const expected = groupPapers(keep ? papers.filter(keep) : papers, by, options);
+        for (const slice of [1, 3, 7, 40, 100]) {
+          const result = await groupPapersInSlices(papers, by, options, keep, async () => true, slice);
+          assert.deepEqual(result?.groups, expected, `${by}, slice ${slice}, ${keep ? 'filtered' : 'all'}`);
+          assert.equal(result?.count, keep ? papers.filter(keep).length : papers.length);
+        }
+      }
+    }
+    let pauses = 0;
+    assert.equal(await groupPapersInSlices(papers, 'tag', options, null, async () => ++pauses < 2, 5), null);
+    assert.equal(pauses, 2);
   });
 });
