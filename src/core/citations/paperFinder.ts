@@ -49,14 +49,16 @@ export class PaperFinder {
 
   /**
    * The same finder, built a slice at a time: `pause` is awaited every `slice` papers, so that a
-   * caller on a busy thread can let other work run (folding 100,000 abstracts takes about a second).
+   * caller on a busy thread can let other work run (folding 100,000 abstracts takes about a second);
+   * when it gives false, the build stops and gives null.
    */
-  static async build(papers: readonly Paper[], pause: () => Promise<void>, slice = 2000): Promise<PaperFinder> {
+  static async build(papers: readonly Paper[], pause: () => Promise<boolean>, slice = 2000): Promise<PaperFinder | null> {
     const sorted = await sortInSlices(papers, byYearThenKey, pause, slice * 8);
+    if (!sorted) return null;
     const entries: Entry[] = [];
     for (let i = 0; i < sorted.length; i++) {
       entries.push(entryOf(sorted[i]));
-      if (i % slice === slice - 1) await pause();
+      if (i % slice === slice - 1 && !(await pause())) return null;
     }
     return new PaperFinder(papers, entries);
   }
@@ -131,9 +133,10 @@ function entryOf(paper: Paper): Entry {
 /**
  * A stable sort, as Array.prototype.sort gives, done as a bottom-up merge sort that awaits `pause`
  * after about every `step` comparisons, so that sorting 100,000 papers never holds a thread for
- * long. Sorted runs of 32 by insertion first, then merged pairwise.
+ * long; when `pause` gives false the sort stops and gives null. Sorted runs of 32 by insertion
+ * first, then merged pairwise.
  */
-export async function sortInSlices<T>(items: readonly T[], compare: (a: T, b: T) => number, pause: () => Promise<void>, step = 16_000): Promise<T[]> {
+export async function sortInSlices<T>(items: readonly T[], compare: (a: T, b: T) => number, pause: () => Promise<boolean>, step = 16_000): Promise<T[] | null> {
   let from = [...items];
   const n = from.length;
   const RUN = 32;
@@ -152,7 +155,7 @@ export async function sortInSlices<T>(items: readonly T[], compare: (a: T, b: T)
     work += RUN * 4;
     if (work >= step) {
       work = 0;
-      await pause();
+      if (!(await pause())) return null;
     }
   }
   let to = new Array<T>(n);
@@ -169,7 +172,7 @@ export async function sortInSlices<T>(items: readonly T[], compare: (a: T, b: T)
       work += right - left;
       if (work >= step) {
         work = 0;
-        await pause();
+        if (!(await pause())) return null;
       }
     }
     [from, to] = [to, from];

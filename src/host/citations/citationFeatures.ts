@@ -25,13 +25,14 @@ import { yieldTurn } from '../shared/turns';
 
 /** Below this many papers the finder is built when first asked for: a few milliseconds. */
 const BACKGROUND_FINDER_PAPERS = 5000;
+/** How long the library must stay unchanged before the finder is built in the background. */
+const FINDER_SETTLE_MS = 2000;
 
 export class CitationFeatures extends Disposable {
   private finderCache: PaperFinder | undefined;
   /** The library's list of papers the finder was built from. */
   private finderPapers: readonly Paper[] | undefined;
-  /** The list a background build is under way for (see prepareFinder). */
-  private preparing: readonly Paper[] | undefined;
+  private prepareTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly mentions: DocumentMentions;
   private readonly diagnostics: CitationDiagnostics;
 
@@ -44,6 +45,7 @@ export class CitationFeatures extends Disposable {
   ) {
     super();
     this.register(library.onDidChange(() => this.prepareFinder()));
+    this.register({ dispose: () => clearTimeout(this.prepareTimer) });
     const mentions = (this.mentions = this.register(new DocumentMentions()));
     this.diagnostics = this.register(new CitationDiagnostics(library, mentions));
     const selector = CITATION_SELECTOR;
@@ -76,16 +78,23 @@ export class CitationFeatures extends Disposable {
    * A completion asked for before it is done builds it at once (the getter above).
    */
   private prepareFinder(): void {
+    clearTimeout(this.prepareTimer);
     const papers = this.library.papers;
-    if (this.finderPapers === papers || this.preparing === papers || papers.length < BACKGROUND_FINDER_PAPERS) return;
-    this.preparing = papers;
-    void PaperFinder.build(papers, yieldTurn).then((finder) => {
-      if (this.preparing === papers) this.preparing = undefined;
-      if (this.library.papers === papers && this.finderPapers !== papers) {
-        this.finderPapers = papers;
-        this.finderCache = finder;
-      }
-    });
+    if (this.finderPapers === papers || papers.length < BACKGROUND_FINDER_PAPERS) return;
+    // A load changes the library several times in a row: build once it has settled, and stop a
+    // build whose papers are no longer the library's.
+    this.prepareTimer = setTimeout(() => {
+      const current = () => this.library.papers === papers && this.finderPapers !== papers && !this.isDisposed;
+      void PaperFinder.build(papers, async () => {
+        await yieldTurn();
+        return current();
+      }).then((finder) => {
+        if (finder && current()) {
+          this.finderPapers = papers;
+          this.finderCache = finder;
+        }
+      });
+    }, FINDER_SETTLE_MS);
   }
 
   /** The mentions of a document, scanned once per version. */

@@ -125,7 +125,7 @@ describe('PaperFinder', () => {
       const sorted = await sortInSlices(
         items,
         (a, b) => a.value - b.value,
-        async () => void pauses++,
+        async () => (pauses++, true),
         500,
       );
       assert.deepEqual(
@@ -135,12 +135,24 @@ describe('PaperFinder', () => {
       );
       if (n >= 1000) assert.ok(pauses > 1, `n = ${n} paused ${pauses} times`);
     }
+    let asked = 0;
+    assert.equal(
+      await sortInSlices(
+        [...Array(5000).keys()].reverse(),
+        (a, b) => a - b,
+        async () => ++asked < 3,
+        500,
+      ),
+      null,
+      'a pause that says stop stops it',
+    );
   });
 
   test('built a slice at a time, it pauses between slices and answers exactly as one built at once', async () => {
     let pauses = 0;
-    const sliced = await PaperFinder.build(papers, async () => void pauses++, 2);
+    const sliced = (await PaperFinder.build(papers, async () => (pauses++, true), 2))!;
     assert.ok(pauses >= 2, `paused ${pauses} times`);
+    assert.equal(await PaperFinder.build(papers, async () => false, 2), null, 'a pause that says stop stops the build');
     for (const query of ['pas', 'cloning', 'learn videos', '', 'schrodinger']) {
       assert.deepEqual(sliced.search(query), finder.search(query), query);
       assert.deepEqual(sliced.complete(query), finder.complete(query), query);
