@@ -235,9 +235,12 @@ class TexReader {
       const symbol = this.src[this.pos + 1];
       this.pos += 2;
       if (symbol === undefined) return '\\';
+      // Outside formulas a backslash before a dollar or a space is left as written: `\$(bug)` must
+      // not turn into a codicon, and `a \ b` is more likely a backslash than TeX's control space.
+      if (!this.math && (symbol === '$' || symbol === ' ')) return this.src.slice(start, this.pos);
       if (ESCAPED.has(symbol)) return symbol;
       if (symbol === '\\') return this.math ? ' ' : '\\\\';
-      if (SPACES[symbol] !== undefined && (this.math || symbol === ',' || symbol === ' ')) return SPACES[symbol];
+      if (SPACES[symbol] !== undefined && (this.math || symbol === ',')) return SPACES[symbol];
       if (ACCENTS[symbol] !== undefined && !this.math) return this.accent(ACCENTS[symbol]) ?? this.src.slice(start, this.pos);
       return this.src.slice(start, this.pos);
     }

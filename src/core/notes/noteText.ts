@@ -51,8 +51,8 @@ export interface PlaceholderInfo {
 export const NOTE_PLACEHOLDERS: readonly PlaceholderInfo[] = [
   { name: 'key', description: 'the citation key, e.g. pasta' },
   { name: 'citation', description: 'a pandoc citation of the paper, [@key]' },
-  { name: 'title', description: 'the title (white space collapsed to single spaces, LaTeX made readable: `$\\alpha$` as `α`)' },
-  { name: 'abstract', description: 'the abstract as the digest gives it, LaTeX made readable' },
+  { name: 'title', description: 'the title (white space collapsed to single spaces)' },
+  { name: 'abstract', description: 'the abstract as the digest gives it' },
   { name: 'abstractQuote', description: 'the abstract as a markdown blockquote (every line starts with "> ")' },
   { name: 'date', description: 'the paper date, YYYY-MM-DD, or empty when the digest gives no year' },
   { name: 'year', description: 'the year, or empty' },
@@ -92,10 +92,11 @@ function placeholderValues(context: NoteContext): Record<string, Value> {
   return {
     key: paper.key,
     citation: `[@${paper.key}]`,
-    // A note is read as text (in an editor, in Obsidian, in a diff): its LaTeX reads as Unicode, as in the tree.
-    title: singleLine(withoutBidiControls(readableMath(paper.title))),
-    abstract: withoutBidiControls(readableMath(paper.abstract)),
-    abstractQuote: formatQuote(withoutBidiControls(readableMath(paper.abstract))),
+    // A note keeps the digest's text as it is, LaTeX included: it is the reader's own file, which
+    // editors with math (Obsidian, the markdown preview with a math extension) can typeset.
+    title: singleLine(withoutBidiControls(paper.title)),
+    abstract: withoutBidiControls(paper.abstract),
+    abstractQuote: formatQuote(withoutBidiControls(paper.abstract)),
     date: isoDate(paper),
     year: paper.date?.year ?? null,
     authors: paper.authors,
@@ -117,7 +118,7 @@ const OWN_PLACEHOLDERS = new Set(['key', 'citation', 'date', 'year', 'authors', 
 
 /** A placeholder's value in the body: digest text escaped so that it renders as itself. */
 function bodyValue(name: string, value: Value, context: NoteContext): string {
-  if (name === 'abstractQuote') return formatQuote(noteMarkdownText(readableMath(context.paper.abstract)));
+  if (name === 'abstractQuote') return formatQuote(noteMarkdownText(context.paper.abstract));
   if (OWN_PLACEHOLDERS.has(name)) return plainValue(value);
   const escape = URL_PLACEHOLDERS.has(name) ? noteMarkdownUrl : noteMarkdownText;
   if (Array.isArray(value)) return value.map(escape).join(', ');
