@@ -47,9 +47,27 @@ export function paperRow(page: Page, title: string | RegExp): Locator {
 
 /** Clicks a paper in the tree (which opens it in the preview paper view), then moves the mouse off the tree. */
 export async function clickPaper(page: Page, title: string | RegExp): Promise<void> {
+  await scrollToPaper(page, title);
   await paperRow(page, title).click();
   // A mouse resting on the row would bring up its tooltip over the paper view.
   await page.mouse.move(RESTING_SPOT.x, RESTING_SPOT.y);
+}
+
+/**
+ * Scrolls the Papers tree down until the row of `title` is drawn: the list draws only the rows in
+ * view, and the sidebar's other views (Reading Queue, For You) leave the Papers tree a few screens
+ * of rows. Gives up quietly after the end of the list; the click that follows then says why.
+ */
+export async function scrollToPaper(page: Page, title: string | RegExp): Promise<void> {
+  const row = paperRow(page, title);
+  for (let i = 0; i < 40; i++) {
+    if ((await row.count()) > 0 && (await row.first().isVisible())) return;
+    const box = await papersTree(page).boundingBox();
+    if (!box) return;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, 200);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** Every visible row of the tree: label and description as shown. */

@@ -113,7 +113,11 @@ describe('Papers tree', { timeout: 300_000 }, () => {
   it('shows the welcome view in a workspace without digests, and the seeds after "Add Sample Digests"', async () => {
     const { page, folder } = await workbenches.open('empty');
     await showPapers(page);
-    const welcome = marginaliaSidebar(page).locator('.welcome-view-content');
+    // The Papers view's own welcome: the Reading Queue below it has one of its own.
+    const papersPane = marginaliaSidebar(page)
+      .locator('.pane')
+      .filter({ has: page.locator('.pane-header .title', { hasText: /^Papers$/ }) });
+    const welcome = papersPane.locator('.welcome-view-content');
     await welcome.getByText('No Daily Papers digests found in this workspace').waitFor();
     const buttons = await welcome.locator('.monaco-button').allInnerTexts();
     assert.deepEqual(buttons, ['Add Digests...', 'Add Sample Digests', 'Configure Digest Location']);
