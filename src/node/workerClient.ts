@@ -54,6 +54,11 @@ export abstract class WorkerClient<Request extends { id: number; type: string },
     });
   }
 
+  /** Posts a message that is not a request (gets no reply), such as a receipt for a chunk. */
+  protected post(message: object): void {
+    if (!this.failure) this.worker.postMessage(message);
+  }
+
   /** Handles a message that answers no request; returns false for the answers themselves. */
   protected abstract event(reply: Reply): boolean;
 

@@ -14,8 +14,10 @@ import { readDigest } from '../digest/digestFiles';
 import { FileAccessError, LockTimeoutError } from './fileLock';
 import { LibraryStore } from './libraryStore';
 import { openLibrary, type OpenedLibrary } from './openLibrary';
+import { CHUNKS_IN_FLIGHT } from './libraryWorkerProtocol';
 import type {
   DigestFileReport,
+  PapersReceipt,
   LibraryWorkerReply,
   LibraryWorkerRequest,
   LoadResult,
@@ -53,7 +55,8 @@ class WorkerError extends Error {
 
 // One request at a time, in order: a tag change never runs in the middle of a load.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (request: LibraryWorkerRequest) => {
+port.on('message', (request: LibraryWorkerRequest | PapersReceipt) => {
+  if (request.type === 'received') return receipts.received();
   queue = queue
     .then(() => handle(request))
     .then(
@@ -65,6 +68,24 @@ port.on('message', (request: LibraryWorkerRequest) => {
 function post(reply: LibraryWorkerReply): void {
   port!.postMessage(reply);
 }
+
+/** The `papers` chunks posted and not yet receipted by the host (see CHUNKS_IN_FLIGHT). */
+const receipts = {
+  outstanding: 0,
+  waiter: null as (() => void) | null,
+  received(): void {
+    this.outstanding = Math.max(0, this.outstanding - 1);
+    const waiter = this.waiter;
+    this.waiter = null;
+    waiter?.();
+  },
+  /** Posts a chunk, first waiting until fewer than CHUNKS_IN_FLIGHT are unreceipted. */
+  async post(id: number, papers: Paper[]): Promise<void> {
+    while (this.outstanding >= CHUNKS_IN_FLIGHT) await new Promise<void>((resolve) => (this.waiter = resolve));
+    this.outstanding++;
+    post({ id, type: 'papers', papers });
+  },
+};
 
 function log(level: 'info' | 'warn', message: string): void {
   post({ type: 'log', level, message });
@@ -184,13 +205,13 @@ async function readFiles(files: string[], cacheDir: string | null): Promise<Dige
 /** What the load in progress spent where (see LoadResult.timings). */
 const timings = { readMs: 0, mergeMs: 0, publishMs: 0 };
 
-function publish(
+async function publish(
   id: number,
   result: Omit<LoadResult, 'order' | 'sent' | 'tags' | 'statuses' | 'queue' | 'disputes' | 'newDisputes' | 'timings'> & {
     papers: Paper[];
     records: LibraryRecords | null;
   },
-): LoadResult {
+): Promise<LoadResult> {
   const publishing = performance.now();
   const { papers, records, ...rest } = result;
   const next = new Map<string, string>();
@@ -203,11 +224,11 @@ function publish(
     chunk.push(paper);
     count++;
     if (chunk.length === CHUNK) {
-      post({ id, type: 'papers', papers: chunk });
+      await receipts.post(id, chunk);
       chunk = [];
     }
   }
-  if (chunk.length > 0) post({ id, type: 'papers', papers: chunk });
+  if (chunk.length > 0) await receipts.post(id, chunk);
   const removed = [...sent.keys()].filter((key) => !next.has(key));
   sent = next;
   timings.publishMs = performance.now() - publishing;

@@ -3,7 +3,7 @@
  * and resolves each with its reply, gathering the papers that arrive in chunks before a load's reply.
  */
 import type { Paper } from '../../core/types';
-import type { LibraryWorkerReply, LibraryWorkerRequest, LibraryWorkerValues, WorkerErrorKind } from './libraryWorkerProtocol';
+import type { LibraryWorkerReply, LibraryWorkerRequest, LibraryWorkerValues, PapersReceipt, WorkerErrorKind } from './libraryWorkerProtocol';
 import { WorkerClient } from '../workerClient';
 
 /** A request the worker refused; `kind` says whose words the message is in (see WorkerErrorKind). */
@@ -56,6 +56,9 @@ export class LibraryWorkerClient extends WorkerClient<LibraryWorkerRequest, Libr
     if (reply.type === 'papers') {
       const papers = this.chunks.get(reply.id);
       if (papers) for (const paper of reply.papers) papers.push(paper);
+      // The receipt waits for the next turn, so that the host's other work runs between two chunks.
+      const receipt: PapersReceipt = { type: 'received', id: reply.id };
+      setImmediate(() => this.post(receipt));
       return true;
     }
     return false;

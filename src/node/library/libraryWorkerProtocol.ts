@@ -2,7 +2,10 @@
  * The messages between the library's worker thread (libraryWorker.ts) and its client in the
  * extension host (libraryWorkerClient.ts). Every request carries an id and gets exactly one reply
  * with that id; `papers` messages with the same id come before a `load` reply, in chunks small
- * enough that the host clones each in a few milliseconds.
+ * enough that the host clones each in a few milliseconds. The host answers each chunk with a
+ * `received` receipt once its thread has taken it, and the worker keeps at most CHUNKS_IN_FLIGHT
+ * chunks unreceipted: the host drains every message waiting on its port in one task, so 100
+ * chunks posted at once would block it for more than a second.
  */
 import type { KeyDispute } from '../../core/library/libraryFile';
 import type { ReadingStatus } from '../../core/library/readingStatus';
@@ -110,6 +113,15 @@ export type LibraryWorkerRequest =
   | { id: number; type: 'status'; operation: StatusOperation }
   /** Settles git conflict markers in the library file, then loads like `load` with nothing to re-read. */
   | { id: number; type: 'resolve' };
+
+/** What the host posts back for each `papers` chunk it has taken (not a request: it gets no reply). */
+export interface PapersReceipt {
+  type: 'received';
+  id: number;
+}
+
+/** Chunks the worker posts ahead of the host's receipts. Two keep the port busy while the host takes one. */
+export const CHUNKS_IN_FLIGHT = 2;
 
 export type LibraryWorkerReply =
   | { id: number; type: 'ok'; value: unknown }

@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { cpSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { LibraryWorkerClient } from '../../../../src/node/library/libraryWorkerClient';
+import { CHUNKS_IN_FLIGHT, type LoadResult } from '../../../../src/node/library/libraryWorkerProtocol';
+import { syntheticDigests, writeDigests } from '../../../bench/libraryWorkspace';
 import { bundleForNode } from '../../../support/cli';
 import { repoRoot, seedsFolder } from '../../../support/paths';
 import { tempFolder } from '../../../support/tempFolders';
@@ -45,5 +48,49 @@ describe('the library worker', () => {
     assert.equal(whole.value.unchanged, true);
     assert.deepEqual(whole.value.order, first.value.order);
     assert.deepEqual(new Map(whole.value.tags).get(key), ['to-read']);
+  });
+});
+
+describe('the library worker posting papers', () => {
+  test('keeps at most CHUNKS_IN_FLIGHT chunks unreceipted, so the host never has a pile of chunks to drain at once', async () => {
+    const script = await bundleForNode(
+      path.join(repoRoot, 'src', 'node', 'library', 'libraryWorker.ts'),
+      path.join(tempFolder('worker-bundle-flow'), 'libraryWorker.js'),
+    );
+    const root = tempFolder('worker-flow');
+    // 5,000 papers: five chunks of 1,000.
+    const { digests } = syntheticDigests(5000);
+    writeDigests(root, digests);
+    const files = digests.map((digest) => path.join(root, digest.file)).sort();
+    const worker = new Worker(script);
+    try {
+      const chunks: number[] = [];
+      let reply: { type: string; value?: LoadResult } | null = null;
+      let arrived: () => void = () => undefined;
+      worker.on('message', (message: { type: string; id: number; papers?: unknown[]; value?: LoadResult }) => {
+        if (message.type === 'papers') chunks.push(message.papers!.length);
+        else if (message.type !== 'log') reply = message;
+        arrived();
+      });
+      const next = () => new Promise<void>((resolve) => (arrived = resolve));
+      worker.postMessage({ id: 1, type: 'load', root, files, reread: 'all', trusted: true, cacheDir: null });
+      while (chunks.length < CHUNKS_IN_FLIGHT) await next();
+      // Without a receipt the worker waits: nothing more comes, however long the host takes.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.equal(chunks.length, CHUNKS_IN_FLIGHT);
+      assert.equal(reply, null);
+      // Each receipt lets one more chunk go, until the reply.
+      while (reply === null) {
+        const posted: number = chunks.length;
+        worker.postMessage({ type: 'received', id: 1 });
+        while (chunks.length === posted && reply === null) await next();
+        assert.ok(chunks.length <= posted + 1, 'one receipt lets at most one more chunk go');
+      }
+      assert.equal((reply as { type: string }).type, 'ok');
+      assert.deepEqual(chunks, [1000, 1000, 1000, 1000, 1000]);
+      assert.equal((reply as { value: LoadResult }).value.order.length, 5000);
+    } finally {
+      await worker.terminate();
+    }
   });
 });
