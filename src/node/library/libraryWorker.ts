@@ -37,7 +37,7 @@ if (!port) throw new Error('libraryWorker.js runs as a worker thread only.');
 /** Parsed digests by file; a file not in here is read on the next load. */
 const digests = new Map<string, ParsedDigest>();
 /** Each paper as last sent, to send only what changed. */
-let sent = new Map<string, string>();
+let sent = new Map<string, Paper>();
 let store: LibraryStore | null = null;
 /** The last load's result and the records it came from, for a load that finds nothing changed (see load). */
 let lastResult: LoadResult | null = null;
@@ -214,13 +214,13 @@ async function publish(
 ): Promise<LoadResult> {
   const publishing = performance.now();
   const { papers, records, ...rest } = result;
-  const next = new Map<string, string>();
+  const next = new Map<string, Paper>();
   let chunk: Paper[] = [];
   let count = 0;
   for (const paper of papers) {
-    const json = JSON.stringify(paper);
-    next.set(paper.key, json);
-    if (sent.get(paper.key) === json) continue;
+    next.set(paper.key, paper);
+    const before = sent.get(paper.key);
+    if (before !== undefined && sameData(before, paper)) continue;
     chunk.push(paper);
     count++;
     if (chunk.length === CHUNK) {
@@ -302,6 +302,27 @@ function errorMessage(error: unknown): string {
   if (error instanceof TagError) return error.reason;
   if (errorKind(error) !== 'internal') return (error as Error).message;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/**
+ * True when two values of plain JSON data (papers) are equal. A paper's first load compares
+ * nothing, and a reload compares without writing 100,000 papers out as JSON text.
+ */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.prototype.hasOwnProperty.call(b, key) || !sameData((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 /**
