@@ -14,6 +14,9 @@ import { readDigest } from '../digest/digestFiles';
 import { FileAccessError, LockTimeoutError } from './fileLock';
 import { LibraryStore } from './libraryStore';
 import { openLibrary, type OpenedLibrary } from './openLibrary';
+import { isRacy, keysAgree, readSnapshot, snapshotFile, statDigest, writeSnapshot, type DigestStat } from './librarySnapshot';
+import { mapLimited } from '../concurrency';
+import { titleIdentity } from '../../core/text';
 import { CHUNKS_IN_FLIGHT } from './libraryWorkerProtocol';
 import type {
   DigestFileReport,
@@ -36,6 +39,17 @@ if (!port) throw new Error('libraryWorker.js runs as a worker thread only.');
 
 /** Parsed digests by file; a file not in here is read on the next load. */
 const digests = new Map<string, ParsedDigest>();
+/**
+ * The digest files whose papers the last load took from the snapshot (librarySnapshot.ts): known,
+ * but not parsed in `digests`. A load that must merge reads them first. Null otherwise.
+ */
+let servedFiles: Set<string> | null = null;
+/** Each digest file's stat, taken before the content in `digests` was read (for the snapshot). */
+const readStats = new Map<string, DigestStat>();
+/** The last report of each digest file (for the snapshot). */
+const reportsByFile = new Map<string, DigestFileReport>();
+/** The papers of the last publish, in merge order. */
+let lastPapers: Paper[] | null = null;
 /** Each paper as last sent, to send only what changed. */
 let sent = new Map<string, Paper>();
 let store: LibraryStore | null = null;
@@ -118,11 +132,21 @@ function storeFor(root: string): LibraryStore {
 
 async function load(id: number, reread: string[] | 'all', shown = false): Promise<LoadResult> {
   const { root, files, trusted, cacheDir } = last!;
+  // The first load of a window: the library as the last window left it, when nothing changed since.
+  const first = reread === 'all' && digests.size === 0 && servedFiles === null && lastResult === null;
+  if (first && root && trusted && cacheDir && files.length > 1) {
+    const served = await loadFromSnapshot(id, root, files, cacheDir);
+    if (served) return served;
+  }
   const listed = new Set(files);
-  const dropped = [...digests.keys()].filter((file) => !listed.has(file));
-  for (const file of dropped) digests.delete(file);
-  if (reread === 'all') digests.clear();
-  const toRead = files.filter((file) => !digests.has(file) || (reread !== 'all' && reread.includes(file)));
+  const known = servedFiles ? new Set([...servedFiles, ...digests.keys()]) : new Set(digests.keys());
+  const dropped = [...known].filter((file) => !listed.has(file));
+  for (const file of dropped) forget(file);
+  if (reread === 'all') {
+    digests.clear();
+    servedFiles = null;
+  }
+  let toRead = files.filter((file) => !(digests.has(file) || servedFiles?.has(file)) || (reread !== 'all' && reread.includes(file)));
   // Our own tag write makes the watcher ask for a load: nothing to read and the file as we wrote it
   // means the library is as we last sent it, so 100,000 papers are not merged and sent again.
   // Tag changes made since went into those same records (the store reuses them), so their tags are current.
@@ -139,6 +163,12 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
     const nothing = { removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true };
     if (shown) return { ...lastResult, ...nothing, order: [], tags: [], statuses: [], queue: [], disputes: [] };
     return { ...lastResult, ...nothing, tags: lastRecords.tagged(), statuses: lastRecords.statuses(), queue: lastRecords.queue() };
+  }
+  // The papers came from the snapshot and now must be merged: the parsed digests are read first,
+  // from the digest cache (the changed ones are parsed).
+  if (servedFiles) {
+    toRead = files;
+    servedFiles = null;
   }
   const started = performance.now();
   const reports = await readFiles(toRead, digests.size === 0 ? cacheDir : null);
@@ -168,22 +198,132 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   }
   timings.mergeMs = performance.now() - merging;
   const { papers, records, warning } = opened;
-  return publish(id, { ...base, state: papers.length > 0 ? 'ready' : 'empty', corruption: null, papers, records, warning });
+  const result = await publish(id, { ...base, state: papers.length > 0 ? 'ready' : 'empty', corruption: null, papers, records, warning });
+  // Keys of new papers not saved, or not trusted to save them: the next window must merge anew.
+  if (result.state === 'ready' && trusted && !warning && cacheDir) scheduleSnapshot(root, papers);
+  return result;
+}
+
+/**
+ * The first load from the snapshot the last window left (librarySnapshot.ts), when every digest is
+ * as it was then and the library file, read and normalised under its lock as on every open, still
+ * gives each paper its key. Null when it cannot: the caller merges the digests.
+ */
+async function loadFromSnapshot(id: number, root: string, files: string[], cacheDir: string): Promise<LoadResult | null> {
+  const started = performance.now();
+  const stats = await statAll(files);
+  if (stats.some((stat) => stat === null)) return null;
+  const snapshot = await readSnapshot(snapshotFile(cacheDir), root, stats as DigestStat[], (line) => log('info', line));
+  if (!snapshot) return null;
+  timings.readMs = performance.now() - started;
+  const merging = performance.now();
+  let agreed = false;
+  let records: LibraryRecords;
+  try {
+    records = await storeFor(root).update((current) => {
+      agreed = keysAgree(snapshot, current);
+      return current;
+    });
+  } catch {
+    // A library file that cannot be read or written: the full load has the words for it.
+    return null;
+  }
+  if (!agreed) {
+    log('info', 'library snapshot: not used, since the library file changed the keys of its papers; merging the digests');
+    return null;
+  }
+  timings.mergeMs = performance.now() - merging;
+  servedFiles = new Set(files);
+  for (const report of snapshot.reports) reportsByFile.set(report.file, report);
+  log('info', `Library from the snapshot of the last window: ${snapshot.papers.length} papers of ${files.length} unchanged digest(s)`);
+  return publish(id, {
+    removed: [],
+    files: snapshot.reports,
+    dropped: [],
+    state: 'ready',
+    corruption: null,
+    papers: snapshot.papers,
+    records,
+    warning: undefined,
+  });
+}
+
+/** Drops what the worker knows of a digest file that is no longer in the library. */
+function forget(file: string): void {
+  digests.delete(file);
+  readStats.delete(file);
+  reportsByFile.delete(file);
+}
+
+async function statAll(files: readonly string[]): Promise<(DigestStat | null)[]> {
+  return mapLimited(files, 16, (file) => statDigest(file));
+}
+
+/** How long the library must be quiet before its snapshot is written (a write of 100,000 papers takes the worker about a second). */
+const SNAPSHOT_DELAY_MS = 3000;
+let snapshotTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Writes the snapshot of `papers` once the library has been quiet for SNAPSHOT_DELAY_MS, between requests. */
+function scheduleSnapshot(root: string, papers: Paper[]): void {
+  clearTimeout(snapshotTimer);
+  snapshotTimer = setTimeout(() => {
+    queue = queue.then(() => saveSnapshot(root, papers)).catch((error: unknown) => log('warn', `library snapshot: not written (${errorMessage(error)})`));
+  }, SNAPSHOT_DELAY_MS);
+  snapshotTimer.unref?.();
+}
+
+async function saveSnapshot(root: string, papers: Paper[]): Promise<void> {
+  const current = last;
+  // Another load came since, or the papers came from a snapshot: nothing to write, or not yet.
+  if (!current?.cacheDir || current.root !== root || servedFiles || papers !== lastPapers) return;
+  // A digest read within the clock's granularity of its last change could have changed again
+  // unseen (librarySnapshot.ts): read again, it must give the same digest as the one merged.
+  for (const file of current.files) {
+    const stat = readStats.get(file);
+    if (!stat || !isRacy(stat)) continue;
+    const before = JSON.stringify([digests.get(file) ?? null, reportsByFile.get(file) ?? null]);
+    await readFiles([file], null);
+    if (JSON.stringify([digests.get(file) ?? null, reportsByFile.get(file) ?? null]) !== before) return;
+    const again = readStats.get(file);
+    if (!again || isRacy(again)) return scheduleSnapshot(root, papers);
+  }
+  const stats = current.files.map((file) => readStats.get(file));
+  const reports = current.files.map((file) => reportsByFile.get(file));
+  if (stats.some((stat) => !stat) || reports.some((report) => !report)) return;
+  const identities = papers.map((paper) => titleIdentity(paper.title) || paper.title);
+  await writeSnapshot(
+    snapshotFile(current.cacheDir),
+    { root, digests: stats as DigestStat[], reports: reports as DigestFileReport[], papers, identities },
+    (line) => log('warn', line),
+  );
 }
 
 async function readFiles(files: string[], cacheDir: string | null): Promise<DigestFileReport[]> {
   const reports: DigestFileReport[] = [];
+  // For the snapshot: each digest's stat, taken before it is read (a change after it then shows).
+  if (last?.cacheDir) {
+    const stats = await statAll(files);
+    files.forEach((file, i) => {
+      const stat = stats[i];
+      if (stat) readStats.set(file, stat);
+      else readStats.delete(file);
+    });
+  }
+  const report = (entry: DigestFileReport) => {
+    reports.push(entry);
+    reportsByFile.set(entry.file, entry);
+  };
   const take = (file: string, digest: ParsedDigest | null, problems: ParsedDigest['diagnostics']) => {
     // A glob such as *.txt also finds READMEs and logs: a file that is not a digest is skipped
     // without filling the Problems panel, and said in the log.
     const notADigest = digest === null || (digest.entries.length === 0 && digest.diagnostics.every((d) => d.line === 0));
     if (notADigest) {
       digests.delete(file);
-      reports.push({ file, digestDate: null, problems: [], skipped: [...problems, ...(digest?.diagnostics ?? [])].map((d) => d.message).join(' ') });
+      report({ file, digestDate: null, problems: [], skipped: [...problems, ...(digest?.diagnostics ?? [])].map((d) => d.message).join(' ') });
       return;
     }
     digests.set(file, digest);
-    reports.push({ file, digestDate: digest.digestDate, problems: [...problems, ...digest.diagnostics] });
+    report({ file, digestDate: digest.digestDate, problems: [...problems, ...digest.diagnostics] });
   };
   if (cacheDir && files.length > 1) {
     // The first load of a window: parsed digests come from the cache where their files are unchanged.
@@ -214,6 +354,7 @@ async function publish(
 ): Promise<LoadResult> {
   const publishing = performance.now();
   const { papers, records, ...rest } = result;
+  lastPapers = papers;
   const next = new Map<string, Paper>();
   let chunk: Paper[] = [];
   let count = 0;

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { cpSync, readdirSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { LibraryWorkerClient } from '../../../../src/node/library/libraryWorkerClient';
+import type { Paper } from '../../../../src/core/types';
+import { snapshotFile } from '../../../../src/node/library/librarySnapshot';
 import { CHUNKS_IN_FLIGHT, type LoadResult } from '../../../../src/node/library/libraryWorkerProtocol';
 import { syntheticDigests, writeDigests } from '../../../bench/libraryWorkspace';
 import { bundleForNode } from '../../../support/cli';
@@ -91,6 +93,152 @@ describe('the library worker posting papers', () => {
       assert.equal((reply as { value: LoadResult }).value.order.length, 5000);
     } finally {
       await worker.terminate();
+    }
+  });
+});
+
+describe('the library snapshot between windows', () => {
+  let script: string;
+  let root: string;
+  let cacheDir: string;
+  let files: string[];
+
+  before(async () => {
+    script = await bundleForNode(
+      path.join(repoRoot, 'src', 'node', 'library', 'libraryWorker.ts'),
+      path.join(tempFolder('worker-bundle-snapshot'), 'libraryWorker.js'),
+    );
+  });
+  beforeEach(() => {
+    root = tempFolder('worker-snapshot');
+    cacheDir = path.join(tempFolder('worker-snapshot-cache'), 'digests');
+    cpSync(seedsFolder, path.join(root, 'seeds'), { recursive: true });
+    files = readdirSync(path.join(root, 'seeds'))
+      .filter((name) => name.endsWith('.txt'))
+      .map((name) => path.join(root, 'seeds', name))
+      .sort();
+  });
+
+  /** A window: a fresh worker, its first load, and the log lines it wrote. */
+  async function openWindow(): Promise<{ client: LibraryWorkerClient; first: { value: LoadResult; papers: Paper[] }; logs: string[] }> {
+    const logs: string[] = [];
+    const client = new LibraryWorkerClient(script, (_level, message) => logs.push(message));
+    const first = await client.request({ type: 'load', root, files, reread: 'all', trusted: true, cacheDir });
+    return { client, first, logs };
+  }
+
+  /** Waits until the window has written its snapshot (3 s after its last load, once its digests are old enough to trust). */
+  async function snapshotWritten(since: number): Promise<void> {
+    const file = snapshotFile(cacheDir);
+    for (let i = 0; i < 200; i++) {
+      if (existsSync(file) && statSync(file).mtimeMs >= since) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.fail('the snapshot was not written within 20 s');
+  }
+
+  const fromSnapshot = (logs: string[]) => logs.some((line) => line.startsWith('Library from the snapshot'));
+
+  test('a second window on the same digests and library file shows exactly the papers, keys, tags and problems of the first, from the snapshot', async () => {
+    const one = await openWindow();
+    const key = one.first.value.order[0];
+    await one.client.request({ type: 'tag', operation: { kind: 'add', keys: [key], tag: 'to-read' } });
+    await snapshotWritten(0);
+    one.client.dispose();
+    assert.ok(!fromSnapshot(one.logs));
+
+    const two = await openWindow();
+    try {
+      assert.ok(fromSnapshot(two.logs), two.logs.join('\n'));
+      assert.deepEqual(two.first.papers, one.first.papers);
+      assert.deepEqual(two.first.value.order, one.first.value.order);
+      assert.deepEqual(
+        two.first.value.files.map((report) => [report.file, report.problems.length, report.skipped]),
+        one.first.value.files.map((report) => [report.file, report.problems.length, report.skipped]),
+      );
+      assert.deepEqual(new Map(two.first.value.tags).get(key), ['to-read']);
+      // It works on from there: a digest edited now is merged with the others (read from the digest cache).
+      const edited = files[0];
+      const text = readFileSync(edited, 'utf8');
+      const title = one.first.papers.find((paper) => paper.sources[0].file === edited)!.title;
+      writeFileSync(edited, text.replace(title, `${title} Revisited`));
+      const after = await two.client.request({ type: 'load', root, files, reread: [edited], trusted: true, cacheDir });
+      assert.ok(after.papers.some((paper) => paper.title === `${title} Revisited`));
+      assert.deepEqual(new Map(after.value.tags).get(key), ['to-read']);
+      // The same library as a window that merges every digest from scratch.
+      const fresh = new LibraryWorkerClient(script, () => undefined);
+      try {
+        const whole = await fresh.request({ type: 'load', root, files, reread: 'all', trusted: true, cacheDir: null });
+        assert.deepEqual(after.value.order, whole.value.order);
+      } finally {
+        fresh.dispose();
+      }
+    } finally {
+      two.client.dispose();
+    }
+  });
+
+  test('a digest changed while no window was open is read again, not taken from the snapshot', async () => {
+    const one = await openWindow();
+    await snapshotWritten(0);
+    one.client.dispose();
+    const edited = files[1];
+    const title = one.first.papers.find((paper) => paper.sources[0].file === edited)!.title;
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace(title, `${title} Again`));
+
+    const two = await openWindow();
+    try {
+      assert.ok(!fromSnapshot(two.logs));
+      assert.ok(two.first.papers.some((paper) => paper.title === `${title} Again`));
+      assert.ok(!two.first.papers.some((paper) => paper.title === title));
+    } finally {
+      two.client.dispose();
+    }
+  });
+
+  test('a library file that gives a paper another key since (a pull, another clone) makes the papers merged again, with the file keys', async () => {
+    const one = await openWindow();
+    await snapshotWritten(0);
+    one.client.dispose();
+    // What a merge of another clone's file does: the paper's record now holds a second, shorter key.
+    const libraryFile = path.join(root, '.marginalia', 'library.jsonl');
+    const paper = one.first.papers[0];
+    const lines = readFileSync(libraryFile, 'utf8').split('\n');
+    const index = lines.findIndex((line) => line.includes(`"key":${JSON.stringify(paper.key)}`));
+    const record = JSON.parse(lines[index]) as { key: string };
+    lines.splice(index + 1, 0, JSON.stringify({ ...record, key: 'zz' }));
+    writeFileSync(libraryFile, lines.join('\n'));
+
+    const two = await openWindow();
+    try {
+      assert.ok(!fromSnapshot(two.logs));
+      const now = two.first.papers.find((candidate) => candidate.title === paper.title)!;
+      assert.equal(now.key, 'zz');
+      assert.deepEqual(now.aliases, [paper.key]);
+    } finally {
+      two.client.dispose();
+    }
+  });
+
+  test('a damaged snapshot is not believed: the library is merged as on a first open', async () => {
+    const one = await openWindow();
+    await snapshotWritten(0);
+    one.client.dispose();
+    const file = snapshotFile(cacheDir);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 10] ^= 0x40;
+    writeFileSync(file, bytes);
+
+    const two = await openWindow();
+    try {
+      assert.ok(!fromSnapshot(two.logs));
+      assert.ok(
+        two.logs.some((line) => line.includes('checksum')),
+        two.logs.join('\n'),
+      );
+      assert.deepEqual(two.first.papers, one.first.papers);
+    } finally {
+      two.client.dispose();
     }
   });
 });

@@ -1,0 +1,185 @@
+/**
+ * The library as the worker last published it, kept in the workspace's cache folder between
+ * windows, so that reopening a window on an unchanged library of 100,000 papers neither reads 2,000
+ * digests nor merges them again: the papers come from one file, and the library file (read as
+ * always, under its lock) must still give every paper the key and aliases it had.
+ *
+ * Trust, as the digest cache's (digestCache.ts): the snapshot stands for the digests whose size,
+ * mtime, ctime and inode (nanoseconds) are those recorded, each stat taken before that digest was
+ * read, and for the build that wrote it. A digest whose mtime or ctime was within RACY_WINDOW_MS of
+ * its stat could have changed again in the same clock tick: it is read again before a snapshot is
+ * written (see the worker). The papers keep their keys only if the library file agrees with every
+ * one of them (keysAgree); otherwise the library is merged from the digests as on a first open.
+ *
+ * The file: one header line `MAGIC checksum payloadLength {json header}` and the payload
+ * (v8.serialize of the papers, their title identities and the digests' reports). Anything not
+ * exactly right (another format, build or root, a digest's stat, a bad checksum, a payload of the
+ * wrong shape) makes it a miss, said in the log, never an error for the user. It is written to a
+ * temporary file renamed over the old one, so a reader sees one whole snapshot or the other.
+ */
+import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
+import { promises as fs, stat as statCallback } from 'node:fs';
+import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import type { LibraryRecords } from '../../core/library/libraryFile';
+import type { Paper } from '../../core/types';
+import { buildStamp } from '../buildStamp';
+import { checksum } from '../checksum';
+import type { DigestFileReport } from './libraryWorkerProtocol';
+
+/** The layout and meaning of the file. Bump it when either changes in a way the build stamp would not catch. */
+export const SNAPSHOT_FORMAT = 1;
+const MAGIC = 'MARGINALIA-LIBRARY-SNAPSHOT';
+/** A digest whose mtime or ctime is later than this long before its stat is racy (see the module comment). */
+export const RACY_WINDOW_MS = 2000;
+
+/** A digest file's identity on disk, as git's index keeps it. */
+export interface DigestStat {
+  file: string;
+  size: string;
+  mtimeNs: string;
+  ctimeNs: string;
+  ino: string;
+  /** When the stat was taken (ms since the epoch). */
+  takenAtMs: number;
+}
+
+/** What a snapshot holds. */
+export interface LibrarySnapshot {
+  /** The workspace folder whose library file gave the keys. */
+  root: string;
+  /** Every digest file of the library, in the order the worker lists them. */
+  digests: DigestStat[];
+  /** The report of each digest file (problems, date, why it was skipped). */
+  reports: DigestFileReport[];
+  /** The merged papers, in mergeDigests' order. */
+  papers: Paper[];
+  /** Each paper's title identity, as mergeDigests grouped it (the library file's records are found by it). */
+  identities: string[];
+}
+
+interface Header {
+  format: number;
+  stamp: string;
+  root: string;
+  digests: DigestStat[];
+}
+
+/** Where the snapshot of a workspace is kept, in its cache folder. */
+export function snapshotFile(cacheDir: string): string {
+  return path.join(cacheDir, 'library-snapshot.bin');
+}
+
+/** The stat of `file` now; null when it cannot be taken (gone, unreadable folder). */
+export async function statDigest(file: string): Promise<DigestStat | null> {
+  const takenAtMs = Date.now();
+  const stat = await new Promise<BigIntStats | null>((resolve) => statCallback(file, { bigint: true }, (error, stats) => resolve(error ? null : stats)));
+  if (!stat) return null;
+  return { file, size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), ino: String(stat.ino), takenAtMs };
+}
+
+/** True when the file could have changed again after `stat` without its stat showing it. */
+export function isRacy(stat: DigestStat): boolean {
+  const mtimeNs = BigInt(stat.mtimeNs);
+  const ctimeNs = BigInt(stat.ctimeNs);
+  return Number((mtimeNs > ctimeNs ? mtimeNs : ctimeNs) / 1_000_000n) > stat.takenAtMs - RACY_WINDOW_MS;
+}
+
+function sameStat(a: DigestStat, b: DigestStat): boolean {
+  return a.file === b.file && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino;
+}
+
+/**
+ * The snapshot in `file`, when it was written by this build for `root` and for exactly the digests
+ * `now` describes (the same files, none changed); null otherwise, with the reason given to `log`
+ * (nothing for a missing file).
+ */
+export async function readSnapshot(file: string, root: string, now: readonly DigestStat[], log: (line: string) => void): Promise<LibrarySnapshot | null> {
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log(`library snapshot: cannot read ${file} (${describe(error)}); merging the digests`);
+    return null;
+  }
+  const newline = bytes.indexOf(10);
+  const match = newline < 0 ? null : /^(\S+) (\S+) (\d+) (\{.*\})$/s.exec(bytes.subarray(0, newline).toString('utf8'));
+  if (!match || match[1] !== MAGIC) return miss(log, 'it is not a snapshot');
+  let header: Header;
+  try {
+    header = JSON.parse(match[4]) as Header;
+  } catch {
+    return miss(log, 'its header is damaged');
+  }
+  if (header.format !== SNAPSHOT_FORMAT || header.stamp !== buildStamp()) return miss(log, 'it was written by another build');
+  if (header.root !== root) return miss(log, 'it is of another folder');
+  if (!Array.isArray(header.digests) || header.digests.length !== now.length || header.digests.some((stat, i) => !sameStat(stat, now[i]))) {
+    return miss(log, 'digests changed since it was written');
+  }
+  const payloadBytes = bytes.subarray(newline + 1);
+  if (payloadBytes.length !== Number(match[3]) || checksum(Buffer.from(match[4], 'utf8'), payloadBytes) !== match[2]) return miss(log, 'it fails its checksum');
+  let payload: unknown;
+  try {
+    payload = v8.deserialize(payloadBytes);
+  } catch (error) {
+    return miss(log, `it cannot be read (${describe(error)})`);
+  }
+  const { papers, identities, reports } = (payload ?? {}) as Partial<LibrarySnapshot>;
+  if (!Array.isArray(papers) || !Array.isArray(identities) || !Array.isArray(reports) || papers.length !== identities.length) {
+    return miss(log, 'it has an unexpected payload');
+  }
+  return { root, digests: header.digests, papers, identities, reports };
+}
+
+/** Writes `snapshot` atomically; a snapshot that cannot be written is only a slower next open, said in the log. */
+export async function writeSnapshot(file: string, snapshot: LibrarySnapshot, log: (line: string) => void): Promise<void> {
+  const header: Header = { format: SNAPSHOT_FORMAT, stamp: buildStamp(), root: snapshot.root, digests: snapshot.digests };
+  const payloadBytes = v8.serialize({ papers: snapshot.papers, identities: snapshot.identities, reports: snapshot.reports });
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const line = Buffer.from(`${MAGIC} ${checksum(json, payloadBytes)} ${payloadBytes.length} `, 'utf8');
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(temporary, Buffer.concat([line, json, Buffer.from('\n'), payloadBytes]), { flag: 'wx' });
+    await fs.rename(temporary, file);
+  } catch (error) {
+    log(`library snapshot: cannot write ${file} (${describe(error)}); the next window merges the digests again`);
+    await fs.rm(temporary, { force: true }).catch(() => undefined);
+  }
+}
+
+/** Removes the snapshot (the library it describes is no longer what the worker shows). */
+export async function removeSnapshot(file: string): Promise<void> {
+  await fs.rm(file, { force: true }).catch(() => undefined);
+}
+
+/**
+ * True when the library file's `records` give every paper of `snapshot` the key and aliases it
+ * holds, and no paper would get a new key: exactly what mergeDigests would give them, so the
+ * snapshot's papers are the merge's.
+ */
+export function keysAgree(snapshot: Pick<LibrarySnapshot, 'papers' | 'identities'>, records: LibraryRecords): boolean {
+  const { papers, identities } = snapshot;
+  for (let i = 0; i < papers.length; i++) {
+    const record = records.byIdentity(identities[i]);
+    if (!record) return false;
+    if (record.key !== papers[i].key || !sameList(record.aliases, papers[i].aliases)) return false;
+  }
+  return true;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function miss(log: (line: string) => void, why: string): null {
+  log(`library snapshot: not used, since ${why}; merging the digests`);
+  return null;
+}
+
+function describe(error: unknown): string {
+  return (error as NodeJS.ErrnoException | undefined)?.code ?? (error instanceof Error ? error.message : String(error));
+}
