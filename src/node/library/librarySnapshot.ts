@@ -138,9 +138,10 @@ export async function writeSnapshot(file: string, snapshot: LibrarySnapshot, log
   const payloadBytes = v8.serialize({ papers: snapshot.papers, identities: snapshot.identities, reports: snapshot.reports });
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const line = Buffer.from(`${MAGIC} ${checksum(json, payloadBytes)} ${payloadBytes.length} `, 'utf8');
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMPORARY_SUFFIX}`;
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
+    await removeStaleTemporaries(file);
     await fs.writeFile(temporary, Buffer.concat([line, json, Buffer.from('\n'), payloadBytes]), { flag: 'wx' });
     await fs.rename(temporary, file);
   } catch (error) {
@@ -149,9 +150,21 @@ export async function writeSnapshot(file: string, snapshot: LibrarySnapshot, log
   }
 }
 
-/** Removes the snapshot (the library it describes is no longer what the worker shows). */
-export async function removeSnapshot(file: string): Promise<void> {
-  await fs.rm(file, { force: true }).catch(() => undefined);
+/** A temporary file this old belongs to a writer that was stopped half-way (its window closed): it is removed. */
+const STALE_TEMPORARY_MS = 10 * 60 * 1000;
+const TEMPORARY_SUFFIX = '.tmp';
+
+async function removeStaleTemporaries(file: string): Promise<void> {
+  const folder = path.dirname(file);
+  const prefix = `${path.basename(file)}.`;
+  const names = await fs.readdir(folder).catch(() => [] as string[]);
+  const now = Date.now();
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(TEMPORARY_SUFFIX)) continue;
+    const temporary = path.join(folder, name);
+    const stat = await fs.stat(temporary).catch(() => null);
+    if (stat && now - stat.mtimeMs > STALE_TEMPORARY_MS) await fs.rm(temporary, { force: true }).catch(() => undefined);
+  }
 }
 
 /**

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { describe, test } from 'node:test';
+import { LibraryRecords } from '../../../../src/core/library/libraryFile';
+import { titleIdentity } from '../../../../src/core/text';
+import type { Paper } from '../../../../src/core/types';
+import { isRacy, keysAgree, readSnapshot, snapshotFile, statDigest, writeSnapshot, type DigestStat } from '../../../../src/node/library/librarySnapshot';
+import { tempFolder } from '../../../support/tempFolders';
+
+function paper(key: string, title: string, aliases: string[] = []): Paper {
+  return {
+    key,
+    aliases,
+    title,
+    abstract: `About ${title}.`,
+    authors: 2,
+    submitter: null,
+    date: null,
+    upvotes: 3,
+    links: [],
+    sources: [{ file: '/d/a.txt', line: 1 }],
+  };
+}
+
+async function setUp(): Promise<{ cacheDir: string; digest: string; stats: DigestStat[]; lines: string[] }> {
+  const folder = tempFolder('snapshot');
+  const digest = path.join(folder, 'a.txt');
+  writeFileSync(digest, 'a digest');
+  const stats = [(await statDigest(digest))!];
+  return { cacheDir: path.join(folder, 'cache'), digest, stats, lines: [] };
+}
+
+describe('the library snapshot file', () => {
+  const papers = [paper('smoothSea', 'A Smooth Sea'), paper('dinoWm', 'DINO-WM', ['dinoWm2024'])];
+  const identities = papers.map((p) => titleIdentity(p.title));
+
+  test('reads back what was written, for the same root and unchanged digests only', async () => {
+    const { cacheDir, digest, stats } = await setUp();
+    const logs: string[] = [];
+    const file = snapshotFile(cacheDir);
+    await writeSnapshot(file, { root: '/ws', digests: stats, reports: [{ file: digest, digestDate: null, problems: [] }], papers, identities }, (line) =>
+      logs.push(line),
+    );
+    const back = await readSnapshot(file, '/ws', stats, (line) => logs.push(line));
+    assert.deepEqual(back?.papers, papers);
+    assert.deepEqual(back?.identities, identities);
+    assert.equal(await readSnapshot(file, '/other', stats, (line) => logs.push(line)), null);
+    assert.match(logs.at(-1)!, /another folder/);
+    // The digest changed (its size and mtime): the snapshot no longer stands for it.
+    writeFileSync(digest, 'a digest, edited');
+    assert.equal(await readSnapshot(file, '/ws', [(await statDigest(digest))!], (line) => logs.push(line)), null);
+    assert.match(logs.at(-1)!, /digests changed/);
+    // Appended bytes, or a flipped one, fail the length or the checksum.
+    writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('x')]));
+    assert.equal(await readSnapshot(file, '/ws', stats, (line) => logs.push(line)), null);
+    assert.match(logs.at(-1)!, /checksum/);
+  });
+
+  test('a stat taken within two seconds of the last change is racy; an older one is not', async () => {
+    const { digest } = await setUp();
+    const now = (await statDigest(digest))!;
+    assert.equal(isRacy(now), true);
+    assert.equal(isRacy({ ...now, takenAtMs: now.takenAtMs + 5000 }), false);
+  });
+
+  test('a temporary file left by a writer stopped half-way is removed once old; a recent one is left to its writer', async () => {
+    const { cacheDir, digest, stats } = await setUp();
+    const file = snapshotFile(cacheDir);
+    await writeSnapshot(
+      file,
+      { root: '/ws', digests: stats, reports: [{ file: digest, digestDate: null, problems: [] }], papers, identities },
+      () => undefined,
+    );
+    const old = `${file}.1234.deadbeef.tmp`;
+    const recent = `${file}.5678.feedface.tmp`;
+    writeFileSync(old, 'half');
+    writeFileSync(recent, 'half');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    utimesSync(old, hourAgo, hourAgo);
+    await writeSnapshot(file, { root: '/ws', digests: stats, reports: [], papers, identities }, () => undefined);
+    assert.equal(existsSync(old), false);
+    assert.equal(existsSync(recent), true);
+  });
+
+  test('keys agree only when the library file gives every paper its key and aliases', () => {
+    const records = new LibraryRecords([
+      { key: 'smoothSea', title: 'A Smooth Sea' },
+      { key: 'dinoWm', title: 'DINO-WM', aliases: ['dinoWm2024'] },
+    ]);
+    assert.equal(keysAgree({ papers, identities }, records), true);
+    const renamed = new LibraryRecords([
+      { key: 'smoothSea', title: 'A Smooth Sea' },
+      { key: 'dinoWm', title: 'DINO-WM' },
+    ]);
+    assert.equal(keysAgree({ papers, identities }, renamed), false);
+    assert.equal(keysAgree({ papers, identities }, new LibraryRecords([{ key: 'smoothSea', title: 'A Smooth Sea' }])), false);
+  });
+});
