@@ -57,6 +57,8 @@ export interface LibrarySnapshot {
   papers: Paper[];
   /** Each paper's title identity, as mergeDigests grouped it (the library file's records are found by it). */
   identities: string[];
+  /** The papers' keys in title order (sorting 100,000 titles with the collator takes a second). */
+  order: string[];
 }
 
 interface Header {
@@ -125,17 +127,24 @@ export async function readSnapshot(file: string, root: string, now: readonly Dig
   } catch (error) {
     return miss(log, `it cannot be read (${describe(error)})`);
   }
-  const { papers, identities, reports } = (payload ?? {}) as Partial<LibrarySnapshot>;
-  if (!Array.isArray(papers) || !Array.isArray(identities) || !Array.isArray(reports) || papers.length !== identities.length) {
+  const { papers, identities, reports, order } = (payload ?? {}) as Partial<LibrarySnapshot>;
+  if (
+    !Array.isArray(papers) ||
+    !Array.isArray(identities) ||
+    !Array.isArray(reports) ||
+    !Array.isArray(order) ||
+    papers.length !== identities.length ||
+    order.length !== papers.length
+  ) {
     return miss(log, 'it has an unexpected payload');
   }
-  return { root, digests: header.digests, papers, identities, reports };
+  return { root, digests: header.digests, papers, identities, reports, order };
 }
 
 /** Writes `snapshot` atomically; a snapshot that cannot be written is only a slower next open, said in the log. */
 export async function writeSnapshot(file: string, snapshot: LibrarySnapshot, log: (line: string) => void): Promise<void> {
   const header: Header = { format: SNAPSHOT_FORMAT, stamp: buildStamp(), root: snapshot.root, digests: snapshot.digests };
-  const payloadBytes = v8.serialize({ papers: snapshot.papers, identities: snapshot.identities, reports: snapshot.reports });
+  const payloadBytes = v8.serialize({ papers: snapshot.papers, identities: snapshot.identities, reports: snapshot.reports, order: snapshot.order });
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const line = Buffer.from(`${MAGIC} ${checksum(json, payloadBytes)} ${payloadBytes.length} `, 'utf8');
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMPORARY_SUFFIX}`;

@@ -48,8 +48,9 @@ let servedFiles: Set<string> | null = null;
 const readStats = new Map<string, DigestStat>();
 /** The last report of each digest file (for the snapshot). */
 const reportsByFile = new Map<string, DigestFileReport>();
-/** The papers of the last publish, in merge order. */
+/** The papers of the last publish, in merge order, and their keys in title order. */
 let lastPapers: Paper[] | null = null;
+let lastOrder: string[] = [];
 /** Each paper as last sent, to send only what changed. */
 let sent = new Map<string, Paper>();
 let store: LibraryStore | null = null;
@@ -293,7 +294,7 @@ async function saveSnapshot(root: string, papers: Paper[]): Promise<void> {
   const identities = papers.map((paper) => titleIdentity(paper.title) || paper.title);
   await writeSnapshot(
     snapshotFile(current.cacheDir),
-    { root, digests: stats as DigestStat[], reports: reports as DigestFileReport[], papers, identities },
+    { root, digests: stats as DigestStat[], reports: reports as DigestFileReport[], papers, identities, order: lastOrder },
     (line) => log('warn', line),
   );
 }
@@ -350,11 +351,14 @@ async function publish(
   result: Omit<LoadResult, 'order' | 'sent' | 'tags' | 'statuses' | 'queue' | 'disputes' | 'newDisputes' | 'timings'> & {
     papers: Paper[];
     records: LibraryRecords | null;
+    /** The papers' keys in title order, when known (from the snapshot); else sorted here. */
+    order?: string[];
   },
 ): Promise<LoadResult> {
   const publishing = performance.now();
-  const { papers, records, ...rest } = result;
+  const { papers, records, order = byTitle(papers), ...rest } = result;
   lastPapers = papers;
+  lastOrder = order;
   const next = new Map<string, Paper>();
   let chunk: Paper[] = [];
   let count = 0;
@@ -377,7 +381,7 @@ async function publish(
     ...rest,
     timings: { ...timings },
     removed,
-    order: byTitle(papers),
+    order,
     sent: count,
     tags: records?.tagged() ?? [],
     statuses: records?.statuses() ?? [],

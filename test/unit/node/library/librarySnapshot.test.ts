@@ -34,17 +34,19 @@ async function setUp(): Promise<{ cacheDir: string; digest: string; stats: Diges
 describe('the library snapshot file', () => {
   const papers = [paper('smoothSea', 'A Smooth Sea'), paper('dinoWm', 'DINO-WM', ['dinoWm2024'])];
   const identities = papers.map((p) => titleIdentity(p.title));
+  const order = ['dinoWm', 'smoothSea'];
 
   test('reads back what was written, for the same root and unchanged digests only', async () => {
     const { cacheDir, digest, stats } = await setUp();
     const logs: string[] = [];
     const file = snapshotFile(cacheDir);
-    await writeSnapshot(file, { root: '/ws', digests: stats, reports: [{ file: digest, digestDate: null, problems: [] }], papers, identities }, (line) =>
+    await writeSnapshot(file, { root: '/ws', digests: stats, reports: [{ file: digest, digestDate: null, problems: [] }], papers, identities, order }, (line) =>
       logs.push(line),
     );
     const back = await readSnapshot(file, '/ws', stats, (line) => logs.push(line));
     assert.deepEqual(back?.papers, papers);
     assert.deepEqual(back?.identities, identities);
+    assert.deepEqual(back?.order, order);
     assert.equal(await readSnapshot(file, '/other', stats, (line) => logs.push(line)), null);
     assert.match(logs.at(-1)!, /another folder/);
     // The digest changed (its size and mtime): the snapshot no longer stands for it.
@@ -69,7 +71,7 @@ describe('the library snapshot file', () => {
     const file = snapshotFile(cacheDir);
     await writeSnapshot(
       file,
-      { root: '/ws', digests: stats, reports: [{ file: digest, digestDate: null, problems: [] }], papers, identities },
+      { root: '/ws', digests: stats, reports: [{ file: digest, digestDate: null, problems: [] }], papers, identities, order },
       () => undefined,
     );
     const old = `${file}.1234.deadbeef.tmp`;
@@ -78,7 +80,7 @@ describe('the library snapshot file', () => {
     writeFileSync(recent, 'half');
     const hourAgo = new Date(Date.now() - 3_600_000);
     utimesSync(old, hourAgo, hourAgo);
-    await writeSnapshot(file, { root: '/ws', digests: stats, reports: [], papers, identities }, () => undefined);
+    await writeSnapshot(file, { root: '/ws', digests: stats, reports: [], papers, identities, order }, () => undefined);
     assert.equal(existsSync(old), false);
     assert.equal(existsSync(recent), true);
   });
