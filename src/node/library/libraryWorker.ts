@@ -161,7 +161,7 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
     trusted &&
     (await storeFor(root).isUnchanged(lastRecords))
   ) {
-    const nothing = { removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true };
+    const nothing = { removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true, fromSnapshot: false };
     if (shown) return { ...lastResult, ...nothing, order: [], tags: [], statuses: [], queue: [], disputes: [] };
     return { ...lastResult, ...nothing, tags: lastRecords.tagged(), statuses: lastRecords.statuses(), queue: lastRecords.queue() };
   }
@@ -244,8 +244,10 @@ async function loadFromSnapshot(id: number, root: string, files: string[], cache
     state: 'ready',
     corruption: null,
     papers: snapshot.papers,
+    order: snapshot.order,
     records,
     warning: undefined,
+    fromSnapshot: true,
   });
 }
 

@@ -69,6 +69,8 @@ export interface LoadResult {
   unchanged?: boolean;
   /** Milliseconds the worker spent reading digests, on the library file and merging, and sending papers. */
   timings: { readMs: number; mergeMs: number; publishMs: number };
+  /** True when the papers came from the snapshot the last window left (librarySnapshot.ts), not from merging the digests. */
+  fromSnapshot?: boolean;
 }
 
 export interface TagResult {

@@ -150,6 +150,8 @@ describe('the library snapshot between windows', () => {
     const two = await openWindow();
     try {
       assert.ok(fromSnapshot(two.logs), two.logs.join('\n'));
+      assert.equal(two.first.value.fromSnapshot, true);
+      assert.notEqual(one.first.value.fromSnapshot, true);
       assert.deepEqual(two.first.papers, one.first.papers);
       assert.deepEqual(two.first.value.order, one.first.value.order);
       assert.deepEqual(
