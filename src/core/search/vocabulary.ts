@@ -1,0 +1,327 @@
+/**
+ * The library's words, for the query clauses that stand for many of them: prefixes (`imit*`),
+ * wildcards anywhere (`*tion`, `re*ing`) and misspellings (`cloning~1`). Each answers what a scan
+ * of every word would (the same words, in the same sorted order), without the scan:
+ *
+ * - A prefix is a range of the sorted word list, found by binary search.
+ * - A wildcard's other parts are looked up in a trigram index: for every run of three letters (a
+ *   word's last two letters count with an end mark, so `*tion` asks for "tio", "ion" and "on$"),
+ *   the ascending positions of the words that have it. A word that matches the pattern has every
+ *   trigram of the pattern's parts, so the words of the rarest one, within the first part's prefix
+ *   range, are the only candidates; each is then tested against the pattern itself.
+ * - A misspelling walks the sorted list as a trie, one row of the edit-distance table per letter,
+ *   shared by the words that share a prefix; when a row's smallest value passes the allowed distance
+ *   every word with that prefix is skipped at once (no later row can be smaller).
+ *
+ * The trigram index is three typed arrays (sorted trigram keys, offsets, word positions), built with
+ * the index and stored in its cache file. Words that arrive after it was built (a note with a new
+ * word) are kept in a small sorted side list that is scanned, until the next rebuild.
+ */
+import { lowerBound, wildcardMatcher, withinEditDistance } from './fuzzy';
+
+/** The code unit that marks a word's end in its trigrams; no indexed word holds it (words are letters and digits). */
+const END = 1;
+
+/** Words added since the trigram index was built beyond this many (plus 1/32 of the list) call for a rebuild. */
+const MAX_ADDED = 1024;
+
+/** The trigram index as stored in the index's cache file. */
+export interface VocabularySections {
+  /** Each trigram's key as two 32-bit halves (high, low), ascending. */
+  gramKeys: Uint32Array;
+  /** The words of trigram g are gramWords[gramOffsets[g] .. gramOffsets[g + 1]). */
+  gramOffsets: Uint32Array;
+  /** Positions in the sorted word list, ascending within each trigram. */
+  gramWords: Uint32Array;
+}
+
+export type VisitWord = (word: string, term: number) => void;
+
+export class Vocabulary {
+  // Words added after the build: sorted, with their terms; scanned.
+  private readonly addedWords: string[] = [];
+  private readonly addedTerms: number[] = [];
+
+  private constructor(
+    /** The sorted word list the trigram index was built over, and each word's term. */
+    private readonly words: readonly string[],
+    private readonly terms: Uint32Array,
+    private readonly gramKeys: Float64Array,
+    private readonly gramOffsets: Uint32Array,
+    private readonly gramWords: Uint32Array,
+  ) {}
+
+  /** The vocabulary of `words` (sorted by code unit, distinct), `terms[i]` being the term of `words[i]`. */
+  static build(words: readonly string[], terms: Uint32Array): Vocabulary {
+    // Two passes: count each trigram's words, then place them. `last` keeps a word's repeated
+    // trigram ("banana": "ana" twice) from being listed twice.
+    const ids = new Map<number, number>();
+    const counts: number[] = [];
+    const last: number[] = [];
+    for (let i = 0; i < words.length; i++) {
+      forEachGram(words[i], true, (key) => {
+        let id = ids.get(key);
+        if (id === undefined) {
+          id = counts.length;
+          ids.set(key, id);
+          counts.push(0);
+          last.push(-1);
+        }
+        if (last[id] !== i) {
+          last[id] = i;
+          counts[id]++;
+        }
+      });
+    }
+    const byKey = [...ids].sort((a, b) => a[0] - b[0]);
+    const gramCount = byKey.length;
+    const gramKeys = new Float64Array(gramCount);
+    const rank = new Uint32Array(gramCount);
+    const gramOffsets = new Uint32Array(gramCount + 1);
+    for (let g = 0; g < gramCount; g++) {
+      const [key, id] = byKey[g];
+      gramKeys[g] = key;
+      rank[id] = g;
+      gramOffsets[g + 1] = gramOffsets[g] + counts[id];
+    }
+    const gramWords = new Uint32Array(gramOffsets[gramCount]);
+    const cursor = gramOffsets.slice(0, gramCount);
+    last.fill(-1);
+    for (let i = 0; i < words.length; i++) {
+      forEachGram(words[i], true, (key) => {
+        const id = ids.get(key)!;
+        if (last[id] === i) return;
+        last[id] = i;
+        gramWords[cursor[rank[id]]++] = i;
+      });
+    }
+    return new Vocabulary(words, terms, gramKeys, gramOffsets, gramWords);
+  }
+
+  /**
+   * The vocabulary of `words` with the trigram index `sections` (as `sections()` gave it), checked so
+   * that no look-up reads out of bounds; `fail` is called with the reason when they are not sound.
+   */
+  static fromSections(words: readonly string[], terms: Uint32Array, sections: VocabularySections, fail: (why: string) => never): Vocabulary {
+    const { gramKeys: halves, gramOffsets, gramWords } = sections;
+    if (halves.length % 2 !== 0) fail('the word index has a torn key');
+    const gramCount = halves.length / 2;
+    if (gramOffsets.length !== gramCount + 1 || gramOffsets[0] !== 0 || gramOffsets[gramCount] !== gramWords.length) fail('the word index does not add up');
+    const gramKeys = new Float64Array(gramCount);
+    for (let g = 0; g < gramCount; g++) {
+      gramKeys[g] = halves[2 * g] * 2 ** 32 + halves[2 * g + 1];
+      if (g > 0 && gramKeys[g] <= gramKeys[g - 1]) fail('the word index is out of order');
+      if (gramOffsets[g + 1] < gramOffsets[g]) fail('the word index is out of order');
+    }
+    for (let p = 0; p < gramWords.length; p++) if (gramWords[p] >= words.length) fail('the word index names a word that does not exist');
+    return new Vocabulary(words, terms, gramKeys, gramOffsets, gramWords);
+  }
+
+  /** The trigram index for the cache file (its keys split into 32-bit halves). */
+  sections(): VocabularySections {
+    const halves = new Uint32Array(2 * this.gramKeys.length);
+    for (let g = 0; g < this.gramKeys.length; g++) {
+      const key = this.gramKeys[g];
+      halves[2 * g] = Math.floor(key / 2 ** 32);
+      halves[2 * g + 1] = key % 2 ** 32;
+    }
+    return { gramKeys: halves, gramOffsets: this.gramOffsets, gramWords: this.gramWords };
+  }
+
+  /** True when this vocabulary was built over `words` (that very list) and nothing was added since. */
+  isExactly(words: readonly string[] | null): boolean {
+    return this.words === words && this.addedWords.length === 0;
+  }
+
+  /** True when so many words were added since the build that a rebuild pays. */
+  get wantsRebuild(): boolean {
+    return this.addedWords.length > MAX_ADDED + this.words.length / 32;
+  }
+
+  /** Bytes held in typed arrays (the trigram index). */
+  get byteLength(): number {
+    return this.gramKeys.byteLength + this.gramOffsets.byteLength + this.gramWords.byteLength;
+  }
+
+  /** Records a word that is new to the library (not in the list the index was built over). */
+  add(word: string, term: number): void {
+    const at = lowerBound(this.addedWords, word);
+    if (this.addedWords[at] === word) return;
+    this.addedWords.splice(at, 0, word);
+    this.addedTerms.splice(at, 0, term);
+  }
+
+  /** Calls `visit` for every word that starts with `prefix`, in sorted order. */
+  matchPrefix(prefix: string, visit: VisitWord): void {
+    const from = lowerBound(this.words, prefix);
+    const base: number[] = [];
+    for (let i = from, end = prefixEnd(this.words, prefix, from); i < end; i++) base.push(i);
+    this.report(base, (word) => word.startsWith(prefix), visit);
+  }
+
+  /** Calls `visit` for every word that matches the lunr wildcard `pattern` (`*` for any run of letters), in sorted order. */
+  matchWildcard(pattern: string, visit: VisitWord): void {
+    const matcher = wildcardMatcher(pattern);
+    if ('prefix' in matcher) {
+      this.matchPrefix(matcher.prefix, visit);
+      return;
+    }
+    const parts = pattern.split('*');
+    let from = 0;
+    let to = this.words.length;
+    if (parts[0] !== '') {
+      from = lowerBound(this.words, parts[0]);
+      to = prefixEnd(this.words, parts[0], from);
+    }
+    // The rarest trigram of the parts after the first; none in the index means no listed word matches.
+    let rarest = -1;
+    let absent = false;
+    for (let p = 1; p < parts.length && !absent; p++) {
+      forEachGram(parts[p], p === parts.length - 1, (key) => {
+        const g = this.gram(key);
+        if (g < 0) absent = true;
+        else if (rarest < 0 || this.gramLength(g) < this.gramLength(rarest)) rarest = g;
+      });
+    }
+    const base: number[] = [];
+    if (!absent) {
+      if (rarest < 0) {
+        for (let i = from; i < to; i++) if (matcher.test(this.words[i])) base.push(i);
+      } else {
+        const end = this.gramOffsets[rarest + 1];
+        for (let p = lowerBoundIn(this.gramWords, this.gramOffsets[rarest], end, from); p < end; p++) {
+          const i = this.gramWords[p];
+          if (i >= to) break;
+          if (matcher.test(this.words[i])) base.push(i);
+        }
+      }
+    }
+    this.report(base, matcher.test, visit);
+  }
+
+  /** Calls `visit` for every word within Levenshtein distance `max` of `query` (in UTF-16 code units), in sorted order. */
+  matchFuzzy(query: string, max: number, visit: VisitWord): void {
+    const words = this.words;
+    const m = query.length;
+    const width = m + 1;
+    // Row d is the table's row after d letters of a word; past m + max + 1 letters no row can be within max.
+    const table = new Int32Array((m + max + 2) * width);
+    for (let j = 0; j <= m; j++) table[j] = j;
+    const base: number[] = [];
+    let previous = '';
+    let filled = 0;
+    let i = 0;
+    while (i < words.length) {
+      const word = words[i];
+      // Rows for the prefix this word shares with the last one walked are already in the table.
+      let depth = 0;
+      const shared = Math.min(filled, word.length);
+      while (depth < shared && word.charCodeAt(depth) === previous.charCodeAt(depth)) depth++;
+      let pruned = false;
+      while (depth < word.length) {
+        const c = word.charCodeAt(depth);
+        const above = depth * width;
+        const row = above + width;
+        let rowMin = depth + 1;
+        table[row] = rowMin;
+        for (let j = 1; j <= m; j++) {
+          let value = table[above + j - 1] + (query.charCodeAt(j - 1) === c ? 0 : 1);
+          const deletion = table[above + j] + 1;
+          if (deletion < value) value = deletion;
+          const insertion = table[row + j - 1] + 1;
+          if (insertion < value) value = insertion;
+          table[row + j] = value;
+          if (value < rowMin) rowMin = value;
+        }
+        depth++;
+        if (rowMin > max) {
+          pruned = true;
+          break;
+        }
+      }
+      previous = word;
+      filled = depth;
+      if (pruned) {
+        // No word with this prefix is within max: skip them all.
+        i = prefixEnd(words, word.slice(0, depth), i + 1);
+      } else {
+        if (table[depth * width + m] <= max) base.push(i);
+        i++;
+      }
+    }
+    this.report(base, (word) => withinEditDistance(query, word, max), visit);
+  }
+
+  /** Visits the listed words at positions `base` and the added words that pass `test`, merged in sorted order. */
+  private report(base: number[], test: (word: string) => boolean, visit: VisitWord): void {
+    const added = this.addedWords;
+    let a = 0;
+    for (const i of base) {
+      const word = this.words[i];
+      for (; a < added.length && added[a] < word; a++) if (test(added[a])) visit(added[a], this.addedTerms[a]);
+      visit(word, this.terms[i]);
+    }
+    for (; a < added.length; a++) if (test(added[a])) visit(added[a], this.addedTerms[a]);
+  }
+
+  /** The trigram with `key`, or -1. */
+  private gram(key: number): number {
+    let low = 0;
+    let high = this.gramKeys.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.gramKeys[mid] < key) low = mid + 1;
+      else high = mid;
+    }
+    return low < this.gramKeys.length && this.gramKeys[low] === key ? low : -1;
+  }
+
+  private gramLength(g: number): number {
+    return this.gramOffsets[g + 1] - this.gramOffsets[g];
+  }
+}
+
+/**
+ * Calls `each` with the key of every trigram of `text`, followed by the end mark when `atEnd` (a word,
+ * or a pattern's last part): "tion" gives "tio", "ion" and, at the end, "on$".
+ */
+function forEachGram(text: string, atEnd: boolean, each: (key: number) => void): void {
+  const n = text.length;
+  const last = atEnd ? n - 2 : n - 3;
+  for (let j = 0; j <= last; j++) {
+    const third = j + 2 < n ? text.charCodeAt(j + 2) : END;
+    each(text.charCodeAt(j) * 2 ** 32 + text.charCodeAt(j + 1) * 2 ** 16 + third);
+  }
+}
+
+/** The first position at or after `from` whose word does not start with `prefix` (the words from `from` on that do come first). */
+function prefixEnd(words: readonly string[], prefix: string, from: number): number {
+  // Galloping first: most prefixes cover a few words.
+  let low = from;
+  let high = from;
+  let step = 1;
+  while (high < words.length && words[high].startsWith(prefix)) {
+    low = high + 1;
+    high = low + step;
+    step *= 2;
+  }
+  if (high > words.length) high = words.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (words[mid].startsWith(prefix)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The first position in list[from .. to) whose value is not less than `value`. */
+function lowerBoundIn(list: Uint32Array, from: number, to: number, value: number): number {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (list[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
