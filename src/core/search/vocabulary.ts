@@ -25,6 +25,9 @@ const END = 1;
 /** Words added since the trigram index was built beyond this many (plus 1/32 of the list) call for a rebuild. */
 const MAX_ADDED = 1024;
 
+/** Common prefixes are counted up to this many letters (a byte each); longer ones are skipped by binary search. */
+const MAX_COMMON = 255;
+
 /** The trigram index as stored in the index's cache file. */
 export interface VocabularySections {
   /** Each trigram's key as two 32-bit halves (high, low), ascending. */
@@ -41,6 +44,7 @@ export class Vocabulary {
   // Words added after the build: sorted, with their terms; scanned.
   private readonly addedWords: string[] = [];
   private readonly addedTerms: number[] = [];
+  private lcp: Uint8Array | null = null;
 
   private constructor(
     /** The sorted word list the trigram index was built over, and each word's term. */
@@ -140,7 +144,7 @@ export class Vocabulary {
 
   /** Bytes held in typed arrays (the trigram index). */
   get byteLength(): number {
-    return this.gramKeys.byteLength + this.gramOffsets.byteLength + this.gramWords.byteLength;
+    return this.gramKeys.byteLength + this.gramOffsets.byteLength + this.gramWords.byteLength + (this.lcp?.byteLength ?? 0);
   }
 
   /** Records a word that is new to the library (not in the list the index was built over). */
@@ -202,54 +206,83 @@ export class Vocabulary {
   /** Calls `visit` for every word within Levenshtein distance `max` of `query` (in UTF-16 code units), in sorted order. */
   matchFuzzy(query: string, max: number, visit: VisitWord): void {
     const words = this.words;
+    const lcp = this.commonPrefixes();
     const m = query.length;
     const width = m + 1;
-    // Row d is the table's row after d letters of a word; past m + max + 1 letters no row can be within max.
-    const table = new Int32Array((m + max + 2) * width);
-    for (let j = 0; j <= m; j++) table[j] = j;
+    // Row d of the table is the distances after d letters of a word, capped at max + 1 ("too far").
+    // Only the band |d - j| <= max can hold a value within max, so only it is computed; the rest
+    // stays at the cap. Past m + max + 1 letters no row is within max, so the table stops there.
+    const far = max + 1;
+    const table = new Int32Array((m + max + 2) * width).fill(far);
+    for (let j = 0; j <= Math.min(m, max); j++) table[j] = j;
     const base: number[] = [];
-    let previous = '';
     let filled = 0;
+    let shared = 0;
     let i = 0;
     while (i < words.length) {
       const word = words[i];
       // Rows for the prefix this word shares with the last one walked are already in the table.
-      let depth = 0;
-      const shared = Math.min(filled, word.length);
-      while (depth < shared && word.charCodeAt(depth) === previous.charCodeAt(depth)) depth++;
+      let depth = Math.min(shared, filled, word.length);
       let pruned = false;
       while (depth < word.length) {
         const c = word.charCodeAt(depth);
         const above = depth * width;
         const row = above + width;
-        let rowMin = depth + 1;
-        table[row] = rowMin;
-        for (let j = 1; j <= m; j++) {
+        const d = depth + 1;
+        let rowMin = d < far ? d : far;
+        if (d <= max) table[row] = d;
+        const last = d + max < m ? d + max : m;
+        for (let j = d - max > 1 ? d - max : 1; j <= last; j++) {
           let value = table[above + j - 1] + (query.charCodeAt(j - 1) === c ? 0 : 1);
           const deletion = table[above + j] + 1;
           if (deletion < value) value = deletion;
           const insertion = table[row + j - 1] + 1;
           if (insertion < value) value = insertion;
+          if (value > far) value = far;
           table[row + j] = value;
           if (value < rowMin) rowMin = value;
         }
-        depth++;
+        depth = d;
         if (rowMin > max) {
           pruned = true;
           break;
         }
       }
-      previous = word;
       filled = depth;
       if (pruned) {
-        // No word with this prefix is within max: skip them all.
-        i = prefixEnd(words, word.slice(0, depth), i + 1);
+        // No word with this prefix is within max: skip them all (they follow, sharing `depth` letters).
+        shared = depth;
+        i++;
+        if (depth <= MAX_COMMON) {
+          for (; i < words.length && lcp[i] >= depth; i++);
+          if (i < words.length) shared = lcp[i];
+        } else {
+          i = prefixEnd(words, word.slice(0, depth), i);
+          shared = 0;
+        }
       } else {
         if (table[depth * width + m] <= max) base.push(i);
         i++;
+        shared = i < words.length ? lcp[i] : 0;
       }
     }
     this.report(base, (word) => withinEditDistance(query, word, max), visit);
+  }
+
+  /** lcp[i]: how many letters words[i] shares at the start with words[i - 1] (at most MAX_COMMON). Made on first use. */
+  private commonPrefixes(): Uint8Array {
+    if (this.lcp) return this.lcp;
+    const words = this.words;
+    const lcp = new Uint8Array(words.length);
+    for (let i = 1; i < words.length; i++) {
+      const a = words[i - 1];
+      const b = words[i];
+      const limit = Math.min(a.length, b.length, MAX_COMMON);
+      let k = 0;
+      while (k < limit && a.charCodeAt(k) === b.charCodeAt(k)) k++;
+      lcp[i] = k;
+    }
+    return (this.lcp = lcp);
   }
 
   /** Visits the listed words at positions `base` and the added words that pass `test`, merged in sorted order. */
