@@ -57,49 +57,73 @@ export class Vocabulary {
 
   /** The vocabulary of `words` (sorted by code unit, distinct), `terms[i]` being the term of `words[i]`. */
   static build(words: readonly string[], terms: Uint32Array): Vocabulary {
-    // Two passes: count each trigram's words, then place them. `last` keeps a word's repeated
-    // trigram ("banana": "ana" twice) from being listed twice.
-    const ids = new Map<number, number>();
+    // Pass 1 numbers the trigrams (a table for those of ASCII letters, a map for the rest), notes each
+    // occurrence's number and counts each trigram's words; pass 2 places the words. `last` keeps a
+    // word's repeated trigram ("banana": "ana" twice) from being listed twice.
+    const ascii = new Int32Array(1 << 21).fill(-1);
+    const other = new Map<number, number>();
+    const keys: number[] = [];
     const counts: number[] = [];
     const last: number[] = [];
+    let total = 0;
+    for (const word of words) total += Math.max(word.length - 1, 0);
+    const occurrences = new Uint32Array(total);
+    let at = 0;
     for (let i = 0; i < words.length; i++) {
-      forEachGram(words[i], true, (key) => {
-        let id = ids.get(key);
-        if (id === undefined) {
-          id = counts.length;
-          ids.set(key, id);
-          counts.push(0);
-          last.push(-1);
+      const word = words[i];
+      const n = word.length;
+      for (let j = 0; j + 2 <= n; j++) {
+        const c0 = word.charCodeAt(j);
+        const c1 = word.charCodeAt(j + 1);
+        const c2 = j + 2 < n ? word.charCodeAt(j + 2) : END;
+        let id: number;
+        if ((c0 | c1 | c2) < 128) {
+          const slot = (c0 << 14) | (c1 << 7) | c2;
+          id = ascii[slot];
+          if (id < 0) id = ascii[slot] = newGram(gramKey(c0, c1, c2));
+        } else {
+          const key = gramKey(c0, c1, c2);
+          id = other.get(key) ?? -1;
+          if (id < 0) other.set(key, (id = newGram(key)));
         }
+        occurrences[at++] = id;
         if (last[id] !== i) {
           last[id] = i;
           counts[id]++;
         }
-      });
+      }
     }
-    const byKey = [...ids].sort((a, b) => a[0] - b[0]);
-    const gramCount = byKey.length;
+    const gramCount = keys.length;
+    const byKey = Array.from({ length: gramCount }, (_, id) => id).sort((a, b) => keys[a] - keys[b]);
     const gramKeys = new Float64Array(gramCount);
     const rank = new Uint32Array(gramCount);
     const gramOffsets = new Uint32Array(gramCount + 1);
     for (let g = 0; g < gramCount; g++) {
-      const [key, id] = byKey[g];
-      gramKeys[g] = key;
+      const id = byKey[g];
+      gramKeys[g] = keys[id];
       rank[id] = g;
       gramOffsets[g + 1] = gramOffsets[g] + counts[id];
     }
     const gramWords = new Uint32Array(gramOffsets[gramCount]);
     const cursor = gramOffsets.slice(0, gramCount);
     last.fill(-1);
+    at = 0;
     for (let i = 0; i < words.length; i++) {
-      forEachGram(words[i], true, (key) => {
-        const id = ids.get(key)!;
-        if (last[id] === i) return;
+      for (let j = words[i].length - 1; j > 0; j--) {
+        const id = occurrences[at++];
+        if (last[id] === i) continue;
         last[id] = i;
         gramWords[cursor[rank[id]]++] = i;
-      });
+      }
     }
     return new Vocabulary(words, terms, gramKeys, gramOffsets, gramWords);
+
+    function newGram(key: number): number {
+      keys.push(key);
+      counts.push(0);
+      last.push(-1);
+      return keys.length - 1;
+    }
   }
 
   /**
@@ -322,9 +346,13 @@ function forEachGram(text: string, atEnd: boolean, each: (key: number) => void):
   const n = text.length;
   const last = atEnd ? n - 2 : n - 3;
   for (let j = 0; j <= last; j++) {
-    const third = j + 2 < n ? text.charCodeAt(j + 2) : END;
-    each(text.charCodeAt(j) * 2 ** 32 + text.charCodeAt(j + 1) * 2 ** 16 + third);
+    each(gramKey(text.charCodeAt(j), text.charCodeAt(j + 1), j + 2 < n ? text.charCodeAt(j + 2) : END));
   }
+}
+
+/** A trigram's key: its three code units in one number (48 bits, exact in a double), ordered as the trigrams are. */
+function gramKey(c0: number, c1: number, c2: number): number {
+  return c0 * 2 ** 32 + c1 * 2 ** 16 + c2;
 }
 
 /** The first position at or after `from` whose word does not start with `prefix` (the words from `from` on that do come first). */
