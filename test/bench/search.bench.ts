@@ -14,8 +14,11 @@
  * (heap and array buffers after a GC, minus the documents themselves) and the cache's size; and, for
  * our engine, the longest the calling thread was blocked while the worker indexed (event loop delay).
  *
- *     npm run bench [-- --sizes 10000,100000 --heap-mb 2048 --timeout-s 300 --engines marginalia,lunr --vocabulary realistic]
- *     npm run bench -- --sizes 1000000 --engines marginalia --heap-mb 6144 --timeout-s 3000    (a million papers)
+ *     npm run bench [-- --sizes 10000,100000 --heap-mb 2048 --timeout-s 300 --engines marginalia,lunr --vocabulary realistic --no-worker]
+ *     npm run bench -- --sizes 1000000 --engines marginalia --heap-mb 8192 --timeout-s 3000 --no-worker    (a million papers)
+ *
+ * `--no-worker` leaves out indexing through the worker (the sending thread's figures), which at a
+ * million papers doubles the run's time and memory.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -45,8 +48,12 @@ interface Figures {
   memoryMb: number;
   cacheMb: number;
   queryErrors: number;
-  /** p95 of each query form. */
+  /** p95 of each query form (wall), and of the same queries' CPU time (user + system of this thread's process). */
   forms: Record<string, number>;
+  formsCpu: Record<string, number>;
+  /** The index's own count of bytes in typed arrays, and of those the vocabulary's (the word index for wildcards). */
+  typedArrayMb?: number;
+  vocabularyMb?: number;
   /** Distinct words of the library (our engine) . */
   words?: number;
   /** Our engine only: the longest event-loop delay of the sending thread while the worker indexed. */
@@ -66,15 +73,21 @@ function percentile(values: number[], p: number): number {
  * The fastest of up to three runs of `task` (a run over 50 ms is not repeated): on a shared 2-core
  * machine a single run measures the neighbours' load as much as the query. Same rule for both engines.
  */
-function fastest(task: () => void): number {
+function fastest(task: () => void): { wall: number; cpu: number } {
   let best = Infinity;
+  let bestCpu = Infinity;
   for (let run = 0; run < 3; run++) {
+    const cpu = process.cpuUsage();
     const started = performance.now();
     task();
-    best = Math.min(best, performance.now() - started);
+    const wall = performance.now() - started;
+    if (wall < best) {
+      best = wall;
+      bestCpu = cpuMs(cpu);
+    }
     if (best > 50) break;
   }
-  return best;
+  return { wall: best, cpu: bestCpu };
 }
 
 function cpuMs(since: NodeJS.CpuUsage): number {
@@ -89,7 +102,7 @@ function memoryNow(): number {
   return usage.heapUsed + usage.arrayBuffers;
 }
 
-async function child(engine: Engine, papers: number, vocabulary: string): Promise<Figures> {
+async function child(engine: Engine, papers: number, vocabulary: string, withWorker: boolean): Promise<Figures> {
   const documents = topicLibrary(papers);
   if (vocabulary === 'realistic') growVocabulary(documents);
   const queries = benchQueries(documents);
@@ -103,6 +116,7 @@ async function child(engine: Engine, papers: number, vocabulary: string): Promis
   let load: () => unknown;
   let keep: unknown;
   let queryErrors = 0;
+  let sizes: Pick<Figures, 'typedArrayMb' | 'vocabularyMb'> = {};
   if (engine === 'marginalia') {
     const index = SearchIndex.build(documents);
     const buildMs = performance.now() - started;
@@ -114,7 +128,9 @@ async function child(engine: Engine, papers: number, vocabulary: string): Promis
     load = () => SearchIndex.deserialize(bytes.slice());
     search = (query) => index.search(query, 20);
     related = (key) => index.related(key, 10);
-    return measure(buildMs, buildCpuMs, memory, index.stats().words);
+    const stats = index.stats() as ReturnType<SearchIndex['stats']> & { vocabularyBytes?: number };
+    sizes = { typedArrayMb: stats.typedArrayBytes / 1e6, vocabularyMb: stats.vocabularyBytes === undefined ? undefined : stats.vocabularyBytes / 1e6 };
+    return measure(buildMs, buildCpuMs, memory, stats.words);
   }
   const byKey = new Map(documents.map((document) => [document.key, document]));
   const index = lunr(function () {
@@ -166,15 +182,23 @@ async function child(engine: Engine, papers: number, vocabulary: string): Promis
     // Warm up (the JIT, as a few keystrokes would), then measure.
     for (const { query } of queries.filter((_, i) => i % 10 === 0)) search(query);
     queryErrors = 0;
-    const searchTimes = queries.map(({ query }) => fastest(() => search(query)));
+    const searchRuns = queries.map(({ query }) => fastest(() => search(query)));
+    const searchTimes = searchRuns.map((run) => run.wall);
     const forms: Record<string, number> = {};
-    for (const form of new Set(queries.map((q) => q.form)))
+    const formsCpu: Record<string, number> = {};
+    for (const form of new Set(queries.map((q) => q.form))) {
+      const runs = searchRuns.filter((_, i) => queries[i].form === form);
       forms[form] = percentile(
-        searchTimes.filter((_, i) => queries[i].form === form),
+        runs.map((run) => run.wall),
         95,
       );
+      formsCpu[form] = percentile(
+        runs.map((run) => run.cpu),
+        95,
+      );
+    }
     for (const key of relatedKeys.slice(0, 10)) related(key);
-    const relatedTimes = relatedKeys.map((key) => fastest(() => related(key)));
+    const relatedTimes = relatedKeys.map((key) => fastest(() => related(key)).wall);
     const figures: Figures = {
       engine,
       papers,
@@ -190,9 +214,11 @@ async function child(engine: Engine, papers: number, vocabulary: string): Promis
       cacheMb: (typeof serialised === 'string' ? Buffer.byteLength(serialised) : serialised.byteLength) / 1e6,
       queryErrors,
       forms,
+      formsCpu,
       words,
+      ...sizes,
     };
-    if (engine === 'marginalia' && existsSync(workerScript)) Object.assign(figures, await throughWorker(documents));
+    if (engine === 'marginalia' && existsSync(workerScript) && withWorker) Object.assign(figures, await throughWorker(documents));
     return figures;
   }
 }
@@ -212,7 +238,7 @@ async function throughWorker(documents: SearchDocument[]): Promise<Pick<Figures,
   return { hostMaxDelayMs: histogram.max / 1e6, workerIndexMs: summary?.indexMs };
 }
 
-function runChild(engine: Engine, papers: number, heapMb: number, timeoutS: number, vocabulary: string): Promise<Figures | string> {
+function runChild(engine: Engine, papers: number, heapMb: number, timeoutS: number, vocabulary: string, withWorker: boolean): Promise<Figures | string> {
   return new Promise((resolve) => {
     const processChild = spawn(
       process.execPath,
@@ -228,6 +254,7 @@ function runChild(engine: Engine, papers: number, heapMb: number, timeoutS: numb
         String(papers),
         '--vocabulary',
         vocabulary,
+        ...(withWorker ? [] : ['--no-worker']),
       ],
       { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -288,8 +315,10 @@ async function parent(): Promise<void> {
       'timeout-s': { type: 'string', default: '300' },
       engines: { type: 'string', default: 'marginalia,lunr' },
       vocabulary: { type: 'string', default: 'realistic' },
+      'no-worker': { type: 'boolean', default: false },
     },
   });
+  const withWorker = !values['no-worker'];
   const engines = new Set(values.engines.split(','));
   const vocabulary = values.vocabulary;
   const sizes = values.sizes.split(',').map(Number);
@@ -298,9 +327,9 @@ async function parent(): Promise<void> {
   if (!existsSync(workerScript)) console.error(`${workerScript} is missing (npm run build): the host-thread figures are left out.`);
   const results: { papers: number; ours: Figures | string; lunr: Figures | string }[] = [];
   for (const papers of sizes) {
-    const ours = engines.has('marginalia') ? await runChild('marginalia', papers, heapMb, timeoutS, vocabulary) : 'not run';
+    const ours = engines.has('marginalia') ? await runChild('marginalia', papers, heapMb, timeoutS, vocabulary, withWorker) : 'not run';
     console.error(`${papers} papers, Marginalia: ${JSON.stringify(ours)}`);
-    const theirs = engines.has('lunr') ? await runChild('lunr', papers, heapMb, timeoutS, vocabulary) : 'not run';
+    const theirs = engines.has('lunr') ? await runChild('lunr', papers, heapMb, timeoutS, vocabulary, withWorker) : 'not run';
     console.error(`${papers} papers, lunr: ${JSON.stringify(theirs)}`);
     results.push({ papers, ours, lunr: theirs });
   }
@@ -320,10 +349,14 @@ async function parent(): Promise<void> {
     .filter(Boolean);
   const formNames = [...new Set(results.flatMap(({ ours }) => (typeof ours === 'string' ? [] : Object.keys(ours.forms))))];
   const formTable = [
-    `| query form (30 each) | ${results.map(({ papers }) => `p95 at ${papers.toLocaleString('en')}`).join(' | ')} |`,
+    `| query form (30 each) | ${results.map(({ papers }) => `p95 at ${papers.toLocaleString('en')} (CPU)`).join(' | ')} |`,
     `|---|${results.map(() => '---:').join('|')}|`,
-    ...formNames.map((form) => `| \`${form}\` | ${results.map(({ ours }) => (typeof ours === 'string' ? '' : ms(ours.forms[form]))).join(' | ')} |`),
+    ...formNames.map(
+      (form) =>
+        `| \`${form}\` | ${results.map(({ ours }) => (typeof ours === 'string' ? '' : `${ms(ours.forms[form])} (${ms(ours.formsCpu?.[form] ?? NaN)})`)).join(' | ')} |`,
+    ),
     `| distinct words | ${results.map(({ ours }) => (typeof ours === 'string' ? '' : (ours.words ?? 0).toLocaleString('en'))).join(' | ')} |`,
+    `| typed arrays (of which the word index) | ${results.map(({ ours }) => (typeof ours === 'string' || ours.typedArrayMb === undefined ? '' : `${ours.typedArrayMb.toFixed(1)} MB (${ours.vocabularyMb === undefined ? 'none' : `${ours.vocabularyMb.toFixed(1)} MB`})`)).join(' | ')} |`,
   ].join('\n');
   const report = [
     `Node ${process.version}; vocabulary: ${vocabulary}; heap limit ${heapMb} MB per engine and size; 360 queries (12 forms), 100 related look-ups, each the fastest of up to 3 runs; load average ${loadAverage()} at the start.`,
@@ -349,11 +382,12 @@ const args = parseArgs({
     'heap-mb': { type: 'string' },
     'timeout-s': { type: 'string' },
     engines: { type: 'string' },
+    'no-worker': { type: 'boolean' },
   },
   strict: false,
 }).values;
 if (typeof args.child === 'string') {
-  child(args.child as Engine, Number(args.papers), typeof args.vocabulary === 'string' ? args.vocabulary : 'realistic').then(
+  child(args.child as Engine, Number(args.papers), typeof args.vocabulary === 'string' ? args.vocabulary : 'realistic', args['no-worker'] !== true).then(
     (figures) => {
       console.log(JSON.stringify(figures));
       process.exit(0);

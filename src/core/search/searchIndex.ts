@@ -15,9 +15,9 @@
  */
 import { splitIdentifiers, Analyzer } from './analyzer';
 import { topK, U32List, U8List } from './buffers';
-import { lowerBound, wildcardMatcher, withinEditDistance } from './fuzzy';
 import { noteBodyForIndex } from './noteBody';
 import { ALL_FIELDS, parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
+import { Vocabulary } from './vocabulary';
 
 /**
  * Note text beyond this many characters is not indexed, by the extension and the CLI alike, so that
@@ -63,8 +63,10 @@ export interface SearchIndexStats {
   terms: number;
   words: number;
   postings: number;
-  /** Bytes held in typed arrays (postings, forward entries, per-document data). */
+  /** Bytes held in typed arrays (postings, forward entries, per-document data, the word index). */
   typedArrayBytes: number;
+  /** Of those, the word index's (vocabulary.ts: trigrams for wildcards). */
+  vocabularyBytes: number;
 }
 
 /** See SearchIndex.documentTerms: document d's terms are terms[offsets[d] .. offsets[d + 1]), each with FIELD_COUNT counts in `counts`. */
@@ -131,6 +133,8 @@ export class SearchIndex {
   private sortedWords: string[] | null = null;
   private sortedWordTerms: Uint32Array | null = null;
   private displayWords: string[] | null = null;
+  /** The words for wildcard and fuzzy clauses (vocabulary.ts), over sortedWords as they were when it was built. */
+  private vocabulary: Vocabulary | null = null;
   // Documents by id: key, live or dead, field lengths (4 per doc), content hash (2 per doc).
   private keys: string[] = [];
   private docIdMap: Map<string, number> | null = new Map();
@@ -418,7 +422,8 @@ export class SearchIndex {
       this.postOffset.byteLength +
       this.postDocs.byteLength +
       this.postCounts.byteLength;
-    return { documents: this.live, terms, words, postings: this.fwdTerms.length, typedArrayBytes };
+    const vocabularyBytes = this.vocabulary?.byteLength ?? 0;
+    return { documents: this.live, terms, words, postings: this.fwdTerms.length, typedArrayBytes: typedArrayBytes + vocabularyBytes, vocabularyBytes };
   }
 
   /**
@@ -430,6 +435,7 @@ export class SearchIndex {
     const hasDead = this.live !== this.keys.length;
     if (hasDead) this.dropDead();
     this.transpose();
+    this.currentVocabulary();
   }
 
   // --- Serialisation ------------------------------------------------------------------------------
@@ -441,6 +447,8 @@ export class SearchIndex {
   serialize(): Uint8Array {
     if (this.live !== this.keys.length || this.extra.size > 0 || this.baseDocs !== this.keys.length || this.baseTerms !== this.terms.length) this.compact();
     this.sortWords();
+    if (!this.vocabulary?.isExactly(this.sortedWords)) this.vocabulary = Vocabulary.build(this.sortedWords!, this.sortedWordTerms!);
+    const grams = this.vocabulary.sections();
     const encoder = new TextEncoder();
     const sections: Uint8Array[] = [
       encoder.encode(this.keys.join('\n')),
@@ -452,6 +460,9 @@ export class SearchIndex {
       bytesOf(this.postOffset),
       bytesOf(this.postDocs),
       this.postCounts,
+      bytesOf(grams.gramKeys),
+      bytesOf(grams.gramOffsets),
+      bytesOf(grams.gramWords),
     ];
     const header = encoder.encode(
       JSON.stringify({
@@ -497,7 +508,7 @@ export class SearchIndex {
     }
     if (header.format !== FORMAT_NAME || header.version !== FORMAT_VERSION) fail(`it is not a version ${FORMAT_VERSION} index`);
     const { documents: n, terms: t, words: w, entries: p, sections: lengths } = header;
-    const expected = [-1, -1, -1, 4 * w, 8 * n, 4 * FIELD_COUNT * n, 4 * (t + 1), 4 * p, FIELD_COUNT * p];
+    const expected = [-1, -1, -1, 4 * w, 8 * n, 4 * FIELD_COUNT * n, 4 * (t + 1), 4 * p, FIELD_COUNT * p, -1, -1, -1];
     if (
       !Array.isArray(lengths) ||
       lengths.length !== expected.length ||
@@ -563,6 +574,12 @@ export class SearchIndex {
     index.baseDocs = n;
     index.baseTerms = t;
     index.termSlot = new Int32Array(Math.max(t, 1024)).fill(-1);
+    index.vocabulary = Vocabulary.fromSections(
+      words,
+      wordTerms,
+      { gramKeys: u32Of(sections[9]), gramOffsets: u32Of(sections[10]), gramWords: u32Of(sections[11]) },
+      fail,
+    );
     return index;
   }
 
@@ -641,6 +658,7 @@ export class SearchIndex {
       }
       this.sortedWords = null;
       this.displayWords = null;
+      this.vocabulary?.add(word, term);
     }
     this.wordTerm.set(word, term);
     return term;
@@ -733,6 +751,8 @@ export class SearchIndex {
     this.termSlot = new Int32Array(Math.max(terms.length, 1024)).fill(-1);
     this.sortedWords = null;
     this.displayWords = null;
+    // Terms were renumbered and words dropped: the word index is rebuilt over the new list.
+    this.vocabulary = null;
   }
 
   /** Derives the postings of every document from the forward entries (one counting-sort pass). */
@@ -808,23 +828,16 @@ export class SearchIndex {
       const term = this.termIds.get(stem);
       return term === undefined || this.df.data[term] === 0 ? [] : [{ term, word: clause.word }];
     }
-    this.sortWords();
-    const words = this.sortedWords!;
-    const wordTerms = this.sortedWordTerms!;
+    // The vocabulary visits the matching words in sorted order, as a scan of the sorted list would.
+    const vocabulary = this.currentVocabulary();
     const found = new Map<number, string>();
-    const take = (i: number) => {
-      const term = wordTerms[i];
-      if (this.df.data[term] > 0 && !found.has(term)) found.set(term, words[i]);
+    const take = (word: string, term: number) => {
+      if (this.df.data[term] > 0 && !found.has(term)) found.set(term, word);
     };
     if (clause.wildcard) {
-      const matcher = wildcardMatcher(clause.word);
-      if ('prefix' in matcher) {
-        for (let i = lowerBound(words, matcher.prefix); i < words.length && words[i].startsWith(matcher.prefix); i++) take(i);
-      } else {
-        for (let i = 0; i < words.length; i++) if (matcher.test(words[i])) take(i);
-      }
+      vocabulary.matchWildcard(clause.word, take);
     } else {
-      for (let i = 0; i < words.length; i++) if (withinEditDistance(clause.word, words[i], clause.editDistance)) take(i);
+      vocabulary.matchFuzzy(clause.word, clause.editDistance, take);
       // The word's own stem matches too ("clone~1" finds "cloning" through the stem "clone").
       const stem = this.analyzer.stem(clause.word);
       const term = stem === '' ? undefined : this.termIds.get(stem);
@@ -838,6 +851,15 @@ export class SearchIndex {
       );
     }
     return expansions;
+  }
+
+  /** The word index, built over the sorted words when there is none or too many words came since. */
+  private currentVocabulary(): Vocabulary {
+    if (!this.vocabulary || this.vocabulary.wantsRebuild) {
+      this.sortWords();
+      this.vocabulary = Vocabulary.build(this.sortedWords!, this.sortedWordTerms!);
+    }
+    return this.vocabulary;
   }
 
   private sortWords(): void {
@@ -1042,7 +1064,7 @@ export class SearchIndexFormatError extends Error {
 
 const FORMAT_NAME = 'marginalia-search-index';
 /** Bump when the layout, the analyzer or the scoring changes: old caches are then rebuilt. */
-const FORMAT_VERSION = 3;
+const FORMAT_VERSION = 4;
 
 /** Two 32-bit hashes of a document's key and fields (FNV-1a and a multiply-rotate hash, side by side). */
 export function hashDocument(document: SearchDocument): [number, number] {
