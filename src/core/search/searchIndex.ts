@@ -86,6 +86,11 @@ const FIELD_COUNT = SEARCH_FIELDS.length;
 const RELATED_FIELD_BOOST = [3, 1, 2, 1];
 const K1 = 1.2;
 const B = 0.75;
+/**
+ * What a word found by an edit distance counts for beside the word asked for: `cloning~1` ranks the
+ * papers with "cloning" above those with only "closing", even in a title.
+ */
+const FUZZY_WEIGHT = 0.25;
 /** A wildcard or fuzzy clause is searched with at most this many of the words it matches (the most common). */
 export const MAX_EXPANSIONS = 64;
 /** How many of the words a related paper shares with the paper are shown as the reason. */
@@ -301,8 +306,10 @@ export class SearchIndex {
       }
       positive = true;
       let clauseCount = 0;
+      // In a misspelling clause the word itself (or its stem) is what was meant; its neighbours are guesses.
+      const own = clause.editDistance > 0 ? this.termIds.get(this.analyzer.stem(clause.word)) : undefined;
       for (const { term } of expansions) {
-        const idf = this.idf(term);
+        const idf = own === undefined || term === own ? this.idf(term) : FUZZY_WEIGHT * this.idf(term);
         this.forEachWeight(term, clause.fields, (doc, weight) => {
           const score = clause.boost * idf * weight;
           if ((scratch.flags[doc] & IN_CLAUSE) === 0) {

@@ -76,6 +76,17 @@ describe('search: ranking and query forms', () => {
     assert.ok(fuzzy.hits.every((hit) => hit.matches.some((match) => match.word === 'cloning')));
   });
 
+  test('a misspelling allowance ranks the word asked for above the words it is a letter away from', () => {
+    const { hits, total } = seedIndex().search('cloning~1', 200);
+    const hasCloning = (hit: SearchHit) => hit.matches.some((match) => match.word === 'cloning');
+    const withCloning = hits.filter(hasCloning).length;
+    assert.ok(withCloning > 0 && withCloning < total, 'some papers match through another word (closing, cloning) ');
+    assert.ok(
+      hits.slice(0, withCloning).every(hasCloning),
+      JSON.stringify(hits.map((hit) => [titleOf(hit.key).slice(0, 40), hit.matches.map((match) => match.word)])),
+    );
+  });
+
   test('+ requires a word and - excludes one', () => {
     const result = seedIndex().search('+diffusion -driving', 100);
     assert.ok(result.total > 0);
