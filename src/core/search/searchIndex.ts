@@ -93,6 +93,13 @@ const B = 0.75;
 const FUZZY_WEIGHT = 0.25;
 /** A wildcard or fuzzy clause is searched with at most this many of the words it matches (the most common). */
 export const MAX_EXPANSIONS = 64;
+/**
+ * Related papers: a word in more than this share of the papers is common; it adds to the scores of
+ * the papers found through the rarer words instead of finding papers itself (see relatedTo).
+ */
+const COMMON_SHARE = 0.01;
+/** ...and in more than this many papers, so that in a small library every paper is found through most of its words. */
+const COMMON_MIN = 32;
 /** How many of the words a related paper shares with the paper are shown as the reason. */
 const RELATED_REASONS = 6;
 /** The side table is folded into the postings when it holds this share of the documents. */
@@ -1022,18 +1029,47 @@ export class SearchIndex {
     if (query.size === 0) return [];
     const { rootIdf, norm } = this.relatedWeightsOf();
     const scratch = this.scratchSpace();
+    const { total, flags, totalIds } = scratch;
     let count = 0;
+    const add = (doc: number, value: number) => {
+      if ((flags[doc] & IN_TOTAL) === 0) {
+        flags[doc] |= IN_TOTAL;
+        totalIds[count++] = doc;
+      }
+      total[doc] += value / norm[doc];
+    };
+    // The candidates are the papers that share one of the less common words; the common words (in
+    // more than COMMON_SHARE of the papers, whose postings are most of the cost) then add to those
+    // candidates' scores only, looked up in each candidate's own sorted entries. A paper that shares
+    // nothing but common words is not a candidate, unless no paper shares anything else.
+    const common: { term: number; factor: number }[] = [];
+    const commonDf = Math.max(COMMON_MIN, this.live * COMMON_SHARE);
     for (const [term, weight] of query) {
       const factor = weight * rootIdf[term];
       if (factor === 0) continue;
-      this.forEachEntry(term, (doc, counts, at) => {
-        if (doc === exclude || norm[doc] === 0) return;
-        if ((scratch.flags[doc] & IN_TOTAL) === 0) {
-          scratch.flags[doc] |= IN_TOTAL;
-          scratch.totalIds[count++] = doc;
+      if (this.df.data[term] > commonDf) common.push({ term, factor });
+      else this.forEachRelatedCount(term, exclude, norm, (doc, tf) => add(doc, factor * tf));
+    }
+    if (count === 0) {
+      for (const { term, factor } of common) this.forEachRelatedCount(term, exclude, norm, (doc, tf) => add(doc, factor * tf));
+    } else if (common.length > 0) {
+      common.sort((x, y) => x.term - y.term);
+      const { data: offsets } = this.fwdOffset;
+      const { data: terms } = this.fwdTerms;
+      const { data: counts } = this.fwdCounts;
+      for (let i = 0; i < count; i++) {
+        const doc = totalIds[i];
+        // Both lists ascend by term: one merge.
+        let entry = offsets[doc];
+        const end = offsets[doc + 1];
+        let sum = 0;
+        for (const { term, factor } of common) {
+          while (entry < end && terms[entry] < term) entry++;
+          if (entry === end) break;
+          if (terms[entry] === term) sum += factor * relatedTf(counts, FIELD_COUNT * entry);
         }
-        scratch.total[doc] += (factor * relatedTf(counts, at)) / norm[doc];
-      });
+        total[doc] += sum / norm[doc];
+      }
     }
     const best = topK(scratch.totalIds, count, scratch.total, limit, this.keyOrder);
     const words = this.displayWordList();
@@ -1044,6 +1080,27 @@ export class SearchIndex {
       scratch.flags[doc] = 0;
     }
     return hits;
+  }
+
+  /** Calls `each(doc, tf)` for every live paper but `exclude` with a word vector that has `term`, with its relatedTf. */
+  private forEachRelatedCount(term: number, exclude: number, norm: Float64Array, each: (doc: number, tf: number) => void): void {
+    if (term < this.baseTerms) {
+      // Related's cost is this loop, so it reads the postings itself.
+      const { postDocs, postCounts } = this;
+      const alive = this.alive.data;
+      for (let p = this.postOffset[term]; p < this.postOffset[term + 1]; p++) {
+        const doc = postDocs[p];
+        if (alive[doc] === 1 && doc !== exclude && norm[doc] > 0) each(doc, relatedTf(postCounts, FIELD_COUNT * p));
+      }
+    }
+    const extra = this.extra.get(term);
+    if (extra) {
+      for (const doc of extra) {
+        if (this.alive.data[doc] !== 1 || doc === exclude || norm[doc] === 0) continue;
+        const entry = this.entryOf(doc, term);
+        if (entry >= 0) each(doc, relatedTf(this.fwdCounts.data, FIELD_COUNT * entry));
+      }
+    }
   }
 
   /** The words `doc` shares with the query that add most to its score, most first, with the fields they are in. */
@@ -1151,5 +1208,10 @@ function u32Of(bytes: Uint8Array): Uint32Array {
 function relatedTf(counts: Uint8Array, at: number): number {
   let count = 0;
   for (let f = 0; f < FIELD_COUNT; f++) count += RELATED_FIELD_BOOST[f] * counts[at + f];
-  return count === 0 ? 0 : 1 + Math.log(count);
+  return RELATED_TF[count];
 }
+
+/** 1 + ln c for every weighted count c a paper can hold (counts stop at MAX_COUNT per field), 0 for 0. */
+const RELATED_TF = Float64Array.from({ length: MAX_COUNT * RELATED_FIELD_BOOST.reduce((sum, boost) => sum + boost, 0) + 1 }, (_, c) =>
+  c === 0 ? 0 : 1 + Math.log(c),
+);
