@@ -16,7 +16,7 @@
 import { splitIdentifiers, Analyzer } from './analyzer';
 import { topK, U32List, U8List } from './buffers';
 import { noteBodyForIndex } from './noteBody';
-import { ALL_FIELDS, parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
+import { parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
 import { Vocabulary } from './vocabulary';
 
 /**
@@ -84,14 +84,26 @@ export interface DocumentTerms {
 /** Title words count three times, tags twice, abstract and note once. */
 const FIELD_BOOST = [3, 1, 2, 1];
 const FIELD_COUNT = SEARCH_FIELDS.length;
-/** Choosing a paper's terms for Related: a title says what a paper is about better than any abstract sentence. */
-const RELATED_FIELD_BOOST = [8, 1, 3, 1];
+/** A word's count in a paper, for Related: a title says what a paper is about better than any abstract sentence. */
+const RELATED_FIELD_BOOST = [3, 1, 2, 1];
 const K1 = 1.2;
 const B = 0.75;
+/**
+ * What a word found by an edit distance counts for beside the word asked for: `cloning~1` ranks the
+ * papers with "cloning" above those with only "closing", even in a title.
+ */
+const FUZZY_WEIGHT = 0.25;
 /** A wildcard or fuzzy clause is searched with at most this many of the words it matches (the most common). */
 export const MAX_EXPANSIONS = 64;
-/** Related papers are found with this many of the paper's most telling terms. */
-const RELATED_TERMS = 25;
+/**
+ * Related papers: a word in more than this share of the papers is common; it adds to the scores of
+ * the papers found through the rarer words instead of finding papers itself (see relatedTo).
+ */
+const COMMON_SHARE = 0.01;
+/** ...and in more than this many papers, so that in a small library every paper is found through most of its words. */
+const COMMON_MIN = 32;
+/** How many of the words a related paper shares with the paper are shown as the reason. */
+const RELATED_REASONS = 6;
 /** The side table is folded into the postings when it holds this share of the documents. */
 const COMPACT_RATIO = 0.1;
 const COMPACT_MIN = 512;
@@ -159,6 +171,8 @@ export class SearchIndex {
   private extra = new Map<number, number[]>();
   private termSlot = new Int32Array(1024).fill(-1);
   private scratch: Scratch | null = null;
+  /** Related papers' vectors: per term the square root of its idf, per document its vector's length; null when the index changed since. */
+  private relatedWeights: { rootIdf: Float64Array; norm: Float64Array } | null = null;
   /** Equal scores rank by key, so that results do not depend on the order documents were added in. */
   private readonly keyOrder = (a: number, b: number) => this.keys[a] < this.keys[b];
 
@@ -303,8 +317,10 @@ export class SearchIndex {
       }
       positive = true;
       let clauseCount = 0;
+      // In a misspelling clause the word itself (or its stem) is what was meant; its neighbours are guesses.
+      const own = clause.editDistance > 0 ? this.termIds.get(this.analyzer.stem(clause.word)) : undefined;
       for (const { term } of expansions) {
-        const idf = this.idf(term);
+        const idf = own === undefined || term === own ? this.idf(term) : FUZZY_WEIGHT * this.idf(term);
         this.forEachWeight(term, clause.fields, (doc, weight) => {
           const score = clause.boost * idf * weight;
           if ((scratch.flags[doc] & IN_CLAUSE) === 0) {
@@ -362,35 +378,51 @@ export class SearchIndex {
   }
 
   /**
-   * The papers most related to the paper `key`: its most telling terms (count in the paper, title
-   * counted three times, times rarity in the library) searched as one weighted query. Empty when the
-   * index does not hold `key`.
+   * The papers most related to the paper `key`, by the cosine of their word vectors (see
+   * relatedWeightsOf): every word the paper shares with another counts, a common word little and a
+   * rare one more. Each hit's matches are the shared words that weigh most in its score. Empty when
+   * the index does not hold `key`.
    */
   related(key: string, limit = 10): SearchHit[] {
     const id = this.docIds.get(key);
     if (id === undefined) return [];
     this.ensureForward();
-    const weights = new Map<number, number>();
-    for (let i = this.fwdOffset.data[id]; i < this.fwdOffset.data[id + 1]; i++) {
-      let count = 0;
-      for (let f = 0; f < FIELD_COUNT; f++) count += RELATED_FIELD_BOOST[f] * this.fwdCounts.data[FIELD_COUNT * i + f];
-      weights.set(this.fwdTerms.data[i], count);
+    const { rootIdf, norm } = this.relatedWeightsOf();
+    const query = new Map<number, number>();
+    if (norm[id] > 0) {
+      for (let i = this.fwdOffset.data[id]; i < this.fwdOffset.data[id + 1]; i++) {
+        const term = this.fwdTerms.data[i];
+        if (this.df.data[term] < 2) continue;
+        query.set(term, (relatedTf(this.fwdCounts.data, FIELD_COUNT * i) * rootIdf[term]) / norm[id]);
+      }
     }
-    return this.relatedTo(weights, limit, id);
+    return this.relatedTo(query, limit, id);
   }
 
   /**
-   * The papers most related to a piece of text (an editor selection, a note): its most telling known
-   * terms searched as one weighted query. `excludeKey` leaves one paper out (the note's own paper).
+   * The papers most related to a piece of text (an editor selection, a note): the cosine of its known
+   * words' vector (camelCase and snake_case split into words) with each paper's. `excludeKey` leaves
+   * one paper out (the note's own paper).
    */
   relatedToText(text: string, limit = 10, excludeKey?: string): SearchHit[] {
-    const weights = new Map<number, number>();
+    const counts = new Map<number, number>();
     this.forEachWord(splitIdentifiers(text).toLowerCase(), (word) => {
       const term = this.wordTerm.get(word) ?? this.termIds.get(this.analyzer.stem(word));
-      if (term !== undefined && term >= 0) weights.set(term, (weights.get(term) ?? 0) + 1);
+      if (term !== undefined && term >= 0 && this.df.data[term] > 0) counts.set(term, (counts.get(term) ?? 0) + 1);
     });
+    this.ensureForward();
+    const { rootIdf } = this.relatedWeightsOf();
+    const query = new Map<number, number>();
+    let length = 0;
+    for (const [term, count] of counts) {
+      const weight = (1 + Math.log(count)) * rootIdf[term];
+      if (weight === 0) continue;
+      query.set(term, weight);
+      length += weight * weight;
+    }
+    for (const [term, weight] of query) query.set(term, weight / Math.sqrt(length));
     const exclude = excludeKey === undefined ? -1 : (this.docIds.get(excludeKey) ?? -1);
-    return this.relatedTo(weights, limit, exclude);
+    return this.relatedTo(query, limit, exclude);
   }
 
   /**
@@ -588,6 +620,7 @@ export class SearchIndex {
   /** Appends a document's forward entry (and, when `withPostings`, its side-table postings). */
   private append(document: SearchDocument, withPostings: boolean): void {
     const id = this.keys.length;
+    this.relatedWeights = null;
     this.keys.push(document.key);
     this.docIds.set(document.key, id);
     this.alive.push(1);
@@ -689,6 +722,7 @@ export class SearchIndex {
   /** Marks a document dead and takes it out of the statistics; its entries stay until compact(). */
   private kill(id: number): void {
     if (this.alive.data[id] !== 1) return;
+    this.relatedWeights = null;
     this.alive.data[id] = 0;
     this.docIds.delete(this.keys[id]);
     this.live--;
@@ -703,6 +737,7 @@ export class SearchIndex {
 
   /** Renumbers the live documents and the used terms, dropping the rest. */
   private dropDead(): void {
+    this.relatedWeights = null;
     const termMap = new Int32Array(this.terms.length).fill(-1);
     const terms: string[] = [];
     for (let t = 0; t < this.terms.length; t++) {
@@ -888,7 +923,7 @@ export class SearchIndex {
    */
   private forEachWeight(term: number, fields: number, each: (doc: number, weight: number) => void): void {
     const average = this.averageLengths();
-    const visit = (doc: number, counts: Uint8Array, at: number) => {
+    this.forEachEntry(term, (doc, counts, at) => {
       let pseudo = 0;
       for (let f = 0; f < FIELD_COUNT; f++) {
         const count = counts[at + f];
@@ -897,7 +932,11 @@ export class SearchIndex {
         pseudo += (FIELD_BOOST[f] * count) / norm;
       }
       if (pseudo > 0) each(doc, (pseudo * (K1 + 1)) / (pseudo + K1));
-    };
+    });
+  }
+
+  /** Calls `visit(doc, counts, at)` for every live document that has `term`: its field counts are counts[at .. at + FIELD_COUNT). */
+  private forEachEntry(term: number, visit: (doc: number, counts: Uint8Array, at: number) => void): void {
     if (term < this.baseTerms) {
       const alive = this.alive.data;
       for (let p = this.postOffset[term]; p < this.postOffset[term + 1]; p++) {
@@ -970,49 +1009,132 @@ export class SearchIndex {
     return [...matches].map(([word, mask]) => ({ word, fields: SEARCH_FIELDS.filter((_, f) => (mask & (1 << f)) !== 0) }));
   }
 
-  /** Searches the `RELATED_TERMS` heaviest of `counts` (term -> count) times idf as one weighted query. */
-  private relatedTo(counts: Map<number, number>, limit: number, exclude: number): SearchHit[] {
+  /**
+   * Related papers' weights, computed on the first request after the index changed (one pass over the
+   * forward entries). A word of count c in a paper (title ×3, tags ×2, abstract and note ×1) weighs
+   * (1 + ln c) × √idf, idf = ln(N / df): sublinear, so that a word said ten times is not ten words,
+   * and √idf on each side, so that a shared word counts idf once in the cosine (with idf on both sides
+   * a name two papers happen to share outweighs their whole topic). A word only one paper has links
+   * no two papers and is left out of its length.
+   */
+  private relatedWeightsOf(): { rootIdf: Float64Array; norm: Float64Array } {
+    if (this.relatedWeights) return this.relatedWeights;
     this.ensureForward();
-    const weighted: { term: number; weight: number }[] = [];
-    for (const [term, count] of counts) {
-      // A term only this paper has finds nothing else; one in most papers tells nothing.
+    const termCount = this.terms.length;
+    const rootIdf = new Float64Array(termCount);
+    for (let term = 0; term < termCount; term++) {
       const df = this.df.data[term];
-      if (df === 0 || (exclude >= 0 && df < 2) || df > this.live / 2) continue;
-      weighted.push({ term, weight: (1 + Math.log(count)) * this.idf(term) });
+      if (df > 0) rootIdf[term] = Math.sqrt(Math.log(this.live / df));
     }
-    weighted.sort((a, b) => b.weight - a.weight || a.term - b.term);
-    const query = weighted.slice(0, RELATED_TERMS);
-    if (query.length === 0) return [];
-    const top = query[0].weight;
+    const docCount = this.keys.length;
+    const norm = new Float64Array(docCount);
+    const { data: offsets } = this.fwdOffset;
+    const { data: terms } = this.fwdTerms;
+    const { data: counts } = this.fwdCounts;
+    for (let doc = 0; doc < docCount; doc++) {
+      if (this.alive.data[doc] !== 1) continue;
+      let sum = 0;
+      for (let i = offsets[doc]; i < offsets[doc + 1]; i++) {
+        const term = terms[i];
+        if (this.df.data[term] < 2) continue;
+        const weight = relatedTf(counts, FIELD_COUNT * i) * rootIdf[term];
+        sum += weight * weight;
+      }
+      norm[doc] = Math.sqrt(sum);
+    }
+    this.relatedWeights = { rootIdf, norm };
+    return this.relatedWeights;
+  }
+
+  /** Ranks the live papers (but `exclude`) by the dot product of `query` (term -> weight, unit length) with their unit vectors. */
+  private relatedTo(query: Map<number, number>, limit: number, exclude: number): SearchHit[] {
+    if (query.size === 0) return [];
+    const { rootIdf, norm } = this.relatedWeightsOf();
     const scratch = this.scratchSpace();
+    const { total, flags, totalIds } = scratch;
     let count = 0;
-    for (const { term, weight } of query) {
-      const factor = (weight / top) * this.idf(term);
-      this.forEachWeight(term, ALL_FIELDS, (doc, termWeight) => {
-        if (doc === exclude) return;
-        if ((scratch.flags[doc] & IN_TOTAL) === 0) {
-          scratch.flags[doc] |= IN_TOTAL;
-          scratch.totalIds[count++] = doc;
+    const add = (doc: number, value: number) => {
+      if ((flags[doc] & IN_TOTAL) === 0) {
+        flags[doc] |= IN_TOTAL;
+        totalIds[count++] = doc;
+      }
+      total[doc] += value / norm[doc];
+    };
+    // The candidates are the papers that share one of the less common words; the common words (in
+    // more than COMMON_SHARE of the papers, whose postings are most of the cost) then add to those
+    // candidates' scores only, looked up in each candidate's own sorted entries. A paper that shares
+    // nothing but common words is not a candidate, unless no paper shares anything else.
+    const common: { term: number; factor: number }[] = [];
+    const commonDf = Math.max(COMMON_MIN, this.live * COMMON_SHARE);
+    for (const [term, weight] of query) {
+      const factor = weight * rootIdf[term];
+      if (factor === 0) continue;
+      if (this.df.data[term] > commonDf) common.push({ term, factor });
+      else this.forEachRelatedCount(term, exclude, norm, (doc, tf) => add(doc, factor * tf));
+    }
+    if (count === 0) {
+      for (const { term, factor } of common) this.forEachRelatedCount(term, exclude, norm, (doc, tf) => add(doc, factor * tf));
+    } else if (common.length > 0) {
+      common.sort((x, y) => x.term - y.term);
+      const { data: offsets } = this.fwdOffset;
+      const { data: terms } = this.fwdTerms;
+      const { data: counts } = this.fwdCounts;
+      for (let i = 0; i < count; i++) {
+        const doc = totalIds[i];
+        // Both lists ascend by term: one merge.
+        let entry = offsets[doc];
+        const end = offsets[doc + 1];
+        let sum = 0;
+        for (const { term, factor } of common) {
+          while (entry < end && terms[entry] < term) entry++;
+          if (entry === end) break;
+          if (terms[entry] === term) sum += factor * relatedTf(counts, FIELD_COUNT * entry);
         }
-        scratch.total[doc] += factor * termWeight;
-      });
+        total[doc] += sum / norm[doc];
+      }
     }
     const best = topK(scratch.totalIds, count, scratch.total, limit, this.keyOrder);
     const words = this.displayWordList();
-    const hits = best.map((doc) => ({
-      key: this.keys[doc],
-      score: scratch.total[doc],
-      matches: query
-        .filter(({ term }) => this.entryOf(doc, term) >= 0)
-        .slice(0, 6)
-        .map(({ term }) => ({ word: words[term], fields: this.fieldsOf(doc, term) })),
-    }));
+    const hits = best.map((doc) => ({ key: this.keys[doc], score: scratch.total[doc], matches: this.relatedReasons(doc, query, words) }));
     for (let i = 0; i < count; i++) {
       const doc = scratch.totalIds[i];
       scratch.total[doc] = 0;
       scratch.flags[doc] = 0;
     }
     return hits;
+  }
+
+  /** Calls `each(doc, tf)` for every live paper but `exclude` with a word vector that has `term`, with its relatedTf. */
+  private forEachRelatedCount(term: number, exclude: number, norm: Float64Array, each: (doc: number, tf: number) => void): void {
+    if (term < this.baseTerms) {
+      // Related's cost is this loop, so it reads the postings itself.
+      const { postDocs, postCounts } = this;
+      const alive = this.alive.data;
+      for (let p = this.postOffset[term]; p < this.postOffset[term + 1]; p++) {
+        const doc = postDocs[p];
+        if (alive[doc] === 1 && doc !== exclude && norm[doc] > 0) each(doc, relatedTf(postCounts, FIELD_COUNT * p));
+      }
+    }
+    const extra = this.extra.get(term);
+    if (extra) {
+      for (const doc of extra) {
+        if (this.alive.data[doc] !== 1 || doc === exclude || norm[doc] === 0) continue;
+        const entry = this.entryOf(doc, term);
+        if (entry >= 0) each(doc, relatedTf(this.fwdCounts.data, FIELD_COUNT * entry));
+      }
+    }
+  }
+
+  /** The words `doc` shares with the query that add most to its score, most first, with the fields they are in. */
+  private relatedReasons(doc: number, query: Map<number, number>, words: readonly string[]): SearchMatch[] {
+    const { rootIdf } = this.relatedWeightsOf();
+    const shared: { term: number; weight: number }[] = [];
+    for (const [term, weight] of query) {
+      const found = this.countsOf(doc, term);
+      if (found !== null) shared.push({ term, weight: weight * rootIdf[term] * relatedTf(found[0], found[1]) });
+    }
+    shared.sort((a, b) => b.weight - a.weight || a.term - b.term);
+    return shared.slice(0, RELATED_REASONS).map(({ term }) => ({ word: words[term], fields: this.fieldsOf(doc, term) }));
   }
 
   private fieldsOf(doc: number, term: number): SearchField[] {
@@ -1103,3 +1225,15 @@ function u32Of(bytes: Uint8Array): Uint32Array {
   const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
   return new Uint32Array(aligned.buffer, aligned.byteOffset, aligned.byteLength / 4);
 }
+
+/** A word's weighted count in a paper for Related (RELATED_FIELD_BOOST), made sublinear: 1 + ln c. */
+function relatedTf(counts: Uint8Array, at: number): number {
+  let count = 0;
+  for (let f = 0; f < FIELD_COUNT; f++) count += RELATED_FIELD_BOOST[f] * counts[at + f];
+  return RELATED_TF[count];
+}
+
+/** 1 + ln c for every weighted count c a paper can hold (counts stop at MAX_COUNT per field), 0 for 0. */
+const RELATED_TF = Float64Array.from({ length: MAX_COUNT * RELATED_FIELD_BOOST.reduce((sum, boost) => sum + boost, 0) + 1 }, (_, c) =>
+  c === 0 ? 0 : 1 + Math.log(c),
+);

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { SearchIndex, SearchIndexFormatError, type SearchDocument, type SearchHit } from '../../../src/core/search/searchIndex';
-import { seedDocuments, seedPaper, seedPapers, topicDocuments } from './searchDocuments';
+import { DEFAULT_NOTE_TEMPLATE, renderNote } from '../../../src/core/notes/noteText';
+import { seedDocuments, seedPaper, seedPapers, toDocument, topicDocuments } from './searchDocuments';
 
 const titleOf = (key: string) => seedPapers().find((paper) => paper.key === key)?.title ?? key;
 const titles = (hits: SearchHit[]) => hits.map((hit) => titleOf(hit.key));
@@ -73,6 +74,17 @@ describe('search: ranking and query forms', () => {
     const fuzzy = seedIndex().search('clonning~1', 5);
     assert.ok(fuzzy.total > 0);
     assert.ok(fuzzy.hits.every((hit) => hit.matches.some((match) => match.word === 'cloning')));
+  });
+
+  test('a misspelling allowance ranks the word asked for above the words it is a letter away from', () => {
+    const { hits, total } = seedIndex().search('cloning~1', 200);
+    const hasCloning = (hit: SearchHit) => hit.matches.some((match) => match.word === 'cloning');
+    const withCloning = hits.filter(hasCloning).length;
+    assert.ok(withCloning > 0 && withCloning < total, 'some papers match through another word (closing, cloning) ');
+    assert.ok(
+      hits.slice(0, withCloning).every(hasCloning),
+      JSON.stringify(hits.map((hit) => [titleOf(hit.key).slice(0, 40), hit.matches.map((match) => match.word)])),
+    );
   });
 
   test('+ requires a word and - excludes one', () => {
@@ -225,9 +237,10 @@ describe('related papers', () => {
   };
 
   test('imitation learning for autonomous driving brings up driving papers first', () => {
-    for (const [pattern, first] of [
-      [/^Imitation Is Not Enough/, 4],
-      [/^CARIL/, 2],
+    // [title, how many first papers are all on driving, and how many of the first six are]
+    for (const [pattern, first, ofSix] of [
+      [/^Imitation Is Not Enough/, 3, 5],
+      [/^CARIL/, 2, 3],
     ] as const) {
       const paper = seedPaper(pattern);
       const related = seedIndex().related(paper.key);
@@ -238,11 +251,25 @@ describe('related papers', () => {
         top.every((hit) => drivingText(hit.key)),
         `${paper.title}: ${JSON.stringify(titles(top))}`,
       );
+      assert.ok(related.slice(0, 6).filter((hit) => drivingText(hit.key)).length >= ofSix, `${paper.title}: ${JSON.stringify(titles(related.slice(0, 6)))}`);
       assert.ok(
         related[0].matches.some((match) => match.word === 'drive'),
         'the shared words say why',
       );
     }
+  });
+
+  test('a note made from the default template leaves related papers as they were', () => {
+    const paper = seedPaper(/^DynaMo/);
+    const other = seedPaper(/^Inverse Dynamics Pretraining/);
+    const note = renderNote(DEFAULT_NOTE_TEMPLATE, { paper, tags: [], today: '2026-01-01', sources: paper.sources.map((source) => source.file) });
+    const withNote = SearchIndex.build(seedDocuments().map((document) => (document.key === paper.key ? { ...document, note } : document)));
+    const shown = (index: SearchIndex, key: string) =>
+      index.related(key).map((hit) => [hit.key, hit.score.toFixed(9), hit.matches.map((m) => m.word).join(' ')]);
+    for (const key of [paper.key, other.key]) assert.deepEqual(shown(withNote, key), shown(seedIndex(), key));
+    const updated = SearchIndex.build(seedDocuments());
+    updated.upsert({ ...toDocument(paper), note });
+    assert.deepEqual(shown(updated, paper.key), shown(seedIndex(), paper.key));
   });
 
   test('selected text finds papers on its subject; code identifiers are split into words', () => {
