@@ -9,6 +9,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { relativePercents } from '../../core/papers/relativeScores';
 import type { SearchHit } from '../../core/search/searchIndex';
 import { codeBlockAt, commentBlockAt, paragraphAt, textKind, type LineSpan } from '../../core/search/textAtCursor';
 import { CommandIds } from '../commandIds';
@@ -217,8 +218,8 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     }
     if (generation !== this.generation || this.isDisposed) return;
     if (!subject) this.view.description = undefined;
-    const best = hits[0]?.score ?? 0;
-    this.rows = hits.map((hit) => ({ hit, percent: best > 0 ? Math.max(1, Math.round((100 * hit.score) / best)) : 100 }));
+    const percents = relativePercents(hits.map((hit) => hit.score));
+    this.rows = hits.map((hit, i) => ({ hit, percent: percents[i] }));
     this.shownSubject = subject;
     this.view.message = message;
     this.treeChanged.fire();
