@@ -22,5 +22,8 @@ suite('First start', () => {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(api.papersView.visible, false, 'Marginalia was revealed a second time');
     assert.equal(api.papersView.firstStart, 'revealed');
+    // Marginalia back in the sidebar, as the first start left it, for the suites that follow.
+    await vscode.commands.executeCommand('workbench.view.extension.marginalia');
+    await waitFor('the Papers view to show again', () => api.papersView.visible, 10_000);
   });
 });

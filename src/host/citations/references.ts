@@ -23,9 +23,11 @@ export class CitationReferenceProvider implements vscode.ReferenceProvider {
       .filter((m) => m.uri.toString() !== here)
       .map((m) => new vscode.Location(m.uri, referenceRange(m.range, m.form, languageForFileName(m.uri.path) === 'markdown')));
     const markdown = document.languageId === 'markdown';
+    // A paper's older key (kept after a merge) cites the same paper.
+    const paper = this.library.get(mention.key);
     const fromDocument = this.mentions
       .in(document)
-      .filter((m) => m.key === mention.key)
+      .filter((m) => m.key === mention.key || (paper !== undefined && this.library.get(m.key)?.key === paper.key))
       .map((m) => new vscode.Location(document.uri, referenceRange(mentionRange(m), m.form, markdown)));
     const result = [...fromIndex, ...fromDocument];
     if (context.includeDeclaration) result.push(...(this.library.get(mention.key)?.sources ?? []).map(sourceLocation));
