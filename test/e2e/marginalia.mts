@@ -21,19 +21,12 @@ export function papersTree(page: Page): Locator {
   return marginaliaSidebar(page).locator('.monaco-list[aria-label="Papers"]');
 }
 
-/**
- * Opens the Marginalia container from the activity bar, unless it is showing already. A first start
- * in a workspace of digests reveals it by itself once the digests are read: when that lands just
- * before the click, the click closes it again, so the icon is clicked until the container stays.
- */
+/** Opens the Marginalia container from the activity bar, unless it is showing already. */
 export async function showPapers(page: Page): Promise<void> {
-  for (let attempt = 0; attempt < 3 && !(await marginaliaSidebar(page).isVisible()); attempt++) {
+  if (!(await marginaliaSidebar(page).isVisible())) {
     await marginaliaIcon(page).click();
     // Off the icon, whose "Marginalia" hover would otherwise sit in every screenshot.
     await page.mouse.move(RESTING_SPOT.x, RESTING_SPOT.y);
-    await marginaliaSidebar(page)
-      .waitFor({ state: 'visible', timeout: 3000 })
-      .catch(() => undefined);
   }
   await marginaliaSidebar(page).waitFor({ state: 'visible' });
 }

@@ -32,8 +32,6 @@ import { readableMath } from '../../core/math/readable';
 import { READING_STATUSES, STATUS_LABELS, isReadingStatus, type ReadingStatus } from '../../core/library/readingStatus';
 
 export const PAPERS_VIEW_ID = 'marginalia.papers';
-/** The activity bar's Marginalia container (package.json `viewsContainers`). */
-const VIEW_CONTAINER_ID = 'marginalia';
 
 interface GroupNode {
   kind: 'group';
@@ -63,14 +61,6 @@ const REFETCH_WAIT_MS = 1000;
 const REVEAL_SETTLE_MS = 500;
 /** Two clicks on the same paper within this time are a double-click: open it pinned. */
 const DOUBLE_CLICK_MS = 500;
-/** workspaceState: Marginalia has been shown once in this workspace, by the reader or at its first start. */
-const FIRST_START_KEY = 'marginalia.firstStartDone';
-
-/**
- * How the first start in a workspace went: Marginalia revealed once the digests were read, or shown
- * by the reader (or a restored layout) before that; "earlier" when an earlier start did either.
- */
-export type FirstStartOutcome = 'revealed' | 'shownByReader' | 'earlier';
 
 class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
@@ -348,8 +338,6 @@ export class PapersView extends Disposable {
   /** The paper reveal() is selecting: the preview does not follow that selection. */
   private revealing: string | undefined;
   private papersShown = false;
-  /** For tests: how this workspace's first start went, once it is known (never, in a workspace without digests). */
-  firstStart: FirstStartOutcome | undefined;
 
   constructor(
     private readonly library: WorkspaceLibrary,
@@ -403,33 +391,7 @@ export class PapersView extends Disposable {
       }),
     );
     this.registerCommands();
-    this.revealOnFirstStart();
     void this.refresh();
-  }
-
-  /**
-   * The first start in a workspace of digests shows Marginalia rather than the Explorer, once the
-   * digests are read; never again in that workspace, nor when the reader opened it first, nor in a
-   * workspace without digests (until it has some).
-   */
-  private revealOnFirstStart(): void {
-    if (this.state.get<boolean>(FIRST_START_KEY)) {
-      this.firstStart = 'earlier';
-      return;
-    }
-    const listeners: vscode.Disposable[] = [];
-    const check = () => {
-      if (this.firstStart) return;
-      const shown = this.view.visible;
-      if (!shown && (this.library.state !== 'ready' || this.library.digestFiles.length === 0)) return;
-      this.firstStart = shown ? 'shownByReader' : 'revealed';
-      for (const listener of listeners.splice(0)) listener.dispose();
-      void this.state.update(FIRST_START_KEY, true);
-      if (!shown) void vscode.commands.executeCommand(`workbench.view.extension.${VIEW_CONTAINER_ID}`);
-    };
-    listeners.push(this.view.onDidChangeVisibility(check), this.library.onDidChangeState(check));
-    this.register({ dispose: () => listeners.splice(0).forEach((listener) => listener.dispose()) });
-    check();
   }
 
   /**
@@ -470,11 +432,6 @@ export class PapersView extends Disposable {
     if (this.papersShown || !this.view.visible || this.library.papers.length === 0) return;
     this.papersShown = true;
     void vscode.commands.executeCommand('setContext', ContextKeys.papersShown, true);
-  }
-
-  /** Whether the Papers view shows in the window. */
-  get visible(): boolean {
-    return this.view.visible;
   }
 
   get groupBy(): GroupBy {
