@@ -128,7 +128,8 @@ export type CitedInWebviewMessage =
 export interface RelatedPaperItem {
   key: string;
   title: string;
-  score: number;
+  /** Its score as a share of the first related paper's, 1 to 100 (the first is 100). */
+  percent: number;
   /** Words the two papers share. */
   shared: string[];
 }

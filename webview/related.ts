@@ -38,13 +38,13 @@ export function relatedSection(key: string, post: Post): HTMLElement[] {
     button.type = 'button';
     button.className = 'related';
     button.dataset.focus = `related-${index}`;
-    button.title = `Open "${readableMath(item.title)}"`;
+    button.title = `Open "${readableMath(item.title)}" (${item.percent}% as related as the first)`;
     const title = document.createElement('span');
     title.className = 'related-title';
     title.append(renderMathText(item.title));
     const meta = document.createElement('span');
     meta.className = 'related-meta';
-    meta.textContent = `${item.score.toFixed(1)}${item.shared.length > 0 ? ` · ${item.shared.join(', ')}` : ''}`;
+    meta.textContent = `${item.percent}%${item.shared.length > 0 ? ` · ${item.shared.join(', ')}` : ''}`;
     button.append(title, meta);
     button.addEventListener('click', () => post({ type: 'openPaper', key: item.key }));
     const entry = document.createElement('li');

@@ -288,16 +288,24 @@ async function tagCommand(command: 'tag' | 'tags', args: string[], values: { jso
     );
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof TagError) {
-      io.err(`marginalia ${command}: ${error.reason}. Nothing was changed.\n`);
-      return ExitCode.problems;
-    }
-    if (error instanceof LibraryFileError) {
-      io.err(corruptLibraryMessage(store.file, error));
-      return ExitCode.corruptLibrary;
-    }
-    throw error;
+    return refusedChange(command, store.file, error, io);
   }
+}
+
+/**
+ * How `tag`, `status` and `queue` end when the library refused the change (a bad tag, an unknown
+ * key: nothing was written) or its file does not parse; any other error is thrown on.
+ */
+function refusedChange(command: string, libraryFile: string, error: unknown, io: Output): number {
+  if (error instanceof TagError) {
+    io.err(`marginalia ${command}: ${error.reason}. Nothing was changed.\n`);
+    return ExitCode.problems;
+  }
+  if (error instanceof LibraryFileError) {
+    io.err(corruptLibraryMessage(libraryFile, error));
+    return ExitCode.corruptLibrary;
+  }
+  throw error;
 }
 
 /** `status` and `queue`: reading status and the Reading Queue in the library file, under its lock. */
@@ -372,15 +380,7 @@ async function statusCommand(command: 'status' | 'queue', args: string[], values
     print(records, args);
     return ExitCode.ok;
   } catch (error) {
-    if (error instanceof TagError) {
-      io.err(`marginalia ${command}: ${error.reason}. Nothing was changed.\n`);
-      return ExitCode.problems;
-    }
-    if (error instanceof LibraryFileError) {
-      io.err(corruptLibraryMessage(store.file, error));
-      return ExitCode.corruptLibrary;
-    }
-    throw error;
+    return refusedChange(command, store.file, error, io);
   }
 }
 

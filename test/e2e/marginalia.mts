@@ -31,11 +31,14 @@ export async function showPapers(page: Page): Promise<void> {
   await marginaliaSidebar(page).waitFor({ state: 'visible' });
 }
 
-/** The tree row of a digest group whose label (the file name) is `label`. */
+/**
+ * The tree row of a group whose label is `label`, or of the digest group whose file is `label` (a
+ * digest with a date is labelled by it, its file name in the description).
+ */
 export function groupRow(page: Page, label: string): Locator {
   return papersTree(page)
     .locator('.monaco-list-row[aria-level="1"]')
-    .filter({ has: page.locator('.label-name', { hasText: label }) });
+    .filter({ has: page.locator('.label-name, .label-description', { hasText: label }) });
 }
 
 /** The tree row of a paper whose title contains `title`. */
@@ -90,7 +93,7 @@ export async function expandGroup(page: Page, label: string): Promise<void> {
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
   await papersTree(page)
     .locator('.monaco-list-row[aria-expanded="true"]')
-    .filter({ has: page.locator('.label-name', { hasText: label }) })
+    .filter({ has: page.locator('.label-name, .label-description', { hasText: label }) })
     .waitFor();
 }
 

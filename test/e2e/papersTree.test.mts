@@ -23,6 +23,8 @@ import { useWorkbenches } from '../support/workbench.mjs';
 
 /** The digest of test/fixtures/workspace/. */
 const FIXTURE_GROUP = '2024-03-11_daily-papers.txt';
+/** The fixture digest says its date, as seed 000 does: both are "March 11", told apart by the file name in the description. */
+const FIXTURE_LABEL = 'March 11';
 
 const ABSTRACT =
   'We study how readers keep up with the daily flood of papers and show, across many fields and teams, that a library kept beside the code is read more often than one kept elsewhere.';
@@ -33,7 +35,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
   it("shows one group per digest with its paper count, and a paper's abstract in its tooltip", async () => {
     const { page } = await workbenches.open('seeds');
     await showPapers(page);
-    for (const [file, count] of [...SEED_GROUPS, [FIXTURE_GROUP, 4] as [string, number]]) {
+    for (const [file, count] of [...SEED_GROUPS, [FIXTURE_GROUP, 4] as const]) {
       await groupRow(page, file)
         .locator('.label-description', { hasText: new RegExp(`^${count} papers\\b`) })
         .waitFor();
@@ -41,8 +43,11 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     const groups = (await treeRows(page)).filter((row) => row.level === 1);
     assert.deepEqual(
       groups.map((row) => row.label),
-      [FIXTURE_GROUP, ...SEED_GROUPS.map(([file]) => file)],
+      [FIXTURE_LABEL, ...SEED_GROUPS.map(([, , label]) => label)],
     );
+    // A dated digest's description names its file after the count; an undated one's label is its file.
+    assert.equal(await groupRow(page, FIXTURE_GROUP).locator('.label-description').innerText(), `4 papers · ${FIXTURE_GROUP}`);
+    assert.equal(await groupRow(page, SEED_GROUPS[3][0]).locator('.label-description').innerText(), '146 papers');
     await screenshot(page, 'tree-1-seed-groups');
 
     await expandGroup(page, SEED_GROUPS[0][0]);
@@ -133,7 +138,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     assert.equal(await welcome.isVisible(), false, 'the welcome view is gone');
     assert.deepEqual(
       (await treeRows(page)).map((row) => row.label),
-      SEED_GROUPS.map(([file]) => file),
+      SEED_GROUPS.map(([, , label]) => label),
     );
     assert.deepEqual(
       fs.readdirSync(path.join(folder, 'digests')).sort(),
@@ -164,7 +169,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     // A new digest takes its place by path, as it would after a reload, rather than going last.
     assert.deepEqual(
       (await treeRows(page)).filter((row) => row.level === 1).map((row) => row.label),
-      [FIXTURE_GROUP, 'stray-line-digest.txt', ...SEED_GROUPS.map(([file]) => file)],
+      [FIXTURE_LABEL, 'stray-line-digest.txt', ...SEED_GROUPS.map(([, , label]) => label)],
     );
     await runCommand(page, 'View: Focus Problems');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });

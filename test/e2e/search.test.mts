@@ -53,6 +53,13 @@ describe('Search Papers and the Related view', { timeout: 400_000 }, () => {
     await related.first().waitFor();
     assert.equal(await related.count(), 5);
     assert.match(await related.first().innerText(), /Traffic|Driving/);
+    // Scores as the Related view gives them: a share of the first, not the raw sum of weights.
+    const metas = await frame.locator('.section-related .related-meta').allInnerTexts();
+    assert.match(metas[0], /^100%/);
+    assert.ok(
+      metas.every((meta) => /^\d{1,3}% · /.test(meta)),
+      metas.join(' | '),
+    );
     await frame.locator('.section-related').scrollIntoViewIfNeeded();
     await screenshot(page, 'search-3-paper-view-related');
 

@@ -293,6 +293,45 @@ suite('Citations', () => {
     assert.equal(count, 3);
   });
 
+  test("Find References in a markdown note lists each citation once, beside the markdown extension's own link references", async function () {
+    this.timeout(60_000);
+    // VS Code's markdown extension reads `[@key]` as a link reference and answers too, with the
+    // range of `@key`. The references view drops a location that two providers give alike (same
+    // file, same range), so that is what counts: each citation must come once, not once with the
+    // `@` and once without.
+    const file = path.join(workspaceRoot(), 'notes', 'references-once.md');
+    fs.writeFileSync(file, 'One [@digestToLibrary] here.\n\nTwo [see @digestToLibrary, p. 2].\n\nA [plain link][home].\n\n[home]: https://example.org\n');
+    created.push(file);
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const referencesAt = async (needle: string, delta: number) =>
+      vscode.commands.executeCommand<vscode.Location[]>('vscode.executeReferenceProvider', document.uri, positionOf(document, needle, delta));
+    // The markdown extension's language server answers once it has started: a plain reference link,
+    // which only it answers for, tells when.
+    await waitFor(
+      'the markdown extension to answer',
+      () => referencesAt('[home]', 2),
+      (found) => found.length > 0,
+      30_000,
+    );
+    const references = await referencesAt('@digestToLibrary', 3);
+    const all = [
+      ...new Set(
+        references.map((r) => `${vscode.workspace.asRelativePath(r.uri)}:${r.range.start.line + 1}:${r.range.start.character}-${r.range.end.character}`),
+      ),
+    ].sort();
+    const lines = all.map((place) => place.split(':').slice(0, 2).join(':'));
+    assert.deepEqual(
+      lines.filter((place) => !place.startsWith('digests/')),
+      ['notes/reading.md:5', 'notes/references-once.md:1', 'notes/references-once.md:3', 'paper/main.tex:3', 'src/parser.ts:1'],
+      all.join(', '),
+    );
+    assert.equal(new Set(lines).size, lines.length, `a citation listed twice: ${all.join(', ')}`);
+    // The digest's line, the declaration, once as well; in LaTeX and code the range is the key alone.
+    assert.equal(lines.filter((place) => place.startsWith('digests/')).length, 1, all.join(', '));
+    assert.ok(all.includes('paper/main.tex:3:31-46') && all.includes('src/parser.ts:1:5-20'), all.join(', '));
+  });
+
   test('an unknown key gets a warning with quick fixes offering the nearest keys, in every language', async () => {
     const cases: [string, string, string][] = [
       ['markdown', 'See [@digestToLibary, p. 2].', 'digestToLibary'],

@@ -14,6 +14,8 @@ const ABSTRACT =
   'We study how agents learn from demonstrations and show, across many benchmarks and real robots, that the method improves sample efficiency while staying simple to implement.';
 
 /** test/fixtures/not-digests, found through the extension (the bundled tests run from out/). */
+/** The file name of a digest group's digest. */
+const fileOf = (group: { file: string | undefined }): string => (group.file ? path.basename(group.file) : '');
 const NOT_DIGESTS = path.join(vscode.extensions.getExtension('marginalia.marginalia')!.extensionPath, 'test', 'fixtures', 'not-digests');
 
 suite('Library and Papers tree', () => {
@@ -28,13 +30,15 @@ suite('Library and Papers tree', () => {
 
   test('the seeds show 257 papers in 4 digest groups of 58, 49, 74 and 146', () => {
     const groups = api.papersView.snapshot();
-    for (const [file, count] of SEED_GROUPS) {
-      const group = groups.find((g) => g.label === file);
+    for (const [file, count, label] of SEED_GROUPS) {
+      const group = groups.find((g) => fileOf(g) === file);
       assert.ok(group, `no group for ${file}`);
       assert.equal(group.keys.length, count, file);
-      assert.match(group.description ?? '', new RegExp(`${count} papers`));
+      // Named by the digest's own date, the file after the count; a digest without a date by its file.
+      assert.equal(group.label, label);
+      assert.equal(group.description, label === file ? `${count} papers` : `${count} papers · ${file}`);
     }
-    const seedKeys = new Set(groups.filter((g) => SEED_GROUPS.some(([file]) => file === g.label)).flatMap((g) => g.keys));
+    const seedKeys = new Set(groups.filter((g) => SEED_GROUPS.some(([file]) => file === fileOf(g))).flatMap((g) => g.keys));
     assert.equal(seedKeys.size, 257);
     assert.equal(api.library.state, 'ready');
     assert.match(api.statusBar.text, new RegExp(`${api.library.papers.length} papers`));
@@ -53,7 +57,7 @@ suite('Library and Papers tree', () => {
     const byUpvotes = api.papersView.snapshot().flatMap((g) => g.keys.map((key) => api.library.get(key)?.upvotes ?? -1));
     assert.ok(byUpvotes.length > 0);
     await vscode.commands.executeCommand(CommandIds.groupByDigest);
-    const group = api.papersView.snapshot().find((g) => g.label === '001_4527b1b50237e4c0.txt');
+    const group = api.papersView.snapshot().find((g) => fileOf(g) === '001_4527b1b50237e4c0.txt');
     assert.ok(group);
     const upvotes = group.keys.map((key) => api.library.get(key)?.upvotes ?? -1);
     assert.deepEqual(
@@ -65,7 +69,7 @@ suite('Library and Papers tree', () => {
     await vscode.commands.executeCommand(CommandIds.sortByTitle);
     const titles = api.papersView
       .snapshot()
-      .find((g) => g.label === '001_4527b1b50237e4c0.txt')!
+      .find((g) => fileOf(g) === '001_4527b1b50237e4c0.txt')!
       .keys.map((key) => api.library.get(key)!.title);
     assert.deepEqual(
       titles,

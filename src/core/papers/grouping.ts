@@ -141,6 +141,15 @@ export async function groupPapersInSlices(
   return { groups, count };
 }
 
+/**
+ * What the tree calls a digest: the date the digest gives itself ("March 11"), else its file name.
+ * The digests of one day share a label; the tree's description names the file.
+ */
+export function digestGroupLabel(fileName: string, digestDate: { month: number; day: number } | null): string {
+  const month = digestDate ? MONTH_NAMES[digestDate.month - 1] : undefined;
+  return month ? `${month} ${digestDate!.day}` : fileName;
+}
+
 function monthOf(date: PaperDate | null): { id: string; order: number; label: string } {
   if (date === null) return { id: 'none', order: -Infinity, label: 'No date' };
   if (date.year === null) return { id: `?-${date.month}`, order: -100 + date.month, label: `${MONTH_NAMES[date.month - 1]} (year unknown)` };

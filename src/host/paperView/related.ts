@@ -3,6 +3,7 @@
  * opening one of them.
  */
 import * as vscode from 'vscode';
+import { relativePercents } from '../../core/papers/relativeScores';
 import { assertNever, type RelatedHostMessage, type RelatedWebviewMessage } from '../../protocol';
 import type { Library } from '../library/library';
 import { Disposable } from '../lifecycle';
@@ -32,10 +33,13 @@ export class RelatedSection extends Disposable implements PaperViewSection<'rela
 
   async messages(key: string): Promise<RelatedHostMessage[]> {
     try {
-      const related = (await this.search.related(key, PAPER_VIEW_RELATED)).map((hit) => ({
+      const hits = await this.search.related(key, PAPER_VIEW_RELATED);
+      // Relative, as the Related view shows them: the raw score means nothing to a reader.
+      const percents = relativePercents(hits.map((hit) => hit.score));
+      const related = hits.map((hit, i) => ({
         key: hit.key,
         title: this.library.get(hit.key)?.title ?? hit.key,
-        score: Math.round(hit.score * 10) / 10,
+        percent: percents[i],
         shared: hit.matches.slice(0, 4).map((match) => match.word),
       }));
       return [{ type: 'didLoadRelated', key, related }];

@@ -8,6 +8,7 @@ import {
   GROUP_BY_VALUES,
   SORT_BY_VALUES,
   describePaper,
+  digestGroupLabel,
   groupPapers,
   groupPapersInSlices,
   paperFilter,
@@ -121,7 +122,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     const digestFiles = this.library.digestFiles;
     return {
       digestFiles,
-      digestLabel: (file) => path.basename(file),
+      digestLabel: (file) => digestGroupLabel(path.basename(file), this.library.digest(file)?.digestDate ?? null),
       tagsOf: (paper) => this.library.tagsOf(paper.key),
       digestDateOf: (file) => this.library.digest(file)?.digestDate ?? null,
       statusOf: (paper) => this.library.statusOf(paper.key),
@@ -249,9 +250,9 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     const count = countOf(group.papers.length, 'paper');
     if (group.file) {
       const digest = this.library.digest(group.file);
-      const date = digest?.digestDate ? formatPaperDate({ year: null, ...digest.digestDate }) : undefined;
-      // The count first: it is what tells digests apart, and a narrow sidebar cuts the end of the description.
-      item.description = date ? `${count} · ${date}` : count;
+      // The label is the digest's date when it gives one: the file name follows the count, which
+      // comes first because a narrow sidebar cuts the end of the description.
+      item.description = digest?.digestDate ? `${count} · ${path.basename(group.file)}` : count;
       item.tooltip = `${this.library.workspaceRelative(group.file)}\n${count}`;
       item.iconPath = new vscode.ThemeIcon('file-text');
       item.contextValue = 'digestGroup';
@@ -452,9 +453,10 @@ export class PapersView extends Disposable {
   }
 
   /** For tests: the top-level groups with their paper counts, and the keys of a group in order. */
-  snapshot(): { label: string; description: string | undefined; keys: string[] }[] {
+  snapshot(): { label: string; file: string | undefined; description: string | undefined; keys: string[] }[] {
     return this.provider.getChildren().map((node) => ({
       label: (node as GroupNode).group.label,
+      file: (node as GroupNode).group.file,
       description: this.provider.getTreeItem(node).description as string | undefined,
       keys: this.provider.sorted(node as GroupNode).papers.map((child) => child.paper.key),
     }));

@@ -12,7 +12,7 @@ import { CommandIds } from '../commandIds';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 import { Disposable } from '../lifecycle';
 import type { SearchService } from '../search/searchService';
-import { appendPlainText } from '../shared/markdown';
+import { rankedPaperItem } from '../shared/rankedPaperRow';
 import { isTagNode } from '../tags/tagsView';
 
 export const FOR_YOU_VIEW_ID = 'marginalia.forYou';
@@ -20,7 +20,6 @@ const TAG_STATE = 'marginalia.forYou.tag';
 const RESULTS = 20;
 /** Library changes (a tag added) are gathered this long before training again. */
 const FOLLOW_DELAY_MS = 500;
-const TOOLTIP_ABSTRACT = 400;
 
 /** The papers the reader marked not interested: negatives for every tag, never recommended. */
 export type NotInterested = () => readonly string[];
@@ -87,21 +86,14 @@ export class ForYouView extends Disposable implements vscode.TreeDataProvider<Fo
   }
 
   getTreeItem(row: ForYouRow): vscode.TreeItem {
-    const paper = this.library.get(row.hit.key);
-    const item = new vscode.TreeItem(paper?.title || row.hit.key, vscode.TreeItemCollapsibleState.None);
-    item.id = row.hit.key;
-    item.description = describe(row);
-    item.contextValue = 'paper recommended';
-    item.iconPath = new vscode.ThemeIcon('sparkle');
-    item.command = { command: CommandIds.openPaper, title: 'Open Paper', arguments: [row.hit.key] };
-    const tooltip = new vscode.MarkdownString();
-    appendPlainText(tooltip, paper?.title ?? row.hit.key).appendMarkdown('\n\n');
-    if (paper?.abstract) appendPlainText(tooltip, paper.abstract.length > TOOLTIP_ABSTRACT ? `${paper.abstract.slice(0, TOOLTIP_ABSTRACT)}…` : paper.abstract);
-    tooltip.appendMarkdown('\n\n');
-    appendPlainText(tooltip, `Like your "${this.tag ?? ''}" papers by: ${row.hit.words.join(', ') || 'its words overall'}.`);
-    item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `${paper?.title ?? row.hit.key}, like your ${this.tag ?? ''} papers by ${row.hit.words.join(', ')}` };
-    return item;
+    return rankedPaperItem({
+      key: row.hit.key,
+      paper: this.library.get(row.hit.key),
+      description: describe(row),
+      reason: `like your "${this.tag ?? ''}" papers by: ${row.hit.words.join(', ') || 'its words overall'}`,
+      contextValue: 'paper recommended',
+      icon: 'sparkle',
+    });
   }
 
   getChildren(row?: ForYouRow): ForYouRow[] {

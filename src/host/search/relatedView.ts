@@ -9,13 +9,13 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { relativePercents } from '../../core/papers/relativeScores';
 import type { SearchHit } from '../../core/search/searchIndex';
 import { codeBlockAt, commentBlockAt, paragraphAt, textKind, type LineSpan } from '../../core/search/textAtCursor';
-import { CommandIds } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { Library } from '../library/library';
 import type { NoteLookup } from '../notes/noteLookup';
-import { appendPlainText } from '../shared/markdown';
+import { rankedPaperItem } from '../shared/rankedPaperRow';
 import type { SearchService } from './searchService';
 import { readableMath } from '../../core/math/readable';
 
@@ -33,7 +33,6 @@ const MAX_TEXT = 20_000;
 export const FOLLOW_DELAY_MS = 400;
 /** Text around the cursor with fewer letters than this says too little: the view keeps what it shows. */
 const MIN_TEXT_LETTERS = 12;
-const TOOLTIP_ABSTRACT = 400;
 
 /** What the view needs from the paper panels. */
 export interface ActivePaper {
@@ -107,26 +106,16 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
   }
 
   getTreeItem(row: RelatedRow): vscode.TreeItem {
-    const paper = this.library.get(row.hit.key);
-    const title = paper ? readableMath(paper.title) : undefined;
     // The title leads; the score, relative to the best (100%), stays in the description's muted
     // colour: a raw BM25 figure means nothing to a reader, and highlighting is for search matches.
-    const item = new vscode.TreeItem(title || row.hit.key, vscode.TreeItemCollapsibleState.None);
-    item.id = row.hit.key;
-    item.description = describe(row);
-    item.contextValue = 'paper related';
-    item.iconPath = new vscode.ThemeIcon('book');
-    item.command = { command: CommandIds.openPaper, title: 'Open Paper', arguments: [row.hit.key] };
-    const tooltip = new vscode.MarkdownString();
-    // Digest text is untrusted: appendPlainText escapes it.
-    appendPlainText(tooltip, title ?? row.hit.key).appendMarkdown('\n\n');
-    const abstract = paper?.abstract ? readableMath(paper.abstract) : '';
-    if (abstract) appendPlainText(tooltip, abstract.length > TOOLTIP_ABSTRACT ? `${abstract.slice(0, TOOLTIP_ABSTRACT)}…` : abstract);
-    tooltip.appendMarkdown('\n\n');
-    appendPlainText(tooltip, `${row.percent}% as related as the first; shares: ${row.hit.matches.map((match) => match.word).join(', ') || 'nothing'}`);
-    item.tooltip = tooltip;
-    item.accessibilityInformation = { label: `${title ?? row.hit.key}, ${row.percent}% as related as the first` };
-    return item;
+    return rankedPaperItem({
+      key: row.hit.key,
+      paper: this.library.get(row.hit.key),
+      description: describe(row),
+      reason: `${row.percent}% as related as the first; shares: ${row.hit.matches.map((match) => match.word).join(', ') || 'nothing'}`,
+      contextValue: 'paper related',
+      icon: 'book',
+    });
   }
 
   getChildren(row?: RelatedRow): RelatedRow[] {
@@ -217,8 +206,8 @@ export class RelatedView extends Disposable implements vscode.TreeDataProvider<R
     }
     if (generation !== this.generation || this.isDisposed) return;
     if (!subject) this.view.description = undefined;
-    const best = hits[0]?.score ?? 0;
-    this.rows = hits.map((hit) => ({ hit, percent: best > 0 ? Math.max(1, Math.round((100 * hit.score) / best)) : 100 }));
+    const percents = relativePercents(hits.map((hit) => hit.score));
+    this.rows = hits.map((hit, i) => ({ hit, percent: percents[i] }));
     this.shownSubject = subject;
     this.view.message = message;
     this.treeChanged.fire();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { describePaper, filterPapers, groupPapers, groupPapersInSlices, paperFilter, sortPapers } from '../../../src/core/papers/grouping';
+import { describePaper, digestGroupLabel, filterPapers, groupPapers, groupPapersInSlices, paperFilter, sortPapers } from '../../../src/core/papers/grouping';
 import { formatPaperDate } from '../../../src/core/paperView/viewModel';
 import { parseDigest } from '../../../src/core/digest/parser';
 import { mergeDigests } from '../../../src/core/library/merge';
@@ -120,6 +120,18 @@ describe('groupPapers', () => {
         ['Untagged', ['c']],
       ],
     );
+  });
+});
+
+describe('digestGroupLabel', () => {
+  test('a digest is named by the date it gives itself, else by its file name', () => {
+    const labels = files.map((name) => digestGroupLabel(name, parseDigest(readFileSync(path.join(seedsFolder, name), 'utf8'), name).digestDate));
+    assert.deepEqual(labels, ['March 11', 'December 9', 'March 14', '003_633ab4c5ca64d127.txt']);
+  });
+
+  test('a month the parser could not name keeps the file name', () => {
+    assert.equal(digestGroupLabel('odd.txt', { month: 13, day: 1 }), 'odd.txt');
+    assert.equal(digestGroupLabel('june.txt', { month: 6, day: 12 }), 'June 12');
   });
 });
 
