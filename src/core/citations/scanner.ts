@@ -149,7 +149,8 @@ class LineMap {
 /**
  * The end of a pandoc key starting at `from` (its first character must already be a word char):
  * word chars, and single punctuation from `:.#$%&-+?<>~/` followed by a word char; `:` or `/`
- * followed by `/` is allowed too, as pandoc does so that URLs (`http://...`) can be keys.
+ * followed by `/` is allowed too, as pandoc does so that URLs (`http://...`) can be keys, when more
+ * of the key follows the slashes.
  */
 function pandocKeyEnd(text: string, from: number, limit: number): number {
   let i = from + 1;
@@ -171,8 +172,13 @@ function pandocKeyEnd(text: string, from: number, limit: number): number {
       continue;
     }
     if (i + 1 < limit && (ch === ':' || ch === '/') && next === '/') {
-      i++;
-      continue;
+      // Slashes go on only into more key: `@1//` cites `1`, not a key ending in a slash.
+      let j = i + 1;
+      while (j < limit && text[j] === '/') j++;
+      if (j < limit && isWordCharAt(text, j)) {
+        i = j;
+        continue;
+      }
     }
     break;
   }
