@@ -44,8 +44,10 @@ export async function runIntegration(timeoutMs = 5 * 60_000): Promise<Counts> {
   const workspace = copyFixtureWorkspace();
   // Without the built-in git extension: its background `git check-ignore` can die with EPIPE on a
   // busy machine, and mocha counts that uncaught error against whichever test is running. The tests
-  // that merge through git run the git command themselves.
-  const server = await startServer({ userSettings: { 'git.enabled': false } }).catch((error: unknown) => {
+  // that merge through git run the git command themselves. Auto save off, as in desktop VS Code: the
+  // web workbench saves a dirty editor after a second by default, so on a slow machine a test's
+  // unsaved edit was saved before the step that needs it unsaved.
+  const server = await startServer({ userSettings: { 'git.enabled': false, 'files.autoSave': 'off' } }).catch((error: unknown) => {
     workspace.remove();
     throw error;
   });
