@@ -3,18 +3,8 @@ import { describe, test } from 'node:test';
 import { lowerBound, wildcardMatcher, withinEditDistance } from '../../../src/core/search/fuzzy';
 import { SearchIndex, type SearchDocument } from '../../../src/core/search/searchIndex';
 import { Vocabulary, type VisitWord } from '../../../src/core/search/vocabulary';
-
-/** A seeded generator (mulberry32), so that a failure names words that can be looked at again. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded generator (mulberry32), so that a failure names words that can be looked at again.
+import { random } from '../../fixtures/digests/render';
 
 // Few letters, so that words share prefixes, trigrams and near neighbours as a real vocabulary's do;
 // accents, Greek, CJK and a letter outside the BMP (two UTF-16 code units) among them.
