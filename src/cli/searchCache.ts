@@ -19,7 +19,7 @@
  *   before the index is loaded (a file that is no paper's note changing costs a rebuild, nothing else).
  * A new, removed, renamed, rewritten or touched input changes the signature; so does a new build.
  *
- * Racily clean inputs (see digestCache.ts). An input whose mtime or ctime is later than 2 s
+ * Racily clean inputs (see fileStamp.ts). An input whose mtime or ctime is later than 2 s
  * before its stat was taken could change again without its stat showing it. The SHA-256 of each
  * such input is recorded with the index (taken after the stat and before the input is read), and
  * a later run reads and hashes those inputs again before it trusts the index. Once none of them is
@@ -52,6 +52,7 @@ import type { Diagnostic } from '../core/types';
 import type { DebugLog } from './workspaceState';
 import { buildStamp } from '../node/buildStamp';
 import { checksum } from '../node/checksum';
+import { isRacy } from '../node/fileStamp';
 
 /** Bump when the file layout or the meaning of a section changes in a way the build stamp does not see. */
 export const SEARCH_CACHE_FORMAT = 1;
@@ -59,7 +60,6 @@ const MAGIC = 'MARGINALIA-SEARCH-CACHE';
 const SUBFOLDER = 'search';
 const SUFFIX = '.bin';
 const TEMPORARY_SUFFIX = '.tmp';
-const RACY_WINDOW_MS = 2000;
 /** Index files kept per workspace (one per set of PATH arguments). */
 const MAX_INDEX_FILES = 4;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -135,7 +135,6 @@ export class SearchCache {
    */
   sign(digestFiles: readonly string[], libraryFiles: readonly string[], noteFiles: readonly string[] = []): SearchSignature {
     const statAtMs = Date.now();
-    const racyBefore = BigInt(statAtMs - RACY_WINDOW_MS) * 1_000_000n;
     const hash = createHash('sha256');
     const racyFiles: string[] = [];
     let inputs = 0;
@@ -146,7 +145,7 @@ export class SearchCache {
         const stat = fs.statSync(file, { bigint: true });
         const type = stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'other';
         line = [kind, file, type, String(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), String(stat.ino)];
-        if (type === 'file' && (stat.mtimeNs > racyBefore || stat.ctimeNs > racyBefore)) racyFiles.push(file);
+        if (type === 'file' && isRacy(stat, statAtMs)) racyFiles.push(file);
       } catch (error) {
         line = [kind, file, 'absent', errorCode(error) ?? 'error'];
       }

@@ -44,14 +44,10 @@
  * is parsed again and the file rewritten. A miss is never an error the user sees; the optional
  * `log` callback gets a debug line.
  *
- * Racily clean entries (the "racy git" problem). File systems keep mtimes at some granularity (2 s
- * on FAT, 1 s on HFS+ and ext3, a kernel tick on ext4), so a digest changed again right after it
- * was read, within the same tick, can keep its mtime, and its size if the edit kept the length.
- * An entry is therefore racy when the digest's mtime or ctime is later than 2 s before the moment
- * its stat was taken (ctime too, since an mtime can be set back and a ctime cannot). A racy entry
- * is not trusted on its stat: the digest is read again and its SHA-256 compared with the recorded
- * one. That costs a read and a hash (about a tenth of a parse) rather than a parse, and it is what
- * git does; once the digest is more than 2 s old the entry is stored again with a fresh time, so
+ * Racily clean entries (the "racy git" problem, see fileStamp.ts): a racy entry is not trusted on
+ * its stat: the digest is read again and its SHA-256 compared with the recorded one. That costs a
+ * read and a hash (about a tenth of a parse) rather than a parse, and it is what git does; once the
+ * digest is more than RACY_WINDOW_MS old the entry is stored again with a fresh time, so
  * later runs trust the stat alone. The same content check saves the parse when only the stat
  * changed (`touch`, a checkout or copy that rewrote identical bytes).
  *
@@ -81,7 +77,7 @@
  * time, so that the extension host is not blocked.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile as readFileCallback, stat as statCallback, promises as fs } from 'node:fs';
+import { readFile as readFileCallback, promises as fs } from 'node:fs';
 import type { BigIntStats } from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
@@ -90,6 +86,7 @@ import { MAX_DIGEST_BYTES, decodeDigest, parseDigestText, readDigest } from './d
 import { mapLimited } from '../concurrency';
 import { buildStamp } from '../buildStamp';
 import { checksum } from '../checksum';
+import { isRacy, sameStamp, stampOf, statBigInt, type StampedFile } from '../fileStamp';
 
 /**
  * The cache file layout and payload meaning. Bump it when either changes in a way the code stamp
@@ -97,8 +94,6 @@ import { checksum } from '../checksum';
  */
 export const DIGEST_CACHE_FORMAT = 1;
 
-/** An entry whose digest has an mtime or ctime later than this long before its stat is racy (see above). */
-const RACY_WINDOW_MS = 2000;
 /** Temporary files older than this belong to a writer that died, and are removed. */
 const STALE_TEMPORARY_MS = 10 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -136,6 +131,8 @@ export interface CachedDigests {
   problems: Diagnostic[];
   /** `reused` files came from the cache, `parsed` ones were read and parsed; together, all files. */
   stats: { reused: number; parsed: number };
+  /** Each file's stamp, taken before it was read, in the order of the files; null where it could not be stat'ed. */
+  fileStamps: (StampedFile | null)[];
 }
 
 /** The outcome of readDigest, which is what a payload holds. */
@@ -156,7 +153,7 @@ interface EntryHeader {
   mtimeNs: string;
   ctimeNs: string;
   ino: string;
-  /** Wall-clock time (ms) just after the stat the key was taken from, before the digest was read. */
+  /** Wall-clock time (ms) just before the stat the key was taken from, and so before the digest was read. */
   storedAtMs: number;
   contentSha256: string;
 }
@@ -189,6 +186,8 @@ interface Outcome {
   drop?: string;
   /** The cache file to write for this digest, if any. */
   write?: Buffer;
+  /** The digest's stamp, taken before it was read; absent when it could not be stat'ed. */
+  fileStamp?: StampedFile;
 }
 
 /**
@@ -235,22 +234,24 @@ export async function readDigestsCached(files: readonly string[], cacheDir: stri
   }
 
   await save(context, outcomes);
-  return { digests, problems, stats };
+  return { digests, problems, stats, fileStamps: outcomes.map((outcome) => outcome.fileStamp ?? null) };
 }
 
 async function readOne(file: string, context: Context): Promise<Outcome> {
   const absolute = path.resolve(file);
   const name = entryName(absolute);
+  // Taken before the stat: a racy check against a later time would trust a little too much.
+  const storedAtMs = Date.now();
   let stat: BigIntStats;
   try {
     stat = await statBigInt(file);
   } catch {
     return uncached(file, name);
   }
+  const key = stampOf(stat);
+  const fileStamp: StampedFile = { file, ...key, takenAtMs: storedAtMs };
   // Folders, devices and oversized files: readDigest has the words for them, and nothing is cached.
-  if (!stat.isFile() || stat.size > BigInt(MAX_DIGEST_BYTES)) return uncached(file, name);
-  const storedAtMs = Date.now();
-  const key = { size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), ino: String(stat.ino) };
+  if (!stat.isFile() || stat.size > BigInt(MAX_DIGEST_BYTES)) return { ...(await uncached(file, name)), fileStamp };
   const racy = isRacy(key, storedAtMs);
 
   const entry = context.existing.has(name) ? await readEntry(path.join(context.folder, name), context) : null;
@@ -263,7 +264,7 @@ async function readOne(file: string, context: Context): Promise<Outcome> {
     if (verified === undefined) verified = usable ? verifiedPayload(usable, file, context) : null;
     return verified;
   };
-  const trustedByStat = usable !== null && sameKey(usable.header, key) && !isRacy(usable.header, usable.header.storedAtMs);
+  const trustedByStat = usable !== null && sameStamp(usable.header, key) && !isRacy(usable.header, usable.header.storedAtMs);
   if (trustedByStat) {
     const payload = cachedPayload();
     if (payload) {
@@ -273,6 +274,7 @@ async function readOne(file: string, context: Context): Promise<Outcome> {
         payload,
         reused: true,
         name,
+        fileStamp,
         write: old && !racy ? encodeEntry({ ...usable.header, stamp: context.stamp, given: file, storedAtMs }, usable.payloadBytes) : undefined,
       };
     }
@@ -282,7 +284,7 @@ async function readOne(file: string, context: Context): Promise<Outcome> {
   try {
     bytes = await readBytes(file);
   } catch {
-    return uncached(file, name);
+    return { ...(await uncached(file, name)), fileStamp };
   }
   const contentSha256 = createHash('sha256').update(bytes).digest('hex');
   const header: EntryHeader = { format: DIGEST_CACHE_FORMAT, stamp: context.stamp, path: absolute, given: file, ...key, storedAtMs, contentSha256 };
@@ -291,7 +293,7 @@ async function readOne(file: string, context: Context): Promise<Outcome> {
     const payload = cachedPayload();
     if (payload) {
       // Stored again under the new stat, unless it would still be racy: then nothing is gained.
-      return { payload, reused: true, name, write: racy ? undefined : encodeEntry(header, usable.payloadBytes) };
+      return { payload, reused: true, name, fileStamp, write: racy ? undefined : encodeEntry(header, usable.payloadBytes) };
     }
   }
 
@@ -307,27 +309,13 @@ async function readOne(file: string, context: Context): Promise<Outcome> {
     payloadBytes = v8.serialize(JSON.parse(JSON.stringify(payload)));
   } catch (error) {
     context.log(`digest cache: cannot serialize ${absolute} (${describe(error)}); not cached`);
-    return { payload, reused: false, name: null, drop: name };
+    return { payload, reused: false, name: null, drop: name, fileStamp };
   }
-  return { payload, reused: false, name, write: encodeEntry(header, payloadBytes) };
+  return { payload, reused: false, name, fileStamp, write: encodeEntry(header, payloadBytes) };
 }
 
 async function uncached(file: string, drop: string): Promise<Outcome> {
   return { payload: await readDigest(file), reused: false, name: null, drop };
-}
-
-/**
- * The later of mtime and ctime is what counts: mtime can be set back (`touch -d`, an unpacked
- * archive), ctime cannot, so a digest rewritten and then given an old mtime is still racy.
- */
-function isRacy(key: Pick<EntryHeader, 'mtimeNs' | 'ctimeNs'>, storedAtMs: number): boolean {
-  const mtimeNs = BigInt(key.mtimeNs);
-  const ctimeNs = BigInt(key.ctimeNs);
-  return Number((mtimeNs > ctimeNs ? mtimeNs : ctimeNs) / 1_000_000n) > storedAtMs - RACY_WINDOW_MS;
-}
-
-function sameKey(header: EntryHeader, key: Pick<EntryHeader, 'size' | 'mtimeNs' | 'ctimeNs' | 'ino'>): boolean {
-  return header.size === key.size && header.mtimeNs === key.mtimeNs && header.ctimeNs === key.ctimeNs && header.ino === key.ino;
 }
 
 function entryMatches(header: EntryHeader, stamp: string, absolute: string, given: string): boolean {
@@ -539,10 +527,6 @@ function cacheStamp(): string {
 // (measured on 2,000 cache files: 150 ms against 240 ms).
 function readBytes(file: string): Promise<Buffer> {
   return new Promise((resolve, reject) => readFileCallback(file, (error, data) => (error ? reject(error) : resolve(data))));
-}
-
-function statBigInt(file: string): Promise<BigIntStats> {
-  return new Promise((resolve, reject) => statCallback(file, { bigint: true }, (error, stats) => (error ? reject(error) : resolve(stats))));
 }
 
 function entryName(absolute: string): string {

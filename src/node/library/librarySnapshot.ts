@@ -6,9 +6,8 @@
  *
  * Trust, as the digest cache's (digestCache.ts): the snapshot stands for the digests whose size,
  * mtime, ctime and inode (nanoseconds) are those recorded, each stat taken before that digest was
- * read, and for the build that wrote it. A digest whose mtime or ctime was within RACY_WINDOW_MS of
- * its stat could have changed again in the same clock tick: it is read again before a snapshot is
- * written (see the worker). The papers keep their keys only if the library file agrees with every
+ * read, and for the build that wrote it. A digest whose stamp was racy (fileStamp.ts) could have
+ * changed again in the same clock tick: it is read again before a snapshot is written (see the worker). The papers keep their keys only if the library file agrees with every
  * one of them (keysAgree); otherwise the library is merged from the digests as on a first open.
  *
  * The file: one header line `MAGIC checksum payloadLength {json header}` and the payload
@@ -18,31 +17,20 @@
  * temporary file renamed over the old one, so a reader sees one whole snapshot or the other.
  */
 import { randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
-import { promises as fs, stat as statCallback } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { LibraryRecords } from '../../core/library/libraryFile';
 import type { Paper } from '../../core/types';
 import { buildStamp } from '../buildStamp';
 import { checksum } from '../checksum';
+import { sameStamp, stampOf, statBigInt, type StampedFile } from '../fileStamp';
 import type { DigestFileReport } from './libraryWorkerProtocol';
 
 /** The layout and meaning of the file. Bump it when either changes in a way the build stamp would not catch. */
 export const SNAPSHOT_FORMAT = 2;
 const MAGIC = 'MARGINALIA-LIBRARY-SNAPSHOT';
-/** A digest whose mtime or ctime is later than this long before its stat is racy (see the module comment). */
-export const RACY_WINDOW_MS = 2000;
-
 /** A digest file's identity on disk, as git's index keeps it. */
-export interface DigestStat {
-  file: string;
-  size: string;
-  mtimeNs: string;
-  ctimeNs: string;
-  ino: string;
-  /** When the stat was taken (ms since the epoch). */
-  takenAtMs: number;
-}
+export type DigestStat = StampedFile;
 
 /** What a snapshot holds. */
 export interface LibrarySnapshot {
@@ -75,20 +63,15 @@ export function snapshotFile(cacheDir: string): string {
 /** The stat of `file` now; null when it cannot be taken (gone, unreadable folder). */
 export async function statDigest(file: string): Promise<DigestStat | null> {
   const takenAtMs = Date.now();
-  const stat = await new Promise<BigIntStats | null>((resolve) => statCallback(file, { bigint: true }, (error, stats) => resolve(error ? null : stats)));
-  if (!stat) return null;
-  return { file, size: String(stat.size), mtimeNs: String(stat.mtimeNs), ctimeNs: String(stat.ctimeNs), ino: String(stat.ino), takenAtMs };
-}
-
-/** True when the file could have changed again after `stat` without its stat showing it. */
-export function isRacy(stat: DigestStat): boolean {
-  const mtimeNs = BigInt(stat.mtimeNs);
-  const ctimeNs = BigInt(stat.ctimeNs);
-  return Number((mtimeNs > ctimeNs ? mtimeNs : ctimeNs) / 1_000_000n) > stat.takenAtMs - RACY_WINDOW_MS;
+  try {
+    return { file, ...stampOf(await statBigInt(file)), takenAtMs };
+  } catch {
+    return null;
+  }
 }
 
 function sameStat(a: DigestStat, b: DigestStat): boolean {
-  return a.file === b.file && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs && a.ino === b.ino;
+  return a.file === b.file && sameStamp(a, b);
 }
 
 /**

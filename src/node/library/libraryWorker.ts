@@ -14,7 +14,8 @@ import { readDigest } from '../digest/digestFiles';
 import { FileAccessError, LockTimeoutError } from './fileLock';
 import { LibraryStore } from './libraryStore';
 import { openLibrary, type OpenedLibrary } from './openLibrary';
-import { isRacy, keysAgree, readSnapshot, snapshotFile, statDigest, writeSnapshot, type DigestStat } from './librarySnapshot';
+import { keysAgree, readSnapshot, snapshotFile, statDigest, writeSnapshot, type DigestStat } from './librarySnapshot';
+import { isRacy } from '../fileStamp';
 import { mapLimited } from '../concurrency';
 import { titleIdentity } from '../../core/text';
 import { CHUNKS_IN_FLIGHT } from './libraryWorkerProtocol';
@@ -283,12 +284,12 @@ async function saveSnapshot(root: string, papers: Paper[]): Promise<void> {
   // unseen (librarySnapshot.ts): read again, it must give the same digest as the one merged.
   for (const file of current.files) {
     const stat = readStats.get(file);
-    if (!stat || !isRacy(stat)) continue;
+    if (!stat || !isRacy(stat, stat.takenAtMs)) continue;
     const before = JSON.stringify([digests.get(file) ?? null, reportsByFile.get(file) ?? null]);
     await readFiles([file], null);
     if (JSON.stringify([digests.get(file) ?? null, reportsByFile.get(file) ?? null]) !== before) return;
     const again = readStats.get(file);
-    if (!again || isRacy(again)) return scheduleSnapshot(root, papers);
+    if (!again || isRacy(again, again.takenAtMs)) return scheduleSnapshot(root, papers);
   }
   const stats = current.files.map((file) => readStats.get(file));
   const reports = current.files.map((file) => reportsByFile.get(file));
@@ -304,14 +305,15 @@ async function saveSnapshot(root: string, papers: Paper[]): Promise<void> {
 async function readFiles(files: string[], cacheDir: string | null): Promise<DigestFileReport[]> {
   const reports: DigestFileReport[] = [];
   // For the snapshot: each digest's stat, taken before it is read (a change after it then shows).
-  if (last?.cacheDir) {
-    const stats = await statAll(files);
+  // The digest cache takes them itself, before it reads.
+  const keepStats = (stats: readonly (DigestStat | null)[]) =>
     files.forEach((file, i) => {
       const stat = stats[i];
       if (stat) readStats.set(file, stat);
       else readStats.delete(file);
     });
-  }
+  const cachedRead = cacheDir !== null && files.length > 1;
+  if (last?.cacheDir && !cachedRead) keepStats(await statAll(files));
   const report = (entry: DigestFileReport) => {
     reports.push(entry);
     reportsByFile.set(entry.file, entry);
@@ -328,9 +330,10 @@ async function readFiles(files: string[], cacheDir: string | null): Promise<Dige
     digests.set(file, digest);
     report({ file, digestDate: digest.digestDate, problems: [...problems, ...digest.diagnostics] });
   };
-  if (cacheDir && files.length > 1) {
+  if (cachedRead) {
     // The first load of a window: parsed digests come from the cache where their files are unchanged.
     const cached = await readDigestsCached(files, cacheDir, { log: (line) => log('info', line) });
+    if (last?.cacheDir) keepStats(cached.fileStamps);
     const byFile = new Map(cached.digests.map((digest) => [digest.file, digest]));
     const problemsOf = new Map<string, ParsedDigest['diagnostics']>();
     for (const problem of cached.problems) problemsOf.set(problem.file, [...(problemsOf.get(problem.file) ?? []), problem]);

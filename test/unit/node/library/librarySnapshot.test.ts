@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { LibraryRecords } from '../../../../src/core/library/libraryFile';
 import { titleIdentity } from '../../../../src/core/text';
 import type { Paper } from '../../../../src/core/types';
-import { isRacy, keysAgree, readSnapshot, snapshotFile, statDigest, writeSnapshot, type DigestStat } from '../../../../src/node/library/librarySnapshot';
+import { keysAgree, readSnapshot, snapshotFile, statDigest, writeSnapshot, type DigestStat } from '../../../../src/node/library/librarySnapshot';
 import { tempFolder } from '../../../support/tempFolders';
 
 function paper(key: string, title: string, aliases: string[] = []): Paper {
@@ -57,13 +57,6 @@ describe('the library snapshot file', () => {
     writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('x')]));
     assert.equal(await readSnapshot(file, '/ws', stats, (line) => logs.push(line)), null);
     assert.match(logs.at(-1)!, /checksum/);
-  });
-
-  test('a stat taken within two seconds of the last change is racy; an older one is not', async () => {
-    const { digest } = await setUp();
-    const now = (await statDigest(digest))!;
-    assert.equal(isRacy(now), true);
-    assert.equal(isRacy({ ...now, takenAtMs: now.takenAtMs + 5000 }), false);
   });
 
   test('a temporary file left by a writer stopped half-way is removed once old; a recent one is left to its writer', async () => {
