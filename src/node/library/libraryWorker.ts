@@ -255,6 +255,7 @@ async function loadFromSnapshot(id: number, root: string, files: string[], cache
 /** Drops what the worker knows of a digest file that is no longer in the library. */
 function forget(file: string): void {
   digests.delete(file);
+  servedFiles?.delete(file);
   readStats.delete(file);
   reportsByFile.delete(file);
 }
