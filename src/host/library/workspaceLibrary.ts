@@ -326,17 +326,23 @@ export class WorkspaceLibrary extends Disposable implements Library {
       this.digests.delete(file);
       this.diagnostics.delete(vscode.Uri.file(file));
     }
+    // One call for every file's problems: each set() is a message to the window, and 2,000 digests
+    // set one by one held the host for most of a second. Files without problems need no entry,
+    // unless they had problems before.
+    const problems: [vscode.Uri, vscode.Diagnostic[] | undefined][] = [];
     for (const report of result.files) {
       const uri = vscode.Uri.file(report.file);
       if (report.skipped !== undefined) {
         this.digests.delete(report.file);
-        this.diagnostics.delete(uri);
+        if (this.diagnostics.has(uri)) problems.push([uri, undefined]);
         this.log.info(`Skipped ${this.workspaceRelative(report.file)}: ${report.skipped}`);
         continue;
       }
       this.digests.set(report.file, { file: report.file, digestDate: report.digestDate });
-      this.diagnostics.set(uri, report.problems.map(toVscodeDiagnostic));
+      if (report.problems.length > 0) problems.push([uri, report.problems.map(toVscodeDiagnostic)]);
+      else if (this.diagnostics.has(uri)) problems.push([uri, undefined]);
     }
+    if (problems.length > 0) this.diagnostics.set(problems);
     if (result.state === 'corrupt') {
       this.corruptReason = result.corruption;
       this.publishEmpty();
