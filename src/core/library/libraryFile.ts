@@ -768,7 +768,35 @@ export function changeNormalLibrary<T>(
   }
   const spans = [...starts].sort((a, b) => a - b).map((start) => ({ start, end: text.indexOf('\n', start) }));
   if (spans.some(({ start }) => start === 0)) return null;
-  const before = spans.map(({ start, end }) => text.slice(start, end));
+  const patched = changeNormalLines(
+    spans.map(({ start, end }) => text.slice(start, end)),
+    change,
+    clock,
+  );
+  if (!patched) return null;
+  let out = '';
+  let from = 0;
+  spans.forEach(({ start, end }, i) => {
+    out += text.slice(from, start) + patched.lines[i];
+    from = end;
+  });
+  return { text: out + text.slice(from), result: patched.result };
+}
+
+/** The first line of every library file in normal form, with its newline. */
+export const NORMAL_HEADER_LINE = `${HEADER}\n`;
+
+/**
+ * The heart of changeNormalLibrary, for a caller that finds the lines itself (the store does, in the
+ * file's bytes): `before` are the record lines of a normal file that mention the change's keys, in
+ * file order. Returns their lines after `change`, one for one, or null when they do not read back as
+ * themselves or the change would add or drop a line (change the whole file then).
+ */
+export function changeNormalLines<T>(
+  before: readonly string[],
+  change: (records: LibraryRecords) => T,
+  clock?: () => Date,
+): { lines: string[]; result: T } | null {
   let records: LibraryRecords;
   try {
     records = new LibraryRecords(parseLibraryLines(before.join('\n')));
@@ -782,17 +810,11 @@ export function changeNormalLibrary<T>(
   const result = change(records);
   const after = records.lines();
   if (after.length !== before.length) return null;
-  let out = '';
-  let from = 0;
-  spans.forEach(({ start, end }, i) => {
-    out += text.slice(from, start) + after[i];
-    from = end;
-  });
-  return { text: out + text.slice(from), result };
+  return { lines: after, result };
 }
 
-/** More lines than this mention a change's keys or tag: reading the whole file is as quick. */
-const MAX_CHANGED_LINES = 5000;
+/** More than this many lines mention a change's keys or tag: reading the whole file is as quick. */
+export const MAX_CHANGED_LINES = 5000;
 
 /**
  * Reads the file Marginalia 0.1 wrote (`library.json`: one JSON document with a "papers" list),

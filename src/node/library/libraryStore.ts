@@ -15,7 +15,9 @@ import {
   LIBRARY_GITATTRIBUTES_PATH,
   LibraryConflictError,
   LibraryRecords,
-  changeNormalLibrary,
+  MAX_CHANGED_LINES,
+  NORMAL_HEADER_LINE,
+  changeNormalLines,
   parseLegacyLibraryFile,
   parseLibraryLines,
   resolveConflictMarkers,
@@ -32,7 +34,13 @@ const LOCK_TIMEOUT_MS = 15_000;
 export interface StoreFileSystem {
   readFile(file: string): Promise<string>;
   readBytes(file: string): Promise<Uint8Array>;
-  writeFile(file: string, data: string | Uint8Array): Promise<void>;
+  /**
+   * The bytes of `file`, read into `reuse` when it is big enough (`bytes` is then a view of it, valid
+   * until `reuse` is read into again), else into a new buffer; `buffer` is the one to reuse next time.
+   */
+  readBytesInto(file: string, reuse: Buffer | null): Promise<{ bytes: Buffer; buffer: Buffer | null }>;
+  /** Writes `data` and syncs it; pieces are written one after another, as if joined. */
+  writeFile(file: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void>;
   rename(from: string, to: string): Promise<void>;
   unlink(file: string): Promise<void>;
   mkdir(folder: string): Promise<void>;
@@ -44,10 +52,32 @@ export const nodeFileSystem: StoreFileSystem = {
   // Bytes, then one decode: several times faster on a 17 MB file than a streaming 'utf8' read.
   readFile: async (file) => (await fs.readFile(file)).toString('utf8'),
   readBytes: (file) => fs.readFile(file),
+  async readBytesInto(file, reuse) {
+    const handle = await fs.open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      // One byte more than the size: a file that grew since the stat is read whole below.
+      const target = reuse && reuse.length > size ? reuse : Buffer.allocUnsafeSlow(size + 1 + (size >> 4));
+      let length = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(target, length, target.length - length, length);
+        if (bytesRead === 0) break;
+        length += bytesRead;
+        if (length === target.length) return { bytes: await fs.readFile(file), buffer: null };
+      }
+      return { bytes: target.subarray(0, length), buffer: target };
+    } finally {
+      await handle.close();
+    }
+  },
   async writeFile(file, data) {
     const handle = await fs.open(file, 'w');
     try {
-      await handle.writeFile(data);
+      if (Array.isArray(data)) {
+        for (const piece of data as readonly Uint8Array[]) {
+          for (let at = 0; at < piece.length;) at += (await handle.write(piece, at, piece.length - at)).bytesWritten;
+        }
+      } else await handle.writeFile(data as string | Uint8Array);
       await handle.sync();
     } finally {
       await handle.close();
@@ -93,11 +123,72 @@ export interface ResolveResult {
   records: LibraryRecords;
 }
 
+/**
+ * A library file's bytes as pieces of buffers, so that a tag change replaces a line without copying
+ * the 17 MB around it (and without the full garbage collections that a 17 MB buffer per change sets
+ * off in a worker with a big heap). Joined only when a piece count grows past MAX_PIECES.
+ */
+export class FileBytes {
+  readonly length: number;
+
+  private constructor(readonly pieces: readonly Buffer[]) {
+    this.length = pieces.reduce((sum, piece) => sum + piece.length, 0);
+  }
+
+  /** The bytes of `buffer`, which must not change afterwards. */
+  static of(buffer: Buffer): FileBytes {
+    return new FileBytes([buffer]);
+  }
+
+  /** True when `buffer` holds exactly these bytes. */
+  equals(buffer: Uint8Array): boolean {
+    if (buffer.length !== this.length) return false;
+    const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    let at = 0;
+    for (const piece of this.pieces) {
+      if (bytes.compare(piece, 0, piece.length, at, at + piece.length) !== 0) return false;
+      at += piece.length;
+    }
+    return true;
+  }
+
+  /** These bytes with each span [start, end) (sorted, not overlapping) replaced by its line. */
+  replaced(spans: readonly { start: number; end: number }[], lines: readonly Buffer[]): FileBytes {
+    const pieces: Buffer[] = [];
+    let from = 0;
+    spans.forEach(({ start, end }, i) => {
+      pieces.push(...this.slice(from, start), lines[i]);
+      from = end;
+    });
+    pieces.push(...this.slice(from, this.length));
+    const result = new FileBytes(pieces.filter((piece) => piece.length > 0));
+    return result.pieces.length > MAX_PIECES ? FileBytes.of(Buffer.concat(result.pieces as Buffer[])) : result;
+  }
+
+  private slice(from: number, to: number): Buffer[] {
+    const out: Buffer[] = [];
+    let at = 0;
+    for (const piece of this.pieces) {
+      const end = at + piece.length;
+      if (end > from && at < to) out.push(piece.subarray(Math.max(from, at) - at, Math.min(to, end) - at));
+      at = end;
+      if (at >= to) break;
+    }
+    return out;
+  }
+}
+
+/** Pieces a FileBytes keeps before it is joined: a few hundred tag changes in one window. */
+const MAX_PIECES = 512;
+
 /** The texts on disk: the library file and the 0.1 file, each null when absent. */
 interface OnDisk {
-  current: string | null;
-  /** The bytes `current` was decoded from, for hashing them (see isKnownNormal). */
-  currentBytes: Uint8Array | null;
+  /** The library file's text, decoded when first asked for: a tag change on a known file needs only its bytes. */
+  readonly current: string | null;
+  /** The bytes `current` is decoded from, compared and changed as they are (see update). */
+  currentBytes: Buffer | null;
+  /** True when `currentBytes` is a view of the store's read buffer: copied before it is kept. */
+  reused: boolean;
   legacy: string | null;
 }
 
@@ -114,7 +205,9 @@ export class LibraryStore {
    * extension's worker) reuses them while the file still holds that text, so that a tag change at
    * 100,000 papers does not parse the whole file again. Dropped on any failure.
    */
-  private cache: { text: string; records: LibraryRecords } | null = null;
+  private cache: { bytes: FileBytes; records: LibraryRecords } | null = null;
+  /** The buffer the library file is read into while the store knows its bytes (cache), reused from change to change. */
+  private readBuffer: Buffer | null = null;
 
   private readonly fileSystem: StoreFileSystem;
   private readonly log: (line: string) => void;
@@ -154,8 +247,8 @@ export class LibraryStore {
   async isUnchanged(records: LibraryRecords): Promise<boolean> {
     const cached = this.cache;
     if (!cached || cached.records !== records) return false;
-    const texts = await this.readTexts();
-    return texts.legacy === null && texts.current === cached.text && this.cache === cached;
+    const texts = await this.readTexts(true);
+    return texts.legacy === null && texts.currentBytes !== null && cached.bytes.equals(texts.currentBytes) && this.cache === cached;
   }
 
   /**
@@ -171,14 +264,14 @@ export class LibraryStore {
    */
   update<T>(change: (records: LibraryRecords) => T, options: UpdateOptions = {}): Promise<T> {
     return this.locked(async () => {
-      const texts = await this.readTexts();
       const cached = this.cache;
+      const texts = await this.readTexts(cached !== null);
       this.cache = null;
-      if (!cached && options.mentions && texts.legacy === null && texts.current !== null && (await this.isKnownNormal(texts.currentBytes!))) {
-        const patched = changeNormalLibrary(texts.current, options.mentions, change);
+      if (!cached && options.mentions && texts.legacy === null && texts.currentBytes !== null && (await this.isKnownNormal(FileBytes.of(texts.currentBytes)))) {
+        const patched = changeNormalBytes(texts.currentBytes, options.mentions, change);
         if (patched) {
-          if (patched.text !== texts.current) {
-            const bytes = Buffer.from(patched.text, 'utf8');
+          if (patched.changed) {
+            const bytes = FileBytes.of(texts.currentBytes).replaced(patched.spans, patched.lines);
             await this.writeAtomically(this.file, bytes);
             await this.ensureAttributes();
             await this.rememberNormal(bytes);
@@ -186,13 +279,13 @@ export class LibraryStore {
           return patched.result;
         }
       }
-      const fresh = cached !== null && texts.legacy === null && cached.text === texts.current;
+      const fresh = cached !== null && texts.legacy === null && texts.currentBytes !== null && cached.bytes.equals(texts.currentBytes);
       if (fresh && options.mentions) {
         // The records in memory are the file's: change them, and write the file by changing only
         // the lines that mention the keys, rather than serialising 100,000 records again. Both get
-        // the same change at the same instant, from the same lines (cached.text is their normal form).
+        // the same change at the same instant, from the same lines (cached.bytes are their normal form).
         const now = new Date();
-        const patched = changeNormalLibrary(cached.text, options.mentions, change, () => now);
+        const patched = changeNormalBytes(texts.currentBytes!, options.mentions, change, () => now);
         if (patched) {
           const clock = cached.records.clock;
           cached.records.clock = () => now;
@@ -202,13 +295,15 @@ export class LibraryStore {
           } finally {
             cached.records.clock = clock;
           }
-          if (patched.text !== cached.text) {
-            const bytes = Buffer.from(patched.text, 'utf8');
+          // The spans were found in the bytes just read, which are the cached ones: the new bytes are
+          // the cached pieces with those lines replaced (the read buffer is not kept).
+          const bytes = patched.changed ? cached.bytes.replaced(patched.spans, patched.lines) : cached.bytes;
+          if (patched.changed) {
             await this.writeAtomically(this.file, bytes);
             await this.ensureAttributes();
             await this.rememberNormal(bytes);
           }
-          this.cache = { text: patched.text, records: cached.records };
+          this.cache = { bytes, records: cached.records };
           return result;
         }
       }
@@ -217,15 +312,15 @@ export class LibraryStore {
       const written = await this.write(texts, records);
       records.acknowledgeDisputes();
       if (written !== null) {
-        this.cache = { text: written.text, records };
-        await this.rememberNormal(written.bytes);
+        this.cache = { bytes: written, records };
+        await this.rememberNormal(written);
       }
       return result;
     });
   }
 
   /** True when `bytes` are the normal text last remembered (see StoreOptions.normalHashFile). */
-  private async isKnownNormal(bytes: Uint8Array): Promise<boolean> {
+  private async isKnownNormal(bytes: FileBytes): Promise<boolean> {
     if (!this.normalHashFile) return false;
     let known: string;
     try {
@@ -237,7 +332,7 @@ export class LibraryStore {
   }
 
   /** Remembers the text of `bytes` as normal. A cache: when it cannot be written, the next change reads the whole file. */
-  private async rememberNormal(bytes: Uint8Array): Promise<void> {
+  private async rememberNormal(bytes: FileBytes): Promise<void> {
     if (!this.normalHashFile) return;
     const temporary = `${this.normalHashFile}.${process.pid}.tmp`;
     try {
@@ -299,19 +394,22 @@ export class LibraryStore {
    * Writes `records` when they differ from the file (or a 0.1 file is to be migrated), then removes
    * the 0.1 file. Returns the text the file holds now (null when there is no file).
    */
-  private async write(texts: OnDisk, records: LibraryRecords, force = false): Promise<{ text: string; bytes: Uint8Array } | null> {
+  private async write(texts: OnDisk, records: LibraryRecords, force = false): Promise<FileBytes | null> {
     const after = serializeLibraryFile(records);
     const empty = texts.current === null && texts.legacy === null && records.size === 0;
     if (empty) return null;
-    let bytes = texts.currentBytes;
-    if (force || after !== texts.current || texts.legacy !== null || bytes === null) {
-      bytes = Buffer.from(after, 'utf8');
+    let bytes: FileBytes;
+    if (force || after !== texts.current || texts.legacy !== null || texts.currentBytes === null) {
+      bytes = FileBytes.of(Buffer.from(after, 'utf8'));
       await this.writeAtomically(this.file, bytes);
       await this.ensureAttributes();
+    } else {
+      // Kept as the file's bytes: a view of the read buffer is copied first, since the next read reuses it.
+      bytes = FileBytes.of(texts.reused ? Buffer.from(texts.currentBytes) : texts.currentBytes);
     }
     // Only now that its records are in the new file may the 0.1 file go.
     if (texts.legacy !== null) await this.fileSystem.unlink(this.legacyFile).catch(ignoreMissing);
-    return { text: after, bytes };
+    return bytes;
   }
 
   /** Makes sure `.marginalia/.gitattributes` asks git for the union merge, adding our line to a file the user keeps. */
@@ -322,10 +420,33 @@ export class LibraryStore {
     await this.writeAtomically(this.attributesFile, text);
   }
 
-  private async readTexts(): Promise<OnDisk> {
-    const currentBytes = await this.readOptional(this.file, (file) => this.fileSystem.readBytes(file));
-    const current = currentBytes === null ? null : Buffer.from(currentBytes.buffer, currentBytes.byteOffset, currentBytes.byteLength).toString('utf8');
-    return { current, currentBytes, legacy: await this.readOptional(this.legacyFile) };
+  /**
+   * The files on disk. With `reuse` (the store knows the file's bytes and will most likely only
+   * compare them), the library file is read into the store's read buffer.
+   */
+  private async readTexts(reuse = false): Promise<OnDisk> {
+    let currentBytes: Buffer | null;
+    if (reuse) {
+      const read = await this.readOptional(this.file, (file) => this.fileSystem.readBytesInto(file, this.readBuffer));
+      currentBytes = read?.bytes ?? null;
+      if (read?.buffer) this.readBuffer = read.buffer;
+    } else {
+      const read = await this.readOptional(this.file, (file) => this.fileSystem.readBytes(file));
+      currentBytes = read === null ? null : Buffer.from(read.buffer, read.byteOffset, read.byteLength);
+    }
+    const reused = reuse && currentBytes !== null && this.readBuffer !== null && currentBytes.buffer === this.readBuffer.buffer;
+    const legacy = await this.readOptional(this.legacyFile);
+    let text: string | undefined;
+    return {
+      currentBytes,
+      reused,
+      legacy,
+      get current() {
+        if (currentBytes === null) return null;
+        text ??= currentBytes.toString('utf8');
+        return text;
+      },
+    };
   }
 
   private async readOptional(file: string): Promise<string | null>;
@@ -340,10 +461,10 @@ export class LibraryStore {
   }
 
   /** Writes a temporary file beside the target and renames it over the target: readers see old or new, never half. */
-  private async writeAtomically(file: string, text: string | Uint8Array): Promise<void> {
+  private async writeAtomically(file: string, text: string | Uint8Array | FileBytes): Promise<void> {
     const temporary = `${file}.${process.pid}.${Date.now().toString(36)}.tmp`;
     try {
-      await this.fileSystem.writeFile(temporary, text);
+      await this.fileSystem.writeFile(temporary, text instanceof FileBytes ? text.pieces : text);
       await this.fileSystem.rename(temporary, file);
     } catch (error) {
       await this.fileSystem.unlink(temporary).catch(() => undefined);
@@ -358,9 +479,44 @@ export function normalHashFileOf(root: string): string {
 }
 
 /** The hash a normal text is remembered by; the file's path is in it, so that a copied cache vouches for nothing. */
-function normalHash(file: string, bytes: Uint8Array): string {
-  return createHash('sha256').update(file).update('\0').update(bytes).digest('hex');
+function normalHash(file: string, bytes: FileBytes): string {
+  const hash = createHash('sha256').update(file).update('\0');
+  for (const piece of bytes.pieces) hash.update(piece);
+  return hash.digest('hex');
 }
+
+/**
+ * changeNormalLibrary on the file's bytes: the lines that mention one of `mentions` (as JSON strings,
+ * found as UTF-8 bytes) are decoded and changed alone (core changeNormalLines). Gives their spans and
+ * new lines, for FileBytes.replaced: a tag change at 100,000 papers then neither decodes nor encodes
+ * 17 MB of text. Null when this path does not apply (read the whole file then).
+ */
+export function changeNormalBytes<T>(
+  bytes: Buffer,
+  mentions: readonly string[],
+  change: (records: LibraryRecords) => T,
+  clock?: () => Date,
+): { spans: { start: number; end: number }[]; lines: Buffer[]; changed: boolean; result: T } | null {
+  const NEWLINE = 0x0a;
+  if (!bytes.subarray(0, HEADER_BYTES.length).equals(HEADER_BYTES) || bytes[bytes.length - 1] !== NEWLINE) return null;
+  const starts = new Set<number>();
+  for (const mention of mentions) {
+    const needle = Buffer.from(JSON.stringify(mention), 'utf8');
+    for (let at = bytes.indexOf(needle); at >= 0; at = bytes.indexOf(needle, at + needle.length)) {
+      starts.add(bytes.lastIndexOf(NEWLINE, at) + 1);
+      if (starts.size > MAX_CHANGED_LINES) return null;
+    }
+  }
+  const spans = [...starts].sort((a, b) => a - b).map((start) => ({ start, end: bytes.indexOf(NEWLINE, start) }));
+  if (spans.some(({ start }) => start === 0)) return null;
+  const before = spans.map(({ start, end }) => bytes.toString('utf8', start, end));
+  const patched = changeNormalLines(before, change, clock);
+  if (!patched) return null;
+  const changed = patched.lines.some((line, i) => line !== before[i]);
+  return { spans, lines: patched.lines.map((line) => Buffer.from(line, 'utf8')), changed, result: patched.result };
+}
+
+const HEADER_BYTES = Buffer.from(NORMAL_HEADER_LINE, 'utf8');
 
 /** Joins the records of both files; the 0.1 file's keys are kept exactly. */
 function toRecords(texts: OnDisk): LibraryRecords {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { LibraryRecords, TagError, changeNormalLibrary, parseLibraryFile, serializeLibraryFile, type RawRecord } from '../../../src/core/library/libraryFile';
+import { FileBytes, changeNormalBytes } from '../../../src/node/library/libraryStore';
 
 /** A small deterministic random generator, so that a failure can be replayed. */
 function random(seed: number): () => number {
@@ -73,6 +74,16 @@ describe('tag changes on the lines that mention them (changeNormalLibrary)', () 
         actual = { error: (error as TagError).reason };
       }
       assert.deepEqual(actual, expected, `step ${step}`);
+      // The store's path on the file's bytes gives the same bytes.
+      if ('text' in expected) {
+        const bytes = Buffer.from(text, 'utf8');
+        const patched = changeNormalBytes(bytes, mentions, change, clockAt(time));
+        assert.ok(patched, `step ${step}: the bytes take the shortcut too`);
+        const after = Buffer.concat(FileBytes.of(bytes).replaced(patched.spans, patched.lines).pieces);
+        assert.equal(after.toString('utf8'), expected.text, `step ${step}: bytes`);
+        assert.equal(patched.changed, expected.text !== text, `step ${step}: changed`);
+        assert.deepEqual(patched.result, expected.result);
+      }
       if ('text' in expected) text = expected.text;
     }
   });

@@ -25,7 +25,8 @@ function failingAt(n: number): StoreFileSystem {
     async writeFile(file, data) {
       if (++step === n) fail('before writing');
       if (++step === n) {
-        writeFileSync(file, data.slice(0, data.length / 2));
+        const whole = Array.isArray(data) ? Buffer.concat(data as Uint8Array[]) : (data as string | Uint8Array);
+        writeFileSync(file, whole.slice(0, whole.length / 2));
         fail('half-way through writing');
       }
       await nodeFileSystem.writeFile(file, data);
@@ -276,5 +277,36 @@ describe('LibraryStore', () => {
     );
     assert.deepEqual(parseLibraryFile(readFileSync(file, 'utf8')).get(keys[9])?.tags, ['theirs']);
     assert.deepEqual(inMemory.get(keys[2])?.tags, ['mine', 'reinforcement']);
+  });
+
+  test('hundreds of tag changes through one store keep the file exactly its records, as the file grows and shrinks', async () => {
+    const root = tempFolder('store');
+    const store = new LibraryStore(root);
+    const titles = Array.from({ length: 40 }, (_, i) => ({ title: `Paper ${i}: Über Dinge Nummer ${i}` }));
+    const keys = (await store.update((records) => records.assignKeys(titles))).map((record) => record.key);
+    const file = path.join(root, '.marginalia', 'library.jsonl');
+    const inMemory = await store.update((records) => records);
+    // More changes than the pieces a store keeps before it joins them (two per change).
+    for (let step = 0; step < 300; step++) {
+      const key = keys[(step * 7) % keys.length];
+      const tag = `tag-${step % 5}-${'ü'.repeat(step % 3)}`;
+      const adding = step % 3 !== 2;
+      await store.update((records) => (adding ? records.addTag([key], tag) : records.removeTag([key], tag)), { mentions: [key] });
+      if (step % 50 === 49 || step === 299) {
+        const text = readFileSync(file, 'utf8');
+        assert.equal(serializeLibraryFile(inMemory), text, `step ${step}: the file is its records`);
+        assert.equal(await store.isUnchanged(inMemory), true, `step ${step}`);
+      }
+    }
+    // A shorter file written by someone else (a tag renamed shorter) is read into the same buffer and seen as theirs.
+    const theirs = parseLibraryFile(readFileSync(file, 'utf8'));
+    theirs.renameTag('tag-1-ü', 'x');
+    writeFileSync(file, serializeLibraryFile(theirs));
+    assert.equal(await store.isUnchanged(inMemory), false);
+    assert.deepEqual(await store.update((records) => records.addTag([keys[0]], 'after'), { mentions: [keys[0]] }), [keys[0]]);
+    const final = parseLibraryFile(readFileSync(file, 'utf8'));
+    assert.ok(!final.tagged().some(([, tags]) => tags.includes('tag-1-ü')), 'their rename is kept');
+    assert.ok(final.tagged().some(([, tags]) => tags.includes('x')));
+    assert.ok(final.get(keys[0])?.tags.includes('after'));
   });
 });
