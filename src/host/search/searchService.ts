@@ -202,7 +202,17 @@ export class SearchService extends Disposable {
     let slice = performance.now();
     for (const paper of this.library.papers) {
       const note = noted.has(paper.key) ? await this.noteOf(paper.key) : '';
-      documents.set(paper.key, { key: paper.key, title: paper.title, abstract: paper.abstract, tags: [...this.library.tagsOf(paper.key)], note });
+      const tags = this.library.tagsOf(paper.key);
+      // The document sent last time when nothing of it changed: a tag change at 100,000 papers then
+      // makes one new document, not 100,000 (and the garbage of 100,000).
+      const previous = this.sent.get(paper.key);
+      const same =
+        previous !== undefined &&
+        previous.title === paper.title &&
+        previous.abstract === paper.abstract &&
+        previous.note === note &&
+        sameTags(previous.tags, tags);
+      documents.set(paper.key, same ? previous : { key: paper.key, title: paper.title, abstract: paper.abstract, tags: [...tags], note });
       if (performance.now() - slice > SLICE_MS) {
         await yieldTurn();
         slice = performance.now();
@@ -245,12 +255,9 @@ export class SearchService extends Disposable {
 }
 
 function sameDocument(a: SearchDocument | undefined, b: SearchDocument): boolean {
-  return (
-    a !== undefined &&
-    a.title === b.title &&
-    a.abstract === b.abstract &&
-    a.note === b.note &&
-    a.tags.length === b.tags.length &&
-    a.tags.every((tag, i) => tag === b.tags[i])
-  );
+  return a === b || (a !== undefined && a.title === b.title && a.abstract === b.abstract && a.note === b.note && sameTags(a.tags, b.tags));
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag, i) => tag === b[i]);
 }
