@@ -1,7 +1,10 @@
 /**
  * Finding papers as the user types: citation-key completion and the Insert Citation quick pick.
  * Built once per library version, then every query is a scan over small precomputed strings, so
- * that a 10,000-paper library answers within a few milliseconds.
+ * that a 10,000-paper library answers within a few milliseconds. The digests' papers have theirs in
+ * the library worker (folding 100,000 abstracts takes a second and 180 MB, which the extension
+ * host's thread should not spend); the bibliographies' few papers have one in the host, and
+ * mergeMatches joins the two answers.
  */
 import { keysOfPaper } from '../library/citationKey';
 import type { Paper } from '../types';
@@ -22,6 +25,9 @@ interface Entry {
   /** Lower-cased start of the abstract. */
   abstract: string;
 }
+
+/** How what the user types is matched: a citation key being completed, or the words typed into a paper picker. */
+export type FindMode = 'complete' | 'search';
 
 /** One match, with why it matched (a lower rank is better). */
 export interface PaperMatch {
@@ -48,19 +54,24 @@ export class PaperFinder {
   }
 
   /**
-   * The same finder, built a slice at a time: `pause` is awaited every `slice` papers, so that a
-   * caller on a busy thread can let other work run (folding 100,000 abstracts takes about a second);
-   * when it gives false, the build stops and gives null.
+   * The finder for `papers`, reusing the entries of `previous` for the papers whose key, aliases,
+   * title, abstract and year are unchanged: after a digest change at 100,000 papers only the changed
+   * papers are folded again.
    */
-  static async build(papers: readonly Paper[], pause: () => Promise<boolean>, slice = 2000): Promise<PaperFinder | null> {
-    const sorted = await sortInSlices(papers, byYearThenKey, pause, slice * 8);
-    if (!sorted) return null;
-    const entries: Entry[] = [];
-    for (let i = 0; i < sorted.length; i++) {
-      entries.push(entryOf(sorted[i]));
-      if (i % slice === slice - 1 && !(await pause())) return null;
-    }
+  static update(papers: readonly Paper[], previous: PaperFinder | undefined): PaperFinder {
+    if (!previous) return new PaperFinder(papers);
+    const old = new Map<string, Entry>();
+    for (const entry of previous.entries) old.set(entry.paper.key, entry);
+    const entries = [...papers].sort(byYearThenKey).map((paper) => {
+      const entry = old.get(paper.key);
+      return entry && sameSearchedFields(entry.paper, paper) ? { ...entry, paper } : entryOf(paper);
+    });
     return new PaperFinder(papers, entries);
+  }
+
+  /** `complete` or `search`, by mode. */
+  find(mode: FindMode, query: string, limit: number): PaperMatch[] {
+    return mode === 'complete' ? this.complete(query, limit) : this.search(query, limit);
   }
 
   get size(): number {
@@ -130,54 +141,27 @@ function entryOf(paper: Paper): Entry {
   };
 }
 
+/** True when a finder entry made for `a` serves `b` as well. */
+function sameSearchedFields(a: Paper, b: Paper): boolean {
+  if (a === b) return true;
+  if (a.key !== b.key || a.title !== b.title || a.abstract !== b.abstract || a.date?.year !== b.date?.year) return false;
+  return a.aliases.length === b.aliases.length && a.aliases.every((alias, i) => alias === b.aliases[i]);
+}
+
 /**
- * A stable sort, as Array.prototype.sort gives, done as a bottom-up merge sort that awaits `pause`
- * after about every `step` comparisons, so that sorting 100,000 papers never holds a thread for
- * long; when `pause` gives false the sort stops and gives null. Sorted runs of 32 by insertion
- * first, then merged pairwise.
+ * Joins match lists from two finders (the library worker's, of the digests, and one of the
+ * bibliographies' papers) as one finder over all their papers would give them: by rank, then newest
+ * first and by key, each paper once (its best rank), at most `limit`.
  */
-export async function sortInSlices<T>(items: readonly T[], compare: (a: T, b: T) => number, pause: () => Promise<boolean>, step = 16_000): Promise<T[] | null> {
-  let from = [...items];
-  const n = from.length;
-  const RUN = 32;
-  let work = 0;
-  for (let start = 0; start < n; start += RUN) {
-    const end = Math.min(start + RUN, n);
-    for (let i = start + 1; i < end; i++) {
-      const item = from[i];
-      let j = i - 1;
-      while (j >= start && compare(from[j], item) > 0) {
-        from[j + 1] = from[j];
-        j--;
-      }
-      from[j + 1] = item;
-    }
-    work += RUN * 4;
-    if (work >= step) {
-      work = 0;
-      if (!(await pause())) return null;
+export function mergeMatches(lists: readonly (readonly PaperMatch[])[], limit: number): PaperMatch[] {
+  const best = new Map<string, PaperMatch>();
+  for (const list of lists) {
+    for (const match of list) {
+      const known = best.get(match.paper.key);
+      if (!known || match.rank < known.rank) best.set(match.paper.key, match);
     }
   }
-  let to = new Array<T>(n);
-  for (let width = RUN; width < n; width *= 2) {
-    for (let left = 0; left < n; left += 2 * width) {
-      const middle = Math.min(left + width, n);
-      const right = Math.min(left + 2 * width, n);
-      let i = left;
-      let j = middle;
-      let k = left;
-      while (i < middle && j < right) to[k++] = compare(from[j], from[i]) < 0 ? from[j++] : from[i++];
-      while (i < middle) to[k++] = from[i++];
-      while (j < right) to[k++] = from[j++];
-      work += right - left;
-      if (work >= step) {
-        work = 0;
-        if (!(await pause())) return null;
-      }
-    }
-    [from, to] = [to, from];
-  }
-  return from;
+  return [...best.values()].sort((a, b) => a.rank - b.rank || byYearThenKey(a.paper, b.paper)).slice(0, limit);
 }
 
 function byYearThenKey(a: Paper, b: Paper): number {

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { joinBibliographies, type BibEntry, type JoinedLibrary } from '../../core/bibliography/bibEntries';
+import { PaperFinder, mergeMatches, type FindMode, type PaperMatch } from '../../core/citations/paperFinder';
 import type { KeyDispute } from '../../core/library/libraryFile';
 import { keysOfPaper } from '../../core/library/citationKey';
 import type { Paper } from '../../core/types';
@@ -16,6 +17,8 @@ import type { Bibliographies } from './bibliographies';
 
 export class CitableLibrary extends Disposable implements Library {
   private joinedCache: JoinedLibrary | undefined;
+  /** The citation finder of the papers the join changed or added (a few, next to the worker's finder of the digests). */
+  private joinFinder: { joined: JoinedLibrary; finder: PaperFinder } | undefined;
   /** Every key (canonical and alias) of the papers the join changed or added, to that paper. */
   private changedByKey = new Map<string, Paper>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
@@ -83,6 +86,20 @@ export class CitableLibrary extends Disposable implements Library {
 
   dispute(key: string): KeyDispute | undefined {
     return this.digests.dispute(key);
+  }
+
+  /**
+   * The digest library's matches (from its worker), as the join shows those papers, joined with the
+   * matches among the papers the join changed (a .bib key as an alias) or added (a .bib entry no
+   * digest lists).
+   */
+  async find(mode: FindMode, query: string, limit: number): Promise<PaperMatch[]> {
+    const fromDigests = await this.digests.find(mode, query, limit);
+    const joined = this.joined;
+    if (this.changedByKey.size === 0) return fromDigests;
+    if (this.joinFinder?.joined !== joined) this.joinFinder = { joined, finder: new PaperFinder([...new Set(this.changedByKey.values())]) };
+    const shown = fromDigests.map(({ paper, rank }) => ({ paper: this.get(paper.key) ?? paper, rank }));
+    return mergeMatches([shown, this.joinFinder.finder.find(mode, query, limit)], limit);
   }
 
   workspaceRelative(file: string): string {

@@ -50,7 +50,7 @@ export class CitationCommands extends Disposable {
       title: `Cite a paper instead of "${unknown}"`,
       placeHolder: 'Type words of the title, abstract or key',
       value: keyWords(unknown),
-      find: (query) => this.features.finder.search(query, PICK_LIMIT).map(({ paper }) => paper),
+      find: async (query) => (await this.library.find('search', query, PICK_LIMIT)).map(({ paper }) => paper),
     });
     if (!key) return undefined;
     // The text may have moved while the picker was open: replace only what is still the unknown key.
@@ -159,7 +159,7 @@ export class CitationCommands extends Disposable {
       title,
       treeSelection: useTreeSelection,
       own: useCursor ? () => this.keyUnderCursor() : undefined,
-      picker: { find: (query) => this.features.finder.search(query, PICK_LIMIT).map(({ paper }) => paper) },
+      picker: { find: async (query) => (await this.library.find('search', query, PICK_LIMIT)).map(({ paper }) => paper) },
     });
     const papers = keys.map((key) => this.library.get(key)).filter((paper): paper is Paper => paper !== undefined);
     const missing = keys.filter((key) => !this.library.get(key));

@@ -2,7 +2,6 @@
 import * as vscode from 'vscode';
 import { shortTitle } from '../../core/citations/format';
 import { describeEntry, type BibEntry } from '../../core/bibliography/bibEntries';
-import type { PaperFinder } from '../../core/citations/paperFinder';
 import { citationContextAt } from '../../core/citations/scanner';
 import { keysOfPaper } from '../../core/library/citationKey';
 import { formatPaperDate } from '../../core/paperView/viewModel';
@@ -19,18 +18,20 @@ const COMPLETION_LIMIT = 100;
 const COMPLETION_ABSTRACT_CHARS = 300;
 
 export class CitationCompletionProvider implements vscode.CompletionItemProvider {
-  /** `finder` gives the finder of the current library (the caller rebuilds it after a change). */
   /**
    * @param entryOf the reader's .bib entry behind a paper: its key is the one inserted (the one
    *   BibTeX and pandoc find in the project's .bib), its year and authors are shown
    */
   constructor(
     private readonly library: Library,
-    private readonly finder: () => PaperFinder,
     private readonly entryOf: (paper: Paper) => BibEntry | undefined = () => undefined,
   ) {}
 
-  provideCompletionItems(document: vscode.TextDocument, position: vscode.Position): vscode.CompletionList | undefined {
+  async provideCompletionItems(
+    document: vscode.TextDocument,
+    position: vscode.Position,
+    token?: vscode.CancellationToken,
+  ): Promise<vscode.CompletionList | undefined> {
     const syntax = syntaxOf(document);
     if (!syntax || this.library.papers.length === 0) return undefined;
     const context = citationContextAt(document.getText(), position.line, position.character, syntax);
@@ -40,7 +41,8 @@ export class CitationCompletionProvider implements vscode.CompletionItemProvider
       inserting: new vscode.Range(context.line, context.start, position.line, position.character),
       replacing: new vscode.Range(context.line, context.start, context.line, Math.max(context.end, position.character)),
     };
-    const matches = this.finder().complete(context.prefix, COMPLETION_LIMIT);
+    const matches = await this.library.find('complete', context.prefix, COMPLETION_LIMIT);
+    if (token?.isCancellationRequested) return undefined;
     const items = matches.map((match, index) => {
       const { paper } = match;
       const entry = this.entryOf(paper);

@@ -4,6 +4,7 @@
  * interface, so that they depend on the contract and not on how the library is loaded.
  */
 import type * as vscode from 'vscode';
+import type { FindMode, PaperMatch } from '../../core/citations/paperFinder';
 import type { KeyDispute } from '../../core/library/libraryFile';
 import type { Paper } from '../../core/types';
 
@@ -22,6 +23,11 @@ export interface Library {
   tagsOf(key: string): readonly string[];
   /** For a key retired after a merge (two papers held it): the papers it named. */
   dispute(key: string): KeyDispute | undefined;
+  /**
+   * The papers matching what the user types, best first, at most `limit`: a citation key being
+   * completed, or the words typed into a paper picker (core/citations/paperFinder.ts).
+   */
+  find(mode: FindMode, query: string, limit: number): Promise<PaperMatch[]>;
   /** Fires after the papers changed (added, removed, re-parsed, keys or tags changed). */
   readonly onDidChange: vscode.Event<void>;
   readonly onDidChangeState: vscode.Event<LibraryState>;

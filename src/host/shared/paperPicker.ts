@@ -23,7 +23,7 @@ export interface PaperPickOptions {
    * Our own matching, run as the user types, instead of VS Code's on titles and keys: Insert
    * Citation finds words in abstracts, and stays fast at 10,000 papers.
    */
-  find?: (query: string) => readonly Paper[];
+  find?: (query: string) => Promise<readonly Paper[]>;
   /** What the picker starts with typed in (with `find` only). */
   value?: string;
 }
@@ -52,7 +52,7 @@ export async function pickPaper(library: Library, options: PaperPickOptions): Pr
   return choice?.key;
 }
 
-function pickFound(title: string, placeHolder: string, find: (query: string) => readonly Paper[], value: string): Promise<string | undefined> {
+function pickFound(title: string, placeHolder: string, find: (query: string) => Promise<readonly Paper[]>, value: string): Promise<string | undefined> {
   const quickPick = vscode.window.createQuickPick<PaperItem>();
   quickPick.title = title;
   quickPick.placeholder = placeHolder;
@@ -60,13 +60,26 @@ function pickFound(title: string, placeHolder: string, find: (query: string) => 
   quickPick.matchOnDescription = true;
   quickPick.matchOnDetail = true;
   // `find` has chosen these; VS Code's label filter must not hide the papers that matched in the abstract.
-  const update = () => {
-    quickPick.items = find(quickPick.value).map((paper) => ({ ...paperItem(paper, true), alwaysShow: true }));
+  // Answers can come back out of order: only the one for the latest value is shown.
+  let asked = 0;
+  const update = async () => {
+    const query = quickPick.value;
+    const mine = ++asked;
+    quickPick.busy = true;
+    let papers: readonly Paper[];
+    try {
+      papers = await find(query);
+    } catch {
+      papers = [];
+    }
+    if (mine !== asked) return;
+    quickPick.busy = false;
+    quickPick.items = papers.map((paper) => ({ ...paperItem(paper, true), alwaysShow: true }));
   };
-  update();
+  void update();
   return new Promise<string | undefined>((resolve) => {
     let chosen: string | undefined;
-    quickPick.onDidChangeValue(update);
+    quickPick.onDidChangeValue(() => void update());
     quickPick.onDidAccept(() => {
       chosen = quickPick.selectedItems[0]?.key;
       quickPick.hide();

@@ -7,6 +7,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { LibraryConflictError, LibraryFileError, TagError, type LibraryRecords } from '../../core/library/libraryFile';
+import { PaperFinder } from '../../core/citations/paperFinder';
 import { compareTitles } from '../../core/papers/grouping';
 import type { Paper, ParsedDigest } from '../../core/types';
 import { readDigestsCached } from '../digest/digestCache';
@@ -21,6 +22,7 @@ import { titleIdentity } from '../../core/text';
 import { CHUNKS_IN_FLIGHT } from './libraryWorkerProtocol';
 import type {
   DigestFileReport,
+  FindResult,
   PapersReceipt,
   LibraryWorkerReply,
   LibraryWorkerRequest,
@@ -73,6 +75,7 @@ class WorkerError extends Error {
 let queue: Promise<void> = Promise.resolve();
 port.on('message', (request: LibraryWorkerRequest | PapersReceipt) => {
   if (request.type === 'received') return receipts.received();
+  if (request.type === 'find') return answerFind(request);
   queue = queue
     .then(() => handle(request))
     .then(
@@ -116,6 +119,8 @@ async function handle(request: LibraryWorkerRequest): Promise<unknown> {
       return tag(request.operation);
     case 'status':
       return status(request.operation);
+    case 'find':
+      return find(request);
     case 'resolve': {
       if (!last?.root) throw new WorkerError('internal', 'Open a folder first: the library file is kept in the workspace.');
       const { markers } = await storeFor(last.root).resolve();
@@ -349,6 +354,41 @@ async function readFiles(files: string[], cacheDir: string | null): Promise<Dige
   return reports;
 }
 
+/** The citation finder of `lastPapers` (core/citations/paperFinder.ts), made when first asked for. */
+let finder: { papers: Paper[]; finder: PaperFinder } | null = null;
+/** A library at least this big has its finder made in the background after a load, so that the first completion finds it ready. */
+const BACKGROUND_FINDER_PAPERS = 5000;
+/** How long after a load the finder is made in the background (a load changes the papers several times in a row). */
+const FINDER_SETTLE_MS = 2000;
+let finderTimer: ReturnType<typeof setTimeout> | undefined;
+
+function currentFinder(): PaperFinder {
+  const papers = lastPapers ?? [];
+  if (finder?.papers !== papers) finder = { papers, finder: PaperFinder.update(papers, finder?.finder) };
+  return finder.finder;
+}
+
+function find(request: Extract<LibraryWorkerRequest, { type: 'find' }>): FindResult {
+  const matches = currentFinder().find(request.mode, request.query, request.limit);
+  return { matches: matches.map(({ paper, rank }) => [paper.key, rank]) };
+}
+
+function answerFind(request: Extract<LibraryWorkerRequest, { type: 'find' }>): void {
+  try {
+    post({ id: request.id, type: 'ok', value: find(request) });
+  } catch (error) {
+    post({ id: request.id, type: 'error', kind: errorKind(error), message: errorMessage(error) });
+  }
+}
+
+/** Makes the finder of a big library once it has been quiet for FINDER_SETTLE_MS. */
+function scheduleFinder(): void {
+  clearTimeout(finderTimer);
+  if ((lastPapers?.length ?? 0) < BACKGROUND_FINDER_PAPERS) return;
+  finderTimer = setTimeout(currentFinder, FINDER_SETTLE_MS);
+  finderTimer.unref?.();
+}
+
 /** What the load in progress spent where (see LoadResult.timings). */
 const timings = { readMs: 0, mergeMs: 0, publishMs: 0 };
 
@@ -365,6 +405,7 @@ async function publish(
   const { papers, records, order = byTitle(papers), ...rest } = result;
   lastPapers = papers;
   lastOrder = order;
+  scheduleFinder();
   const next = new Map<string, Paper>();
   let chunk: Paper[] = [];
   let count = 0;

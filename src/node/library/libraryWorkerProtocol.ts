@@ -7,6 +7,7 @@
  * chunks unreceipted: the host drains every message waiting on its port in one task, so 100
  * chunks posted at once would block it for more than a second.
  */
+import type { FindMode } from '../../core/citations/paperFinder';
 import type { KeyDispute } from '../../core/library/libraryFile';
 import type { ReadingStatus } from '../../core/library/readingStatus';
 import type { Diagnostic, Paper } from '../../core/types';
@@ -89,6 +90,11 @@ export interface StatusResult {
   queue: string[];
 }
 
+export interface FindResult {
+  /** The papers found, best first: [canonical key, rank] (see core/citations/paperFinder.ts PaperMatch). */
+  matches: [string, number][];
+}
+
 /** Errors the host tells the user about in its own words; anything else is a bug, with its stack. */
 export type WorkerErrorKind = 'tag' | 'corrupt' | 'conflict' | 'access' | 'internal';
 
@@ -114,7 +120,12 @@ export type LibraryWorkerRequest =
   | { id: number; type: 'tag'; operation: TagOperation }
   | { id: number; type: 'status'; operation: StatusOperation }
   /** Settles git conflict markers in the library file, then loads like `load` with nothing to re-read. */
-  | { id: number; type: 'resolve' };
+  | { id: number; type: 'resolve' }
+  /**
+   * Papers of the last load matching what the user types (completion, paper pickers). Answered at
+   * once, not after the requests before it: a completion does not wait for a load or a tag write.
+   */
+  | { id: number; type: 'find'; mode: FindMode; query: string; limit: number };
 
 /** What the host posts back for each `papers` chunk it has taken (not a request: it gets no reply). */
 export interface PapersReceipt {
@@ -136,4 +147,5 @@ export interface LibraryWorkerValues {
   tag: TagResult;
   status: StatusResult;
   resolve: LoadResult & { markers: number };
+  find: FindResult;
 }

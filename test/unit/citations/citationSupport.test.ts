@@ -11,7 +11,7 @@ import {
 } from '../../../src/core/citations/format';
 import { CitationIndex, looksBinary, scanInBatches } from '../../../src/core/citations/citationIndex';
 import { citationSyntaxForFileName, citationSyntaxForLanguage, isInsideComment } from '../../../src/core/citations/scanner';
-import { PaperFinder, sortInSlices } from '../../../src/core/citations/paperFinder';
+import { PaperFinder, mergeMatches } from '../../../src/core/citations/paperFinder';
 import type { Paper } from '../../../src/core/types';
 
 function paper(key: string, title: string, fields: Partial<Paper> = {}): Paper {
@@ -116,47 +116,60 @@ describe('PaperFinder', () => {
   ];
   const finder = new PaperFinder(papers);
 
-  test('sortInSlices sorts as Array.prototype.sort does (stable), pausing as it goes', async () => {
-    let seed = 7;
-    const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
-    for (const n of [0, 1, 31, 32, 33, 100, 1000, 5000]) {
-      const items = Array.from({ length: n }, (_, i) => ({ value: Math.floor(random() * 50), i }));
-      let pauses = 0;
-      const sorted = await sortInSlices(
-        items,
-        (a, b) => a.value - b.value,
-        async () => (pauses++, true),
-        500,
-      );
-      assert.deepEqual(
-        sorted,
-        [...items].sort((a, b) => a.value - b.value),
-        `n = ${n}`,
-      );
-      if (n >= 1000) assert.ok(pauses > 1, `n = ${n} paused ${pauses} times`);
+  test('updated after a change, it answers exactly as one built anew: changed papers are found by their new words, removed ones not at all', () => {
+    const changed = [
+      ...papers.filter((p) => p.key !== 'pastaB2023' && p.key !== 'vpt2022'),
+      { ...papers[1], title: 'Video PreTraining for Minecraft Agents' },
+      paper('newOne2025', 'Pasta Cloning at Scale', { date: { year: 2025, month: 2, day: 1 } }),
+    ];
+    const updated = PaperFinder.update(changed, finder);
+    const fresh = new PaperFinder(changed);
+    for (const query of ['pas', 'cloning', 'learn videos', '', 'schrodinger', 'minecraft', 'watching']) {
+      assert.deepEqual(updated.search(query), fresh.search(query), query);
+      assert.deepEqual(updated.complete(query), fresh.complete(query), query);
     }
-    let asked = 0;
-    assert.equal(
-      await sortInSlices(
-        [...Array(5000).keys()].reverse(),
-        (a, b) => a - b,
-        async () => ++asked < 3,
-        500,
-      ),
-      null,
-      'a pause that says stop stops it',
+    assert.deepEqual(
+      updated.search('minecraft agents').map((m) => m.paper.key),
+      ['vpt2022'],
+    );
+    assert.deepEqual(updated.search('watching'), [], 'the old title is no longer searched');
+    assert.deepEqual(
+      updated.complete('pastab').map((m) => m.paper.key),
+      [],
+      'a removed paper is gone',
     );
   });
 
-  test('built a slice at a time, it pauses between slices and answers exactly as one built at once', async () => {
-    let pauses = 0;
-    const sliced = (await PaperFinder.build(papers, async () => (pauses++, true), 2))!;
-    assert.ok(pauses >= 2, `paused ${pauses} times`);
-    assert.equal(await PaperFinder.build(papers, async () => false, 2), null, 'a pause that says stop stops the build');
-    for (const query of ['pas', 'cloning', 'learn videos', '', 'schrodinger']) {
-      assert.deepEqual(sliced.search(query), finder.search(query), query);
-      assert.deepEqual(sliced.complete(query), finder.complete(query), query);
+  test('matches of two finders over parts of the papers merge into what one finder over all of them gives', () => {
+    for (const split of [1, 2, 3]) {
+      const first = new PaperFinder(papers.slice(0, split));
+      const second = new PaperFinder(papers.slice(split));
+      for (const query of ['pas', 'cloning', 'learn', '', 'schrodinger', 'b']) {
+        for (const limit of [1, 2, 200]) {
+          assert.deepEqual(
+            mergeMatches([first.search(query, limit), second.search(query, limit)], limit),
+            finder.search(query, limit),
+            `search ${query} split ${split} limit ${limit}`,
+          );
+          assert.deepEqual(
+            mergeMatches([first.complete(query, limit), second.complete(query, limit)], limit),
+            finder.complete(query, limit),
+            `complete ${query} split ${split} limit ${limit}`,
+          );
+        }
+      }
     }
+    // A paper the join gave a .bib key: found by its title word in one finder, by that key in the other.
+    const joined = { ...papers[3], aliases: ['cloningKModes'] };
+    assert.deepEqual(
+      finder.complete('cloning').map((m) => [m.paper.key, m.rank]),
+      [['behaviorTransformers', 1]],
+    );
+    assert.deepEqual(
+      mergeMatches([finder.complete('cloning'), new PaperFinder([joined]).complete('cloning')], 5).map((m) => [m.paper.key, m.rank, m.paper.aliases]),
+      [['behaviorTransformers', 0, ['cloningKModes']]],
+      'a paper found by both keeps its best rank, once',
+    );
   });
 
   test('complete: key prefix first, then title words, then substrings', () => {

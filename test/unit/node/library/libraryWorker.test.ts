@@ -14,15 +14,13 @@ import { tempFolder } from '../../../support/tempFolders';
 
 describe('the library worker', () => {
   let client: LibraryWorkerClient;
+  let script: string;
   let root: string;
   let files: string[];
   const load = (shown: boolean) => client.request({ type: 'load', root, files, reread: [], trusted: true, cacheDir: null, shown });
 
   before(async () => {
-    const script = await bundleForNode(
-      path.join(repoRoot, 'src', 'node', 'library', 'libraryWorker.ts'),
-      path.join(tempFolder('worker-bundle'), 'libraryWorker.js'),
-    );
+    script = await bundleForNode(path.join(repoRoot, 'src', 'node', 'library', 'libraryWorker.ts'), path.join(tempFolder('worker-bundle'), 'libraryWorker.js'));
     client = new LibraryWorkerClient(script, () => undefined);
     root = tempFolder('worker');
     cpSync(seedsFolder, path.join(root, 'seeds'), { recursive: true });
@@ -50,6 +48,37 @@ describe('the library worker', () => {
     assert.equal(whole.value.unchanged, true);
     assert.deepEqual(whole.value.order, first.value.order);
     assert.deepEqual(new Map(whole.value.tags).get(key), ['to-read']);
+  });
+
+  test('finds the papers of its last load as the user types, and answers without waiting for a load in progress', async (t) => {
+    const client = new LibraryWorkerClient(script, () => undefined);
+    t.after(() => client.dispose());
+    const { value, papers } = await client.request({ type: 'load', root, files, reread: 'all', trusted: true, cacheDir: null });
+    const byKey = new Map(papers.map((paper) => [paper.key, paper]));
+    const dated = value.order.map((key) => byKey.get(key)!).find((paper) => paper.date?.year && paper.title.split(' ').length > 2)!;
+    const completed = await client.request({ type: 'find', mode: 'complete', query: dated.key.slice(0, 4), limit: 100 });
+    assert.ok(
+      completed.value.matches.some(([key, rank]) => key === dated.key && rank === 0),
+      `${dated.key} completes from its first letters`,
+    );
+    const word = dated.title.split(/\s+/).find((w) => w.length > 4) ?? dated.title;
+    const searched = await client.request({ type: 'find', mode: 'search', query: word.toLowerCase(), limit: 200 });
+    assert.ok(
+      searched.value.matches.some(([key]) => key === dated.key),
+      `"${word}" finds ${dated.key}`,
+    );
+    assert.deepEqual((await client.request({ type: 'find', mode: 'search', query: 'zzqqxxnotaword', limit: 10 })).value.matches, []);
+
+    // Sent behind a load that reads every digest again, the find is answered first, from the last load.
+    const order: string[] = [];
+    const reload = client.request({ type: 'load', root, files, reread: 'all', trusted: true, cacheDir: null }).then(() => order.push('load'));
+    const found = client.request({ type: 'find', mode: 'complete', query: dated.key, limit: 5 }).then((answer) => {
+      order.push('find');
+      return answer.value.matches.map(([key]) => key);
+    });
+    assert.deepEqual(await found, [dated.key]);
+    await reload;
+    assert.deepEqual(order, ['find', 'load']);
   });
 });
 
