@@ -197,9 +197,11 @@ function tfidfEngine(documents: SearchDocument[]): Engine {
 
 function marginaliaEngine(name: string, documents: SearchDocument[]): Engine {
   const index = SearchIndex.build(documents);
+  // Phrases are checked on the papers' text, as the CLI and the extension do.
+  const byKey = new Map(documents.map((document) => [document.key, document]));
   return {
     name,
-    search: (query, limit) => index.search(query, limit).hits.map((hit) => hit.key),
+    search: (query, limit) => index.search(query, limit, (key) => byKey.get(key)).hits.map((hit) => hit.key),
     related: (key, limit) => index.related(key, limit).map((hit) => hit.key),
   };
 }
