@@ -72,7 +72,11 @@ export interface SearchIndexStats {
   vocabularyBytes: number;
 }
 
-/** See SearchIndex.documentTerms: document d's terms are terms[offsets[d] .. offsets[d + 1]), each with FIELD_COUNT counts in `counts`. */
+/**
+ * See SearchIndex.documentTerms: document d's terms are terms[offsets[d] .. offsets[d + 1]), each with
+ * FIELD_COUNT counts in `counts`; the tags and note counts are their bytes' low 4 bits (the high bits
+ * are the search's spelling mask, see SMALL_MAX_COUNT), the title and abstract counts whole bytes.
+ */
 export interface DocumentTerms {
   keys: readonly string[];
   alive: Uint8Array;
