@@ -6,7 +6,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { keysOfPaper } from '../core/library/citationKey';
 import { LibraryFileError } from '../core/library/libraryFile';
-import { MAX_INDEXED_NOTE_CHARS, SearchIndex, type SearchDocument, type SearchHit } from '../core/search/searchIndex';
+import { MAX_INDEXED_NOTE_CHARS, SearchIndex, type DocumentSource, type SearchDocument, type SearchHit } from '../core/search/searchIndex';
+import { hasPhrases } from '../core/search/query';
 import type { Diagnostic, Paper } from '../core/types';
 import { workspaceCacheFolder } from '../node/cacheFolder';
 import { SearchCache, type SearchState } from './searchCache';
@@ -64,7 +65,8 @@ export async function searchCommand(
     for (const problem of problems.filter((p) => p.severity === 'error')) io.err(`${path.relative(cwd, problem.file) || problem.file}: ${problem.message}\n`);
   };
 
-  let state = signature ? cache.load(signature) : null;
+  // A phrase is checked against the papers' text, which the cache does not keep: such a query reads the library.
+  let state = signature && !(command === 'search' && hasPhrases(subject)) ? cache.load(signature) : null;
   if (state) {
     printErrors([...found, ...state.problems]);
     return answer(command, await paperKey(command, subject, state, store), limit, state, options, io);
@@ -98,7 +100,8 @@ export async function searchCommand(
   }));
   const byKey = new Map(papers.map((paper) => [paper.key, paper]));
   state = { index: SearchIndex.build(documents), titleOf: (key) => byKey.get(key)?.title ?? '', problems: read.problems };
-  const code = answer(command, await paperKey(command, subject, state, store), limit, state, options, io);
+  const documentByKey = new Map(documents.map((document) => [document.key, document]));
+  const code = answer(command, await paperKey(command, subject, state, store), limit, state, options, io, (key) => documentByKey.get(key));
   // After the answer: a cache that cannot be written costs the next run time, never this one its result.
   if (signature) cache.save(signature, state);
   return code;
@@ -118,13 +121,21 @@ async function paperKey(command: 'search' | 'related', subject: string, state: S
 }
 
 /** Runs the query (or finds the related papers) and prints the results; returns the exit code. */
-function answer(command: 'search' | 'related', subject: string, limit: number, state: SearchState, options: { json?: boolean }, io: Output): number {
+function answer(
+  command: 'search' | 'related',
+  subject: string,
+  limit: number,
+  state: SearchState,
+  options: { json?: boolean },
+  io: Output,
+  textOf?: DocumentSource,
+): number {
   const { index } = state;
   let hits: SearchHit[];
   let total: number;
   let hints: string[];
   if (command === 'search') {
-    ({ hits, total, hints } = index.search(subject, limit));
+    ({ hits, total, hints } = index.search(subject, limit, textOf));
   } else {
     if (!index.has(subject)) {
       io.err(`marginalia related: no paper has the key "${subject.slice(0, 200)}"; "marginalia papers" lists the keys.\n`);

@@ -45,6 +45,9 @@ suite('Language-model tools', () => {
     assert.ok(answer.includes(`[@${key}] Augmented Behavioral Cloning from Observation`), answer);
     assert.equal((answer.match(/^\d+\. \[@/gm) ?? []).length, 5, 'the limit is kept');
     assert.match(answer, /Abstract: /);
+    const phrase = await invoke(ToolNames.searchPapers, { query: 'title:"behavioral cloning"', limit: 10 });
+    assert.ok(phrase.includes(`[@${key}] Augmented Behavioral Cloning from Observation`), phrase);
+    assert.ok(!phrase.includes('Thought Cloning'), 'a phrase in quotes keeps only the papers with its words together');
   });
 
   test('get paper gives key, title, authors, date, tags, links and the whole abstract', async () => {

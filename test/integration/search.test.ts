@@ -52,6 +52,8 @@ suite('Search and related papers', () => {
       ['clonning~1', /^Thought Cloning/],
       ['+diffusion -driving', /^Policy-Guided Diffusion$/],
       ['visuo-motor^5 dynamics', /^DynaMo/],
+      // A phrase: the worker asks the host for the candidates' text to check the words stand together.
+      ['"behavior cloning"', /^Behavioral Cloning via Search in Embedded Demonstration Dataset$/],
     ];
     for (const [query, expected] of cases) {
       const { items, picker, title } = await searchPapers(query);
@@ -64,6 +66,14 @@ suite('Search and related papers', () => {
     }
     const { items } = await searchPapers('title:cloning');
     for (const item of items) assert.match(item.detail ?? '', /^cloning in title$/);
+    // Matched words are spelt as the paper has them: "imitate" finds papers that say "imitation".
+    const { items: imitate } = await searchPapers('title:imitate');
+    assert.ok(
+      imitate.some((item) => /^imitation in title$/.test(item.detail ?? '')),
+      imitate.map((item) => item.detail).join('\n'),
+    );
+    const { items: phrase } = await searchPapers('"behavior cloning"');
+    assert.ok(phrase.length > 0 && phrase.length < (await searchPapers('+behavior +cloning')).items.length, 'the phrase keeps fewer papers than its words');
     api.searchCommands.picker?.hide();
   });
 

@@ -57,3 +57,28 @@ export function splitIdentifiers(text: string): string {
 function isStopWord(word: string): boolean {
   return lunr.stopWordFilter(new lunr.Token(word, {})) === undefined;
 }
+
+/** How many spelling classes spellingClass tells apart (one bit each in a posting's spelling mask). */
+export const SPELLING_CLASSES = 8;
+
+/**
+ * Which form of its stem a word is, as one of SPELLING_CLASSES classes judged from the letters the
+ * word has beyond the stem: 0 the base and plural (behavior, behaviors, study, studies), 1 -ing,
+ * 2 -ed, 3 -al/-ally (behavioral), 4 -ion/-ment (imitation), 5 -er/-or, 6 -ate/-ize, 7 any other.
+ * It depends on the word and its stem alone, so an index built in any order, or updated, classes a
+ * word the same way; search ranks a paper with the word's own class above one with only its stem.
+ */
+export function spellingClass(word: string, stem: string): number {
+  let shared = 0;
+  const end = Math.min(word.length, stem.length);
+  while (shared < end && word.charCodeAt(shared) === stem.charCodeAt(shared)) shared++;
+  const rest = word.slice(shared);
+  if (rest === 'd' || rest.endsWith('ed')) return 2;
+  if (rest.length <= 1 || rest === 'es' || rest === 'ies') return 0;
+  if (rest.endsWith('ing') || rest.endsWith('ings')) return 1;
+  if (rest.endsWith('al') || rest.endsWith('als') || rest.endsWith('ally')) return 3;
+  if (rest.endsWith('ion') || rest.endsWith('ions') || rest.endsWith('ment') || rest.endsWith('ments')) return 4;
+  if (rest.endsWith('er') || rest.endsWith('ers') || rest.endsWith('or') || rest.endsWith('ors')) return 5;
+  if (rest.endsWith('ate') || rest.endsWith('ates') || rest.endsWith('ize') || rest.endsWith('izes') || rest.endsWith('ise') || rest.endsWith('ises')) return 6;
+  return 7;
+}

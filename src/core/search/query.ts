@@ -1,6 +1,8 @@
 /**
  * The search box's language is lunr's (fields `title:x`, wildcards `imit*`, edit distance `cloning~1`,
- * presence `+x -y`, boosts `x^2`): user text is parsed with lunr's own QueryLexer and QueryParser and
+ * presence `+x -y`, boosts `x^2`), and phrases in double quotes (`"behavior cloning"`, which may
+ * carry `+`, `-` or a field before the opening quote and `^n` after the closing one): the phrases are
+ * taken out first, and the text between them is parsed with lunr's own QueryLexer and QueryParser and
  * turned into clauses that the index of this folder executes. Any text gives clauses or a hint,
  * never an exception: text lunr cannot parse is searched as plain words, with a hint that says so.
  */
@@ -39,11 +41,26 @@ export interface QueryClause {
   wildcard: boolean;
   /** 0 for an exact word, else the Levenshtein distance allowed (lunr's `~n`), at most 2. */
   editDistance: number;
+  /**
+   * For a word of a quoted phrase, the phrase's number in ParsedQuery.phrases (the clause's fields,
+   * presence and boost are the phrase's); undefined for a word of its own.
+   */
+  phrase?: number;
+}
+
+/** A quoted phrase: its words must stand side by side, in this order, in one field. */
+export interface QueryPhrase {
+  /** The words as typed, lower-cased, stop words included (the index leaves those out on both sides). */
+  words: string[];
+  fields: number;
+  presence: Presence;
+  boost: number;
 }
 
 /** A parsed query: its clauses, and sentences for the user about what was done with the text. */
 export interface ParsedQuery {
   clauses: QueryClause[];
+  phrases: QueryPhrase[];
   hints: string[];
 }
 
@@ -78,19 +95,60 @@ export function parseQuery(text: string): ParsedQuery {
     input = input.slice(0, cut > MAX_QUERY_CHARS / 2 ? cut : MAX_QUERY_CHARS);
     hints.push(`Only the first ${MAX_QUERY_CHARS} characters were searched.`);
   }
-  if (input.trim() === '') return { clauses: [], hints };
+  if (input.trim() === '') return { clauses: [], phrases: [], hints };
 
+  const clauses: QueryClause[] = [];
+  const phrases: QueryPhrase[] = [];
+  let last = 0;
+  PHRASE.lastIndex = 0;
+  for (let match = PHRASE.exec(input); match !== null; match = PHRASE.exec(input)) {
+    parseWords(input.slice(last, match.index), clauses, hints);
+    last = match.index + match[0].length;
+    const [, sign, field, text, boostText] = match;
+    const words = splitWords(text);
+    if (words.length === 0) continue;
+    let fields = ALL_FIELDS;
+    if (field !== undefined) {
+      const name = FIELD_NAMES[field.toLowerCase()];
+      if (name) fields = 1 << SEARCH_FIELDS.indexOf(name);
+      else addOnce(hints, `"${field.slice(0, 40)}" is not a field (use title:, abstract:, tags: or note:); searched the phrase everywhere.`);
+    }
+    const presence: Presence = sign === '-' ? 'prohibited' : sign === '+' ? 'required' : 'optional';
+    const boost = boostText === undefined ? 1 : Math.min(Number(boostText), MAX_BOOST);
+    const phrase = phrases.length;
+    phrases.push({ words, fields, presence, boost });
+    for (const word of words) clauses.push({ word, fields, presence, boost, wildcard: false, editDistance: 0, phrase });
+  }
+  parseWords(input.slice(last), clauses, hints);
+  if (clauses.length > MAX_CLAUSES) {
+    clauses.length = MAX_CLAUSES;
+    hints.push(`Only the first ${MAX_CLAUSES} words were searched.`);
+    // A phrase cut short is the words it kept (none: it is not searched).
+    phrases.forEach((phrase, i) => {
+      phrase.words = clauses.filter((clause) => clause.phrase === i).map((clause) => clause.word);
+    });
+  }
+  return { clauses, phrases, hints };
+}
+
+/**
+ * A phrase: an optional + or -, an optional field and colon, words in double quotes, an optional ^n.
+ * A quote without its partner is no phrase: lunr reads it as part of a word, which splitWords drops.
+ */
+const PHRASE = /(?<![^\s(])([+-])?(?:([\p{L}]+):)?"([^"]*)"(?:\^(\d+(?:\.\d+)?))?/gu;
+
+/** Appends the clauses of `input` (lunr syntax, no phrases). */
+function parseWords(input: string, clauses: QueryClause[], hints: string[]): void {
+  if (input.trim() === '') return;
   let parsed: LunrClause[];
   try {
     const query = new api.Query(Object.keys(FIELD_NAMES));
     new api.QueryParser(input, query).parse();
     parsed = query.clauses;
   } catch (error) {
-    hints.push(`${explain(error)}; searched for the words instead.`);
+    addOnce(hints, `${explain(error)}; searched for the words instead.`);
     parsed = splitWords(input).map((word) => ({ term: word, fields: [] }));
   }
-
-  const clauses: QueryClause[] = [];
   for (const clause of parsed) {
     const fields = fieldMask(clause.fields);
     const presence: Presence = clause.presence === 3 ? 'prohibited' : clause.presence === 2 ? 'required' : 'optional';
@@ -113,11 +171,11 @@ export function parseQuery(text: string): ParsedQuery {
     // lunr keeps punctuation inside a term ("u.s.", "gpt-4o" split already on the hyphen): its words count.
     for (const word of splitWords(term)) clauses.push({ word, fields, presence, boost, wildcard: false, editDistance });
   }
-  if (clauses.length > MAX_CLAUSES) {
-    clauses.length = MAX_CLAUSES;
-    hints.push(`Only the first ${MAX_CLAUSES} words were searched.`);
-  }
-  return { clauses, hints };
+}
+
+/** True when `text` holds a phrase of two or more words, which a search checks against the papers' text (SearchIndex.search's `textOf`). */
+export function hasPhrases(text: string): boolean {
+  return parseQuery(text).phrases.some((phrase) => phrase.words.length > 1);
 }
 
 /** The bits of SEARCH_FIELDS named in `fields` (every field when none is named). */

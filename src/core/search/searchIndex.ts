@@ -13,10 +13,10 @@
  * small side table; document frequencies and field lengths are kept exact, so scores after an
  * update equal those of a rebuild. `compact()` folds the side table in when it grows.
  */
-import { splitIdentifiers, Analyzer } from './analyzer';
+import { splitIdentifiers, spellingClass, Analyzer } from './analyzer';
 import { topK, U32List, U8List } from './buffers';
 import { noteBodyForIndex } from './noteBody';
-import { parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
+import { hasPhrases, parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
 import { Vocabulary } from './vocabulary';
 
 /**
@@ -34,6 +34,9 @@ export interface SearchDocument {
   /** The paper's note (markdown), or '' when it has none. */
   note: string;
 }
+
+/** A paper's fields by its key, for checking phrases (SearchIndex.search); undefined when the caller does not have the paper. */
+export type DocumentSource = (key: string) => SearchDocument | undefined;
 
 /** A query word found in a result, and the fields it was found in. */
 export interface SearchMatch {
@@ -69,7 +72,11 @@ export interface SearchIndexStats {
   vocabularyBytes: number;
 }
 
-/** See SearchIndex.documentTerms: document d's terms are terms[offsets[d] .. offsets[d + 1]), each with FIELD_COUNT counts in `counts`. */
+/**
+ * See SearchIndex.documentTerms: document d's terms are terms[offsets[d] .. offsets[d + 1]), each with
+ * FIELD_COUNT counts in `counts`; the tags and note counts are their bytes' low 4 bits (the high bits
+ * are the search's spelling mask, see SMALL_MAX_COUNT), the title and abstract counts whole bytes.
+ */
 export interface DocumentTerms {
   keys: readonly string[];
   alive: Uint8Array;
@@ -81,18 +88,36 @@ export interface DocumentTerms {
   words: readonly string[];
 }
 
-/** Title words count three times, tags twice, abstract and note once. */
-const FIELD_BOOST = [3, 1, 2, 1];
+/**
+ * Search's BM25F: each field's count is length-normalised with its own b and weighted by its boost,
+ * and the sum saturates once with K1. A title word counts eight times an abstract word before the
+ * saturation, with a k1 of 2 that keeps it well above one abstract mention after (about 2.4 times),
+ * and titles are not length-normalised (b 0: a long title is not a diluted one). Summing per-field
+ * saturations instead was tried and ranked worse on the tuning queries (nDCG@10 0.80 against 0.84):
+ * a common word in title and abstract then outweighs a rare one in the abstract. Chosen on the tuning
+ * queries only, with the papers titled "Behavioral Cloning" above "Thought Cloning" for `behavior
+ * cloning` (issue 12).
+ */
+const FIELD_BOOST = [8, 1, 2, 1];
+const FIELD_B = [0, 0.75, 0.75, 0.75];
+const K1 = 2;
 const FIELD_COUNT = SEARCH_FIELDS.length;
 /** A word's count in a paper, for Related: a title says what a paper is about better than any abstract sentence. */
 const RELATED_FIELD_BOOST = [3, 1, 2, 1];
-const K1 = 1.2;
-const B = 0.75;
 /**
  * What a word found by an edit distance counts for beside the word asked for: `cloning~1` ranks the
  * papers with "cloning" above those with only "closing", even in a title.
  */
 const FUZZY_WEIGHT = 0.25;
+/** What a word matched by a wildcard counts for beside a word typed in full. */
+const WILDCARD_WEIGHT = 0.5;
+/**
+ * What a paper that has a query word only in another form of its stem ("behavioral" for "behavior")
+ * counts for beside one that has the word's own form (see spellingClass).
+ */
+const STEM_WEIGHT = 0.6;
+/** At most this many papers are read to check that a phrase's words stand side by side (the best scored first). */
+export const PHRASE_CANDIDATES = 2000;
 /** A wildcard or fuzzy clause is searched with at most this many of the words it matches (the most common). */
 export const MAX_EXPANSIONS = 64;
 /**
@@ -109,6 +134,20 @@ const COMPACT_RATIO = 0.1;
 const COMPACT_MIN = 512;
 /** Counts saturate at 255 in a byte; BM25 has long stopped growing by then. */
 const MAX_COUNT = 255;
+/**
+ * The tags and note counts keep 4 bits (up to 15) each; their other 4 bits hold the paper's spelling
+ * mask for the term: bit c set when the paper has a word of spelling class c (analyzer.ts) with that
+ * stem, classes 0-3 in the tags byte, 4-7 in the note byte. A tag or note word said more than 15 times
+ * is saturated anyway, and the mask costs no memory.
+ */
+const SMALL_MAX_COUNT = 15;
+const FIELD_MAX_COUNT = [MAX_COUNT, MAX_COUNT, SMALL_MAX_COUNT, SMALL_MAX_COUNT];
+const COUNT_BITS = [0xff, 0xff, 0x0f, 0x0f];
+const TAGS_FIELD = 2;
+const NOTE_FIELD = 3;
+/** Words' entries in the word map: term id × 8 + spelling class, or -1 for a stop word. */
+const CLASS_SHIFT = 3;
+const CLASS_BITS = 7;
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const NON_ASCII = /[\u0080-\uffff]/;
@@ -117,7 +156,12 @@ const MAX_WORD_LENGTH = 40;
 /** A term of a query resolved against the dictionary. */
 interface Expansion {
   term: number;
-  word: string;
+  /** The words of the query's that stand for the term (the word typed, or the words a wildcard or misspelling matched), sorted. */
+  words: string[];
+  /** The spelling classes of `words`: a paper with one of them has the word as asked, else only its stem. */
+  classes: number;
+  /** What the term counts for: 1 for the word asked for, less for a wildcard's or misspelling's other words. */
+  weight: number;
 }
 
 /** Per-query scratch space, reused across queries and reset through the lists of touched ids. */
@@ -140,7 +184,7 @@ export class SearchIndex {
   private terms: string[] = [];
   private termIdMap: Map<string, number> | null = new Map();
   private df = new U32List();
-  // Surface words (lower case) -> term id, or -1 for a stop word; and their sorted list, built on demand.
+  // Surface words (lower case) -> term id and spelling class (CLASS_SHIFT), or -1 for a stop word; and their sorted list, built on demand.
   private wordTermMap: Map<string, number> | null = new Map();
   private sortedWords: string[] | null = null;
   private sortedWordTerms: Uint32Array | null = null;
@@ -185,7 +229,11 @@ export class SearchIndex {
   private get wordTerm(): Map<string, number> {
     if (!this.wordTermMap) {
       const map = new Map<string, number>();
-      for (let i = 0; i < this.sortedWords!.length; i++) map.set(this.sortedWords![i], this.sortedWordTerms![i]);
+      for (let i = 0; i < this.sortedWords!.length; i++) {
+        const word = this.sortedWords![i];
+        const term = this.sortedWordTerms![i];
+        map.set(word, (term << CLASS_SHIFT) | spellingClass(word, this.terms[term]));
+      }
       this.wordTermMap = map;
     }
     return this.wordTermMap;
@@ -275,16 +323,32 @@ export class SearchIndex {
   }
 
   /**
-   * Runs a query in lunr's syntax. Never throws on any text: what lunr cannot parse is searched as
-   * plain words, and `hints` says so.
+   * Runs a query in lunr's syntax, with phrases in double quotes. Never throws on any text: what lunr
+   * cannot parse is searched as plain words, and `hints` says so.
+   *
+   * A phrase's papers are found through its words' postings (a paper must have them all) and then
+   * read: `textOf` gives a candidate's fields, which are split and stemmed as the index does, and the
+   * phrase matches where its words stand side by side in one field (stop words left out on both
+   * sides). At most PHRASE_CANDIDATES papers are read per phrase, the best scored first. Without
+   * `textOf` a phrase is searched as its words, all required, and a hint says so.
    */
-  search(text: string, limit = 50): SearchResult {
+  search(text: string, limit = 50, textOf?: DocumentSource): SearchResult {
     const parsed = parseQuery(text);
     const hints = [...parsed.hints];
     const clauses: { clause: QueryClause; expansions: Expansion[] }[] = [];
     const ignored: string[] = [];
+    // Per phrase: the stems to find side by side, and whether all its words are in the library.
+    const phrases = parsed.phrases.map((phrase) => ({ phrase, stems: [] as string[], words: 0, viable: true }));
     for (const clause of parsed.clauses) {
       const resolved = this.resolve(clause, hints);
+      if (clause.phrase !== undefined) {
+        const state = phrases[clause.phrase];
+        // A stop word inside a phrase is left out, as the index leaves it out of the text.
+        if (resolved === null) continue;
+        state.stems.push(this.analyzer.stem(clause.word));
+        state.words++;
+        if (resolved.length === 0) state.viable = false;
+      }
       if (resolved === null) ignored.push(clause.word);
       else clauses.push({ clause, expansions: resolved });
     }
@@ -296,33 +360,55 @@ export class SearchIndex {
     }
 
     const missing = clauses.find(({ clause, expansions }) => clause.presence === 'required' && expansions.length === 0);
-    if (missing) return { hits: [], total: 0, hints: [...hints, `No paper has "${missing.clause.word}", which the query requires.`] };
+    if (missing) {
+      const phrase = missing.clause.phrase === undefined ? undefined : parsed.phrases[missing.clause.phrase];
+      const what = phrase ? `the phrase "${phrase.words.join(' ')}"` : `"${missing.clause.word}"`;
+      return { hits: [], total: 0, hints: [...hints, `No paper has ${what}, which the query requires.`] };
+    }
+    if (textOf === undefined && phrases.some((state) => state.words > 1)) {
+      hints.push('Phrases are searched as words here (all of them required): side by side is checked only where the papers’ text is at hand.');
+    }
 
     const scratch = this.scratchSpace();
     let totalCount = 0;
-    const requiredCount = clauses.filter(({ clause }) => clause.presence === 'required').length;
+    const requiredCount =
+      clauses.filter(({ clause }) => clause.presence === 'required' && clause.phrase === undefined).length +
+      phrases.filter((state) => state.phrase.presence === 'required' && state.words > 0).length;
     const banned: number[] = [];
+    const ban = (doc: number) => {
+      if ((scratch.flags[doc] & BANNED) === 0) {
+        scratch.flags[doc] |= BANNED;
+        banned.push(doc);
+      }
+    };
+    const addToTotal = (doc: number, score: number, required: boolean) => {
+      if ((scratch.flags[doc] & IN_TOTAL) === 0) {
+        scratch.flags[doc] |= IN_TOTAL;
+        scratch.totalIds[totalCount++] = doc;
+      }
+      scratch.total[doc] += score;
+      if (required) scratch.required[doc]++;
+    };
+    // A phrase's papers so far: doc -> the sum of its words' scores and how many of its words it has.
+    const phraseDocs = phrases.map(() => new Map<number, { score: number; words: number }>());
     let positive = false;
     for (const { clause, expansions } of clauses) {
-      if (clause.presence === 'prohibited') {
-        for (const { term } of expansions) {
-          this.forEachPosting(term, clause.fields, (doc) => {
-            if ((scratch.flags[doc] & BANNED) === 0) {
-              scratch.flags[doc] |= BANNED;
-              banned.push(doc);
-            }
-          });
-        }
+      const inPhrase = clause.phrase !== undefined;
+      if (inPhrase && !phrases[clause.phrase!].viable) continue;
+      if (clause.presence === 'prohibited' && !inPhrase) {
+        for (const { term } of expansions) this.forEachPosting(term, clause.fields, ban);
         continue;
       }
-      positive = true;
+      if (clause.presence !== 'prohibited') positive = true;
       let clauseCount = 0;
-      // In a misspelling clause the word itself (or its stem) is what was meant; its neighbours are guesses.
-      const own = clause.editDistance > 0 ? this.termIds.get(this.analyzer.stem(clause.word)) : undefined;
-      for (const { term } of expansions) {
-        const idf = own === undefined || term === own ? this.idf(term) : FUZZY_WEIGHT * this.idf(term);
-        this.forEachWeight(term, clause.fields, (doc, weight) => {
-          const score = clause.boost * idf * weight;
+      // A misspelling's neighbours are no rarer than the word asked for: a rare neighbour ("closing"
+      // for cloning~1) must not outweigh the word because fewer papers have it.
+      const ownIdf = clause.editDistance > 0 && expansions.length > 0 && expansions[0].weight === 1 ? this.idf(expansions[0].term) : Infinity;
+      for (const { term, classes, weight: termWeight } of expansions) {
+        const asTyped = clause.boost * termWeight * Math.min(this.idf(term), ownIdf);
+        const asStem = STEM_WEIGHT * asTyped;
+        this.forEachWeight(term, clause.fields, (doc, weight, spellings) => {
+          const score = ((spellings & classes) !== 0 ? asTyped : asStem) * weight;
           if ((scratch.flags[doc] & IN_CLAUSE) === 0) {
             scratch.flags[doc] |= IN_CLAUSE;
             scratch.clauseIds[clauseCount++] = doc;
@@ -333,18 +419,46 @@ export class SearchIndex {
           }
         });
       }
+      const docs = inPhrase ? phraseDocs[clause.phrase!] : undefined;
       for (let i = 0; i < clauseCount; i++) {
         const doc = scratch.clauseIds[i];
         scratch.flags[doc] &= ~IN_CLAUSE;
-        if ((scratch.flags[doc] & IN_TOTAL) === 0) {
-          scratch.flags[doc] |= IN_TOTAL;
-          scratch.totalIds[totalCount++] = doc;
+        if (docs) {
+          const entry = docs.get(doc);
+          if (entry) {
+            entry.score += scratch.clause[doc];
+            entry.words++;
+          } else {
+            docs.set(doc, { score: scratch.clause[doc], words: 1 });
+          }
+        } else {
+          addToTotal(doc, scratch.clause[doc], clause.presence === 'required');
         }
-        scratch.total[doc] += scratch.clause[doc];
         scratch.clause[doc] = 0;
-        if (clause.presence === 'required') scratch.required[doc]++;
       }
     }
+    // Each phrase counts as one clause, for the papers that have its words side by side.
+    phrases.forEach((state, p) => {
+      if (!state.viable || state.words === 0) return;
+      const found = [...phraseDocs[p]].filter(([, entry]) => entry.words === state.words);
+      let matching = found;
+      if (state.words > 1 && textOf !== undefined) {
+        const withWords = found.length;
+        if (withWords > PHRASE_CANDIDATES) {
+          found.sort(([a, x], [b, y]) => y.score - x.score || (this.keys[a] < this.keys[b] ? -1 : 1));
+          found.length = PHRASE_CANDIDATES;
+          hints.push(`"${state.phrase.words.join(' ')}": checked the ${PHRASE_CANDIDATES} best scored of the ${withWords} papers with all its words.`);
+        }
+        matching = found.filter(([doc]) => {
+          const document = textOf(this.keys[doc]);
+          return document !== undefined && this.hasPhrase(document, state.stems, state.phrase.fields);
+        });
+      }
+      for (const [doc, entry] of matching) {
+        if (state.phrase.presence === 'prohibited') ban(doc);
+        else addToTotal(doc, entry.score, state.phrase.presence === 'required');
+      }
+    });
 
     // Candidates: every document of a positive clause, or every document when all clauses are -x.
     let candidates: Int32Array;
@@ -363,7 +477,8 @@ export class SearchIndex {
       }
     }
     const best = topK(candidates, candidateCount, scratch.total, limit, this.keyOrder);
-    const hits = best.map((doc) => ({ key: this.keys[doc], score: scratch.total[doc], matches: this.matchesOf(doc, clauses) }));
+    const spellings = new Map<number, string[]>();
+    const hits = best.map((doc) => ({ key: this.keys[doc], score: scratch.total[doc], matches: this.matchesOf(doc, clauses, spellings) }));
 
     // Reset the scratch space through the lists of what was touched.
     for (let i = 0; i < totalCount; i++) {
@@ -375,6 +490,43 @@ export class SearchIndex {
     for (const doc of banned) scratch.flags[doc] = 0;
     if (candidateCount === 0 && hints.length === 0) hints.push('No paper matches. Try fewer words, a wildcard (imit*) or a misspelling allowance (cloning~1).');
     return { hits, total: candidateCount, hints };
+  }
+
+  /**
+   * The keys of the papers whose text `search(text, limit, textOf)` will ask `textOf` for (those with
+   * every word of a phrase, at most PHRASE_CANDIDATES per phrase), so that a caller who must fetch
+   * the text (the worker, from the extension host) fetches them first; null when the query has no
+   * phrase to check.
+   */
+  phraseCandidates(text: string, limit = 50): string[] | null {
+    if (!hasPhrases(text)) return null;
+    const keys = new Set<string>();
+    this.search(text, limit, (key) => {
+      keys.add(key);
+      return undefined;
+    });
+    return [...keys];
+  }
+
+  /** True when `stems` stand side by side, in order, in one of the `fields` of `document`, split and stemmed as the index splits it. */
+  private hasPhrase(document: SearchDocument, stems: readonly string[], fields: number): boolean {
+    const texts = documentFields(document);
+    for (let f = 0; f < FIELD_COUNT; f++) {
+      if ((fields & (1 << f)) === 0) continue;
+      const sequence: string[] = [];
+      this.forEachWord(texts[f].toLowerCase(), (word) => {
+        const stem = this.analyzer.stem(word);
+        if (stem !== '') sequence.push(stem);
+      });
+      let found = false;
+      for (let i = 0; i + stems.length <= sequence.length && !found; i++) {
+        let j = 0;
+        while (j < stems.length && sequence[i + j] === stems[j]) j++;
+        found = j === stems.length;
+      }
+      if (found) return true;
+    }
+    return false;
   }
 
   /**
@@ -407,7 +559,8 @@ export class SearchIndex {
   relatedToText(text: string, limit = 10, excludeKey?: string): SearchHit[] {
     const counts = new Map<number, number>();
     this.forEachWord(splitIdentifiers(text).toLowerCase(), (word) => {
-      const term = this.wordTerm.get(word) ?? this.termIds.get(this.analyzer.stem(word));
+      const entry = this.wordTerm.get(word);
+      const term = entry === undefined ? this.termIds.get(this.analyzer.stem(word)) : entry < 0 ? -1 : entry >> CLASS_SHIFT;
       if (term !== undefined && term >= 0 && this.df.data[term] > 0) counts.set(term, (counts.get(term) ?? 0) + 1);
     });
     this.ensureForward();
@@ -630,12 +783,15 @@ export class SearchIndex {
 
     const touched: number[] = [];
     const counts: number[] = [];
-    const texts = [document.title, document.abstract, document.tags.join(' '), noteBodyForIndex(document.note, document.title, document.abstract)];
+    const spellings: number[] = [];
+    const texts = documentFields(document);
     for (let field = 0; field < FIELD_COUNT; field++) {
       let length = 0;
+      const cap = FIELD_MAX_COUNT[field];
       this.forEachWord(texts[field].toLowerCase(), (word) => {
-        const term = this.termOfWord(word);
-        if (term < 0) return;
+        const entry = this.entryOfWord(word);
+        if (entry < 0) return;
+        const term = entry >> CLASS_SHIFT;
         length++;
         let slot = this.termSlot[term];
         if (slot < 0) {
@@ -643,9 +799,11 @@ export class SearchIndex {
           this.termSlot[term] = slot;
           touched.push(term);
           counts.push(0, 0, 0, 0);
+          spellings.push(0);
         }
+        spellings[slot] |= 1 << (entry & CLASS_BITS);
         const at = FIELD_COUNT * slot + field;
-        if (counts[at] < MAX_COUNT) counts[at]++;
+        if (counts[at] < cap) counts[at]++;
       });
       this.fieldLen.push(length);
       this.totalLen[field] += length;
@@ -657,7 +815,11 @@ export class SearchIndex {
       const slot = this.termSlot[term];
       this.termSlot[term] = -1;
       this.fwdTerms.push(term);
-      for (let f = 0; f < FIELD_COUNT; f++) this.fwdCounts.push(counts[FIELD_COUNT * slot + f]);
+      const mask = spellings[slot];
+      this.fwdCounts.push(counts[FIELD_COUNT * slot]);
+      this.fwdCounts.push(counts[FIELD_COUNT * slot + 1]);
+      this.fwdCounts.push(counts[FIELD_COUNT * slot + TAGS_FIELD] | ((mask & 0x0f) << 4));
+      this.fwdCounts.push(counts[FIELD_COUNT * slot + NOTE_FIELD] | (mask & 0xf0));
       this.df.data[term]++;
       if (withPostings) {
         let list = this.extra.get(term);
@@ -669,14 +831,14 @@ export class SearchIndex {
     this.live++;
   }
 
-  /** The term id of a lower-cased word, adding it to the dictionary; -1 for a stop word. */
-  private termOfWord(word: string): number {
-    let term = this.wordTerm.get(word);
-    if (term !== undefined) return term;
+  /** The word map's entry of a lower-cased word (term × 8 + spelling class), adding it to the dictionary; -1 for a stop word. */
+  private entryOfWord(word: string): number {
+    const known = this.wordTerm.get(word);
+    if (known !== undefined) return known;
     const stem = this.analyzer.stem(word);
-    if (stem === '') {
-      term = -1;
-    } else {
+    let term: number | undefined;
+    let entry = -1;
+    if (stem !== '') {
       term = this.termIds.get(stem);
       if (term === undefined) {
         term = this.terms.length;
@@ -692,9 +854,10 @@ export class SearchIndex {
       this.sortedWords = null;
       this.displayWords = null;
       this.vocabulary?.add(word, term);
+      entry = (term << CLASS_SHIFT) | spellingClass(word, stem);
     }
-    this.wordTerm.set(word, term);
-    return term;
+    this.wordTerm.set(word, entry);
+    return entry;
   }
 
   private forEachWord(lowerCaseText: string, each: (word: string) => void): void {
@@ -767,10 +930,11 @@ export class SearchIndex {
     }
     const df = new U32List(terms.length);
     for (let t = 0; t < this.terms.length; t++) if (termMap[t] >= 0) df.push(this.df.data[t]);
-    for (const [word, term] of this.wordTerm) {
-      if (term < 0) continue;
-      if (termMap[term] < 0) this.wordTerm.delete(word);
-      else this.wordTerm.set(word, termMap[term]);
+    for (const [word, entry] of this.wordTerm) {
+      if (entry < 0) continue;
+      const term = termMap[entry >> CLASS_SHIFT];
+      if (term < 0) this.wordTerm.delete(word);
+      else this.wordTerm.set(word, (term << CLASS_SHIFT) | (entry & CLASS_BITS));
     }
     this.terms = terms;
     this.termIdMap = new Map(terms.map((stem, t) => [stem, t]));
@@ -857,30 +1021,42 @@ export class SearchIndex {
 
   /** The dictionary terms a clause stands for; null when its word is a stop word or too short. */
   private resolve(clause: QueryClause, hints: string[]): Expansion[] | null {
-    if (!clause.wildcard && clause.editDistance === 0) {
+    const typed = (): Expansion | undefined => {
       const stem = this.analyzer.stem(clause.word);
-      if (stem === '') return null;
-      const term = this.termIds.get(stem);
-      return term === undefined || this.df.data[term] === 0 ? [] : [{ term, word: clause.word }];
+      const term = stem === '' ? undefined : this.termIds.get(stem);
+      if (term === undefined || this.df.data[term] === 0) return undefined;
+      return { term, words: [clause.word], classes: 1 << spellingClass(clause.word, stem), weight: 1 };
+    };
+    if (!clause.wildcard && clause.editDistance === 0) {
+      if (this.analyzer.stem(clause.word) === '') return null;
+      const own = typed();
+      return own ? [own] : [];
     }
     // The vocabulary visits the matching words in sorted order, as a scan of the sorted list would.
     const vocabulary = this.currentVocabulary();
-    const found = new Map<number, string>();
+    const found = new Map<number, Expansion>();
+    // In a misspelling clause the word itself (or its stem: "clone~1" finds "cloning") is what was
+    // meant, its neighbours are guesses; a wildcard's words are guesses too, beside a word typed in full.
+    const own = clause.wildcard ? undefined : typed();
+    if (own) found.set(own.term, own);
+    const weight = clause.wildcard ? WILDCARD_WEIGHT : FUZZY_WEIGHT;
     const take = (word: string, term: number) => {
-      if (this.df.data[term] > 0 && !found.has(term)) found.set(term, word);
+      if (this.df.data[term] === 0 || term === own?.term) return;
+      const classes = 1 << (this.wordTerm.get(word)! & CLASS_BITS);
+      const expansion = found.get(term);
+      if (expansion === undefined) {
+        found.set(term, { term, words: [word], classes, weight });
+      } else {
+        expansion.words.push(word);
+        expansion.classes |= classes;
+      }
     };
-    if (clause.wildcard) {
-      vocabulary.matchWildcard(clause.word, take);
-    } else {
-      vocabulary.matchFuzzy(clause.word, clause.editDistance, take);
-      // The word's own stem matches too ("clone~1" finds "cloning" through the stem "clone").
-      const stem = this.analyzer.stem(clause.word);
-      const term = stem === '' ? undefined : this.termIds.get(stem);
-      if (term !== undefined && this.df.data[term] > 0 && !found.has(term)) found.set(term, clause.word);
-    }
-    let expansions = [...found].map(([term, word]) => ({ term, word }));
+    if (clause.wildcard) vocabulary.matchWildcard(clause.word, take);
+    else vocabulary.matchFuzzy(clause.word, clause.editDistance, take);
+    let expansions = [...found.values()];
     if (expansions.length > MAX_EXPANSIONS) {
-      expansions = expansions.sort((a, b) => this.df.data[b.term] - this.df.data[a.term]).slice(0, MAX_EXPANSIONS);
+      // The word asked for first (it is never cut), then the most common of the others.
+      expansions = expansions.sort((a, b) => b.weight - a.weight || this.df.data[b.term] - this.df.data[a.term]).slice(0, MAX_EXPANSIONS);
       hints.push(
         `"${clause.word}${clause.editDistance > 0 ? `~${clause.editDistance}` : ''}" matches ${found.size} words; searched the ${MAX_EXPANSIONS} most common.`,
       );
@@ -900,10 +1076,10 @@ export class SearchIndex {
   private sortWords(): void {
     if (this.sortedWords) return;
     const words: string[] = [];
-    for (const [word, term] of this.wordTerm) if (term >= 0) words.push(word);
+    for (const [word, entry] of this.wordTerm) if (entry >= 0) words.push(word);
     words.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     this.sortedWords = words;
-    this.sortedWordTerms = Uint32Array.from(words, (word) => this.wordTerm.get(word)!);
+    this.sortedWordTerms = Uint32Array.from(words, (word) => this.wordTerm.get(word)! >> CLASS_SHIFT);
   }
 
   /** Inverse document frequency (BM25's, never negative). */
@@ -918,20 +1094,35 @@ export class SearchIndex {
   }
 
   /**
-   * Calls `each(doc, weight)` for every live document that has `term` in one of the `fields`, with the
-   * term's BM25 weight in that document (saturated, length-normalised, field boosts applied; idf not).
+   * Calls `each(doc, weight, spellings)` for every live document that has `term` in one of the
+   * `fields`, with the term's BM25F weight in that document (see FIELD_BOOST; idf not applied) and its
+   * spelling mask (see SMALL_MAX_COUNT).
    */
-  private forEachWeight(term: number, fields: number, each: (doc: number, weight: number) => void): void {
+  private forEachWeight(term: number, fields: number, each: (doc: number, weight: number, spellings: number) => void): void {
     const average = this.averageLengths();
+    const fieldLen = this.fieldLen.data;
+    // The four fields by hand, with their constants in locals: this loop is most of a query's time.
+    const [boost0, boost1, boost2, boost3] = FIELD_BOOST;
+    const [b0, b1, b2, b3] = FIELD_B;
+    const [avg0, avg1, avg2, avg3] = average;
+    const in0 = (fields & 1) !== 0;
+    const in1 = (fields & 2) !== 0;
+    const in2 = (fields & 4) !== 0;
+    const in3 = (fields & 8) !== 0;
     this.forEachEntry(term, (doc, counts, at) => {
+      const base = FIELD_COUNT * doc;
       let pseudo = 0;
-      for (let f = 0; f < FIELD_COUNT; f++) {
-        const count = counts[at + f];
-        if (count === 0 || (fields & (1 << f)) === 0) continue;
-        const norm = 1 - B + (B * this.fieldLen.data[FIELD_COUNT * doc + f]) / average[f];
-        pseudo += (FIELD_BOOST[f] * count) / norm;
-      }
-      if (pseudo > 0) each(doc, (pseudo * (K1 + 1)) / (pseudo + K1));
+      const title = counts[at];
+      if (title !== 0 && in0) pseudo += (boost0 * title) / (1 - b0 + (b0 * fieldLen[base]) / avg0);
+      const abstract = counts[at + 1];
+      if (abstract !== 0 && in1) pseudo += (boost1 * abstract) / (1 - b1 + (b1 * fieldLen[base + 1]) / avg1);
+      const tagsByte = counts[at + TAGS_FIELD];
+      const tags = tagsByte & 0x0f;
+      if (tags !== 0 && in2) pseudo += (boost2 * tags) / (1 - b2 + (b2 * fieldLen[base + 2]) / avg2);
+      const noteByte = counts[at + NOTE_FIELD];
+      const note = noteByte & 0x0f;
+      if (note !== 0 && in3) pseudo += (boost3 * note) / (1 - b3 + (b3 * fieldLen[base + 3]) / avg3);
+      if (pseudo > 0) each(doc, (pseudo * (K1 + 1)) / (pseudo + K1), (tagsByte >> 4) | (noteByte & 0xf0));
     });
   }
 
@@ -992,21 +1183,60 @@ export class SearchIndex {
     return low < this.postOffset[term + 1] && this.postDocs[low] === doc ? [this.postCounts, FIELD_COUNT * low] : null;
   }
 
-  /** The query words found in `doc`, with their fields, in query order. */
-  private matchesOf(doc: number, clauses: { clause: QueryClause; expansions: Expansion[] }[]): SearchMatch[] {
+  /**
+   * The query words found in `doc`, with their fields, in query order, each spelt as the paper has it:
+   * "imitation" for `imitate` when the paper says "imitation" (its spelling mask tells which forms of
+   * the stem it has; `spellings` memoises a term's words for the query).
+   */
+  private matchesOf(doc: number, clauses: { clause: QueryClause; expansions: Expansion[] }[], spellings: Map<number, string[]>): SearchMatch[] {
     const matches = new Map<string, number>();
     for (const { clause, expansions } of clauses) {
       if (clause.presence === 'prohibited') continue;
-      for (const { term, word } of expansions) {
+      for (const { term, words, classes, weight } of expansions) {
         const found = this.countsOf(doc, term);
         if (found === null) continue;
         const [counts, at] = found;
         let mask = 0;
-        for (let f = 0; f < FIELD_COUNT; f++) if (counts[at + f] > 0 && (clause.fields & (1 << f)) !== 0) mask |= 1 << f;
-        if (mask !== 0) matches.set(word, (matches.get(word) ?? 0) | mask);
+        for (let f = 0; f < FIELD_COUNT; f++) if ((counts[at + f] & COUNT_BITS[f]) > 0 && (clause.fields & (1 << f)) !== 0) mask |= 1 << f;
+        if (mask === 0) continue;
+        const has = (counts[at + TAGS_FIELD] >> 4) | (counts[at + NOTE_FIELD] & 0xf0);
+        const classOf = (word: string) => 1 << ((this.wordTerm.get(word) ?? 0) & CLASS_BITS);
+        let shown: string[];
+        if ((has & classes) !== 0 || weight < 1) {
+          // A wildcard's or misspelling's words are those it matched: one of them, without looking up the stem's other forms.
+          shown = [words.find((candidate) => (classOf(candidate) & has) !== 0) ?? words[0]];
+        } else {
+          // Only other forms of the stem: each form the paper has (the shortest word of its class), "imitating, imitation".
+          const byClass = new Map<number, string>();
+          for (const candidate of this.wordsOfTerm(term, spellings)) {
+            const cls = classOf(candidate);
+            const current = byClass.get(cls);
+            if ((cls & has) !== 0 && (current === undefined || candidate.length < current.length)) byClass.set(cls, candidate);
+          }
+          shown = byClass.size > 0 ? [...byClass.values()].sort() : [this.displayWordList()[term]];
+        }
+        for (const word of shown) matches.set(word, (matches.get(word) ?? 0) | mask);
       }
     }
     return [...matches].map(([word, mask]) => ({ word, fields: SEARCH_FIELDS.filter((_, f) => (mask & (1 << f)) !== 0) }));
+  }
+
+  /**
+   * The library's words with stem `term`, sorted: those that start with the stem but its last letter
+   * (Porter's stems keep a word's beginning: "happi" for "happy"), found by the word index's prefix search.
+   */
+  private wordsOfTerm(term: number, memo: Map<number, string[]>): string[] {
+    let words = memo.get(term);
+    if (words === undefined) {
+      const stem = this.terms[term];
+      words = [];
+      const found = words;
+      this.currentVocabulary().matchPrefix(stem.length > 3 ? stem.slice(0, -1) : stem, (word, wordTerm) => {
+        if (wordTerm === term) found.push(word);
+      });
+      memo.set(term, words);
+    }
+    return words;
   }
 
   /**
@@ -1139,7 +1369,7 @@ export class SearchIndex {
 
   private fieldsOf(doc: number, term: number): SearchField[] {
     const entry = this.entryOf(doc, term);
-    return SEARCH_FIELDS.filter((_, f) => entry >= 0 && this.fwdCounts.data[FIELD_COUNT * entry + f] > 0);
+    return SEARCH_FIELDS.filter((_, f) => entry >= 0 && (this.fwdCounts.data[FIELD_COUNT * entry + f] & COUNT_BITS[f]) > 0);
   }
 
   /** A readable word per term: the shortest word of the library with that stem ("imitation" rather than "imit"). */
@@ -1147,8 +1377,9 @@ export class SearchIndex {
     if (this.displayWords) return this.displayWords;
     const words = this.terms.slice();
     const set = new Uint8Array(this.terms.length);
-    for (const [word, term] of this.wordTerm) {
-      if (term < 0) continue;
+    for (const [word, entry] of this.wordTerm) {
+      if (entry < 0) continue;
+      const term = entry >> CLASS_SHIFT;
       const current = words[term];
       if (set[term] === 0 || word.length < current.length || (word.length === current.length && word < current)) {
         words[term] = word;
@@ -1186,7 +1417,12 @@ export class SearchIndexFormatError extends Error {
 
 const FORMAT_NAME = 'marginalia-search-index';
 /** Bump when the layout, the analyzer or the scoring changes: old caches are then rebuilt. */
-const FORMAT_VERSION = 4;
+const FORMAT_VERSION = 5;
+
+/** The text of each field of `document` as the index reads it (SEARCH_FIELDS order): the note without its front matter and quoted abstract. */
+function documentFields(document: SearchDocument): string[] {
+  return [document.title, document.abstract, document.tags.join(' '), noteBodyForIndex(document.note, document.title, document.abstract)];
+}
 
 /** Two 32-bit hashes of a document's key and fields (FNV-1a and a multiply-rotate hash, side by side). */
 export function hashDocument(document: SearchDocument): [number, number] {
@@ -1229,7 +1465,7 @@ function u32Of(bytes: Uint8Array): Uint32Array {
 /** A word's weighted count in a paper for Related (RELATED_FIELD_BOOST), made sublinear: 1 + ln c. */
 function relatedTf(counts: Uint8Array, at: number): number {
   let count = 0;
-  for (let f = 0; f < FIELD_COUNT; f++) count += RELATED_FIELD_BOOST[f] * counts[at + f];
+  for (let f = 0; f < FIELD_COUNT; f++) count += RELATED_FIELD_BOOST[f] * (counts[at + f] & COUNT_BITS[f]);
   return RELATED_TF[count];
 }
 

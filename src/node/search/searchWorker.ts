@@ -8,7 +8,8 @@ import { parentPort } from 'node:worker_threads';
 import { ForYouFeatures } from '../../core/search/forYou';
 import { SearchIndex, SearchIndexFormatError } from '../../core/search/searchIndex';
 import { IndexFileError, decodeIndexFile, encodeIndexFile } from './indexFile';
-import type { WorkerReply, WorkerRequest, WorkerValues } from './searchWorkerProtocol';
+import type { SearchDocument } from '../../core/search/searchIndex';
+import type { TextsMessage, WorkerReply, WorkerRequest, WorkerValues } from './searchWorkerProtocol';
 
 /** Updates are written to the cache this long after the last one, so that a burst costs one write. */
 const SAVE_DELAY_MS = 2000;
@@ -37,7 +38,13 @@ if (!port) throw new Error('searchWorker.js runs as a worker thread only.');
 
 // One request at a time, in order: `begin` reads the cache before the first chunk is indexed.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (request: WorkerRequest) => {
+port.on('message', (request: WorkerRequest | TextsMessage) => {
+  // The client's answer to needTexts comes while a search waits in the queue: it is no request.
+  if (request.type === 'texts') {
+    textsWanted.get(request.token)?.(request.documents);
+    textsWanted.delete(request.token);
+    return;
+  }
   queue = queue
     .then(() => handle(request))
     .then(
@@ -48,6 +55,29 @@ port.on('message', (request: WorkerRequest) => {
 
 function post(reply: WorkerReply): void {
   port!.postMessage(reply);
+}
+
+/** Searches waiting for papers' fields from the client, by token. */
+const textsWanted = new Map<number, (documents: (SearchDocument | null)[]) => void>();
+let nextToken = 1;
+
+/**
+ * Runs a query; one with a phrase first asks the client for the fields of the papers that have all
+ * its words (the worker keeps no text), then checks the phrase on them.
+ */
+async function search(query: string, limit: number): Promise<WorkerValues['search']> {
+  const keys = index.phraseCandidates(query, limit);
+  if (keys === null) return index.search(query, limit);
+  const documents = new Map<string, SearchDocument>();
+  if (keys.length > 0) {
+    const token = nextToken++;
+    const answer = new Promise<(SearchDocument | null)[]>((resolve) => textsWanted.set(token, resolve));
+    post({ type: 'needTexts', token, keys });
+    (await answer).forEach((document, i) => {
+      if (document) documents.set(keys[i], document);
+    });
+  }
+  return index.search(query, limit, (key) => documents.get(key));
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerValues[WorkerRequest['type']]> {
@@ -89,7 +119,7 @@ async function handle(request: WorkerRequest): Promise<WorkerValues[WorkerReques
       return removed;
     }
     case 'search':
-      return index.search(request.query, request.limit);
+      return search(request.query, request.limit);
     case 'related':
       return index.related(request.key, request.limit);
     case 'relatedToText':

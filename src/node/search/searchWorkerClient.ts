@@ -4,7 +4,7 @@
  * that structured-cloning 100,000 papers never holds the host's thread for long.
  */
 import type { SearchDocument } from '../../core/search/searchIndex';
-import type { SyncSummary, WorkerReply, WorkerRequest, WorkerValues } from './searchWorkerProtocol';
+import type { SyncSummary, TextsMessage, WorkerReply, WorkerRequest, WorkerValues } from './searchWorkerProtocol';
 import { WorkerClient } from '../workerClient';
 
 /** Documents per message: about a megabyte of text, a few milliseconds to clone. */
@@ -15,6 +15,13 @@ const SLICE_MS = 8;
 type RequestOf<T extends WorkerRequest['type']> = Omit<Extract<WorkerRequest, { type: T }>, 'id'>;
 
 export class SearchWorkerClient extends WorkerClient<WorkerRequest, WorkerReply> {
+  /**
+   * Every document the worker holds, as last sent (the caller's own objects, not copies): a search
+   * with a phrase asks for some of them, to check where the phrase's words stand (the worker keeps
+   * no text, so that a million papers' index fits its memory).
+   */
+  private readonly documents = new Map<string, SearchDocument>();
+
   /**
    * @param script the bundled worker (dist/searchWorker.js)
    * @param onProgress called as documents are indexed during a synchronisation
@@ -29,6 +36,11 @@ export class SearchWorkerClient extends WorkerClient<WorkerRequest, WorkerReply>
   }
 
   request<T extends WorkerRequest['type']>(request: RequestOf<T> & { type: T }): Promise<WorkerValues[T]> {
+    // Narrowed as a whole request (its id is not read).
+    const message = request as unknown as WorkerRequest;
+    if (message.type === 'begin') this.documents.clear();
+    else if (message.type === 'documents' || message.type === 'upsert') for (const document of message.documents) this.documents.set(document.key, document);
+    else if (message.type === 'remove') for (const key of message.keys) this.documents.delete(key);
     return this.send(request as Omit<WorkerRequest, 'id'>) as Promise<WorkerValues[T]>;
   }
 
@@ -71,6 +83,11 @@ export class SearchWorkerClient extends WorkerClient<WorkerRequest, WorkerReply>
     }
     if (reply.type === 'cacheError') {
       this.reportProblem(reply.message);
+      return true;
+    }
+    if (reply.type === 'needTexts') {
+      const answer: TextsMessage = { type: 'texts', token: reply.token, documents: reply.keys.map((key) => this.documents.get(key) ?? null) };
+      this.post(answer);
       return true;
     }
     return false;

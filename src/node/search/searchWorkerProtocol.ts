@@ -44,7 +44,19 @@ export type WorkerReply =
   | { id: number; type: 'error'; message: string }
   | { type: 'progress'; done: number; total: number }
   /** Writing the cache failed; the index still works. */
-  | { type: 'cacheError'; message: string };
+  | { type: 'cacheError'; message: string }
+  /** A search needs these papers' fields to check its phrases: the client answers with a TextsMessage of the same token. */
+  | { type: 'needTexts'; token: number; keys: string[] };
+
+/**
+ * The client's answer to `needTexts` (not a request: it gets no reply): each key's fields as last
+ * sent to the worker, or null for a key the client does not have.
+ */
+export interface TextsMessage {
+  type: 'texts';
+  token: number;
+  documents: (SearchDocument | null)[];
+}
 
 /** The value of the reply to each request type. */
 export interface WorkerValues {

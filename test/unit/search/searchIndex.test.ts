@@ -101,10 +101,13 @@ describe('search: ranking and query forms', () => {
   });
 
   test('a boost changes the order', () => {
-    const plain = seedIndex().search('diffusion robot', 1).hits[0].key;
-    const boosted = seedIndex().search('diffusion robot^10', 1).hits[0];
-    assert.notEqual(boosted.key, plain);
-    assert.ok(boosted.matches.some((match) => match.word === 'robot'));
+    const plain = seedIndex().search('diffusion robot', 5).hits;
+    const boosted = seedIndex().search('diffusion robot^10', 5).hits;
+    assert.notDeepEqual(
+      boosted.map((hit) => hit.key),
+      plain.map((hit) => hit.key),
+    );
+    assert.ok(boosted.every((hit) => hit.matches.some((match) => match.word === 'robot')));
   });
 
   test('tags and note text are searched, alone or with the other fields', () => {
@@ -450,5 +453,147 @@ describe('search: math in titles', () => {
         query,
       );
     }
+  });
+});
+
+describe('search: ranking rules', () => {
+  /** Papers that share none of the test's words, so that the words are rare enough to score. */
+  const filler = (count: number): SearchDocument[] =>
+    Array.from({ length: count }, (_, i) => ({
+      key: `filler${i}`,
+      title: `Unrelated study ${i}`,
+      abstract: 'Planets orbit stars in galaxies.',
+      tags: [],
+      note: '',
+    }));
+  const doc = (key: string, title: string, abstract: string): SearchDocument => ({ key, title, abstract, tags: [], note: '' });
+
+  test('a word as typed ranks above another form of its stem, and matches show the form the paper has', () => {
+    // Keys in the opposite order: a tie would put the wrong paper first.
+    const index = SearchIndex.build([
+      doc('a', 'Behavioral priors for robots', 'We learn priors.'),
+      doc('z', 'Behavior priors for robots', 'We learn priors.'),
+      ...filler(8),
+    ]);
+    assert.deepEqual(
+      index.search('behavior', 2).hits.map((hit) => hit.key),
+      ['z', 'a'],
+    );
+    assert.deepEqual(
+      index.search('behavioral', 2).hits.map((hit) => hit.key),
+      ['a', 'z'],
+    );
+    const [, stemOnly] = index.search('behavior', 2).hits;
+    assert.deepEqual(stemOnly.matches, [{ word: 'behavioral', fields: ['title'] }]);
+  });
+
+  test('matched words are spelt as in the paper, not as the stem or the query', () => {
+    const index = SearchIndex.build([doc('p', 'Imitation from video', 'Robots learn by imitation.'), ...filler(4)]);
+    assert.deepEqual(index.search('imitate', 1).hits[0].matches, [{ word: 'imitation', fields: ['title', 'abstract'] }]);
+  });
+
+  test("a misspelling's neighbour ranks below the word asked for, even in a title and even when rarer", () => {
+    const cloning = Array.from({ length: 6 }, (_, i) =>
+      doc(`z${i}`, `Study ${i} of agents`, 'Agents learn by behavior cloning from demonstrations of experts.'),
+    );
+    const index = SearchIndex.build([doc('a', 'Closing the loop', 'Feedback control for robots.'), ...cloning, ...filler(20)]);
+    const hits = index.search('cloning~1', 10).hits;
+    assert.equal(hits.length, 7);
+    assert.equal(hits[6].key, 'a', JSON.stringify(hits.map((hit) => [hit.key, hit.score])));
+    assert.deepEqual(hits[6].matches, [{ word: 'closing', fields: ['title'] }]);
+  });
+
+  test("a wildcard's words count less than a word typed in full", () => {
+    const index = SearchIndex.build([
+      doc('a', 'Paper one', 'Robots learn by imitation today.'),
+      doc('z', 'Paper two', 'Robots learn by cloning today.'),
+      ...filler(8),
+    ]);
+    assert.deepEqual(
+      index.search('imit* cloning', 2).hits.map((hit) => hit.key),
+      ['z', 'a'],
+    );
+  });
+
+  test('a title match counts as one: papers titled "Behavioral Cloning" rank above "Thought Cloning" for behavior cloning', () => {
+    const ranked = titles(seedIndex().search('behavior cloning', 10).hits);
+    const thought = ranked.findIndex((title) => title.startsWith('Thought Cloning'));
+    const titled = ranked.filter((title) => /^(Augmented )?Behavioral Cloning/.test(title));
+    assert.equal(titled.length, 3, ranked.join('\n'));
+    for (const title of titled) assert.ok(ranked.indexOf(title) < thought, ranked.join('\n'));
+  });
+});
+
+describe('search: phrases', () => {
+  const documents = seedDocuments();
+  const byKey = new Map(documents.map((document) => [document.key, document]));
+  const textOf = (key: string) => byKey.get(key);
+  const adjacent = (key: string, pattern: RegExp) => {
+    const paper = byKey.get(key)!;
+    return pattern.test(paper.title) || pattern.test(paper.abstract);
+  };
+
+  test('a quoted phrase matches only papers with its words side by side, scored as the words', () => {
+    const phrase = seedIndex().search('"behavior cloning"', 200, textOf);
+    const words = seedIndex().search('+behavior +cloning', 200, textOf);
+    assert.deepEqual(phrase.hints, []);
+    assert.ok(phrase.total > 0 && phrase.total < words.total, `${phrase.total} of ${words.total}`);
+    for (const hit of phrase.hits) assert.ok(adjacent(hit.key, /behavior\w*\W+clon/i), titleOf(hit.key));
+    const scores = new Map(words.hits.map((hit) => [hit.key, hit.score]));
+    for (const hit of phrase.hits) assert.equal(hit.score, scores.get(hit.key));
+    const missing = words.hits.filter((hit) => adjacent(hit.key, /behavior\w*\W+clon/i) && !phrase.hits.some((found) => found.key === hit.key));
+    assert.deepEqual(missing, []);
+  });
+
+  test('stop words inside a phrase are left out on both sides, and a phrase can take a field, + and -', () => {
+    const fromObservation = seedIndex().search('"imitation from observation"', 20, textOf);
+    assert.ok(fromObservation.total > 0);
+    for (const hit of fromObservation.hits) assert.ok(adjacent(hit.key, /imit\w*\W+(from\W+)?observ/i), titleOf(hit.key));
+
+    const inTitle = seedIndex().search('title:"behavioral cloning"', 50, textOf);
+    assert.deepEqual(
+      titles(inTitle.hits).sort(),
+      seedPapers()
+        .filter((paper) => /behavioral cloning/i.test(paper.title))
+        .map((paper) => paper.title)
+        .sort(),
+    );
+
+    const excluded = seedIndex().search('cloning -"thought cloning"', 200, textOf);
+    assert.ok(excluded.total > 0);
+    assert.ok(!excluded.hits.some((hit) => adjacent(hit.key, /thought\W+cloning/i)));
+    assert.equal(
+      seedIndex()
+        .search('+"thought cloning" diffusion', 200, textOf)
+        .hits.every((hit) => adjacent(hit.key, /thought\W+cloning/i)),
+      true,
+    );
+    assert.match(seedIndex().search('+"zebrafish cloning"', 5, textOf).hints.join(' '), /No paper has the phrase "zebrafish cloning"/);
+  });
+
+  test('a lone or unclosed quote is read as words, and a phrase without the papers’ text is its words with a hint', () => {
+    const words = outcome(seedIndex(), 'behavior cloning');
+    for (const query of ['"behavior cloning', 'behavior " cloning', 'behavior cloning"']) {
+      const result = seedIndex().search(query, 20, textOf);
+      assert.deepEqual(
+        result.hits.map((hit) => hit.key),
+        words.hits.map((hit) => hit.key),
+        query,
+      );
+    }
+    const withoutText = seedIndex().search('"behavior cloning"', 200);
+    assert.match(withoutText.hints.join(' '), /Phrases are searched as words here/);
+    assert.equal(withoutText.total, seedIndex().search('+behavior +cloning', 200).total);
+  });
+
+  test('phraseCandidates lists the papers a phrase search reads, and nothing for a query without a phrase', () => {
+    assert.equal(seedIndex().phraseCandidates('behavior cloning'), null);
+    const keys = seedIndex().phraseCandidates('"behavior cloning"')!;
+    assert.equal(keys.length, seedIndex().search('+behavior +cloning', 500).total);
+    const fetched = new Map(keys.map((key) => [key, byKey.get(key)!]));
+    assert.deepEqual(
+      seedIndex().search('"behavior cloning"', 20, (key) => fetched.get(key)),
+      seedIndex().search('"behavior cloning"', 20, textOf),
+    );
   });
 });
