@@ -3,7 +3,7 @@
 // and VS Code's "open the external website?" confirmation.
 import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { pickQuickInputItem, runCommand } from './ui.mjs';
-import { marginaliaIcon, waitForMarginaliaIcon } from './windows.mjs';
+import { MARGINALIA_CONTAINER, marginaliaIcon, waitForMarginaliaIcon } from './windows.mjs';
 
 // Callbacks given to evaluate() run in the page: no named inner functions in them (tsx would wrap
 // those in a __name() helper that does not exist there).
@@ -13,7 +13,7 @@ const RESTING_SPOT = { x: 900, y: 700 };
 
 /** The Marginalia view container in the sidebar. */
 export function marginaliaSidebar(page: Page): Locator {
-  return page.locator('.part.sidebar .composite[id="workbench.view.extension.marginalia"]');
+  return page.locator(MARGINALIA_CONTAINER);
 }
 
 /** The Papers tree (a custom tree view whose list is labelled by the view's name). */

@@ -32,6 +32,8 @@ import { readableMath } from '../../core/math/readable';
 import { READING_STATUSES, STATUS_LABELS, isReadingStatus, type ReadingStatus } from '../../core/library/readingStatus';
 
 export const PAPERS_VIEW_ID = 'marginalia.papers';
+/** The activity bar's Marginalia container (package.json `viewsContainers`). */
+const VIEW_CONTAINER_ID = 'marginalia';
 
 interface GroupNode {
   kind: 'group';
@@ -338,6 +340,12 @@ export class PapersView extends Disposable {
   /** The paper reveal() is selecting: the preview does not follow that selection. */
   private revealing: string | undefined;
   private papersShown = false;
+  /**
+   * The view shows because the first start revealed it, not because the reader opened it: the
+   * walkthrough's first step waits for the reader (until the view is hidden and shown again, or
+   * the reader runs Show Papers, the walkthrough step's button).
+   */
+  private shownByRevealer = false;
 
   constructor(
     private readonly library: WorkspaceLibrary,
@@ -374,7 +382,12 @@ export class PapersView extends Disposable {
     // The walkthrough's first step completes when this context key turns true. VS Code never
     // checks a step off for a context that already held when it read the walkthrough, so the key
     // turns true at a moment the reader sees (papers in this view), not at start-up.
-    this.register(this.view.onDidChangeVisibility(() => this.notePapersShown()));
+    this.register(
+      this.view.onDidChangeVisibility(({ visible }) => {
+        if (!visible) this.shownByRevealer = false;
+        this.notePapersShown();
+      }),
+    );
     this.register(this.view.onDidChangeSelection((event) => this.selectionChanged(event.selection)));
     this.register(
       this.view.onDidExpandElement(({ element }) => {
@@ -429,9 +442,29 @@ export class PapersView extends Disposable {
   }
 
   private notePapersShown(): void {
-    if (this.papersShown || !this.view.visible || this.library.papers.length === 0) return;
+    if (this.papersShown || this.shownByRevealer || !this.view.visible || this.library.papers.length === 0) return;
     this.papersShown = true;
     void vscode.commands.executeCommand('setContext', ContextKeys.papersShown, true);
+  }
+
+  /** Whether the Papers view shows in the window. */
+  get visible(): boolean {
+    return this.view.visible;
+  }
+
+  /** For tests: whether the walkthrough's "papers shown" context key was set (the reader saw the papers). */
+  get papersShownByReader(): boolean {
+    return this.papersShown;
+  }
+
+  /**
+   * Shows the Marginalia container in the sidebar on the reader's behalf (the first start): that
+   * showing does not count as the reader opening the view for the walkthrough.
+   */
+  async showContainer(): Promise<void> {
+    if (this.view.visible) return;
+    this.shownByRevealer = true;
+    await vscode.commands.executeCommand(`workbench.view.extension.${VIEW_CONTAINER_ID}`);
   }
 
   get groupBy(): GroupBy {
@@ -575,6 +608,11 @@ export class PapersView extends Disposable {
       if (value === undefined) return;
       this.filter = value.trim();
       await this.refresh();
+    });
+    command(CommandIds.showPapers, async () => {
+      await vscode.commands.executeCommand(`${PAPERS_VIEW_ID}.focus`);
+      this.shownByRevealer = false;
+      this.notePapersShown();
     });
     command(CommandIds.showMorePapers, (id: string) => this.provider.showMore(id));
     command(CommandIds.clearFilter, () => {
