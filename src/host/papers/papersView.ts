@@ -57,10 +57,8 @@ type Node = GroupNode | PaperNode | MoreNode;
 const TOOLTIP_ABSTRACT_LENGTH = 500;
 /** Above this many papers the tree is grouped in slices (see sliced): some 60 ms of grouping at 100,000. */
 const SLICED_GROUPING_PAPERS = 20_000;
-/** The longest a reveal waits for VS Code to fetch a group's grown page. */
-const REFETCH_WAIT_MS = 1000;
-/** After revealing a paper on a grown page, how long the window gets to settle before the selection is checked. */
-const REVEAL_SETTLE_MS = 500;
+/** The longest a reveal waits for VS Code to fetch a group's grown page (it takes some 200 ms). */
+const PAGE_IN_MS = 2000;
 /** Two clicks on the same paper within this time are a double-click: open it pinned. */
 const DOUBLE_CLICK_MS = 500;
 
@@ -72,8 +70,8 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly children = new Map<GroupNode, { papers: PaperNode[]; more: MoreNode }>();
   /** How many papers of each group are shown: a page at a time. */
   readonly pages = new Pages();
-  /** Reveals waiting for VS Code to fetch a group's children again (see nodeOf). */
-  private readonly fetchWaiters = new Map<GroupNode, () => void>();
+  /** A reveal waiting for VS Code to fetch a group's children again (see nextFetch). */
+  private fetchWait: { group: GroupNode; fetched: () => void } | undefined;
   /** Papers left after the filter. */
   visibleCount = 0;
 
@@ -154,8 +152,10 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   getChildren(node?: Node): Node[] {
     if (!node) return this.groups;
     if (node.kind !== 'group') return [];
-    this.fetchWaiters.get(node)?.();
-    this.fetchWaiters.delete(node);
+    if (this.fetchWait?.group === node) {
+      this.fetchWait.fetched();
+      this.fetchWait = undefined;
+    }
     const { papers, more } = this.sorted(node);
     const shown = this.pages.count(node.group.id, papers.length);
     return shown < papers.length ? [...papers.slice(0, shown), more] : papers;
@@ -199,26 +199,41 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 
   /**
-   * The node of `key` in its first group, for reveal: its page is shown if it was not, and `shown`
-   * resolves once VS Code has the new page (at once when it had it).
+   * The node of `key` in its first group. With `showPage`, the page holding it is shown if it was
+   * not (`grew`): pageIn then hands it to the window.
    */
-  nodeOf(key: string): { node: PaperNode; shown: Promise<void>; grew: boolean } | undefined {
+  nodeOf(key: string, showPage = false): { node: PaperNode; grew: boolean } | undefined {
     for (const group of this.groups) {
       if (group.group.papers.some((paper) => paper.key === key)) {
         const { papers } = this.sorted(group);
         const index = papers.findIndex((node) => node.paper.key === key);
         if (index < 0) return undefined;
-        if (!this.pages.include(group.group.id, index)) return { node: papers[index], shown: Promise.resolve(), grew: false };
-        // VS Code asks for the group's children again when it is open; a closed group gets them on opening.
-        const fetched = new Promise<void>((resolve) => {
-          this.fetchWaiters.set(group, resolve);
-          setTimeout(resolve, REFETCH_WAIT_MS);
-        });
-        this.changed.fire(group);
-        return { node: papers[index], shown: fetched, grew: true };
+        const grew = showPage && this.pages.include(group.group.id, index);
+        return { node: papers[index], grew };
       }
     }
     return undefined;
+  }
+
+  /**
+   * Redraws the open `group` and resolves when VS Code has fetched its children again: a grown
+   * page reaches the window that way, a moment after the change (VS Code batches a tree's
+   * changes), or at the latest after PAGE_IN_MS.
+   */
+  pageIn(group: GroupNode): Promise<void> {
+    this.fetchWait?.fetched(); // one reveal at a time: the newer takes over
+    const fetched = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, PAGE_IN_MS);
+      this.fetchWait = {
+        group,
+        fetched: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+    });
+    this.changed.fire(group);
+    return fetched;
   }
 
   /**
@@ -338,7 +353,7 @@ export class PapersView extends Disposable {
   private readonly expanded = new Set<string>();
   private readonly collapsed = new Set<string>();
   /** The paper reveal() is selecting: the preview does not follow that selection. */
-  private revealing: string | undefined;
+  private revealing: { key: string } | undefined;
   private papersShown = false;
   /**
    * The view shows because the first start revealed it, not because the reader opened it: the
@@ -415,7 +430,7 @@ export class PapersView extends Disposable {
   private selectionChanged(selection: readonly Node[]): void {
     const papers = selection.filter((node): node is PaperNode => node.kind === 'paper');
     void vscode.commands.executeCommand('setContext', ContextKeys.paperSelected, papers.length > 0 && papers.length === selection.length);
-    if (papers.length !== 1 || selection.length !== 1 || papers[0].paper.key === this.revealing) return;
+    if (papers.length !== 1 || selection.length !== 1 || papers[0].paper.key === this.revealing?.key) return;
     if (vscode.workspace.getConfiguration('marginalia').get<boolean>(FOLLOW_SELECTION_SETTING) === false) return;
     this.openPaper(papers[0].paper.key, { preview: true, preserveFocus: true });
   }
@@ -507,24 +522,30 @@ export class PapersView extends Disposable {
     return group ? this.provider.getChildren(group).map((node) => (node.kind === 'paper' ? node.paper.key : 'more')) : [];
   }
 
-  /** Selects and shows `key` in the tree (expanding its group). */
+  /**
+   * Selects and shows `key` in the tree (expanding its group), once the page holding it is in the
+   * window. A paper past its group's shown pages waits for it: the group is opened, redrawn with
+   * the grown page, and the paper revealed once VS Code has fetched that page, so that no redraw
+   * arrives after the reveal to drop its selection. Showing a paper this way (Reveal Paper, tests)
+   * selects it without opening it.
+   */
   async reveal(key: string, options: { focus?: boolean } = {}): Promise<boolean> {
-    const found = this.provider.nodeOf(key);
+    const found = this.provider.nodeOf(key, true);
     if (!found) return false;
-    await found.shown;
-    // Showing a paper in the tree (Reveal Paper, tests) selects it without opening it.
-    this.revealing = key;
+    const revealing = { key };
+    this.revealing = revealing;
     try {
-      const reveal = () => this.view.reveal(found.node, { select: true, focus: options.focus ?? false, expand: true });
-      await reveal();
       if (found.grew) {
-        // The window may apply the grown page after it revealed the row from the old one, and lose
-        // the selection: once the page has settled, reveal it again if it is not selected.
-        await new Promise((resolve) => setTimeout(resolve, REVEAL_SETTLE_MS));
-        if (!this.view.selection.includes(found.node)) await reveal();
+        const group = found.node.parent;
+        if (!this.view.visible || !this.isExpanded(group)) await this.view.reveal(group, { select: false, focus: false, expand: true });
+        await this.provider.pageIn(group);
       }
+      await this.view.reveal(found.node, { select: true, focus: options.focus ?? false, expand: true });
     } finally {
-      setImmediate(() => (this.revealing = undefined));
+      // The selection event of the reveal comes after it resolves.
+      setImmediate(() => {
+        if (this.revealing === revealing) this.revealing = undefined;
+      });
     }
     return true;
   }
