@@ -33,12 +33,13 @@ export async function showPapers(page: Page): Promise<void> {
 
 /**
  * The tree row of a group whose label is `label`, or of the digest group whose file is `label` (a
- * digest with a date is labelled by it, its file name in the description).
+ * digest with a date is labelled by it, its file name in the description; two digests of one day
+ * carry the file name without `.txt` in the label).
  */
 export function groupRow(page: Page, label: string): Locator {
   return papersTree(page)
     .locator('.monaco-list-row[aria-level="1"]')
-    .filter({ has: page.locator('.label-name, .label-description', { hasText: label }) });
+    .filter({ has: page.locator('.label-name, .label-description', { hasText: label.replace(/\.txt$/, '') }) });
 }
 
 /** The tree row of a paper whose title contains `title`. */

@@ -266,10 +266,10 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     item.id = this.itemId(group);
     const count = countOf(group.papers.length, 'paper');
     if (group.file) {
-      const digest = this.library.digest(group.file);
       // The label is the digest's date when it gives one: the file name follows the count, which
-      // comes first because a narrow sidebar cuts the end of the description.
-      item.description = digest?.digestDate ? `${count} · ${path.basename(group.file)}` : count;
+      // comes first because a narrow sidebar cuts the end of the description. A label that names the
+      // file already (undated, or two digests of one day) needs only the count.
+      item.description = group.namesFile ? count : `${count} · ${path.basename(group.file)}`;
       item.tooltip = `${this.library.workspaceRelative(group.file)}\n${count}`;
       item.iconPath = new vscode.ThemeIcon('file-text');
       item.contextValue = 'digestGroup';
