@@ -39,7 +39,12 @@ export async function showPapers(page: Page): Promise<void> {
 export function groupRow(page: Page, label: string): Locator {
   return papersTree(page)
     .locator('.monaco-list-row[aria-level="1"]')
-    .filter({ has: page.locator('.label-name, .label-description', { hasText: label.replace(/\.txt$/, '') }) });
+    .filter({ has: groupText(page, label) });
+}
+
+/** A group row's label or description that names `label` (a file's name without `.txt` in a label that carries it). */
+function groupText(page: Page, label: string): Locator {
+  return page.locator('.label-name, .label-description', { hasText: label.replace(/\.txt$/, '') });
 }
 
 /** The tree row of a paper whose title contains `title`. */
@@ -94,7 +99,7 @@ export async function expandGroup(page: Page, label: string): Promise<void> {
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
   await papersTree(page)
     .locator('.monaco-list-row[aria-expanded="true"]')
-    .filter({ has: page.locator('.label-name, .label-description', { hasText: label }) })
+    .filter({ has: groupText(page, label) })
     .waitFor();
 }
 
