@@ -70,7 +70,7 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly children = new Map<GroupNode, { papers: PaperNode[]; more: MoreNode }>();
   /** How many papers of each group are shown: a page at a time. */
   readonly pages = new Pages();
-  /** A reveal waiting for VS Code to fetch a group's children again (see nextFetch). */
+  /** A reveal waiting for VS Code to fetch a group's children again (see pageIn). */
   private fetchWait: { group: GroupNode; fetched: () => void } | undefined;
   /** Papers left after the filter. */
   visibleCount = 0;
