@@ -26,7 +26,7 @@ fs.mkdirSync(path.dirname(vsix), { recursive: true });
 
 // No public repository exists yet: --allow-missing-repository says so instead of a made-up URL, and
 // --no-rewrite-relative-links keeps the README's relative picture links (vsce would otherwise need
-// that URL to make them absolute). The pictures (docs/images/, about 1 MB) stay out of the package.
+// that URL to make them absolute). The pictures (docs/images/, about 1.3 MB) stay out of the package.
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
 const result = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], {
   cwd: root,

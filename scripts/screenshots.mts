@@ -16,6 +16,9 @@ export const PICTURES = [
   { name: 'search', screenshot: 'search-1-quick-pick-results', test: 'search' },
   { name: 'related-view', screenshot: 'search-4-related-view-light', test: 'search' },
   { name: 'walkthrough', screenshot: 'walkthrough-1-start', test: 'walkthrough' },
+  { name: 'reading-queue-light', screenshot: 'reading-queue-light', test: 'readingQueue' },
+  { name: 'reading-queue-dark', screenshot: 'reading-queue-dark', test: 'readingQueue' },
+  { name: 'math-paper-view', screenshot: 'math-2-paper-view-light', test: 'math' },
 ] as const;
 
 const docsImages = path.join(repoRoot, 'docs', 'images');

@@ -13,6 +13,7 @@ import { CommandIds, ContextKeys } from './host/commandIds';
 import { LibraryCommands } from './host/library/libraryCommands';
 import { PaperPanels } from './host/paperView/panels';
 import { PapersView } from './host/papers/papersView';
+import { FirstStart } from './host/papers/firstStart';
 import { LibraryStatusBar } from './host/library/statusBar';
 import { NoteCommands } from './host/notes/noteCommands';
 import { NoteDecorations } from './host/notes/noteDecorations';
@@ -55,6 +56,9 @@ export interface MarginaliaApi {
   /** The .bib that stays current (its `update()` runs it now). */
   autoExport: AutoExport;
   papersView: PapersView;
+  /** This start's first-start decision (its `outcome`); `createFirstStart` decides again, as another start would (for tests). */
+  firstStart: FirstStart;
+  createFirstStart(state?: vscode.Memento): FirstStart;
   panels: PaperPanels;
   statusBar: LibraryStatusBar;
   notes: Notes;
@@ -113,6 +117,17 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const commandPapers = new CommandPapers(citable, { selectedKeys: () => papersView.selectedKeys(), activePaperKey: () => panels.activePaperKey });
   const commands = new LibraryCommands(context.extensionUri, library, panels, papersView, commandPapers, log);
   context.subscriptions.push(library, panels, papersView, statusBar, commands);
+  // Decided now, before the reader acts: the first start in a workspace of digests shows Marginalia.
+  const createFirstStart = (state: vscode.Memento = context.workspaceState) =>
+    new FirstStart({
+      state,
+      hasDigests: () => library.hasDigestFiles(),
+      papersVisible: () => papersView.visible,
+      showContainer: () => papersView.showContainer(),
+      log,
+    });
+  const firstStart = createFirstStart();
+  context.subscriptions.push(firstStart);
   const noteIndex = new NoteIndex(log);
   const notes = new Notes(noteIndex, new NoteFiles(), library, log);
   const noteCommands = new NoteCommands(notes, panels, commandPapers, log);
@@ -236,6 +251,8 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     citable,
     autoExport,
     papersView,
+    firstStart,
+    createFirstStart,
     panels,
     statusBar,
     notes,

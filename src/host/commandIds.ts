@@ -11,6 +11,8 @@ export const CommandIds = {
   selectPreviousPaper: 'marginalia.selectPreviousPaper',
   pinPaper: 'marginalia.pinPaper',
   revealPaper: 'marginalia.revealPaper',
+  /** Opens the Papers view; the walkthrough's first step counts it as the reader opening the library. */
+  showPapers: 'marginalia.showPapers',
   revealInDigest: 'marginalia.revealInDigest',
   copyKey: 'marginalia.copyKey',
   groupByDigest: 'marginalia.groupByDigest',

@@ -3,7 +3,7 @@
 // and VS Code's "open the external website?" confirmation.
 import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import { pickQuickInputItem, runCommand } from './ui.mjs';
-import { marginaliaIcon, waitForMarginaliaIcon } from './windows.mjs';
+import { MARGINALIA_CONTAINER, marginaliaIcon, waitForMarginaliaIcon } from './windows.mjs';
 
 // Callbacks given to evaluate() run in the page: no named inner functions in them (tsx would wrap
 // those in a __name() helper that does not exist there).
@@ -13,7 +13,7 @@ const RESTING_SPOT = { x: 900, y: 700 };
 
 /** The Marginalia view container in the sidebar. */
 export function marginaliaSidebar(page: Page): Locator {
-  return page.locator('.part.sidebar .composite[id="workbench.view.extension.marginalia"]');
+  return page.locator(MARGINALIA_CONTAINER);
 }
 
 /** The Papers tree (a custom tree view whose list is labelled by the view's name). */
@@ -33,12 +33,18 @@ export async function showPapers(page: Page): Promise<void> {
 
 /**
  * The tree row of a group whose label is `label`, or of the digest group whose file is `label` (a
- * digest with a date is labelled by it, its file name in the description).
+ * digest with a date is labelled by it, its file name in the description; two digests of one day
+ * carry the file name without `.txt` in the label).
  */
 export function groupRow(page: Page, label: string): Locator {
   return papersTree(page)
     .locator('.monaco-list-row[aria-level="1"]')
-    .filter({ has: page.locator('.label-name, .label-description', { hasText: label }) });
+    .filter({ has: groupText(page, label) });
+}
+
+/** A group row's label or description that names `label` (a file's name without `.txt` in a label that carries it). */
+function groupText(page: Page, label: string): Locator {
+  return page.locator('.label-name, .label-description', { hasText: label.replace(/\.txt$/, '') });
 }
 
 /** The tree row of a paper whose title contains `title`. */
@@ -93,7 +99,7 @@ export async function expandGroup(page: Page, label: string): Promise<void> {
   if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
   await papersTree(page)
     .locator('.monaco-list-row[aria-expanded="true"]')
-    .filter({ has: page.locator('.label-name, .label-description', { hasText: label }) })
+    .filter({ has: groupText(page, label) })
     .waitFor();
 }
 

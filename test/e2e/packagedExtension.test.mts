@@ -11,6 +11,7 @@ import { prepareSampleWorkspace } from '../vscode/sampleWorkspace.mjs';
 import { installVsix } from '../vscode/server.mjs';
 import { openWorkbench } from '../vscode/workbench.mjs';
 import type { WorkbenchSession } from '../vscode/workbench.mjs';
+import { marginaliaSidebar } from './marginalia.mjs';
 import { outputChannelText, runCommand, screenshot, screenshotOnFailure, waitForPaperCount } from './ui.mjs';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
@@ -150,6 +151,12 @@ describe('Packaged extension', { timeout: 240_000 }, () => {
     const page = session!.page;
     await page.waitForFunction(() => document.title.includes('workspace'));
     assert.doesNotMatch(await page.title(), /Extension Development Host/);
+  });
+
+  it("shows Marginalia's sidebar by itself on the first start in this workspace of digests", async () => {
+    const page = session!.page;
+    await marginaliaSidebar(page).waitFor({ state: 'visible', timeout: 60_000 });
+    await screenshot(page, 'vsix-first-start');
   });
 
   it('lists Marginalia among the installed extensions', async () => {

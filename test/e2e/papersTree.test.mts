@@ -23,8 +23,10 @@ import { useWorkbenches } from '../support/workbench.mjs';
 
 /** The digest of test/fixtures/workspace/. */
 const FIXTURE_GROUP = '2024-03-11_daily-papers.txt';
-/** The fixture digest says its date, as seed 000 does: both are "March 11", told apart by the file name in the description. */
-const FIXTURE_LABEL = 'March 11';
+/** The fixture digest says its date, as seed 000 does: both are "March 11", told apart by their file names in the label. */
+const FIXTURE_LABEL = 'March 11 · 2024-03-11_daily-papers';
+/** The seeds' labels beside the fixture digest: seed 000's carries its file name too. */
+const SEED_LABELS = SEED_GROUPS.map(([file, , label]) => (label === 'March 11' ? `${label} · ${file.replace(/\.txt$/, '')}` : label));
 
 const ABSTRACT =
   'We study how readers keep up with the daily flood of papers and show, across many fields and teams, that a library kept beside the code is read more often than one kept elsewhere.';
@@ -43,10 +45,12 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     const groups = (await treeRows(page)).filter((row) => row.level === 1);
     assert.deepEqual(
       groups.map((row) => row.label),
-      [FIXTURE_LABEL, ...SEED_GROUPS.map(([, , label]) => label)],
+      [FIXTURE_LABEL, ...SEED_LABELS],
     );
-    // A dated digest's description names its file after the count; an undated one's label is its file.
-    assert.equal(await groupRow(page, FIXTURE_GROUP).locator('.label-description').innerText(), `4 papers · ${FIXTURE_GROUP}`);
+    // A dated digest's description names its file after the count, unless its label does (two of
+    // one day); an undated one's label is its file.
+    assert.equal(await groupRow(page, FIXTURE_GROUP).locator('.label-description').innerText(), '4 papers');
+    assert.equal(await groupRow(page, SEED_GROUPS[1][0]).locator('.label-description').innerText(), `49 papers · ${SEED_GROUPS[1][0]}`);
     assert.equal(await groupRow(page, SEED_GROUPS[3][0]).locator('.label-description').innerText(), '146 papers');
     await screenshot(page, 'tree-1-seed-groups');
 
@@ -169,7 +173,7 @@ describe('Papers tree', { timeout: 300_000 }, () => {
     // A new digest takes its place by path, as it would after a reload, rather than going last.
     assert.deepEqual(
       (await treeRows(page)).filter((row) => row.level === 1).map((row) => row.label),
-      [FIXTURE_LABEL, 'stray-line-digest.txt', ...SEED_GROUPS.map(([, , label]) => label)],
+      [FIXTURE_LABEL, 'stray-line-digest.txt', ...SEED_LABELS],
     );
     await runCommand(page, 'View: Focus Problems');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { clickPaper, expandGroup, marginaliaSidebar, paperFrame, paperRow, setColorTheme, showPapers } from './marginalia.mjs';
+import { clickPaper, expandGroup, marginaliaSidebar, paperFrame, paperRow, setColorTheme, setSidebarWidth, showPapers } from './marginalia.mjs';
 import { screenshot, waitForPaperCount } from './ui.mjs';
 import { repoRoot } from '../vscode/paths.mjs';
 import { waitFor } from '../support/waitFor.js';
@@ -28,6 +28,26 @@ describe('Reading status and the Reading Queue', { timeout: 300_000 }, () => {
     const { page, folder } = await workbenches.open('seeds');
     await showPapers(page);
     await waitForPaperCount(page);
+
+    // Empty, in a narrow sidebar, the queue says so in one short line with its action, as VS Code's own empty views do.
+    const welcome = marginaliaSidebar(page)
+      .locator('.pane')
+      .filter({ has: page.locator('.pane-header', { hasText: 'Reading Queue' }) })
+      .locator('.welcome-view-content');
+    await welcome.waitFor();
+    const wide = (await page.locator('.part.sidebar').boundingBox())?.width ?? 300;
+    const width = await setSidebarWidth(page, 240);
+    assert.equal((await welcome.innerText()).trim(), 'Nothing queued. Add a paper or drag one here.');
+    assert.equal(await welcome.locator('a', { hasText: 'Add a paper' }).count(), 1, 'the action is a link in the line, not a button below it');
+    const lineHeight = await welcome
+      .locator('p')
+      .first()
+      .evaluate((p) => parseFloat(getComputedStyle(p).lineHeight) || 20);
+    const height = (await welcome.locator('p').first().boundingBox())?.height ?? Infinity;
+    assert.ok(height <= 2.5 * lineHeight, `the empty queue's text takes ${height} px (${lineHeight} px a line) in a ${width} px sidebar`);
+    await screenshot(page, 'reading-queue-empty-narrow');
+    await setSidebarWidth(page, wide);
+
     await expandGroup(page, SEED_000);
     await clickPaper(page, DYNAMO);
     const frame = await paperFrame(page, DYNAMO);

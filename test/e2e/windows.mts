@@ -85,6 +85,9 @@ export async function startWorkbenches(): Promise<Workbenches> {
         window.page = await context.newPage();
         await window.page.goto(workbenchUrl(server, { folder: workspace.folder, extensionDevelopmentPath: repoRoot }));
         await waitForMarginaliaIcon(window.page);
+        // A new workspace of digests is a first start: Marginalia shows its sidebar by itself. Waiting
+        // for it here means no test's first click on the icon lands as it opens (and closes it again).
+        if (kind !== 'empty') await window.page.locator(MARGINALIA_CONTAINER).waitFor({ state: 'visible', timeout: 60_000 });
         return window;
       } catch (error) {
         await window.close();
@@ -108,6 +111,9 @@ export async function waitForMarginaliaIcon(page: Page, timeoutMs = 60_000): Pro
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
   await marginaliaIcon(page).waitFor({ state: 'visible', timeout: timeoutMs });
 }
+
+/** The Marginalia view container in the sidebar. */
+export const MARGINALIA_CONTAINER = '.part.sidebar .composite[id="workbench.view.extension.marginalia"]';
 
 /** The activity-bar item of the Marginalia view container. */
 export function marginaliaIcon(page: Page) {

@@ -19,6 +19,8 @@ export interface PaperGroup {
   label: string;
   /** For digest groups, the digest file. */
   file?: string;
+  /** For digest groups: the label names the file (an undated digest, or one that shares its date with another). */
+  namesFile?: boolean;
   papers: Paper[];
 }
 
@@ -56,9 +58,10 @@ export function groupPapers(
         if (paper.sources.length === 1) add(paper.sources[0].file, paper);
         else for (const file of new Set(paper.sources.map((source) => source.file))) add(file, paper);
       }
-      return [...byFile]
+      const groups = [...byFile]
         .filter(([, list]) => list.length > 0)
-        .map(([file, list]) => ({ id: `digest:${file}`, label: options.digestLabel(file), file, papers: list }));
+        .map(([file, list]): PaperGroup => ({ id: `digest:${file}`, label: options.digestLabel(file), file, papers: list }));
+      return distinguishSharedDates(groups);
     }
     case 'month': {
       const byMonth = new Map<string, { order: number; label: string; papers: Paper[] }>();
@@ -135,15 +138,37 @@ export async function groupPapersInSlices(
   }
   // The order of the groups depends on their ids alone (digest, month, tag, status): grouping one
   // paper of each gives it.
+  // Their labels come from it too: two digests of one day are told apart only when both are seen.
   const groups = groupPapers(firstOf, by, options)
     .filter((group) => joined.has(group.id))
-    .map((group) => joined.get(group.id)!);
+    .map((group) => ({ ...joined.get(group.id)!, label: group.label, ...(group.namesFile ? { namesFile: true } : {}) }));
   return { groups, count };
+}
+
+/** The file name at the end of a path, with either separator. */
+function baseName(file: string): string {
+  return file.slice(Math.max(file.lastIndexOf('/'), file.lastIndexOf('\\')) + 1);
+}
+
+/**
+ * Two digests of the same day would show the same label and differ only by their counts, which a
+ * narrow sidebar cuts off: such labels carry the file's name without `.txt` ("March 11 ·
+ * 2024-03-11_daily-papers"). A label that is already the file name is left as it is.
+ */
+function distinguishSharedDates(groups: PaperGroup[]): PaperGroup[] {
+  const uses = new Map<string, number>();
+  for (const group of groups) uses.set(group.label, (uses.get(group.label) ?? 0) + 1);
+  return groups.map((group) => {
+    const base = baseName(group.file ?? '');
+    if (group.label === base) return { ...group, namesFile: true };
+    if ((uses.get(group.label) ?? 0) < 2) return group;
+    return { ...group, label: `${group.label} · ${base.replace(/\.txt$/i, '')}`, namesFile: true };
+  });
 }
 
 /**
  * What the tree calls a digest: the date the digest gives itself ("March 11"), else its file name.
- * The digests of one day share a label; the tree's description names the file.
+ * The digests of one day share this label; groupPapers then adds the file's name to it.
  */
 export function digestGroupLabel(fileName: string, digestDate: { month: number; day: number } | null): string {
   const month = digestDate ? MONTH_NAMES[digestDate.month - 1] : undefined;

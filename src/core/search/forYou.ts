@@ -14,6 +14,7 @@
  */
 import { topK } from './buffers';
 import type { DocumentTerms } from './searchIndex';
+import { seededRandom } from '../seededRandom';
 
 /** What to recommend for. */
 export interface ForYouRequest {
@@ -283,16 +284,4 @@ const SUBLINEAR_TF = Float64Array.from({ length: 511 }, (_, count) => (count ===
 /** The entry's count in the title and the abstract (fields 0 and 1 of four). */
 function featureCount(counts: Uint8Array, entry: number): number {
   return counts[FIELD_COUNT * entry] + counts[FIELD_COUNT * entry + 1];
-}
-
-/** mulberry32: a small, fast generator, seeded so that the solver's order is the same every time. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -276,6 +276,16 @@ export class WorkspaceLibrary extends Disposable implements Library {
     return vscode.workspace.asRelativePath(file, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1);
   }
 
+  /**
+   * Whether the workspace holds a file the digest globs match, without reading any: one findFiles
+   * for a single result, cheap enough to decide at activation (the first start's reveal).
+   */
+  async hasDigestFiles(): Promise<boolean> {
+    if (!this.root) return false;
+    const found = await vscode.workspace.findFiles(globPattern(this.globs()), IGNORED_FOLDERS_GLOB, 1);
+    return found.some((uri) => uri.scheme === 'file');
+  }
+
   /** The first local workspace folder: where `.marginalia/` lives. */
   private get root(): string | undefined {
     return vscode.workspace.workspaceFolders?.find((folder) => folder.uri.scheme === 'file')?.uri.fsPath;

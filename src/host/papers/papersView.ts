@@ -32,6 +32,8 @@ import { readableMath } from '../../core/math/readable';
 import { READING_STATUSES, STATUS_LABELS, isReadingStatus, type ReadingStatus } from '../../core/library/readingStatus';
 
 export const PAPERS_VIEW_ID = 'marginalia.papers';
+/** The activity bar's Marginalia container (package.json `viewsContainers`). */
+const VIEW_CONTAINER_ID = 'marginalia';
 
 interface GroupNode {
   kind: 'group';
@@ -55,10 +57,8 @@ type Node = GroupNode | PaperNode | MoreNode;
 const TOOLTIP_ABSTRACT_LENGTH = 500;
 /** Above this many papers the tree is grouped in slices (see sliced): some 60 ms of grouping at 100,000. */
 const SLICED_GROUPING_PAPERS = 20_000;
-/** The longest a reveal waits for VS Code to fetch a group's grown page. */
-const REFETCH_WAIT_MS = 1000;
-/** After revealing a paper on a grown page, how long the window gets to settle before the selection is checked. */
-const REVEAL_SETTLE_MS = 500;
+/** The longest a reveal waits for VS Code to fetch a group's grown page (it takes some 200 ms). */
+const PAGE_IN_MS = 2000;
 /** Two clicks on the same paper within this time are a double-click: open it pinned. */
 const DOUBLE_CLICK_MS = 500;
 
@@ -70,8 +70,8 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   private readonly children = new Map<GroupNode, { papers: PaperNode[]; more: MoreNode }>();
   /** How many papers of each group are shown: a page at a time. */
   readonly pages = new Pages();
-  /** Reveals waiting for VS Code to fetch a group's children again (see nodeOf). */
-  private readonly fetchWaiters = new Map<GroupNode, () => void>();
+  /** A reveal waiting for VS Code to fetch a group's children again (see pageIn). */
+  private fetchWait: { group: GroupNode; fetched: () => void } | undefined;
   /** Papers left after the filter. */
   visibleCount = 0;
 
@@ -152,8 +152,10 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   getChildren(node?: Node): Node[] {
     if (!node) return this.groups;
     if (node.kind !== 'group') return [];
-    this.fetchWaiters.get(node)?.();
-    this.fetchWaiters.delete(node);
+    if (this.fetchWait?.group === node) {
+      this.fetchWait.fetched();
+      this.fetchWait = undefined;
+    }
     const { papers, more } = this.sorted(node);
     const shown = this.pages.count(node.group.id, papers.length);
     return shown < papers.length ? [...papers.slice(0, shown), more] : papers;
@@ -197,26 +199,41 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 
   /**
-   * The node of `key` in its first group, for reveal: its page is shown if it was not, and `shown`
-   * resolves once VS Code has the new page (at once when it had it).
+   * The node of `key` in its first group. With `showPage`, the page holding it is shown if it was
+   * not (`grew`): pageIn then hands it to the window.
    */
-  nodeOf(key: string): { node: PaperNode; shown: Promise<void>; grew: boolean } | undefined {
+  nodeOf(key: string, showPage = false): { node: PaperNode; grew: boolean } | undefined {
     for (const group of this.groups) {
       if (group.group.papers.some((paper) => paper.key === key)) {
         const { papers } = this.sorted(group);
         const index = papers.findIndex((node) => node.paper.key === key);
         if (index < 0) return undefined;
-        if (!this.pages.include(group.group.id, index)) return { node: papers[index], shown: Promise.resolve(), grew: false };
-        // VS Code asks for the group's children again when it is open; a closed group gets them on opening.
-        const fetched = new Promise<void>((resolve) => {
-          this.fetchWaiters.set(group, resolve);
-          setTimeout(resolve, REFETCH_WAIT_MS);
-        });
-        this.changed.fire(group);
-        return { node: papers[index], shown: fetched, grew: true };
+        const grew = showPage && this.pages.include(group.group.id, index);
+        return { node: papers[index], grew };
       }
     }
     return undefined;
+  }
+
+  /**
+   * Redraws the open `group` and resolves when VS Code has fetched its children again: a grown
+   * page reaches the window that way, a moment after the change (VS Code batches a tree's
+   * changes), or at the latest after PAGE_IN_MS.
+   */
+  pageIn(group: GroupNode): Promise<void> {
+    this.fetchWait?.fetched(); // one reveal at a time: the newer takes over
+    const fetched = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, PAGE_IN_MS);
+      this.fetchWait = {
+        group,
+        fetched: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      };
+    });
+    this.changed.fire(group);
+    return fetched;
   }
 
   /**
@@ -249,10 +266,10 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     item.id = this.itemId(group);
     const count = countOf(group.papers.length, 'paper');
     if (group.file) {
-      const digest = this.library.digest(group.file);
       // The label is the digest's date when it gives one: the file name follows the count, which
-      // comes first because a narrow sidebar cuts the end of the description.
-      item.description = digest?.digestDate ? `${count} · ${path.basename(group.file)}` : count;
+      // comes first because a narrow sidebar cuts the end of the description. A label that names the
+      // file already (undated, or two digests of one day) needs only the count.
+      item.description = group.namesFile ? count : `${count} · ${path.basename(group.file)}`;
       item.tooltip = `${this.library.workspaceRelative(group.file)}\n${count}`;
       item.iconPath = new vscode.ThemeIcon('file-text');
       item.contextValue = 'digestGroup';
@@ -336,8 +353,14 @@ export class PapersView extends Disposable {
   private readonly expanded = new Set<string>();
   private readonly collapsed = new Set<string>();
   /** The paper reveal() is selecting: the preview does not follow that selection. */
-  private revealing: string | undefined;
+  private revealing: { key: string } | undefined;
   private papersShown = false;
+  /**
+   * The view shows because the first start revealed it, not because the reader opened it: the
+   * walkthrough's first step waits for the reader (until the view is hidden and shown again, or
+   * the reader runs Show Papers, the walkthrough step's button).
+   */
+  private shownByRevealer = false;
 
   constructor(
     private readonly library: WorkspaceLibrary,
@@ -374,7 +397,12 @@ export class PapersView extends Disposable {
     // The walkthrough's first step completes when this context key turns true. VS Code never
     // checks a step off for a context that already held when it read the walkthrough, so the key
     // turns true at a moment the reader sees (papers in this view), not at start-up.
-    this.register(this.view.onDidChangeVisibility(() => this.notePapersShown()));
+    this.register(
+      this.view.onDidChangeVisibility(({ visible }) => {
+        if (!visible) this.shownByRevealer = false;
+        this.notePapersShown();
+      }),
+    );
     this.register(this.view.onDidChangeSelection((event) => this.selectionChanged(event.selection)));
     this.register(
       this.view.onDidExpandElement(({ element }) => {
@@ -402,7 +430,7 @@ export class PapersView extends Disposable {
   private selectionChanged(selection: readonly Node[]): void {
     const papers = selection.filter((node): node is PaperNode => node.kind === 'paper');
     void vscode.commands.executeCommand('setContext', ContextKeys.paperSelected, papers.length > 0 && papers.length === selection.length);
-    if (papers.length !== 1 || selection.length !== 1 || papers[0].paper.key === this.revealing) return;
+    if (papers.length !== 1 || selection.length !== 1 || papers[0].paper.key === this.revealing?.key) return;
     if (vscode.workspace.getConfiguration('marginalia').get<boolean>(FOLLOW_SELECTION_SETTING) === false) return;
     this.openPaper(papers[0].paper.key, { preview: true, preserveFocus: true });
   }
@@ -429,9 +457,29 @@ export class PapersView extends Disposable {
   }
 
   private notePapersShown(): void {
-    if (this.papersShown || !this.view.visible || this.library.papers.length === 0) return;
+    if (this.papersShown || this.shownByRevealer || !this.view.visible || this.library.papers.length === 0) return;
     this.papersShown = true;
     void vscode.commands.executeCommand('setContext', ContextKeys.papersShown, true);
+  }
+
+  /** Whether the Papers view shows in the window. */
+  get visible(): boolean {
+    return this.view.visible;
+  }
+
+  /** For tests: whether the walkthrough's "papers shown" context key was set (the reader saw the papers). */
+  get papersShownByReader(): boolean {
+    return this.papersShown;
+  }
+
+  /**
+   * Shows the Marginalia container in the sidebar on the reader's behalf (the first start): that
+   * showing does not count as the reader opening the view for the walkthrough.
+   */
+  async showContainer(): Promise<void> {
+    if (this.view.visible) return;
+    this.shownByRevealer = true;
+    await vscode.commands.executeCommand(`workbench.view.extension.${VIEW_CONTAINER_ID}`);
   }
 
   get groupBy(): GroupBy {
@@ -474,24 +522,30 @@ export class PapersView extends Disposable {
     return group ? this.provider.getChildren(group).map((node) => (node.kind === 'paper' ? node.paper.key : 'more')) : [];
   }
 
-  /** Selects and shows `key` in the tree (expanding its group). */
+  /**
+   * Selects and shows `key` in the tree (expanding its group), once the page holding it is in the
+   * window. A paper past its group's shown pages waits for it: the group is opened, redrawn with
+   * the grown page, and the paper revealed once VS Code has fetched that page, so that no redraw
+   * arrives after the reveal to drop its selection. Showing a paper this way (Reveal Paper, tests)
+   * selects it without opening it.
+   */
   async reveal(key: string, options: { focus?: boolean } = {}): Promise<boolean> {
-    const found = this.provider.nodeOf(key);
+    const found = this.provider.nodeOf(key, true);
     if (!found) return false;
-    await found.shown;
-    // Showing a paper in the tree (Reveal Paper, tests) selects it without opening it.
-    this.revealing = key;
+    const revealing = { key };
+    this.revealing = revealing;
     try {
-      const reveal = () => this.view.reveal(found.node, { select: true, focus: options.focus ?? false, expand: true });
-      await reveal();
       if (found.grew) {
-        // The window may apply the grown page after it revealed the row from the old one, and lose
-        // the selection: once the page has settled, reveal it again if it is not selected.
-        await new Promise((resolve) => setTimeout(resolve, REVEAL_SETTLE_MS));
-        if (!this.view.selection.includes(found.node)) await reveal();
+        const group = found.node.parent;
+        if (!this.view.visible || !this.isExpanded(group)) await this.view.reveal(group, { select: false, focus: false, expand: true });
+        await this.provider.pageIn(group);
       }
+      await this.view.reveal(found.node, { select: true, focus: options.focus ?? false, expand: true });
     } finally {
-      setImmediate(() => (this.revealing = undefined));
+      // The selection event of the reveal comes after it resolves.
+      setImmediate(() => {
+        if (this.revealing === revealing) this.revealing = undefined;
+      });
     }
     return true;
   }
@@ -575,6 +629,11 @@ export class PapersView extends Disposable {
       if (value === undefined) return;
       this.filter = value.trim();
       await this.refresh();
+    });
+    command(CommandIds.showPapers, async () => {
+      await vscode.commands.executeCommand(`${PAPERS_VIEW_ID}.focus`);
+      this.shownByRevealer = false;
+      this.notePapersShown();
     });
     command(CommandIds.showMorePapers, (id: string) => this.provider.showMore(id));
     command(CommandIds.clearFilter, () => {

@@ -129,6 +129,39 @@ describe('digestGroupLabel', () => {
     assert.deepEqual(labels, ['March 11', 'December 9', 'March 14', '003_633ab4c5ca64d127.txt']);
   });
 
+  test('two digests of one day are told apart by their file names; a date no other digest has stays alone', () => {
+    const files = ['/w/digests/2024-03-11_daily-papers.txt', '/w/seeds/000_896f7befaa86139f.txt', '/w/digests/june.txt', 'C:\\w\\undated.txt'];
+    const dates: Record<string, { month: number; day: number } | null> = {
+      [files[0]]: { month: 3, day: 11 },
+      [files[1]]: { month: 3, day: 11 },
+      [files[2]]: { month: 6, day: 12 },
+      [files[3]]: null,
+    };
+    const list = files.map((file, i) => paper(`p${i}`, { sources: [{ file, line: 1 }] }));
+    const options = {
+      digestFiles: files,
+      digestLabel: (file: string) => digestGroupLabel(file.split(/[\\/]/).pop()!, dates[file]),
+      tagsOf: noTags,
+    };
+    const expected = [
+      ['March 11 · 2024-03-11_daily-papers', true],
+      ['March 11 · 000_896f7befaa86139f', true],
+      ['June 12', undefined],
+      ['undated.txt', true],
+    ];
+    assert.deepEqual(
+      groupPapers(list, 'digest', options).map((g) => [g.label, g.namesFile]),
+      expected,
+    );
+    // Grouped a paper at a time (the slices of a big library), the labels are the same.
+    return groupPapersInSlices(list, 'digest', options, null, async () => true, 1).then((result) =>
+      assert.deepEqual(
+        result!.groups.map((g) => [g.label, g.namesFile]),
+        expected,
+      ),
+    );
+  });
+
   test('a month the parser could not name keeps the file name', () => {
     assert.equal(digestGroupLabel('odd.txt', { month: 13, day: 1 }), 'odd.txt');
     assert.equal(digestGroupLabel('june.txt', { month: 6, day: 12 }), 'June 12');
