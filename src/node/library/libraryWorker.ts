@@ -405,7 +405,6 @@ async function publish(
   const { papers, records, order = byTitle(papers), ...rest } = result;
   lastPapers = papers;
   lastOrder = order;
-  scheduleFinder();
   const next = new Map<string, Paper>();
   let chunk: Paper[] = [];
   let count = 0;
@@ -423,6 +422,8 @@ async function publish(
   if (chunk.length > 0) await receipts.post(id, chunk);
   const removed = [...sent.keys()].filter((key) => !next.has(key));
   sent = next;
+  // Once every chunk is out: a finder made while they are sent would hold them up for a second.
+  scheduleFinder();
   timings.publishMs = performance.now() - publishing;
   lastResult = {
     ...rest,
