@@ -741,56 +741,18 @@ export function serializeLibraryFile(records: LibraryRecords): string {
   return lines.length === 0 ? `${HEADER}\n` : `${HEADER}\n${lines.join('\n')}\n`;
 }
 
-/**
- * Changes tags in a library file text that is in normal form (exactly what serializeLibraryFile
- * writes for the records it reads as), reading only the lines that mention one of `mentions` as a
- * JSON string: the keys a change names, or the tag a rename renames. In normal form each line is
- * one paper that the join leaves as it is, so those lines joined on their own give the records the
- * whole file would give for them, and `change` gives the same lines it would give on the whole file.
- * The caller vouches that `text` is in normal form (the store keeps the hash of the last normal text);
- * the lines read are checked again here. Returns the new text and what `change` returned, or null
- * when this path does not apply (read the whole file then). Throws what `change` throws.
- */
-export function changeNormalLibrary<T>(
-  text: string,
-  mentions: readonly string[],
-  change: (records: LibraryRecords) => T,
-  clock?: () => Date,
-): { text: string; result: T } | null {
-  if (!text.startsWith(`${HEADER}\n`) || !text.endsWith('\n')) return null;
-  const starts = new Set<number>();
-  for (const mention of mentions) {
-    const needle = JSON.stringify(mention);
-    for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
-      starts.add(text.lastIndexOf('\n', at) + 1);
-      if (starts.size > MAX_CHANGED_LINES) return null;
-    }
-  }
-  const spans = [...starts].sort((a, b) => a - b).map((start) => ({ start, end: text.indexOf('\n', start) }));
-  if (spans.some(({ start }) => start === 0)) return null;
-  const patched = changeNormalLines(
-    spans.map(({ start, end }) => text.slice(start, end)),
-    change,
-    clock,
-  );
-  if (!patched) return null;
-  let out = '';
-  let from = 0;
-  spans.forEach(({ start, end }, i) => {
-    out += text.slice(from, start) + patched.lines[i];
-    from = end;
-  });
-  return { text: out + text.slice(from), result: patched.result };
-}
-
 /** The first line of every library file in normal form, with its newline. */
 export const NORMAL_HEADER_LINE = `${HEADER}\n`;
 
 /**
- * The heart of changeNormalLibrary, for a caller that finds the lines itself (the store does, in the
- * file's bytes): `before` are the record lines of a normal file that mention the change's keys, in
- * file order. Returns their lines after `change`, one for one, or null when they do not read back as
- * themselves or the change would add or drop a line (change the whole file then).
+ * Changes tags in a library file in normal form (exactly what serializeLibraryFile writes for the
+ * records it reads as) from the lines that mention the change's keys, or the tag a rename renames,
+ * as JSON strings; the caller finds them (the store does, in the file's bytes: changeNormalBytes).
+ * In normal form each line is one paper that the join leaves as it is, so those lines joined on
+ * their own give the records the whole file would give for them, and `change` gives the same lines
+ * it would give on the whole file. `before` are those lines in file order. Returns their lines after
+ * `change`, one for one, or null when they do not read back as themselves or the change would add or
+ * drop a line (change the whole file then). Throws what `change` throws.
  */
 export function changeNormalLines<T>(
   before: readonly string[],

@@ -257,7 +257,7 @@ export class LibraryStore {
    * processes wait for the lock. A file that does not parse is left untouched (LibraryFileError).
    *
    * With `mentions`, and a file whose text is the normal text this store last knew (normalHashFile),
-   * only the lines that mention them are read and changed (changeNormalLibrary), so that a tag change
+   * only the lines that mention them are read and changed (changeNormalBytes), so that a tag change
    * at 100,000 papers costs a read and a write of the file rather than a parse of every record. When
    * this store holds the file's records in memory (it wrote or read them, as the library worker's
    * does), those change too and the file is written from the changed lines alone.
@@ -486,7 +486,7 @@ function normalHash(file: string, bytes: FileBytes): string {
 }
 
 /**
- * changeNormalLibrary on the file's bytes: the lines that mention one of `mentions` (as JSON strings,
+ * A tag change on a normal file's bytes: the lines that mention one of `mentions` (as JSON strings,
  * found as UTF-8 bytes) are decoded and changed alone (core changeNormalLines). Gives their spans and
  * new lines, for FileBytes.replaced: a tag change at 100,000 papers then neither decodes nor encodes
  * 17 MB of text. Null when this path does not apply (read the whole file then).

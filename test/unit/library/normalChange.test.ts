@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LibraryRecords, TagError, changeNormalLibrary, parseLibraryFile, serializeLibraryFile, type RawRecord } from '../../../src/core/library/libraryFile';
+import { LibraryRecords, TagError, parseLibraryFile, serializeLibraryFile, type RawRecord } from '../../../src/core/library/libraryFile';
 import { FileBytes, changeNormalBytes } from '../../../src/node/library/libraryStore';
+import { changeNormalLibrary } from '../../support/normalChange';
 
 /** A small deterministic random generator, so that a failure can be replayed. */
 function random(seed: number): () => number {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
+import { changeNormalLibrary } from '../../support/normalChange';
 import { describe, test } from 'node:test';
 import type { LibraryRecords } from '../../../src/core/library/libraryFile';
 import {
   LibraryFileError,
   StatusError,
   TagError,
-  changeNormalLibrary,
   notInterestedKeys,
   parseLibraryFile,
   serializeLibraryFile,
