@@ -38,6 +38,7 @@ import { SearchCommands } from './host/search/searchCommands';
 import { SearchService } from './host/search/searchService';
 import { SearchWorkerClient } from './node/search/searchWorkerClient';
 import { NoteFiles } from './node/notes/noteFiles';
+import { FolderEvents } from './host/shared/fileWatching';
 import { CommandPapers } from './host/shared/commandPapers';
 import { RelatedSection } from './host/paperView/related';
 import { PaperTools } from './host/lm/paperTools';
@@ -107,7 +108,10 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const library = new WorkspaceLibrary(log, libraryWorker, digestCache);
   // The reader's .bib files join the digest library here, and only here: citing, hovers,
   // definitions, search and the paper view take `citable`; the tree, tags and notes the digest library.
-  const bibliographies = new Bibliographies(log);
+  // Folders created or deleted whole (a git pull, a copy): the features that watch files look inside.
+  const folderEvents = new FolderEvents();
+  context.subscriptions.push(folderEvents);
+  const bibliographies = new Bibliographies(log, folderEvents);
   const citable = new CitableLibrary(library, bibliographies);
   context.subscriptions.push(bibliographies, citable);
   const panels = new PaperPanels(context.extensionUri, citable, log);
@@ -128,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
     });
   const firstStart = createFirstStart();
   context.subscriptions.push(firstStart);
-  const noteIndex = new NoteIndex(log);
+  const noteIndex = new NoteIndex(log, folderEvents);
   const notes = new Notes(noteIndex, new NoteFiles(), library, log);
   const noteCommands = new NoteCommands(notes, panels, commandPapers, log);
   // The front matter's tags follow the library's (marginalia.notes.syncTags).
@@ -165,7 +169,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
 
   // Citations: the index scans the workspace in the background, after activation has returned.
   // The NoteLookup (for "Open Note" and the note as a definition) comes from the notes feature.
-  const citations = new WorkspaceCitations(log);
+  const citations = new WorkspaceCitations(log, folderEvents);
   // A paper's citations, and its note, are those of its key and of each alias.
   const keysOfKey = (key: string) => {
     const paper = citable.get(key);

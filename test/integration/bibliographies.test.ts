@@ -173,4 +173,19 @@ suite('Bibliographies: a LaTeX project with its own .bib', () => {
     // The digest library is untouched by the .bib files.
     assert.equal(api.library.get('chi2023diffusion'), undefined);
   });
+
+  test('a .bib written later, in a folder of its own, is read without a reload', async () => {
+    const folder = path.join(workspaceRoot(), 'later-project');
+    fs.mkdirSync(folder, { recursive: true });
+    try {
+      fs.writeFileSync(
+        path.join(folder, 'extra.bib'),
+        '@article{laterEntry2024,\n  title = {A Bibliography Written After the Window Opened},\n  year = {2024}\n}\n',
+      );
+      await waitFor('the new .bib entry', () => api.citable.get('laterEntry2024') !== undefined, 10_000);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+    }
+    await waitFor('the entry gone with its file', () => api.citable.get('laterEntry2024') === undefined, 10_000);
+  });
 });

@@ -129,6 +129,38 @@ suite('Citations', () => {
     );
   });
 
+  test('a folder arriving whole (a copy, a git pull) with citing files is indexed, and its citations go with the folder', async () => {
+    const folder = path.join(workspaceRoot(), 'arrived-chapter');
+    const citing = (key: string) =>
+      api.citedIn
+        .entries(key)
+        .filter((e) => e.label.startsWith('arrived-chapter/'))
+        .map((e) => `${e.label}:${e.line}`);
+    // Written in a temporary folder and moved in: the watcher sees the folder, not each file.
+    const staging = fs.mkdtempSync(path.join(path.dirname(workspaceRoot()), 'staging-'));
+    fs.mkdirSync(path.join(staging, 'sections'));
+    fs.writeFileSync(path.join(staging, 'sections', 'intro.md'), 'Why it matters [@marginalNotes].\n');
+    fs.writeFileSync(path.join(staging, 'main.tex'), 'As shown in \\cite{digestToLibrary}.\n');
+    try {
+      fs.renameSync(staging, folder);
+      await waitFor(
+        'the citations of the folder that arrived',
+        () => [citing('marginalNotes'), citing('digestToLibrary')],
+        (v) => v[0].length === 1 && v[1].length === 1,
+      );
+      assert.deepEqual(citing('marginalNotes'), ['arrived-chapter/sections/intro.md:1']);
+      assert.deepEqual(citing('digestToLibrary'), ['arrived-chapter/main.tex:1']);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+    await waitFor(
+      'the citations of the deleted folder to go',
+      () => [citing('marginalNotes'), citing('digestToLibrary')],
+      (v) => v.every((lines) => lines.length === 0),
+    );
+  });
+
   test("Insert Citation writes the language's format at every cursor", async () => {
     const markdown = await editorWith('markdown', 'As shown .\nAnd here: ');
     const offsets = [9, markdown.document.getText().length];

@@ -198,6 +198,12 @@ suite('Notes and tags', () => {
     assert.equal(await api.notes.index.noteText(paper.key), `---\nkey: ${paper.key}\n---\nSome thoughts.\n`);
     fs.rmSync(file);
     await waitFor('the note to go', () => api.notes.index.noteUri(paper.key) === undefined);
+
+    // Back, then its folder deleted whole: the watcher may report the folder alone.
+    fs.writeFileSync(file, `---\nkey: ${paper.key}\n---\nSome thoughts.\n`);
+    await waitFor('the index to find the note again', () => api.notes.index.noteUri(paper.key)?.fsPath === file);
+    fs.rmSync(path.dirname(file), { recursive: true });
+    await waitFor('the note to go with its folder', () => api.notes.index.noteUri(paper.key) === undefined);
   });
 
   test('Add Tag and Remove Tag on several papers from the tree', async function () {

@@ -67,6 +67,12 @@ export class NoteCatalog {
     if (files?.size === 0) this.byNamedKey.delete(key);
   }
 
+  /** The known files at `folder` or inside it (a folder deleted whole). */
+  filesUnder(folder: string): string[] {
+    const prefix = folder.endsWith(this.separator) ? folder : folder + this.separator;
+    return [...this.files.keys()].filter((file) => file === folder || file.startsWith(prefix));
+  }
+
   clear(): void {
     this.files.clear();
     this.byNamedKey.clear();

@@ -14,11 +14,14 @@ import type { Diagnostic } from '../../core/types';
 import { IGNORED_FOLDERS_GLOB, isInIgnoredFolder, MAX_SCANNED_BYTES } from '../../core/workspaceFiles';
 import type * as BibFilesModule from '../../node/bib/bibFiles.js';
 import { Disposable } from '../lifecycle';
+import { isUnder, watchFiles, type FolderEvents } from '../shared/fileWatching';
 
 /** The setting's default: every .bib of the workspace. */
 const DEFAULT_GLOBS = ['**/*.bib'];
 /** A `.bib` larger than this is not read (a large shared bibliography is a few MB). */
 const MAX_BIB_BYTES = 32 * 1024 * 1024;
+/** The files whose changes can change the entries: bibliographies, and LaTeX that names them. */
+const WATCHED_GLOB = '**/*.{bib,tex}';
 /** Changes are gathered for this long before the bibliographies are read again. */
 const DEBOUNCE_MS = 200;
 
@@ -33,7 +36,11 @@ export class Bibliographies extends Disposable {
   /** Fires after the entries changed. */
   readonly onDidChange = this.changed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  /** @param folders folders created or deleted whole, which may hold .bib and .tex files */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    folders: FolderEvents,
+  ) {
     super();
     this.diagnostics = this.register(vscode.languages.createDiagnosticCollection('marginalia-bibliographies'));
     this.register(
@@ -42,15 +49,18 @@ export class Bibliographies extends Disposable {
       }),
     );
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()));
-    for (const glob of ['**/*.bib', '**/*.tex']) {
-      const watcher = this.register(vscode.workspace.createFileSystemWatcher(glob));
-      const changed = (uri: vscode.Uri) => {
-        if (uri.scheme === 'file' && !isInIgnoredFolder(uri.fsPath)) this.schedule();
-      };
-      this.register(watcher.onDidCreate(changed));
-      this.register(watcher.onDidChange(changed));
-      this.register(watcher.onDidDelete(changed));
-    }
+    this.register(watchFiles(WATCHED_GLOB, () => this.schedule()));
+    this.register(
+      folders.onDidCreateFolder(async (folder) => {
+        const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, WATCHED_GLOB), IGNORED_FOLDERS_GLOB, 1);
+        if (found.length > 0) this.schedule();
+      }),
+    );
+    this.register(
+      folders.onDidDelete((deleted) => {
+        if (this.files.some((file) => isUnder(file, deleted.fsPath))) this.schedule();
+      }),
+    );
     this.register({ dispose: () => clearTimeout(this.timer) });
   }
 

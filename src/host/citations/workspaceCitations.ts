@@ -8,8 +8,9 @@
 import * as vscode from 'vscode';
 import { CITABLE_FILE_EXTENSIONS, type CitationSyntax, citationSyntaxForFileName, citationSyntaxForLanguage } from '../../core/citations/scanner';
 import { CitationIndex, type IndexedMention, looksBinary, scanInBatches } from '../../core/citations/citationIndex';
-import { IGNORED_FOLDER_GLOBS, MAX_SCANNED_BYTES, isInIgnoredFolder } from '../../core/workspaceFiles';
+import { IGNORED_FOLDER_GLOBS, IGNORED_FOLDERS_GLOB, MAX_SCANNED_BYTES, isInIgnoredFolder } from '../../core/workspaceFiles';
 import { Disposable } from '../lifecycle';
+import { isUnder, watchFiles, type FolderEvents } from '../shared/fileWatching';
 
 /** Edits to an open document are gathered for this long before it is rescanned. */
 const DOCUMENT_DEBOUNCE_MS = 300;
@@ -56,12 +57,27 @@ export class WorkspaceCitations extends Disposable {
     this.resolveReady = resolve;
   });
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  /** @param folders folders created or deleted whole, whose files may not be reported one by one */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    folders: FolderEvents,
+  ) {
     super();
-    const watcher = this.register(vscode.workspace.createFileSystemWatcher(FILE_GLOB));
-    this.register(watcher.onDidCreate((uri) => this.scheduleFile(uri)));
-    this.register(watcher.onDidChange((uri) => this.scheduleFile(uri)));
-    this.register(watcher.onDidDelete((uri) => this.scheduleFile(uri)));
+    this.register(watchFiles(FILE_GLOB, (uri) => this.scheduleFile(uri)));
+    this.register(
+      folders.onDidCreateFolder(async (folder) => {
+        for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, FILE_GLOB), IGNORED_FOLDERS_GLOB, MAX_FILES))
+          this.scheduleFile(uri);
+      }),
+    );
+    this.register(
+      folders.onDidDelete((deleted) => {
+        for (const file of this.known) {
+          const uri = vscode.Uri.parse(file, true);
+          if (isUnder(uri.fsPath, deleted.fsPath)) this.scheduleFile(uri);
+        }
+      }),
+    );
     this.register(
       vscode.workspace.onDidChangeTextDocument((event) => {
         if (event.contentChanges.length > 0) this.scheduleDocument(event.document);

@@ -5,13 +5,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { FRONT_MATTER_BYTES, MAX_MARKDOWN_FILES, NOTE_FILE_GLOB, NoteCatalog, isNoteFileName } from '../../core/notes/noteCatalog';
+import { FRONT_MATTER_BYTES, MAX_MARKDOWN_FILES, NOTE_FILE_GLOB, NoteCatalog } from '../../core/notes/noteCatalog';
 import { readNoteKey } from '../../core/notes/noteText';
 import { IGNORED_FOLDERS_GLOB, isInIgnoredFolder } from '../../core/workspaceFiles';
 import { mapLimited } from '../../node/concurrency';
 import { readHead } from '../../node/notes/noteFiles';
 import { NOTES_FOLDER_SETTING, notesFolder } from '../../node/notes/workspaceNotes';
 import { Disposable } from '../lifecycle';
+import type { FolderEvents } from '../shared/fileWatching';
 import type { NoteLookup } from './noteLookup';
 
 export class NoteIndex extends Disposable implements NoteLookup {
@@ -28,9 +29,19 @@ export class NoteIndex extends Disposable implements NoteLookup {
 
   readonly onDidChangeNote = this.changed.event;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  /** @param folders folders created or deleted whole, whose notes may not be reported one by one */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    folders: FolderEvents,
+  ) {
     super();
     this.register({ dispose: () => this.watcher?.dispose() });
+    this.register(folders.onDidCreateFolder((folder) => void this.scanCreated(folder)));
+    this.register(
+      folders.onDidDelete((deleted) => {
+        for (const file of this.catalog.filesUnder(deleted.fsPath)) void this.update(vscode.Uri.file(file));
+      }),
+    );
     this.register(
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (!event.affectsConfiguration(`marginalia.${NOTES_FOLDER_SETTING}`)) return;
@@ -63,12 +74,7 @@ export class NoteIndex extends Disposable implements NoteLookup {
       watcher.onDidCreate((uri) => void this.update(uri));
       watcher.onDidChange((uri) => void this.update(uri));
       watcher.onDidDelete((uri) => void this.update(uri));
-      // A folder created with files already in it (a git pull, a copy, mkdir and write at once) can
-      // reach the watcher as the folder alone: inotify watches a new folder only once it exists.
-      // So a new folder is searched for markdown files itself.
-      const folders = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, '**'), false, true, true);
-      folders.onDidCreate((uri) => void this.scanCreated(uri));
-      this.watcher = vscode.Disposable.from(watcher, folders);
+      this.watcher = watcher;
     }
     this.scanning = (async () => {
       const uris = (await vscode.workspace.findFiles(NOTE_FILE_GLOB, IGNORED_FOLDERS_GLOB, MAX_MARKDOWN_FILES)).filter((uri) => uri.scheme === 'file');
@@ -170,14 +176,8 @@ export class NoteIndex extends Disposable implements NoteLookup {
     for (const key of new Set([...before, ...this.catalog.keysOf(uri.fsPath)])) this.fireKey(key);
   }
 
-  private async scanCreated(uri: vscode.Uri): Promise<void> {
-    if (uri.scheme !== 'file' || isNoteFileName(uri.path) || isInIgnoredFolder(uri.fsPath)) return;
-    const stat = await vscode.workspace.fs.stat(uri).then(
-      (value) => value,
-      () => undefined,
-    );
-    if (stat?.type !== vscode.FileType.Directory) return;
-    const found = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, NOTE_FILE_GLOB), IGNORED_FOLDERS_GLOB, MAX_MARKDOWN_FILES);
+  private async scanCreated(folder: vscode.Uri): Promise<void> {
+    const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, NOTE_FILE_GLOB), IGNORED_FOLDERS_GLOB, MAX_MARKDOWN_FILES);
     await Promise.all(found.map((file) => this.update(file)));
   }
 

@@ -60,4 +60,12 @@ describe('note catalog', () => {
     assert.equal(new NoteCatalog('/', () => undefined).defaultNoteFile('pasta'), undefined);
     assert.equal(new NoteCatalog('\\', () => 'C:\\ws\\notes').defaultNoteFile('pasta'), 'C:\\ws\\notes\\pasta.md');
   });
+
+  test('the files under a folder deleted whole: that folder and its subfolders, not a sibling that shares its name as a prefix', () => {
+    const notes = catalog({ '/ws/notes/a.md': 'a', '/ws/notes/deep/b.md': 'b', '/ws/notes-old/c.md': 'c', '/ws/x.md': undefined });
+    assert.deepEqual(notes.filesUnder('/ws/notes').sort(), ['/ws/notes/a.md', '/ws/notes/deep/b.md']);
+    assert.deepEqual(notes.filesUnder('/ws/notes/'), notes.filesUnder('/ws/notes'));
+    assert.deepEqual(notes.filesUnder('/ws/x.md'), ['/ws/x.md']);
+    assert.deepEqual(notes.filesUnder('/elsewhere'), []);
+  });
 });
