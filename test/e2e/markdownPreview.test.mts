@@ -1,7 +1,8 @@
 // Citations in VS Code's markdown preview, as a person sees them: a note citing a .bib entry with a
 // prefix and a locator, several keys in one bracket, a digest paper and an unknown key; each known
 // citation a link with the paper's title as tooltip, the unknown one marked, and a "References"
-// list after the document. Screenshots in light and dark.
+// list after the document; a .bib added while the preview is open shows in it without a reopen.
+// Screenshots in light and dark.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,22 +22,22 @@ const NOTE = [
   '',
 ].join('\n');
 
-/** The frame of the markdown preview once it shows the reference list. */
-async function previewFrame(page: Page): Promise<Frame> {
+/** The frame of the markdown preview once its reference list has `references` entries. */
+async function previewFrame(page: Page, references: number): Promise<Frame> {
   const deadline = Date.now() + 30_000;
+  let most = 0;
   while (Date.now() < deadline) {
     for (const frame of page.frames()) {
-      if (
-        await frame
-          .locator('.marginalia-references li')
-          .count()
-          .catch(() => 0)
-      )
-        return frame;
+      const listed = await frame
+        .locator('.marginalia-references li')
+        .count()
+        .catch(() => 0);
+      if (listed === references) return frame;
+      most = Math.max(most, listed);
     }
     await page.waitForTimeout(250);
   }
-  throw new Error('No markdown preview with a reference list appeared');
+  throw new Error(`The markdown preview did not list ${references} references (at most ${most})`);
 }
 
 describe('Markdown preview', { timeout: 300_000 }, () => {
@@ -44,15 +45,20 @@ describe('Markdown preview', { timeout: 300_000 }, () => {
 
   it('renders citations as links with titles, marks an unknown key and lists the references, in light and dark', async () => {
     const { page, folder } = await workbenches.open('seeds');
-    fs.mkdirSync(path.join(folder, 'thesis'), { recursive: true });
-    fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'latex-project', 'references.bib'), path.join(folder, 'thesis', 'references.bib'));
     fs.writeFileSync(path.join(folder, 'notes', 'preview.md'), NOTE);
     await waitForPaperCount(page);
     await page.locator('.command-center-quick-pick').click();
     await pickQuickInputItem(page, 'preview.md', 'preview.md');
     await page.locator('.part.editor .tab.active', { hasText: 'preview.md' }).waitFor();
     await runCommand(page, 'Markdown: Open Preview to the Side');
-    const frame = await previewFrame(page);
+    // Before the project has a .bib, only the digest paper is known.
+    const before = await previewFrame(page, 1);
+    assert.equal(await before.locator('.marginalia-unknown', { hasText: '@chi2023diffusion?' }).count(), 1);
+
+    // A .bib added while the preview is open: the preview renders anew with its entries.
+    fs.mkdirSync(path.join(folder, 'thesis'), { recursive: true });
+    fs.copyFileSync(path.join(repoRoot, 'test', 'fixtures', 'latex-project', 'references.bib'), path.join(folder, 'thesis', 'references.bib'));
+    const frame = await previewFrame(page, 4);
 
     const citations = await frame.evaluate(() =>
       [...document.querySelectorAll('.marginalia-citations')].map((group) => ({
@@ -80,7 +86,7 @@ describe('Markdown preview', { timeout: 300_000 }, () => {
 
     await screenshot(page, 'markdown-preview-light');
     await setColorTheme(page, 'Dark Modern');
-    await (await previewFrame(page)).locator('.marginalia-references').waitFor();
+    await (await previewFrame(page, 4)).locator('.marginalia-references').waitFor();
     await screenshot(page, 'markdown-preview-dark');
     await setColorTheme(page, 'Light Modern');
   });
