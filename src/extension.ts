@@ -105,12 +105,12 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   );
   context.subscriptions.push({ dispose: () => libraryWorker.dispose() });
   const digestCache = context.storageUri?.scheme === 'file' ? vscode.Uri.joinPath(context.storageUri, 'digests').fsPath : null;
-  const library = new WorkspaceLibrary(log, libraryWorker, digestCache);
-  // The reader's .bib files join the digest library here, and only here: citing, hovers,
-  // definitions, search and the paper view take `citable`; the tree, tags and notes the digest library.
   // Folders created or deleted whole (a git pull, a copy): the features that watch files look inside.
   const folderEvents = new FolderEvents();
   context.subscriptions.push(folderEvents);
+  const library = new WorkspaceLibrary(log, libraryWorker, digestCache, folderEvents);
+  // The reader's .bib files join the digest library here, and only here: citing, hovers,
+  // definitions, search and the paper view take `citable`; the tree, tags and notes the digest library.
   const bibliographies = new Bibliographies(log, folderEvents);
   const citable = new CitableLibrary(library, bibliographies);
   context.subscriptions.push(bibliographies, citable);

@@ -146,6 +146,25 @@ suite('Library and Papers tree', () => {
     assert.ok(!api.library.papers.some((p) => p.title === 'Watching Digests Change: A Test Paper'));
   });
 
+  test('a folder of digests that arrives whole (a git pull of a month) is read, and its papers go when the folder does', async function () {
+    this.timeout(30_000);
+    const folder = path.join(workspaceRoot(), 'digests', 'arrived-month');
+    // Written beside the workspace and moved in: the watcher sees the folder, not each file.
+    const staging = fs.mkdtempSync(path.join(path.dirname(workspaceRoot()), 'staging-digests-'));
+    fs.mkdirSync(path.join(staging, 'week-1'));
+    fs.writeFileSync(path.join(staging, 'week-1', 'monday.txt'), `Daily Papers\n\nA Month Pulled In: The First Paper\n\n${ABSTRACT}\n`);
+    fs.writeFileSync(path.join(staging, 'tuesday.txt'), `Daily Papers\n\nA Month Pulled In: The Second Paper\n\n${ABSTRACT}\n`);
+    const arrived = () => api.library.papers.filter((p) => p.title.startsWith('A Month Pulled In')).length;
+    try {
+      fs.renameSync(staging, folder);
+      await waitFor('the papers of the folder that arrived', arrived, (count) => count === 2, 10_000);
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+      fs.rmSync(staging, { recursive: true, force: true });
+    }
+    await waitFor('the papers of the deleted folder to go', arrived, (count) => count === 0, 10_000);
+  });
+
   test('a group of more than 500 papers is shown a page at a time, and reveal shows the page of its paper', async function () {
     this.timeout(40_000);
     const file = path.join(workspaceRoot(), 'digests', 'integration-paging.txt');

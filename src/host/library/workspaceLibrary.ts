@@ -15,6 +15,7 @@ import { LibraryWorkerError, type LibraryWorkerClient } from '../../node/library
 import type { ReadingStatus } from '../../core/library/readingStatus';
 import type { LibraryCorruption, LoadResult, StatusOperation, TagOperation } from '../../node/library/libraryWorkerProtocol';
 import { Disposable } from '../lifecycle';
+import { isUnder, type FolderEvents } from '../shared/fileWatching';
 import type { Library, LibraryState } from './library';
 import { yieldTurn } from '../shared/turns';
 import { readableMath } from '../../core/math/readable';
@@ -71,13 +72,21 @@ export class WorkspaceLibrary extends Disposable implements Library {
   /**
    * @param worker the library's thread, which reads digests and the library file
    * @param cacheDir where the worker keeps parsed digests between windows (the extension's storage)
+   * @param folders folders created or deleted whole (a git pull of a month of digests), whose files may not be reported one by one
    */
   constructor(
     private readonly log: vscode.LogOutputChannel,
     private readonly worker: LibraryWorkerClient,
     private readonly cacheDir: string | null,
+    folders: FolderEvents,
   ) {
     super();
+    this.register(folders.onDidCreateFolder((folder) => void this.folderCreated(folder)));
+    this.register(
+      folders.onDidDelete((deleted) => {
+        for (const file of this.files) if (isUnder(file, deleted.fsPath)) this.schedule(vscode.Uri.file(file));
+      }),
+    );
     this.diagnostics = this.register(vscode.languages.createDiagnosticCollection('marginalia'));
     this.register(
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -496,6 +505,14 @@ export class WorkspaceLibrary extends Disposable implements Library {
       libraryWatcher.onDidDelete(refresh);
       this.watchers.push(libraryWatcher);
     }
+  }
+
+  /** A folder that arrived whole: its digests are found and read like files the watcher reported. */
+  private async folderCreated(folder: vscode.Uri): Promise<void> {
+    if (this.watchers.length === 0) return;
+    // The globs are relative to the workspace folder, so the search is the workspace's, kept to the new folder.
+    const uris = await vscode.workspace.findFiles(globPattern(this.globs()), IGNORED_FOLDERS_GLOB);
+    for (const uri of uris) if (isUnder(uri.fsPath, folder.fsPath)) this.schedule(uri);
   }
 
   private disposeWatchers(): void {
