@@ -19,7 +19,8 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { LibraryRecords } from '../../core/library/libraryFile';
+import type { KeyDispute, LibraryRecords } from '../../core/library/libraryFile';
+import type { ReadingStatus } from '../../core/library/readingStatus';
 import type { Paper } from '../../core/types';
 import { buildStamp } from '../buildStamp';
 import { checksum } from '../checksum';
@@ -34,6 +35,8 @@ export type DigestStat = StampedFile;
 
 /** What a snapshot holds. */
 export interface LibrarySnapshot {
+  /** The snapshot's checksum, which a records summary names (set by readSnapshot and writeSnapshot). */
+  id?: string;
   /** The workspace folder whose library file gave the keys. */
   root: string;
   /** Every digest file of the library, in the order the worker lists them. */
@@ -120,11 +123,14 @@ export async function readSnapshot(file: string, root: string, now: readonly Dig
   ) {
     return miss(log, 'it has an unexpected payload');
   }
-  return { root, digests: header.digests, papers, identities, reports, order };
+  return { id: match[2], root, digests: header.digests, papers, identities, reports, order };
 }
 
-/** Writes `snapshot` atomically; a snapshot that cannot be written is only a slower next open, said in the log. */
-export async function writeSnapshot(file: string, snapshot: LibrarySnapshot, log: (line: string) => void): Promise<void> {
+/**
+ * Writes `snapshot` atomically and returns its id; a snapshot that cannot be written is only a
+ * slower next open, said in the log (null then).
+ */
+export async function writeSnapshot(file: string, snapshot: LibrarySnapshot, log: (line: string) => void): Promise<string | null> {
   const header: Header = { format: SNAPSHOT_FORMAT, stamp: buildStamp(), root: snapshot.root, digests: snapshot.digests };
   // JSON in UTF-8, not v8.serialize: V8 writes most of these strings in two bytes a character, so its
   // file of 100,000 papers is 310 MB against 170 MB, and slower to read back.
@@ -133,22 +139,110 @@ export async function writeSnapshot(file: string, snapshot: LibrarySnapshot, log
     'utf8',
   );
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  const line = Buffer.from(`${MAGIC} ${checksum(json, payloadBytes)} ${payloadBytes.length} `, 'utf8');
+  const id = checksum(json, payloadBytes);
+  const line = Buffer.from(`${MAGIC} ${id} ${payloadBytes.length} `, 'utf8');
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMPORARY_SUFFIX}`;
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
     await removeStaleTemporaries(file);
     await fs.writeFile(temporary, Buffer.concat([line, json, Buffer.from('\n'), payloadBytes]), { flag: 'wx' });
     await fs.rename(temporary, file);
+    return id;
   } catch (error) {
     log(`library snapshot: cannot write ${file} (${describe(error)}); the next window merges the digests again`);
     await fs.rm(temporary, { force: true }).catch(() => undefined);
+    return null;
   }
 }
 
 /** A temporary file this old belongs to a writer that was stopped half-way (its window closed): it is removed. */
 const STALE_TEMPORARY_MS = 10 * 60 * 1000;
 const TEMPORARY_SUFFIX = '.tmp';
+
+/**
+ * What the library file said when it last agreed with a snapshot's papers: every paper's tags, the
+ * reading statuses, the queue and the retired keys, with the fingerprint of the file's bytes then
+ * (LibraryStore.fingerprint). Kept beside the snapshot and rewritten after each tag or status
+ * change, it lets a reopened window show the snapshot's papers with their tags before the library
+ * file's 100,000 records are parsed: only when the file's bytes are still those (the same
+ * fingerprint) and the snapshot is the one it names. The records are parsed right after, in the
+ * background, for the next change.
+ */
+export interface RecordsSummary {
+  /** The id of the snapshot whose papers the file gave their keys to. */
+  snapshot: string;
+  /** LibraryStore.fingerprint of the library file's bytes. */
+  fingerprint: string;
+  tags: [string, string[]][];
+  statuses: [string, ReadingStatus][];
+  queue: string[];
+  disputes: KeyDispute[];
+}
+
+interface SummaryFile extends RecordsSummary {
+  magic: string;
+  format: number;
+  stamp: string;
+  root: string;
+}
+
+const SUMMARY_MAGIC = 'MARGINALIA-LIBRARY-RECORDS';
+
+/** Where the records summary of a workspace's snapshot is kept, beside it. */
+export function summaryFile(cacheDir: string): string {
+  return path.join(cacheDir, 'library-records.json');
+}
+
+/**
+ * The records summary in `file`, when this build wrote it for `root` and the snapshot `snapshotId`;
+ * null otherwise (the reason in the log; nothing for a missing file).
+ */
+export async function readSummary(file: string, root: string, snapshotId: string, log: (line: string) => void): Promise<RecordsSummary | null> {
+  let parsed: Partial<SummaryFile>;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<SummaryFile>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log(`library records summary: not used (${describe(error)}); reading the library file`);
+    return null;
+  }
+  const why =
+    parsed?.magic !== SUMMARY_MAGIC
+      ? 'it is not a summary'
+      : parsed.format !== SNAPSHOT_FORMAT || parsed.stamp !== buildStamp()
+        ? 'it was written by another build'
+        : parsed.root !== root
+          ? 'it is of another folder'
+          : parsed.snapshot !== snapshotId
+            ? 'it is of another snapshot'
+            : typeof parsed.fingerprint !== 'string' ||
+                !Array.isArray(parsed.tags) ||
+                !Array.isArray(parsed.statuses) ||
+                !Array.isArray(parsed.queue) ||
+                !Array.isArray(parsed.disputes)
+              ? 'it has an unexpected shape'
+              : undefined;
+  if (why) {
+    log(`library records summary: not used, since ${why}; reading the library file`);
+    return null;
+  }
+  const { snapshot, fingerprint, tags, statuses, queue, disputes } = parsed as SummaryFile;
+  return { snapshot, fingerprint, tags, statuses, queue, disputes };
+}
+
+/** Writes `summary` atomically; one that cannot be written is only a slower next open, said in the log. */
+export async function writeSummary(file: string, root: string, summary: RecordsSummary, log: (line: string) => void): Promise<void> {
+  const content: SummaryFile = { magic: SUMMARY_MAGIC, format: SNAPSHOT_FORMAT, stamp: buildStamp(), root, ...summary };
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMPORARY_SUFFIX}`;
+  try {
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await removeStaleTemporaries(file);
+    await fs.writeFile(temporary, JSON.stringify(content), { flag: 'wx' });
+    await fs.rename(temporary, file);
+  } catch (error) {
+    log(`library records summary: cannot write ${file} (${describe(error)}); the next window reads the library file first`);
+    await fs.rm(temporary, { force: true }).catch(() => undefined);
+  }
+}
 
 async function removeStaleTemporaries(file: string): Promise<void> {
   const folder = path.dirname(file);

@@ -252,6 +252,29 @@ export class LibraryStore {
   }
 
   /**
+   * The fingerprint of the bytes this store last wrote or found (its cache) when `records` are the
+   * records it holds for them; null otherwise. Says nothing of the disk: isUnchanged does.
+   */
+  fingerprint(records: LibraryRecords): string | null {
+    const cached = this.cache;
+    return cached && cached.records === records ? normalHash(this.file, cached.bytes) : null;
+  }
+
+  /**
+   * The fingerprint of the library file as it is on disk now, read without the lock (a writer
+   * renames a whole file into place, so the bytes are one version or the other); null when there is
+   * no file, when a 0.1 file is still beside it, or when it cannot be read.
+   */
+  async fileFingerprint(): Promise<string | null> {
+    try {
+      const texts = await this.readTexts();
+      return texts.legacy === null && texts.currentBytes !== null ? normalHash(this.file, FileBytes.of(texts.currentBytes)) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
    * Changes the library: under the lock, reads what is on disk now, lets `change` modify it and
    * writes the result atomically when it differs. Calls from this process are serialised; other
    * processes wait for the lock. A file that does not parse is left untouched (LibraryFileError).
@@ -478,7 +501,10 @@ export function normalHashFileOf(root: string): string {
   return path.join(workspaceCacheFolder(root), 'library', 'normal.sha256');
 }
 
-/** The hash a normal text is remembered by; the file's path is in it, so that a copied cache vouches for nothing. */
+/**
+ * The hash a normal text is remembered by, and a file's fingerprint; the file's path is in it, so
+ * that a copied cache vouches for nothing.
+ */
 function normalHash(file: string, bytes: FileBytes): string {
   const hash = createHash('sha256').update(file).update('\0');
   for (const piece of bytes.pieces) hash.update(piece);

@@ -5,6 +5,7 @@
  * papers). Papers go back in chunks, and after the first load only those that changed.
  * Bundled as dist/libraryWorker.js.
  */
+import { promises as fs } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { LibraryConflictError, LibraryFileError, TagError, type LibraryRecords } from '../../core/library/libraryFile';
 import { PaperFinder } from '../../core/citations/paperFinder';
@@ -15,7 +16,19 @@ import { readDigest } from '../digest/digestFiles';
 import { FileAccessError, LockTimeoutError } from './fileLock';
 import { LibraryStore } from './libraryStore';
 import { openLibrary, type OpenedLibrary } from './openLibrary';
-import { keysAgree, readSnapshot, snapshotFile, statDigest, writeSnapshot, type DigestStat } from './librarySnapshot';
+import {
+  keysAgree,
+  readSnapshot,
+  readSummary,
+  snapshotFile,
+  statDigest,
+  summaryFile,
+  writeSnapshot,
+  writeSummary,
+  type DigestStat,
+  type LibrarySnapshot,
+  type RecordsSummary,
+} from './librarySnapshot';
 import { isRacy } from '../fileStamp';
 import { mapLimited } from '../concurrency';
 import { titleIdentity } from '../../core/text';
@@ -60,6 +73,8 @@ let store: LibraryStore | null = null;
 /** The last load's result and the records it came from, for a load that finds nothing changed (see load). */
 let lastResult: LoadResult | null = null;
 let lastRecords: LibraryRecords | null = null;
+/** The snapshot on disk and the papers it holds (the array published from it or written to it), for its records summary. */
+let snapshotOf: { id: string; papers: Paper[] } | null = null;
 let last: { root: string | null; files: string[]; trusted: boolean; cacheDir: string | null } | null = null;
 
 class WorkerError extends Error {
@@ -221,9 +236,27 @@ async function loadFromSnapshot(id: number, root: string, files: string[], cache
   const stats = await statAll(files);
   if (stats.some((stat) => stat === null)) return null;
   const snapshot = await readSnapshot(snapshotFile(cacheDir), root, stats as DigestStat[], (line) => log('info', line));
-  if (!snapshot) return null;
+  if (!snapshot?.id) return null;
   timings.readMs = performance.now() - started;
   const merging = performance.now();
+  // The library file as it was when it last agreed with these papers: their keys and tags are the
+  // summary's, and the file's records are parsed after the papers are out, for the next change.
+  const summary = await readSummary(summaryFile(cacheDir), root, snapshot.id, (line) => log('info', line));
+  if (summary && (await storeFor(root).fileFingerprint()) === summary.fingerprint) {
+    timings.mergeMs = performance.now() - merging;
+    servedFiles = new Set(files);
+    snapshotOf = { id: snapshot.id, papers: snapshot.papers };
+    for (const report of snapshot.reports) reportsByFile.set(report.file, report);
+    log(
+      'info',
+      `Library from the snapshot of the last window: ${snapshot.papers.length} papers of ${files.length} unchanged digest(s), the library file unchanged since`,
+    );
+    const result = await publish(id, { ...fromSnapshot(snapshot), records: null, summary });
+    queue = queue
+      .then(() => adoptRecords(root, snapshot))
+      .catch((error: unknown) => log('warn', `library file: not read after the snapshot (${errorMessage(error)})`));
+    return result;
+  }
   let agreed = false;
   let records: LibraryRecords;
   try {
@@ -241,20 +274,81 @@ async function loadFromSnapshot(id: number, root: string, files: string[], cache
   }
   timings.mergeMs = performance.now() - merging;
   servedFiles = new Set(files);
+  snapshotOf = { id: snapshot.id, papers: snapshot.papers };
   for (const report of snapshot.reports) reportsByFile.set(report.file, report);
   log('info', `Library from the snapshot of the last window: ${snapshot.papers.length} papers of ${files.length} unchanged digest(s)`);
-  return publish(id, {
+  const result = await publish(id, { ...fromSnapshot(snapshot), records });
+  scheduleSummary();
+  return result;
+}
+
+/** The parts of a load result a snapshot gives. */
+function fromSnapshot(snapshot: LibrarySnapshot) {
+  return {
     removed: [],
     files: snapshot.reports,
     dropped: [],
-    state: 'ready',
+    state: 'ready' as const,
     corruption: null,
     papers: snapshot.papers,
     order: snapshot.order,
-    records,
     warning: undefined,
     fromSnapshot: true,
-  });
+  };
+}
+
+/**
+ * After a load from the snapshot and its records summary: the library file's records, read and
+ * normalised under the lock as on every open, so that the next tag change finds them in memory. They
+ * must give the papers the keys the summary vouched for; if they do not (a summary that lies), the
+ * summary is dropped and the window's next load merges the digests.
+ */
+async function adoptRecords(root: string, snapshot: LibrarySnapshot): Promise<void> {
+  if (lastPapers !== snapshot.papers) return;
+  const records = await storeFor(root).update((current) => current);
+  if (lastPapers !== snapshot.papers) return;
+  if (!keysAgree(snapshot, records)) {
+    log('warn', 'library records summary: the library file does not give the snapshot its keys; reading everything again on the next change');
+    if (last?.cacheDir) await fs.rm(summaryFile(last.cacheDir), { force: true });
+    return;
+  }
+  lastRecords = records;
+}
+
+/** How long the library must be quiet before its records summary is written (after a load or a change). */
+const SUMMARY_DELAY_MS = 1000;
+let summaryTimer: ReturnType<typeof setTimeout> | undefined;
+
+function scheduleSummary(): void {
+  clearTimeout(summaryTimer);
+  summaryTimer = setTimeout(() => {
+    queue = queue.then(saveSummary).catch((error: unknown) => log('warn', `library records summary: not written (${errorMessage(error)})`));
+  }, SUMMARY_DELAY_MS);
+  summaryTimer.unref?.();
+}
+
+/**
+ * Writes the records summary of the snapshot on disk (librarySnapshot.ts), when the papers shown are
+ * the snapshot's and the library file still holds the bytes of the records in memory.
+ */
+async function saveSummary(): Promise<void> {
+  const current = last;
+  const records = lastRecords;
+  if (!current?.cacheDir || !current.root || !current.trusted || !records || !snapshotOf || snapshotOf.papers !== lastPapers) return;
+  if (records.newDisputes.length > 0) return;
+  const store = storeFor(current.root);
+  if (!(await store.isUnchanged(records))) return;
+  const fingerprint = store.fingerprint(records);
+  if (!fingerprint) return;
+  const summary: RecordsSummary = {
+    snapshot: snapshotOf.id,
+    fingerprint,
+    tags: records.tagged(),
+    statuses: records.statuses(),
+    queue: records.queue(),
+    disputes: records.disputes(),
+  };
+  await writeSummary(summaryFile(current.cacheDir), current.root, summary, (line) => log('warn', line));
 }
 
 /** Drops what the worker knows of a digest file that is no longer in the library. */
@@ -301,11 +395,14 @@ async function saveSnapshot(root: string, papers: Paper[]): Promise<void> {
   const reports = current.files.map((file) => reportsByFile.get(file));
   if (stats.some((stat) => !stat) || reports.some((report) => !report)) return;
   const identities = papers.map((paper) => titleIdentity(paper.title) || paper.title);
-  await writeSnapshot(
+  const id = await writeSnapshot(
     snapshotFile(current.cacheDir),
     { root, digests: stats as DigestStat[], reports: reports as DigestFileReport[], papers, identities, order: lastOrder },
     (line) => log('warn', line),
   );
+  if (id === null) return;
+  snapshotOf = { id, papers };
+  await saveSummary();
 }
 
 async function readFiles(files: string[], cacheDir: string | null): Promise<DigestFileReport[]> {
@@ -399,10 +496,12 @@ async function publish(
     records: LibraryRecords | null;
     /** The papers' keys in title order, when known (from the snapshot); else sorted here. */
     order?: string[];
+    /** Without records: what the library file said of these papers (see librarySnapshot.ts). */
+    summary?: RecordsSummary;
   },
 ): Promise<LoadResult> {
   const publishing = performance.now();
-  const { papers, records, order = byTitle(papers), ...rest } = result;
+  const { papers, records, order = byTitle(papers), summary, ...rest } = result;
   lastPapers = papers;
   lastOrder = order;
   const next = new Map<string, Paper>();
@@ -431,10 +530,10 @@ async function publish(
     removed,
     order,
     sent: count,
-    tags: records?.tagged() ?? [],
-    statuses: records?.statuses() ?? [],
-    queue: records?.queue() ?? [],
-    disputes: records?.disputes() ?? [],
+    tags: records?.tagged() ?? summary?.tags ?? [],
+    statuses: records?.statuses() ?? summary?.statuses ?? [],
+    queue: records?.queue() ?? summary?.queue ?? [],
+    disputes: records?.disputes() ?? summary?.disputes ?? [],
     newDisputes: [...(records?.newDisputes ?? [])],
   };
   // Only a ready library can be answered from memory next time.
@@ -460,6 +559,7 @@ async function tag(operation: TagOperation): Promise<TagResult> {
     },
     { mentions: operation.kind === 'rename' ? [operation.from] : operation.keys },
   );
+  if (changed.length > 0) scheduleSummary();
   return { changed, tags: changedTags };
 }
 
@@ -479,6 +579,7 @@ async function status(operation: StatusOperation): Promise<StatusResult> {
               : [];
     result = { changed, statuses: changed.map((key) => [key, records.statusOf(key)]), queue: records.queue() };
   });
+  if (result.changed.length > 0) scheduleSummary();
   return result;
 }
 

@@ -5,7 +5,18 @@ import { describe, test } from 'node:test';
 import { LibraryRecords } from '../../../../src/core/library/libraryFile';
 import { titleIdentity } from '../../../../src/core/text';
 import type { Paper } from '../../../../src/core/types';
-import { keysAgree, readSnapshot, snapshotFile, statDigest, writeSnapshot, type DigestStat } from '../../../../src/node/library/librarySnapshot';
+import {
+  keysAgree,
+  readSnapshot,
+  readSummary,
+  snapshotFile,
+  statDigest,
+  summaryFile,
+  writeSnapshot,
+  writeSummary,
+  type DigestStat,
+  type RecordsSummary,
+} from '../../../../src/node/library/librarySnapshot';
 import { tempFolder } from '../../../support/tempFolders';
 
 function paper(key: string, title: string, aliases: string[] = []): Paper {
@@ -57,6 +68,39 @@ describe('the library snapshot file', () => {
     writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('x')]));
     assert.equal(await readSnapshot(file, '/ws', stats, (line) => logs.push(line)), null);
     assert.match(logs.at(-1)!, /checksum/);
+  });
+
+  test('the records summary is read back only for its folder and for the snapshot it names; a damaged one is a miss, said in the log', async () => {
+    const { cacheDir, digest, stats } = await setUp();
+    const logs: string[] = [];
+    const log = (line: string) => logs.push(line);
+    const id = await writeSnapshot(
+      snapshotFile(cacheDir),
+      { root: '/ws', digests: stats, reports: [{ file: digest, digestDate: null, problems: [] }], papers, identities, order },
+      log,
+    );
+    assert.ok(id);
+    assert.equal((await readSnapshot(snapshotFile(cacheDir), '/ws', stats, log))?.id, id);
+    const summary: RecordsSummary = {
+      snapshot: id,
+      fingerprint: 'f'.repeat(64),
+      tags: [['dinoWm', ['method', 'to-read']]],
+      statuses: [['smoothSea', 'read']],
+      queue: ['dinoWm'],
+      disputes: [],
+    };
+    const file = summaryFile(cacheDir);
+    assert.equal(await readSummary(file, '/ws', id, log), null);
+    assert.equal(logs.length, 0, 'a missing summary is no news');
+    await writeSummary(file, '/ws', summary, log);
+    assert.deepEqual(await readSummary(file, '/ws', id, log), summary);
+    assert.equal(await readSummary(file, '/other', id, log), null);
+    assert.match(logs.at(-1)!, /another folder/);
+    assert.equal(await readSummary(file, '/ws', 'another-snapshot', log), null);
+    assert.match(logs.at(-1)!, /another snapshot/);
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, -5));
+    assert.equal(await readSummary(file, '/ws', id, log), null);
+    assert.match(logs.at(-1)!, /not used/);
   });
 
   test('a temporary file left by a writer stopped half-way is removed once old; a recent one is left to its writer', async () => {

@@ -49,6 +49,32 @@ describe('LibraryStore', () => {
     assert.match(readFileSync(path.join(root, '.marginalia', '.gitattributes'), 'utf8'), /^library\.jsonl merge=union$/m);
   });
 
+  test("a fingerprint stands for the file's bytes: the records in memory have the file's, until anyone writes", async () => {
+    const root = tempFolder('store');
+    const store = new LibraryStore(root);
+    assert.equal(await store.fileFingerprint(), null);
+    const records = await store.update((current) => {
+      current.assignKeys([{ title: 'Genie: Generative Interactive Environments' }, { title: 'DINO-WM: World Models' }]);
+      return current;
+    });
+    const fingerprint = store.fingerprint(records);
+    assert.ok(fingerprint);
+    assert.equal(await store.fileFingerprint(), fingerprint);
+    assert.equal(store.fingerprint(await store.read()), null, 'other records than the ones the store holds');
+    // Another writer (a second store, as the CLI is) changes a tag: the file's fingerprint moves.
+    await new LibraryStore(root).update((current) => current.addTag(['genie'], 'to-read'));
+    assert.notEqual(await store.fileFingerprint(), fingerprint);
+    assert.equal(await store.isUnchanged(records), false);
+    // The same bytes in another folder's file are another fingerprint.
+    const copy = tempFolder('store');
+    mkdirSync(path.join(copy, '.marginalia'));
+    writeFileSync(path.join(copy, '.marginalia', 'library.jsonl'), readFileSync(path.join(root, '.marginalia', 'library.jsonl')));
+    assert.notEqual(await new LibraryStore(copy).fileFingerprint(), await store.fileFingerprint());
+    // A 0.1 file still beside it: no fingerprint, the records are read.
+    writeFileSync(path.join(root, '.marginalia', 'library.json'), '{"version":1,"papers":[]}\n');
+    assert.equal(await store.fileFingerprint(), null);
+  });
+
   test('writes nothing when nothing changed', async () => {
     const root = tempFolder('store');
     const store = new LibraryStore(root);

@@ -5,7 +5,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import { LibraryWorkerClient } from '../../../../src/node/library/libraryWorkerClient';
 import type { Paper } from '../../../../src/core/types';
-import { snapshotFile } from '../../../../src/node/library/librarySnapshot';
+import { snapshotFile, summaryFile } from '../../../../src/node/library/librarySnapshot';
+import { LibraryStore } from '../../../../src/node/library/libraryStore';
 import { CHUNKS_IN_FLIGHT, type LoadResult } from '../../../../src/node/library/libraryWorkerProtocol';
 import { syntheticDigests, writeDigests } from '../../../bench/libraryWorkspace';
 import { bundleForNode } from '../../../support/cli';
@@ -167,6 +168,19 @@ describe('the library snapshot between windows', () => {
   }
 
   const fromSnapshot = (logs: string[]) => logs.some((line) => line.startsWith('Library from the snapshot'));
+  /** The snapshot's papers shown with the records summary's tags, before the library file was parsed. */
+  const fromSummary = (logs: string[]) =>
+    logs.some((line) => line.startsWith('Library from the snapshot') && line.endsWith('the library file unchanged since'));
+
+  /** Waits until the window has written its records summary after `since` (1 s after its last change). */
+  async function summaryWritten(since: number): Promise<void> {
+    const file = summaryFile(cacheDir);
+    for (let i = 0; i < 200; i++) {
+      if (existsSync(file) && statSync(file).mtimeMs >= since) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.fail('the records summary was not written within 20 s');
+  }
 
   test('a second window on the same digests and library file shows exactly the papers, keys, tags and problems of the first, from the snapshot', async () => {
     const one = await openWindow();
@@ -204,6 +218,68 @@ describe('the library snapshot between windows', () => {
       } finally {
         fresh.dispose();
       }
+    } finally {
+      two.client.dispose();
+    }
+  });
+
+  test('an unchanged library file: the tags come from the records summary, and tags changed from there are in the file and in the next window', async () => {
+    const one = await openWindow();
+    const [first, second] = one.first.value.order;
+    await one.client.request({ type: 'tag', operation: { kind: 'add', keys: [first], tag: 'to-read' } });
+    await snapshotWritten(0);
+    await summaryWritten(0);
+    one.client.dispose();
+    assert.ok(!fromSummary(one.logs));
+
+    const two = await openWindow();
+    let changedAt: number;
+    try {
+      assert.ok(fromSummary(two.logs), two.logs.join('\n'));
+      assert.deepEqual(two.first.papers, one.first.papers);
+      assert.deepEqual(new Map(two.first.value.tags).get(first), ['to-read']);
+      assert.deepEqual(two.first.value.disputes, []);
+      // A tag change right away: the records are parsed behind it, and the file gets it.
+      changedAt = Date.now() - 1000;
+      const tagged = await two.client.request({ type: 'tag', operation: { kind: 'add', keys: [second], tag: 'method' } });
+      assert.deepEqual(tagged.value.changed, [second]);
+      const onDisk = await new LibraryStore(root, { log: () => undefined }).read();
+      assert.deepEqual(onDisk.get(first)?.tags, ['to-read']);
+      assert.deepEqual(onDisk.get(second)?.tags, ['method']);
+      await summaryWritten(changedAt + 1000);
+    } finally {
+      two.client.dispose();
+    }
+
+    const three = await openWindow();
+    try {
+      assert.ok(fromSummary(three.logs), three.logs.join('\n'));
+      const tags = new Map(three.first.value.tags);
+      assert.deepEqual(tags.get(first), ['to-read']);
+      assert.deepEqual(tags.get(second), ['method']);
+    } finally {
+      three.client.dispose();
+    }
+  });
+
+  test("a library file changed between windows (the CLI, a pull) is read before the papers are shown: its tags, not the summary's", async () => {
+    const one = await openWindow();
+    const key = one.first.value.order[0];
+    await one.client.request({ type: 'tag', operation: { kind: 'add', keys: [key], tag: 'to-read' } });
+    await snapshotWritten(0);
+    await summaryWritten(0);
+    one.client.dispose();
+    const store = new LibraryStore(root, { log: () => undefined });
+    await store.update((records) => {
+      records.removeTag([key], 'to-read');
+      records.addTag([key], 'read-later');
+    });
+
+    const two = await openWindow();
+    try {
+      assert.ok(fromSnapshot(two.logs), two.logs.join('\n'));
+      assert.ok(!fromSummary(two.logs), two.logs.join('\n'));
+      assert.deepEqual(new Map(two.first.value.tags).get(key), ['read-later']);
     } finally {
       two.client.dispose();
     }
