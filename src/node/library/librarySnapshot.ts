@@ -180,7 +180,6 @@ export interface RecordsSummary {
 }
 
 interface SummaryFile extends RecordsSummary {
-  magic: string;
   format: number;
   stamp: string;
   root: string;
@@ -198,32 +197,39 @@ export function summaryFile(cacheDir: string): string {
  * null otherwise (the reason in the log; nothing for a missing file).
  */
 export async function readSummary(file: string, root: string, snapshotId: string, log: (line: string) => void): Promise<RecordsSummary | null> {
-  let parsed: Partial<SummaryFile>;
+  let bytes: Buffer;
   try {
-    parsed = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<SummaryFile>;
+    bytes = await fs.readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log(`library records summary: not used (${describe(error)}); reading the library file`);
     return null;
   }
-  const why =
-    parsed?.magic !== SUMMARY_MAGIC
-      ? 'it is not a summary'
-      : parsed.format !== SNAPSHOT_FORMAT || parsed.stamp !== buildStamp()
-        ? 'it was written by another build'
-        : parsed.root !== root
-          ? 'it is of another folder'
-          : parsed.snapshot !== snapshotId
-            ? 'it is of another snapshot'
-            : typeof parsed.fingerprint !== 'string' ||
-                !Array.isArray(parsed.tags) ||
-                !Array.isArray(parsed.statuses) ||
-                !Array.isArray(parsed.queue) ||
-                !Array.isArray(parsed.disputes)
-              ? 'it has an unexpected shape'
-              : undefined;
-  if (why) {
+  const not = (why: string) => {
     log(`library records summary: not used, since ${why}; reading the library file`);
     return null;
+  };
+  const newline = bytes.indexOf(10);
+  const match = newline < 0 ? null : /^(\S+) (\S+) (\d+)$/.exec(bytes.subarray(0, newline).toString('utf8'));
+  if (!match || match[1] !== SUMMARY_MAGIC) return not('it is not a summary');
+  const payloadBytes = bytes.subarray(newline + 1);
+  if (payloadBytes.length !== Number(match[3]) || checksum(payloadBytes) !== match[2]) return not('it fails its checksum');
+  let parsed: Partial<SummaryFile>;
+  try {
+    parsed = JSON.parse(payloadBytes.toString('utf8')) as Partial<SummaryFile>;
+  } catch (error) {
+    return not(`it cannot be read (${describe(error)})`);
+  }
+  if (parsed?.format !== SNAPSHOT_FORMAT || parsed.stamp !== buildStamp()) return not('it was written by another build');
+  if (parsed.root !== root) return not('it is of another folder');
+  if (parsed.snapshot !== snapshotId) return not('it is of another snapshot');
+  if (
+    typeof parsed.fingerprint !== 'string' ||
+    !Array.isArray(parsed.tags) ||
+    !Array.isArray(parsed.statuses) ||
+    !Array.isArray(parsed.queue) ||
+    !Array.isArray(parsed.disputes)
+  ) {
+    return not('it has an unexpected shape');
   }
   const { snapshot, fingerprint, tags, statuses, queue, disputes } = parsed as SummaryFile;
   return { snapshot, fingerprint, tags, statuses, queue, disputes };
@@ -231,12 +237,14 @@ export async function readSummary(file: string, root: string, snapshotId: string
 
 /** Writes `summary` atomically; one that cannot be written is only a slower next open, said in the log. */
 export async function writeSummary(file: string, root: string, summary: RecordsSummary, log: (line: string) => void): Promise<void> {
-  const content: SummaryFile = { magic: SUMMARY_MAGIC, format: SNAPSHOT_FORMAT, stamp: buildStamp(), root, ...summary };
+  const content: SummaryFile = { format: SNAPSHOT_FORMAT, stamp: buildStamp(), root, ...summary };
+  // Like the snapshot: a first line with a checksum and the length of the JSON after it.
+  const payload = Buffer.from(JSON.stringify(content), 'utf8');
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}${TEMPORARY_SUFFIX}`;
   try {
     await fs.mkdir(path.dirname(file), { recursive: true });
     await removeStaleTemporaries(file);
-    await fs.writeFile(temporary, JSON.stringify(content), { flag: 'wx' });
+    await fs.writeFile(temporary, Buffer.concat([Buffer.from(`${SUMMARY_MAGIC} ${checksum(payload)} ${payload.length}\n`, 'utf8'), payload]), { flag: 'wx' });
     await fs.rename(temporary, file);
   } catch (error) {
     log(`library records summary: cannot write ${file} (${describe(error)}); the next window reads the library file first`);

@@ -98,9 +98,18 @@ describe('the library snapshot file', () => {
     assert.match(logs.at(-1)!, /another folder/);
     assert.equal(await readSummary(file, '/ws', 'another-snapshot', log), null);
     assert.match(logs.at(-1)!, /another snapshot/);
-    writeFileSync(file, readFileSync(file, 'utf8').slice(0, -5));
+    // A flipped bit in a tag, or a cut, fails the checksum or the length.
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf('method');
+    writeFileSync(file, Buffer.concat([bytes.subarray(0, at), Buffer.from('mEthod'), bytes.subarray(at + 6)]));
     assert.equal(await readSummary(file, '/ws', id, log), null);
-    assert.match(logs.at(-1)!, /not used/);
+    assert.match(logs.at(-1)!, /checksum/);
+    writeFileSync(file, bytes.subarray(0, -5));
+    assert.equal(await readSummary(file, '/ws', id, log), null);
+    assert.match(logs.at(-1)!, /checksum/);
+    writeFileSync(file, '{"not":"a summary"}');
+    assert.equal(await readSummary(file, '/ws', id, log), null);
+    assert.match(logs.at(-1)!, /not a summary/);
   });
 
   test('a temporary file left by a writer stopped half-way is removed once old; a recent one is left to its writer', async () => {
