@@ -395,7 +395,8 @@ export class WorkspaceLibrary extends Disposable implements Library {
     }
     const papers: Paper[] = [];
     const aliases = new Map<string, string>();
-    const tags = new Map(result.tags);
+    // Null: the tags this side shows are still the library's (the worker knows what it told us).
+    const tags = result.tags === null ? this.tags : new Map(result.tags);
     let tagged = 0;
     for (let i = 0; i < result.order.length; i++) {
       const paper = this.byKey.get(result.order[i]);
@@ -410,8 +411,10 @@ export class WorkspaceLibrary extends Disposable implements Library {
     this.aliases.clear();
     for (const [alias, key] of aliases) this.aliases.set(alias, key);
     this.taggedCount = tagged;
-    this.tags = tags;
-    this.tagCountsCache = null;
+    if (tags !== this.tags) {
+      this.tags = tags;
+      this.tagCountsCache = null;
+    }
     this.retired = new Map(result.disputes.map((dispute) => [dispute.key, dispute]));
     this.statuses = new Map(result.statuses);
     this.queueKeys = result.queue.filter((key) => this.byKey.has(key));

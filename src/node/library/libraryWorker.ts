@@ -73,6 +73,11 @@ let store: LibraryStore | null = null;
 /** The last load's result and the records it came from, for a load that finds nothing changed (see load). */
 let lastResult: LoadResult | null = null;
 let lastRecords: LibraryRecords | null = null;
+/**
+ * The tags as the host was last told them: a load's whole list, then each tag change's. A load
+ * asked with `shown` (the host shows what it was told) sends null for tags that equal these.
+ */
+let hostTags: Map<string, readonly string[]> | null = null;
 /** The snapshot on disk and the papers it holds (the array published from it or written to it), for its records summary. */
 let snapshotOf: { id: string; papers: Paper[] } | null = null;
 let last: { root: string | null; files: string[]; trusted: boolean; cacheDir: string | null } | null = null;
@@ -184,7 +189,7 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   ) {
     const nothing = { removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true, fromSnapshot: false };
     if (shown) return { ...lastResult, ...nothing, order: [], tags: [], statuses: [], queue: [], disputes: [] };
-    return { ...lastResult, ...nothing, tags: lastRecords.tagged(), statuses: lastRecords.statuses(), queue: lastRecords.queue() };
+    return { ...lastResult, ...nothing, tags: tagsToSend(lastRecords.tagged(), false), statuses: lastRecords.statuses(), queue: lastRecords.queue() };
   }
   // The papers came from the snapshot and now must be merged: the parsed digests are read first,
   // from the digest cache (the changed ones are parsed).
@@ -198,7 +203,7 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
 
   const ordered = [...files].sort(comparePaths).flatMap((file) => digests.get(file) ?? []);
   const base = { removed: [] as string[], files: reports, dropped };
-  if (!root) return publish(id, { ...base, state: 'empty', corruption: null, papers: [], records: null });
+  if (!root) return publish(id, shown, { ...base, state: 'empty', corruption: null, papers: [], records: null });
   const libraryStore = storeFor(root);
   const merging = performance.now();
   let opened: OpenedLibrary;
@@ -210,7 +215,7 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   } catch (error) {
     if (!(error instanceof LibraryFileError)) throw error;
     // Keys must come from the user's file: without it, show nothing rather than wrong keys.
-    return publish(id, {
+    return publish(id, shown, {
       ...base,
       state: 'corrupt',
       corruption: { message: error.message, conflict: error instanceof LibraryConflictError },
@@ -220,7 +225,7 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   }
   timings.mergeMs = performance.now() - merging;
   const { papers, records, warning } = opened;
-  const result = await publish(id, { ...base, state: papers.length > 0 ? 'ready' : 'empty', corruption: null, papers, records, warning });
+  const result = await publish(id, shown, { ...base, state: papers.length > 0 ? 'ready' : 'empty', corruption: null, papers, records, warning });
   // Keys of new papers not saved, or not trusted to save them: the next window must merge anew.
   if (result.state === 'ready' && trusted && !warning && cacheDir) scheduleSnapshot(root, papers);
   return result;
@@ -251,7 +256,7 @@ async function loadFromSnapshot(id: number, root: string, files: string[], cache
       'info',
       `Library from the snapshot of the last window: ${snapshot.papers.length} papers of ${files.length} unchanged digest(s), the library file unchanged since`,
     );
-    const result = await publish(id, { ...fromSnapshot(snapshot), records: null, summary });
+    const result = await publish(id, false, { ...fromSnapshot(snapshot), records: null, summary });
     queue = queue
       .then(() => adoptRecords(root, snapshot))
       .catch((error: unknown) => log('warn', `library file: not read after the snapshot (${errorMessage(error)})`));
@@ -277,7 +282,7 @@ async function loadFromSnapshot(id: number, root: string, files: string[], cache
   snapshotOf = { id: snapshot.id, papers: snapshot.papers };
   for (const report of snapshot.reports) reportsByFile.set(report.file, report);
   log('info', `Library from the snapshot of the last window: ${snapshot.papers.length} papers of ${files.length} unchanged digest(s)`);
-  const result = await publish(id, { ...fromSnapshot(snapshot), records });
+  const result = await publish(id, false, { ...fromSnapshot(snapshot), records });
   scheduleSummary();
   return result;
 }
@@ -349,6 +354,17 @@ async function saveSummary(): Promise<void> {
     disputes: records.disputes(),
   };
   await writeSummary(summaryFile(current.cacheDir), current.root, summary, (line) => log('warn', line));
+}
+
+/** The tags a load sends: null when the host shows exactly these already (see hostTags). */
+function tagsToSend(tagged: [string, string[]][], shown: boolean): [string, string[]][] | null {
+  if (shown && hostTags && hostTags.size === tagged.length && tagged.every(([key, tags]) => sameList(hostTags!.get(key), tags))) return null;
+  hostTags = new Map(tagged);
+  return tagged;
+}
+
+function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
+  return a !== undefined && a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
 /** Drops what the worker knows of a digest file that is no longer in the library. */
@@ -491,6 +507,7 @@ const timings = { readMs: 0, mergeMs: 0, publishMs: 0 };
 
 async function publish(
   id: number,
+  shown: boolean,
   result: Omit<LoadResult, 'order' | 'sent' | 'tags' | 'statuses' | 'queue' | 'disputes' | 'newDisputes' | 'timings'> & {
     papers: Paper[];
     records: LibraryRecords | null;
@@ -530,7 +547,7 @@ async function publish(
     removed,
     order,
     sent: count,
-    tags: records?.tagged() ?? summary?.tags ?? [],
+    tags: tagsToSend(records?.tagged() ?? summary?.tags ?? [], shown),
     statuses: records?.statuses() ?? summary?.statuses ?? [],
     queue: records?.queue() ?? summary?.queue ?? [],
     disputes: records?.disputes() ?? summary?.disputes ?? [],
@@ -560,6 +577,11 @@ async function tag(operation: TagOperation): Promise<TagResult> {
     { mentions: operation.kind === 'rename' ? [operation.from] : operation.keys },
   );
   if (changed.length > 0) scheduleSummary();
+  // The host takes these into what it shows (see hostTags).
+  for (const [key, tags] of changedTags) {
+    if (tags.length > 0) hostTags?.set(key, tags);
+    else hostTags?.delete(key);
+  }
   return { changed, tags: changedTags };
 }
 

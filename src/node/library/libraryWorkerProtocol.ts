@@ -50,8 +50,12 @@ export interface LoadResult {
   removed: string[];
   /** How many papers came in `papers` messages (new or changed since the previous load). */
   sent: number;
-  /** Every paper that has a tag: [canonical key, sorted tags]. */
-  tags: [string, string[]][];
+  /**
+   * Every paper that has a tag: [canonical key, sorted tags]. Null for a load asked with `shown`
+   * when they are exactly the tags the host was last told (by loads and tag changes): 70,000
+   * tagged papers are then neither cloned nor rebuilt into a map on the host's thread.
+   */
+  tags: [string, string[]][] | null;
   /** Every paper whose reading status is not unread: [canonical key, status]. */
   statuses: [string, ReadingStatus][];
   /** The Reading Queue's canonical keys, in order. */

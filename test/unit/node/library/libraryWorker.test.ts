@@ -51,6 +51,46 @@ describe('the library worker', () => {
     assert.deepEqual(new Map(whole.value.tags).get(key), ['to-read']);
   });
 
+  test('a load for a host that shows the library carries no tags when they are the ones it was told; any other change sends them all', async (t) => {
+    const client = new LibraryWorkerClient(script, () => undefined);
+    t.after(() => client.dispose());
+    const folder = tempFolder('worker-tags');
+    cpSync(path.join(root, 'seeds'), path.join(folder, 'seeds'), { recursive: true });
+    const mine = files.map((file) => path.join(folder, 'seeds', path.basename(file)));
+    const loadNow = (reread: string[], shown: boolean) =>
+      client.request({ type: 'load', root: folder, files: mine, reread, trusted: true, cacheDir: null, shown });
+    const first = await client.request({ type: 'load', root: folder, files: mine, reread: 'all', trusted: true, cacheDir: null });
+    const [a, b] = first.value.order;
+    await client.request({ type: 'tag', operation: { kind: 'add', keys: [a], tag: 'to-read' } });
+    // A digest edited as a reader would: one of its titles changed, so one paper is new.
+    const title = first.papers.find((paper) => paper.sources[0].file === mine[0] && paper.key !== a && paper.key !== b)!.title;
+    let current = title;
+    const edit = (marker: string) => {
+      const next = `${title} ${marker}`;
+      writeFileSync(mine[0], readFileSync(mine[0], 'utf8').replace(current, next));
+      current = next;
+    };
+
+    // A digest edited: the host was told of the tag by the tag change's answer, so no list comes.
+    edit('First');
+    const shown = await loadNow([mine[0]], true);
+    assert.equal(shown.value.tags, null);
+    assert.ok(shown.papers.some((paper) => paper.title === `${title} First`));
+    // A host that does not show the library (an error, a reload) gets them all.
+    edit('Second');
+    const notShown = await loadNow([mine[0]], false);
+    assert.deepEqual(new Map(notShown.value.tags).get(a), ['to-read']);
+    // Tags changed behind the worker's back (the CLI, a pull): sent whole, the new tag in them.
+    await new LibraryStore(folder, { log: () => undefined }).update((records) => records.addTag([b], 'method'));
+    const afterCli = await loadNow([], true);
+    assert.notEqual(afterCli.value.tags, null);
+    const tags = new Map(afterCli.value.tags);
+    assert.deepEqual([tags.get(a), tags.get(b)], [['to-read'], ['method']]);
+    // And from there, unchanged again.
+    edit('Third');
+    assert.equal((await loadNow([mine[0]], true)).value.tags, null);
+  });
+
   test('finds the papers of its last load as the user types, and answers without waiting for a load in progress', async (t) => {
     const client = new LibraryWorkerClient(script, () => undefined);
     t.after(() => client.dispose());
