@@ -165,6 +165,25 @@ suite('Library and Papers tree', () => {
     await waitFor('the papers of the deleted folder to go', arrived, (count) => count === 0, 10_000);
   });
 
+  test('twenty folders of digests arriving at once (a checkout) are all read, as one batch', async function () {
+    this.timeout(30_000);
+    const names = Array.from({ length: 20 }, (_, i) => `arrived-day-${String(i + 1).padStart(2, '0')}`);
+    const folders = names.map((name) => path.join(workspaceRoot(), 'digests', name));
+    const stagings = names.map((name, i) => {
+      const staging = fs.mkdtempSync(path.join(path.dirname(workspaceRoot()), 'staging-day-'));
+      fs.writeFileSync(path.join(staging, `${name}.txt`), `Daily Papers\n\nA Checkout Brought Day ${i + 1}\n\n${ABSTRACT}\n`);
+      return staging;
+    });
+    const arrived = () => api.library.papers.filter((p) => p.title.startsWith('A Checkout Brought Day ')).length;
+    try {
+      stagings.forEach((staging, i) => fs.renameSync(staging, folders[i]));
+      await waitFor('the papers of the twenty folders', arrived, (count) => count === 20, 15_000);
+    } finally {
+      for (const folder of [...folders, ...stagings]) fs.rmSync(folder, { recursive: true, force: true });
+    }
+    await waitFor('the papers of the deleted folders to go', arrived, (count) => count === 0, 15_000);
+  });
+
   test('a group of more than 500 papers is shown a page at a time, and reveal shows the page of its paper', async function () {
     this.timeout(40_000);
     const file = path.join(workspaceRoot(), 'digests', 'integration-paging.txt');

@@ -14,7 +14,7 @@ import type { Diagnostic } from '../../core/types';
 import { IGNORED_FOLDERS_GLOB, isInIgnoredFolder, MAX_SCANNED_BYTES } from '../../core/workspaceFiles';
 import type * as BibFilesModule from '../../node/bib/bibFiles.js';
 import { Disposable } from '../lifecycle';
-import { isUnder, watchFiles, type FolderEvents } from '../shared/fileWatching';
+import { filesIn, underAny, watchFiles, type FolderEvents } from '../shared/fileWatching';
 
 /** The setting's default: every .bib of the workspace. */
 const DEFAULT_GLOBS = ['**/*.bib'];
@@ -51,14 +51,13 @@ export class Bibliographies extends Disposable {
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.schedule()));
     this.register(watchFiles(WATCHED_GLOB, () => this.schedule()));
     this.register(
-      folders.onDidCreateFolder(async (folder) => {
-        const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, WATCHED_GLOB), IGNORED_FOLDERS_GLOB, 1);
-        if (found.length > 0) this.schedule();
+      folders.onDidCreateFolders(async (created) => {
+        if ((await filesIn(created, WATCHED_GLOB, IGNORED_FOLDERS_GLOB)).length > 0) this.schedule();
       }),
     );
     this.register(
       folders.onDidDelete((deleted) => {
-        if (this.files.some((file) => isUnder(file, deleted.fsPath))) this.schedule();
+        if (this.files.some(underAny(deleted))) this.schedule();
       }),
     );
     this.register({ dispose: () => clearTimeout(this.timer) });

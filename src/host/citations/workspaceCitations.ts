@@ -10,7 +10,7 @@ import { CITABLE_FILE_EXTENSIONS, type CitationSyntax, citationSyntaxForFileName
 import { CitationIndex, type IndexedMention, looksBinary, scanInBatches } from '../../core/citations/citationIndex';
 import { IGNORED_FOLDER_GLOBS, IGNORED_FOLDERS_GLOB, MAX_SCANNED_BYTES, isInIgnoredFolder } from '../../core/workspaceFiles';
 import { Disposable } from '../lifecycle';
-import { isUnder, watchFiles, type FolderEvents } from '../shared/fileWatching';
+import { filesIn, underAny, watchFiles, type FolderEvents } from '../shared/fileWatching';
 
 /** Edits to an open document are gathered for this long before it is rescanned. */
 const DOCUMENT_DEBOUNCE_MS = 300;
@@ -65,16 +65,16 @@ export class WorkspaceCitations extends Disposable {
     super();
     this.register(watchFiles(FILE_GLOB, (uri) => this.scheduleFile(uri)));
     this.register(
-      folders.onDidCreateFolder(async (folder) => {
-        for (const uri of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, FILE_GLOB), IGNORED_FOLDERS_GLOB, MAX_FILES))
-          this.scheduleFile(uri);
+      folders.onDidCreateFolders(async (created) => {
+        for (const uri of await filesIn(created, FILE_GLOB, IGNORED_FOLDERS_GLOB)) this.scheduleFile(uri);
       }),
     );
     this.register(
       folders.onDidDelete((deleted) => {
+        const inside = underAny(deleted);
         for (const file of this.known) {
           const uri = vscode.Uri.parse(file, true);
-          if (isUnder(uri.fsPath, deleted.fsPath)) this.scheduleFile(uri);
+          if (inside(uri.fsPath)) this.scheduleFile(uri);
         }
       }),
     );

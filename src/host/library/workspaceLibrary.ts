@@ -15,7 +15,7 @@ import { LibraryWorkerError, type LibraryWorkerClient } from '../../node/library
 import type { ReadingStatus } from '../../core/library/readingStatus';
 import type { LibraryCorruption, LoadResult, StatusOperation, TagOperation } from '../../node/library/libraryWorkerProtocol';
 import { Disposable } from '../lifecycle';
-import { isUnder, type FolderEvents } from '../shared/fileWatching';
+import { filesIn, underAny, type FolderEvents } from '../shared/fileWatching';
 import type { Library, LibraryState } from './library';
 import { yieldTurn } from '../shared/turns';
 import { readableMath } from '../../core/math/readable';
@@ -81,10 +81,11 @@ export class WorkspaceLibrary extends Disposable implements Library {
     folders: FolderEvents,
   ) {
     super();
-    this.register(folders.onDidCreateFolder((folder) => void this.folderCreated(folder)));
+    this.register(folders.onDidCreateFolders((created) => void this.foldersCreated(created)));
     this.register(
       folders.onDidDelete((deleted) => {
-        for (const file of this.files) if (isUnder(file, deleted.fsPath)) this.schedule(vscode.Uri.file(file));
+        const inside = underAny(deleted);
+        for (const file of this.files) if (inside(file)) this.schedule(vscode.Uri.file(file));
       }),
     );
     this.diagnostics = this.register(vscode.languages.createDiagnosticCollection('marginalia'));
@@ -510,12 +511,10 @@ export class WorkspaceLibrary extends Disposable implements Library {
     }
   }
 
-  /** A folder that arrived whole: its digests are found and read like files the watcher reported. */
-  private async folderCreated(folder: vscode.Uri): Promise<void> {
+  /** Folders that arrived whole: their digests are found and read like files the watcher reported. */
+  private async foldersCreated(folders: readonly vscode.Uri[]): Promise<void> {
     if (this.watchers.length === 0) return;
-    // The globs are relative to the workspace folder, so the search is the workspace's, kept to the new folder.
-    const uris = await vscode.workspace.findFiles(globPattern(this.globs()), IGNORED_FOLDERS_GLOB);
-    for (const uri of uris) if (isUnder(uri.fsPath, folder.fsPath)) this.schedule(uri);
+    for (const uri of await filesIn(folders, globPattern(this.globs()), IGNORED_FOLDERS_GLOB)) this.schedule(uri);
   }
 
   private disposeWatchers(): void {

@@ -12,7 +12,7 @@ import { mapLimited } from '../../node/concurrency';
 import { readHead } from '../../node/notes/noteFiles';
 import { NOTES_FOLDER_SETTING, notesFolder } from '../../node/notes/workspaceNotes';
 import { Disposable } from '../lifecycle';
-import type { FolderEvents } from '../shared/fileWatching';
+import { filesIn, type FolderEvents } from '../shared/fileWatching';
 import type { NoteLookup } from './noteLookup';
 
 export class NoteIndex extends Disposable implements NoteLookup {
@@ -36,10 +36,10 @@ export class NoteIndex extends Disposable implements NoteLookup {
   ) {
     super();
     this.register({ dispose: () => this.watcher?.dispose() });
-    this.register(folders.onDidCreateFolder((folder) => void this.scanCreated(folder)));
+    this.register(folders.onDidCreateFolders((created) => void this.scanCreated(created)));
     this.register(
       folders.onDidDelete((deleted) => {
-        for (const file of this.catalog.filesUnder(deleted.fsPath)) void this.update(vscode.Uri.file(file));
+        for (const folder of deleted) for (const file of this.catalog.filesUnder(folder.fsPath)) void this.update(vscode.Uri.file(file));
       }),
     );
     this.register(
@@ -176,8 +176,8 @@ export class NoteIndex extends Disposable implements NoteLookup {
     for (const key of new Set([...before, ...this.catalog.keysOf(uri.fsPath)])) this.fireKey(key);
   }
 
-  private async scanCreated(folder: vscode.Uri): Promise<void> {
-    const found = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, NOTE_FILE_GLOB), IGNORED_FOLDERS_GLOB, MAX_MARKDOWN_FILES);
+  private async scanCreated(folders: readonly vscode.Uri[]): Promise<void> {
+    const found = (await filesIn(folders, NOTE_FILE_GLOB, IGNORED_FOLDERS_GLOB)).slice(0, MAX_MARKDOWN_FILES);
     await Promise.all(found.map((file) => this.update(file)));
   }
 

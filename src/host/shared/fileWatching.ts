@@ -15,44 +15,116 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isInIgnoredFolder } from '../../core/workspaceFiles';
+import { mapLimited } from '../../node/concurrency';
 import { Disposable } from '../lifecycle';
 
-/** The workspace's created folders and deleted paths, from one watcher of every path. */
-export class FolderEvents extends Disposable {
-  private readonly created = this.register(new vscode.EventEmitter<vscode.Uri>());
-  private readonly deleted = this.register(new vscode.EventEmitter<vscode.Uri>());
-  private watchers: vscode.Disposable | undefined;
+/** Events are gathered for this long, so that a checkout of thousands of files is one batch. */
+const BATCH_MS = 200;
+/** Created paths whose kind is asked at once. */
+const STATS_IN_FLIGHT = 16;
 
-  /** A folder was created; the files in it may not be reported one by one. */
-  readonly onDidCreateFolder = this.created.event;
-  /** A file or a folder was deleted (which, the watcher cannot say once it is gone). */
+/**
+ * The workspace's created folders and deleted paths, from one watcher of every path, in batches:
+ * a `git checkout` that creates 500 folders is one event with the outermost of them, not 500
+ * searches of the workspace.
+ */
+export class FolderEvents extends Disposable {
+  private readonly created = this.register(new vscode.EventEmitter<readonly vscode.Uri[]>());
+  private readonly deleted = this.register(new vscode.EventEmitter<readonly vscode.Uri[]>());
+  private watchers: vscode.Disposable | undefined;
+  private readonly pendingCreated = new Map<string, vscode.Uri>();
+  private readonly pendingDeleted = new Map<string, vscode.Uri>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Folders were created (none inside another of the batch); the files in them may not be reported one by one. */
+  readonly onDidCreateFolders = this.created.event;
+  /** Files or folders were deleted (which, the watcher cannot say once they are gone; none inside another of the batch). */
   readonly onDidDelete = this.deleted.event;
 
   constructor() {
     super();
     this.watch();
     this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.watch()));
-    this.register({ dispose: () => this.watchers?.dispose() });
+    this.register({ dispose: () => (this.watchers?.dispose(), clearTimeout(this.timer)) });
   }
 
   private watch(): void {
     this.watchers?.dispose();
     this.watchers = forEachFolder('**', false, true, false, (watcher) => [
-      watcher.onDidCreate((uri) => void this.createdPath(uri)),
-      watcher.onDidDelete((uri) => {
-        if (ours(uri)) this.deleted.fire(uri);
-      }),
+      watcher.onDidCreate((uri) => this.pend(this.pendingCreated, uri)),
+      watcher.onDidDelete((uri) => this.pend(this.pendingDeleted, uri)),
     ]);
   }
 
-  private async createdPath(uri: vscode.Uri): Promise<void> {
+  private pend(into: Map<string, vscode.Uri>, uri: vscode.Uri): void {
     if (!ours(uri)) return;
-    const stat = await vscode.workspace.fs.stat(uri).then(
-      (value) => value,
-      () => undefined,
-    );
-    if (stat?.type === vscode.FileType.Directory) this.created.fire(uri);
+    into.set(uri.fsPath, uri);
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), BATCH_MS);
   }
+
+  private async flush(): Promise<void> {
+    const deleted = outermost([...this.pendingDeleted.values()]);
+    const created = outermost([...this.pendingCreated.values()]);
+    this.pendingDeleted.clear();
+    this.pendingCreated.clear();
+    if (deleted.length > 0) this.deleted.fire(deleted);
+    const kinds = await mapLimited(created, STATS_IN_FLIGHT, async (uri) => {
+      try {
+        return (await vscode.workspace.fs.stat(uri)).type;
+      } catch {
+        return undefined; // gone again already: nothing to look into
+      }
+    });
+    const folders = created.filter((_, i) => kinds[i] === vscode.FileType.Directory);
+    if (folders.length > 0) this.created.fire(folders);
+  }
+}
+
+/** Up to this many folders are searched one by one; more, and the workspace is searched once. */
+const FOLDERS_SEARCHED_APART = 8;
+
+/**
+ * The files matching `glob` (relative to the workspace folder) inside `folders`, outside the
+ * folders Marginalia ignores. A glob that matches at any depth (`**\/...`) is searched in each
+ * folder when there are few; otherwise the workspace is searched once and the files kept that are
+ * inside one of them, so that a checkout of 500 folders is one search.
+ */
+export async function filesIn(folders: readonly vscode.Uri[], glob: string, exclude: string): Promise<vscode.Uri[]> {
+  let found: vscode.Uri[];
+  if (glob.startsWith('**/') && folders.length <= FOLDERS_SEARCHED_APART) {
+    found = (await Promise.all(folders.map((folder) => vscode.workspace.findFiles(new vscode.RelativePattern(folder, glob), exclude)))).flat();
+  } else {
+    const inside = underAny(folders);
+    found = (await vscode.workspace.findFiles(glob, exclude)).filter((uri) => inside(uri.fsPath));
+  }
+  return found.filter(ours);
+}
+
+/** A test of "is this path one of `folders` or inside one", by its parents: no scan of the list per path. */
+export function underAny(folders: readonly vscode.Uri[]): (file: string) => boolean {
+  const set = new Set(folders.map((folder) => folder.fsPath));
+  return (file) => {
+    for (let at = file; ;) {
+      if (set.has(at)) return true;
+      const parent = path.dirname(at);
+      if (parent === at) return false;
+      at = parent;
+    }
+  };
+}
+
+/** The paths of `uris` that are not inside another of them. */
+function outermost(uris: vscode.Uri[]): vscode.Uri[] {
+  const set = new Set(uris.map((uri) => uri.fsPath));
+  return uris.filter((uri) => {
+    for (let at = path.dirname(uri.fsPath); ;) {
+      if (set.has(at)) return false;
+      const parent = path.dirname(at);
+      if (parent === at) return true;
+      at = parent;
+    }
+  });
 }
 
 /**
@@ -73,11 +145,6 @@ export function watchFiles(glob: string, changed: (uri: vscode.Uri) => void): vs
     watchers = watch();
   });
   return { dispose: () => (folders.dispose(), watchers.dispose()) };
-}
-
-/** Whether `file` is `folder` or inside it (both absolute paths). */
-export function isUnder(file: string, folder: string): boolean {
-  return file === folder || file.startsWith(folder.endsWith(path.sep) ? folder : folder + path.sep);
 }
 
 /** A file of the disk outside the folders Marginalia ignores. */
