@@ -217,6 +217,13 @@ export class SearchIndex {
   private scratch: Scratch | null = null;
   /** Related papers' vectors: per term the square root of its idf, per document its vector's length; null when the index changed since. */
   private relatedWeights: { rootIdf: Float64Array; norm: Float64Array } | null = null;
+  /**
+   * Score every word of a wildcard or fuzzy clause, as if no word could be left out (see
+   * scoreExpansions): for the unit tests and benchmarks that compare the two.
+   */
+  exhaustiveScoring = false;
+  /** How many of its words the last search left unscored (see scoreExpansions), for the same tests. */
+  lastDeferred = 0;
   /** Equal scores rank by key, so that results do not depend on the order documents were added in. */
   private readonly keyOrder = (a: number, b: number) => this.keys[a] < this.keys[b];
 
@@ -391,8 +398,13 @@ export class SearchIndex {
     };
     // A phrase's papers so far: doc -> the sum of its words' scores and how many of its words it has.
     const phraseDocs = phrases.map(() => new Map<number, { score: number; words: number }>());
+    // The clause whose words may be left unscored once they cannot change the top `limit` (see
+    // scoreExpansions) is scored last, in either mode, so that pruned and exhaustive sums add alike.
+    const prunable = phrases.length === 0 ? this.prunableClause(clauses) : -1;
+    const scoringOrder = prunable < 0 ? clauses : [...clauses.filter((_, i) => i !== prunable), clauses[prunable]];
+    this.lastDeferred = 0;
     let positive = false;
-    for (const { clause, expansions } of clauses) {
+    for (const { clause, expansions } of scoringOrder) {
       const inPhrase = clause.phrase !== undefined;
       if (inPhrase && !phrases[clause.phrase!].viable) continue;
       if (clause.presence === 'prohibited' && !inPhrase) {
@@ -400,25 +412,10 @@ export class SearchIndex {
         continue;
       }
       if (clause.presence !== 'prohibited') positive = true;
-      let clauseCount = 0;
-      // A misspelling's neighbours are no rarer than the word asked for: a rare neighbour ("closing"
-      // for cloning~1) must not outweigh the word because fewer papers have it.
-      const ownIdf = clause.editDistance > 0 && expansions.length > 0 && expansions[0].weight === 1 ? this.idf(expansions[0].term) : Infinity;
-      for (const { term, classes, weight: termWeight } of expansions) {
-        const asTyped = clause.boost * termWeight * Math.min(this.idf(term), ownIdf);
-        const asStem = STEM_WEIGHT * asTyped;
-        this.forEachWeight(term, clause.fields, (doc, weight, spellings) => {
-          const score = ((spellings & classes) !== 0 ? asTyped : asStem) * weight;
-          if ((scratch.flags[doc] & IN_CLAUSE) === 0) {
-            scratch.flags[doc] |= IN_CLAUSE;
-            scratch.clauseIds[clauseCount++] = doc;
-            scratch.clause[doc] = score;
-          } else if (score > scratch.clause[doc]) {
-            // A wildcard or fuzzy clause counts its best word once, as one word of the query.
-            scratch.clause[doc] = score;
-          }
-        });
-      }
+      const clauseCount =
+        prunable >= 0 && clause === clauses[prunable].clause
+          ? this.scoreExpansions(clause, expansions, scratch, totalCount, requiredCount, limit)
+          : this.scoreClause(clause, expansions, scratch);
       const docs = inPhrase ? phraseDocs[clause.phrase!] : undefined;
       for (let i = 0; i < clauseCount; i++) {
         const doc = scratch.clauseIds[i];
@@ -1064,6 +1061,218 @@ export class SearchIndex {
     return expansions;
   }
 
+  /**
+   * The clause whose words scoreExpansions may leave unscored: of the wildcard and fuzzy clauses that
+   * add to the score (not prohibited, not in a phrase), the one with the most postings; -1 when none
+   * has more than one word.
+   */
+  private prunableClause(clauses: readonly { clause: QueryClause; expansions: Expansion[] }[]): number {
+    let best = -1;
+    let bestPostings = 0;
+    clauses.forEach(({ clause, expansions }, i) => {
+      if (expansions.length < 2 || clause.presence === 'prohibited' || clause.phrase !== undefined) return;
+      let postings = 0;
+      for (const { term } of expansions) postings += this.df.data[term];
+      if (postings > bestPostings) {
+        best = i;
+        bestPostings = postings;
+      }
+    });
+    return best;
+  }
+
+  /**
+   * What a misspelling's words are capped at: a misspelling's neighbours are no rarer than the word
+   * asked for, so a rare neighbour ("closing" for cloning~1) must not outweigh the word because fewer
+   * papers have it.
+   */
+  private ownIdf(clause: QueryClause, expansions: readonly Expansion[]): number {
+    return clause.editDistance > 0 && expansions.length > 0 && expansions[0].weight === 1 ? this.idf(expansions[0].term) : Infinity;
+  }
+
+  /**
+   * Scores every word of a clause into scratch.clause (a wildcard or fuzzy clause counts its best
+   * word once, as one word of the query), listing the papers in scratch.clauseIds; returns how many.
+   */
+  private scoreClause(clause: QueryClause, expansions: readonly Expansion[], scratch: Scratch): number {
+    const ownIdf = this.ownIdf(clause, expansions);
+    let clauseCount = 0;
+    for (const { term, classes, weight } of expansions) {
+      clauseCount = this.scoreWord(term, classes, clause.boost * weight * Math.min(this.idf(term), ownIdf), clause.fields, scratch, clauseCount);
+    }
+    return clauseCount;
+  }
+
+  /** Adds one word of a clause to scratch.clause (the best word of the clause counts); returns the new count of scratch.clauseIds. */
+  private scoreWord(term: number, classes: number, asTyped: number, fields: number, scratch: Scratch, clauseCount: number): number {
+    const asStem = STEM_WEIGHT * asTyped;
+    const { flags, clause, clauseIds } = scratch;
+    this.forEachWeight(term, fields, (doc, weight, spellings) => {
+      const score = ((spellings & classes) !== 0 ? asTyped : asStem) * weight;
+      if ((flags[doc] & IN_CLAUSE) === 0) {
+        flags[doc] |= IN_CLAUSE;
+        clauseIds[clauseCount++] = doc;
+        clause[doc] = score;
+      } else if (score > clause[doc]) {
+        clause[doc] = score;
+      }
+    });
+    return clauseCount;
+  }
+
+  /**
+   * scoreClause for a clause of many words (a wildcard's or misspelling's), scored last, with the
+   * same scores for every paper that can be among the top `limit`, but without scoring the words
+   * that cannot change them (MaxScore-style pruning, README "Search"):
+   *
+   * A word's score in a paper is below its bound, asTyped × (K1 + 1) (BM25's saturation), and the
+   * clause counts a paper's best word. The words are scored in decreasing bound (the rarest first).
+   * Before the next word, with bound R: let θ be the `limit`-th best total so far among the papers
+   * the clause found that can be results (totals only grow, so the final `limit`-th best is at least
+   * θ). If R < θ, a paper's final total is t + max(p, later), t its other clauses' (all scored), p
+   * its best word so far, later ≤ R; so it is exactly t + p when p ≥ R, and below θ when t + R < θ.
+   * The papers left (t + R ≥ θ, p < R, not banned, the other required clauses met: few, or we go
+   * on scoring) get the remaining words from their own entries (countsOf), exactly as a full
+   * scoring would; every other paper the remaining words find is only marked as found (score 0 in
+   * the clause, below θ), so that the number of matches stays exact. The results and their order
+   * are then those of scoring every word (a unit test compares the two).
+   */
+  private scoreExpansions(
+    clause: QueryClause,
+    expansions: readonly Expansion[],
+    scratch: Scratch,
+    totalCount: number,
+    requiredCount: number,
+    limit: number,
+  ): number {
+    const ownIdf = this.ownIdf(clause, expansions);
+    const words = expansions.map(({ term, classes, weight }) => {
+      const asTyped = clause.boost * weight * Math.min(this.idf(term), ownIdf);
+      return { term, classes, asTyped, bound: asTyped * (K1 + 1) };
+    });
+    words.sort((a, b) => b.bound - a.bound);
+    const { flags, clause: best, clauseIds, total, required, totalIds } = scratch;
+    const k = Math.ceil(limit);
+    const requiredHere = clause.presence === 'required' ? 1 : 0;
+    let remaining = 0;
+    for (const { term } of words) remaining += this.df.data[term];
+    let clauseCount = 0;
+    let sinceCheck = Infinity;
+    let stopAt = words.length;
+    let rescore: number[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const { term, classes, asTyped, bound } = words[i];
+      // A check reads the papers found so far: made only once as many postings were read since the
+      // last, and while more than that are left, so that checks cost at most the scoring they save.
+      const checkCost = clauseCount + totalCount;
+      if (i > 0 && !this.exhaustiveScoring && k > 0 && k <= clauseCount && sinceCheck >= checkCost && remaining > checkCost) {
+        sinceCheck = 0;
+        const theta = kthLargest(k, clauseCount, (n) => {
+          const doc = clauseIds[n];
+          return (flags[doc] & BANNED) === 0 && required[doc] + requiredHere === requiredCount ? total[doc] + best[doc] : -Infinity;
+        });
+        if (bound < theta) {
+          // The papers whose total the remaining words may still lift to θ; too many, and scoring goes on.
+          const afford = remaining / (8 * (words.length - i));
+          const candidates: number[] = [];
+          for (let n = 0; n < totalCount && candidates.length <= afford; n++) {
+            const doc = totalIds[n];
+            if ((flags[doc] & BANNED) !== 0 || required[doc] + requiredHere !== requiredCount) continue;
+            const p = (flags[doc] & IN_CLAUSE) !== 0 ? best[doc] : 0;
+            if (p < bound && total[doc] + bound >= theta) candidates.push(doc);
+          }
+          if (candidates.length <= afford) {
+            stopAt = i;
+            rescore = candidates;
+            break;
+          }
+        }
+      }
+      clauseCount = this.scoreWord(term, classes, asTyped, clause.fields, scratch, clauseCount);
+      const df = this.df.data[term];
+      sinceCheck += df;
+      remaining -= df;
+    }
+    if (stopAt === words.length) return clauseCount;
+    this.lastDeferred = words.length - stopAt;
+    const deferred = words.slice(stopAt);
+    const average = this.averageLengths();
+    for (const doc of rescore) {
+      for (const { term, classes, asTyped } of deferred) {
+        const found = this.countsOf(doc, term);
+        if (found === null) continue;
+        const weight = this.weightAt(doc, found[0], found[1], clause.fields, average);
+        if (weight === 0) continue;
+        const spellings = (found[0][found[1] + TAGS_FIELD] >> 4) | (found[0][found[1] + NOTE_FIELD] & 0xf0);
+        const score = ((spellings & classes) !== 0 ? asTyped : STEM_WEIGHT * asTyped) * weight;
+        if ((flags[doc] & IN_CLAUSE) === 0) {
+          flags[doc] |= IN_CLAUSE;
+          clauseIds[clauseCount++] = doc;
+          best[doc] = score;
+        } else if (score > best[doc]) {
+          best[doc] = score;
+        }
+      }
+    }
+    for (const { term } of deferred) clauseCount = this.markPostings(term, clause.fields, scratch, clauseCount);
+    return clauseCount;
+  }
+
+  /** A term's BM25F weight in `doc` from its field counts at counts[at ..], as forEachWeight computes it (0 when not in `fields`). */
+  private weightAt(doc: number, counts: Uint8Array, at: number, fields: number, average: Float64Array): number {
+    const fieldLen = this.fieldLen.data;
+    const base = FIELD_COUNT * doc;
+    const [boost0, boost1, boost2, boost3] = FIELD_BOOST;
+    const [b0, b1, b2, b3] = FIELD_B;
+    const [avg0, avg1, avg2, avg3] = average;
+    let pseudo = 0;
+    const title = counts[at];
+    if (title !== 0 && (fields & 1) !== 0) pseudo += (boost0 * title) / (1 - b0 + (b0 * fieldLen[base]) / avg0);
+    const abstract = counts[at + 1];
+    if (abstract !== 0 && (fields & 2) !== 0) pseudo += (boost1 * abstract) / (1 - b1 + (b1 * fieldLen[base + 1]) / avg1);
+    const tags = counts[at + TAGS_FIELD] & 0x0f;
+    if (tags !== 0 && (fields & 4) !== 0) pseudo += (boost2 * tags) / (1 - b2 + (b2 * fieldLen[base + 2]) / avg2);
+    const note = counts[at + NOTE_FIELD] & 0x0f;
+    if (note !== 0 && (fields & 8) !== 0) pseudo += (boost3 * note) / (1 - b3 + (b3 * fieldLen[base + 3]) / avg3);
+    return pseudo > 0 ? (pseudo * (K1 + 1)) / (pseudo + K1) : 0;
+  }
+
+  /**
+   * Lists in scratch.clauseIds, with a clause score of 0, the live papers that have `term` in one of
+   * `fields` and are not listed yet (see scoreExpansions: counted as matches, never shown); returns
+   * the new count. Reads the postings' ids and counts only, without scoring.
+   */
+  private markPostings(term: number, fields: number, scratch: Scratch, clauseCount: number): number {
+    const { flags, clause, clauseIds } = scratch;
+    const alive = this.alive.data;
+    const mask = (fields & 1 ? 0xff : 0) | (fields & 2 ? 0xff00 : 0) | (fields & 4 ? 0x0f0000 : 0) | (fields & 8 ? 0x0f000000 : 0);
+    const visit = (doc: number, counts: Uint8Array, at: number) => {
+      if ((flags[doc] & IN_CLAUSE) !== 0) return;
+      const packed = counts[at] | (counts[at + 1] << 8) | (counts[at + 2] << 16) | (counts[at + 3] << 24);
+      if ((packed & mask) === 0) return;
+      flags[doc] |= IN_CLAUSE;
+      clauseIds[clauseCount++] = doc;
+      clause[doc] = 0;
+    };
+    if (term < this.baseTerms) {
+      const docs = this.postDocs;
+      const counts = this.postCounts;
+      for (let p = this.postOffset[term]; p < this.postOffset[term + 1]; p++) {
+        const doc = docs[p];
+        if (alive[doc] === 1) visit(doc, counts, FIELD_COUNT * p);
+      }
+    }
+    const extra = this.extra.get(term);
+    if (extra) {
+      for (const doc of extra) {
+        if (alive[doc] !== 1) continue;
+        const entry = this.entryOf(doc, term);
+        if (entry >= 0) visit(doc, this.fwdCounts.data, FIELD_COUNT * entry);
+      }
+    }
+    return clauseCount;
+  }
+
   /** The word index, built over the sorted words when there is none or too many words came since. */
   private currentVocabulary(): Vocabulary {
     if (!this.vocabulary || this.vocabulary.wantsRebuild) {
@@ -1405,6 +1614,41 @@ export class SearchIndex {
     }
     return this.scratch;
   }
+}
+
+/**
+ * The k-th largest of value(0) .. value(count - 1) (a value of -Infinity does not count), or
+ * -Infinity when fewer than k count.
+ */
+function kthLargest(k: number, count: number, value: (n: number) => number): number {
+  const heap = new Float64Array(k);
+  let size = 0;
+  for (let n = 0; n < count; n++) {
+    const v = value(n);
+    if (v === -Infinity) continue;
+    if (size < k) {
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent] <= v) break;
+        heap[i] = heap[parent];
+        i = parent;
+      }
+      heap[i] = v;
+    } else if (v > heap[0]) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= k) break;
+        const child = left + 1 < k && heap[left + 1] < heap[left] ? left + 1 : left;
+        if (heap[child] >= v) break;
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = v;
+    }
+  }
+  return size < k ? -Infinity : heap[0];
 }
 
 /** A cached index that cannot be read (another format version, a truncated file). */
