@@ -172,11 +172,16 @@ interface Scratch {
   required: Uint8Array;
   totalIds: Int32Array;
   clauseIds: Int32Array;
+  /** The papers marked (MARKED) in this search, markedIds[0 .. marked). */
+  markedIds: Int32Array;
+  marked: number;
 }
 
 const IN_TOTAL = 1;
 const IN_CLAUSE = 2;
 const BANNED = 4;
+/** Found only by the words a pruned clause left unscored (scoreExpansions): a match, below the results shown. */
+const MARKED = 8;
 
 export class SearchIndex {
   private readonly analyzer = new Analyzer();
@@ -404,6 +409,7 @@ export class SearchIndex {
     const prunable = phrases.length === 0 ? this.prunableClause(clauses) : -1;
     const scoringOrder = prunable < 0 ? clauses : [...clauses.filter((_, i) => i !== prunable), clauses[prunable]];
     this.lastDeferred = 0;
+    scratch.marked = 0;
     let positive = false;
     for (const { clause, expansions } of scoringOrder) {
       const inPhrase = clause.phrase !== undefined;
@@ -466,7 +472,7 @@ export class SearchIndex {
       candidates = scratch.clauseIds;
       for (let i = 0; i < totalCount; i++) {
         const doc = scratch.totalIds[i];
-        if ((scratch.flags[doc] & BANNED) === 0 && scratch.required[doc] === requiredCount) candidates[candidateCount++] = doc;
+        if ((scratch.flags[doc] & (BANNED | MARKED)) === 0 && scratch.required[doc] === requiredCount) candidates[candidateCount++] = doc;
       }
     } else {
       candidates = new Int32Array(this.live);
@@ -475,6 +481,16 @@ export class SearchIndex {
       }
     }
     const best = topK(candidates, candidateCount, scratch.total, limit, this.keyOrder);
+    // The papers only the unscored words of the pruned clause found are matches below the results:
+    // counted, not ranked (scoreExpansions); the clause itself is not among their required clauses yet.
+    let total = candidateCount;
+    if (scratch.marked > 0) {
+      const requiredHere = clauses[prunable].clause.presence === 'required' ? 1 : 0;
+      for (let i = 0; i < scratch.marked; i++) {
+        const doc = scratch.markedIds[i];
+        if ((scratch.flags[doc] & BANNED) === 0 && scratch.required[doc] + requiredHere === requiredCount) total++;
+      }
+    }
     const spellings = new Map<number, string[]>();
     const hits = best.map((doc) => ({ key: this.keys[doc], score: scratch.total[doc], matches: this.matchesOf(doc, clauses, spellings) }));
 
@@ -486,8 +502,9 @@ export class SearchIndex {
       scratch.flags[doc] = 0;
     }
     for (const doc of banned) scratch.flags[doc] = 0;
-    if (candidateCount === 0 && hints.length === 0) hints.push('No paper matches. Try fewer words, a wildcard (imit*) or a misspelling allowance (cloning~1).');
-    return { hits, total: candidateCount, hints };
+    for (let i = 0; i < scratch.marked; i++) scratch.flags[scratch.markedIds[i]] = 0;
+    if (total === 0 && hints.length === 0) hints.push('No paper matches. Try fewer words, a wildcard (imit*) or a misspelling allowance (cloning~1).');
+    return { hits, total, hints };
   }
 
   /**
@@ -1061,7 +1078,9 @@ export class SearchIndex {
       // The word asked for first (it is never cut), then the most common of the others, the first
       // visited first among equals.
       const df = this.df.data;
-      const counts = Float64Array.from(order, (term) => df[term]).sort();
+      const counts = new Float64Array(order.length);
+      for (let i = 0; i < order.length; i++) counts[i] = df[order[i]];
+      counts.sort();
       const least = counts[counts.length - room];
       let equalRoom = room;
       for (const term of order) if (df[term] > least) equalRoom--;
@@ -1167,8 +1186,9 @@ export class SearchIndex {
    * its best word so far, later ≤ R; so it is exactly t + p when p ≥ R, and below θ when t + R < θ.
    * The papers left (t + R ≥ θ, p < R, not banned, the other required clauses met: few, or we go
    * on scoring) get the remaining words from their own entries (countsOf), exactly as a full
-   * scoring would; every other paper the remaining words find is only marked as found (score 0 in
-   * the clause, below θ), so that the number of matches stays exact. The results and their order
+   * scoring would; every other paper the remaining words find is only marked (MARKED, in
+   * scratch.markedIds) and counted by search(), never ranked (its total is below θ), so that the
+   * number of matches stays exact. The results and their order
    * are then those of scoring every word (a unit test compares the two).
    */
   private scoreExpansions(
@@ -1205,7 +1225,8 @@ export class SearchIndex {
           const doc = clauseIds[n];
           return (flags[doc] & BANNED) === 0 && required[doc] + requiredHere === requiredCount ? total[doc] + best[doc] : -Infinity;
         });
-        if (bound < theta) {
+        // (A bound of 0, a clause boosted by 0, lifts nothing: its papers' totals are already final, and stay candidates.)
+        if (bound > 0 && bound < theta) {
           // The papers whose total the remaining words may still lift to θ; too many, and scoring goes on.
           const afford = remaining / (8 * (words.length - i));
           const candidates: number[] = [];
@@ -1251,8 +1272,8 @@ export class SearchIndex {
     // The most common first: once every live paper is found, the rest cannot add one.
     deferred.sort((a, b) => this.df.data[b.term] - this.df.data[a.term]);
     for (const { term } of deferred) {
-      if (clauseCount === this.live) break;
-      clauseCount = this.markPostings(term, clause.fields, scratch, clauseCount);
+      if (clauseCount + scratch.marked >= this.live) break;
+      this.markPostings(term, clause.fields, scratch);
     }
     return clauseCount;
   }
@@ -1277,23 +1298,22 @@ export class SearchIndex {
   }
 
   /**
-   * Lists in scratch.clauseIds, with a clause score of 0, the live papers that have `term` in one of
-   * `fields` and are not listed yet (see scoreExpansions: counted as matches, never shown); returns
-   * the new count. Reads the postings' ids and counts only, without scoring.
+   * Lists in scratch.markedIds the live papers that have `term` in one of `fields` and that the
+   * clause has not found or marked yet (see scoreExpansions: counted as matches, never shown). Reads
+   * the postings' ids and counts only, without scoring.
    */
-  private markPostings(term: number, fields: number, scratch: Scratch, clauseCount: number): number {
-    const { flags, clause, clauseIds } = scratch;
+  private markPostings(term: number, fields: number, scratch: Scratch): void {
+    const { flags, markedIds } = scratch;
     const alive = this.alive.data;
-    let count = clauseCount;
+    let count = scratch.marked;
     if (term < this.baseTerms && (fields & 15) === 15) {
       // The common case (every field), by hand: a posting is a match, and only its id is read.
       const docs = this.postDocs;
       for (let p = this.postOffset[term], end = this.postOffset[term + 1]; p < end; p++) {
         const doc = docs[p];
-        if ((flags[doc] & IN_CLAUSE) === 0 && alive[doc] === 1) {
-          flags[doc] |= IN_CLAUSE;
-          clauseIds[count++] = doc;
-          clause[doc] = 0;
+        if ((flags[doc] & (IN_CLAUSE | MARKED)) === 0 && alive[doc] === 1) {
+          flags[doc] |= MARKED;
+          markedIds[count++] = doc;
         }
       }
     } else if (term < this.baseTerms) {
@@ -1302,18 +1322,17 @@ export class SearchIndex {
       const counts = this.postCounts;
       for (let p = this.postOffset[term], end = this.postOffset[term + 1]; p < end; p++) {
         const doc = docs[p];
-        if ((flags[doc] & IN_CLAUSE) !== 0 || alive[doc] !== 1) continue;
+        if ((flags[doc] & (IN_CLAUSE | MARKED)) !== 0 || alive[doc] !== 1) continue;
         const at = FIELD_COUNT * p;
         if (((counts[at] | (counts[at + 1] << 8) | (counts[at + 2] << 16) | (counts[at + 3] << 24)) & mask) === 0) continue;
-        flags[doc] |= IN_CLAUSE;
-        clauseIds[count++] = doc;
-        clause[doc] = 0;
+        flags[doc] |= MARKED;
+        markedIds[count++] = doc;
       }
     }
     const extra = this.extra.get(term);
     if (extra) {
       for (const doc of extra) {
-        if ((flags[doc] & IN_CLAUSE) !== 0 || alive[doc] !== 1) continue;
+        if ((flags[doc] & (IN_CLAUSE | MARKED)) !== 0 || alive[doc] !== 1) continue;
         const entry = this.entryOf(doc, term);
         if (entry < 0) continue;
         const at = FIELD_COUNT * entry;
@@ -1321,12 +1340,11 @@ export class SearchIndex {
         let has = false;
         for (let f = 0; f < FIELD_COUNT; f++) if ((fields & (1 << f)) !== 0 && (counts[at + f] & COUNT_BITS[f]) !== 0) has = true;
         if (!has) continue;
-        flags[doc] |= IN_CLAUSE;
-        clauseIds[count++] = doc;
-        clause[doc] = 0;
+        flags[doc] |= MARKED;
+        markedIds[count++] = doc;
       }
     }
-    return count;
+    scratch.marked = count;
   }
 
   /** The word index, built over the sorted words when there is none or too many words came since. */
@@ -1666,6 +1684,8 @@ export class SearchIndex {
         required: new Uint8Array(capacity),
         totalIds: new Int32Array(capacity),
         clauseIds: new Int32Array(capacity),
+        markedIds: new Int32Array(capacity),
+        marked: 0,
       };
     }
     return this.scratch;
