@@ -175,6 +175,8 @@ interface Scratch {
   /** The papers marked (MARKED) in this search, markedIds[0 .. marked). */
   markedIds: Int32Array;
   marked: number;
+  /** A score the `limit`-th result is known to reach (scoreExpansions' θ), or -Infinity: papers below it are counted, not ranked. */
+  floor: number;
 }
 
 const IN_TOTAL = 1;
@@ -410,6 +412,7 @@ export class SearchIndex {
     const scoringOrder = prunable < 0 ? clauses : [...clauses.filter((_, i) => i !== prunable), clauses[prunable]];
     this.lastDeferred = 0;
     scratch.marked = 0;
+    scratch.floor = -Infinity;
     let positive = false;
     for (const { clause, expansions } of scoringOrder) {
       const inPhrase = clause.phrase !== undefined;
@@ -467,12 +470,17 @@ export class SearchIndex {
     // Candidates: every document of a positive clause, or every document when all clauses are -x.
     let candidates: Int32Array;
     let candidateCount = 0;
+    // Candidates below the floor cannot be among the top `limit`: counted, not ranked.
+    let below = 0;
     if (positive) {
       // Into clauseIds (free now): totalIds still lists what to reset below.
       candidates = scratch.clauseIds;
       for (let i = 0; i < totalCount; i++) {
         const doc = scratch.totalIds[i];
-        if ((scratch.flags[doc] & (BANNED | MARKED)) === 0 && scratch.required[doc] === requiredCount) candidates[candidateCount++] = doc;
+        if ((scratch.flags[doc] & (BANNED | MARKED)) === 0 && scratch.required[doc] === requiredCount) {
+          if (scratch.total[doc] >= scratch.floor) candidates[candidateCount++] = doc;
+          else below++;
+        }
       }
     } else {
       candidates = new Int32Array(this.live);
@@ -483,7 +491,7 @@ export class SearchIndex {
     const best = topK(candidates, candidateCount, scratch.total, limit, this.keyOrder);
     // The papers only the unscored words of the pruned clause found are matches below the results:
     // counted, not ranked (scoreExpansions); the clause itself is not among their required clauses yet.
-    let total = candidateCount;
+    let total = candidateCount + below;
     if (scratch.marked > 0) {
       const requiredHere = clauses[prunable].clause.presence === 'required' ? 1 : 0;
       for (let i = 0; i < scratch.marked; i++) {
@@ -1272,19 +1280,25 @@ export class SearchIndex {
     let sinceCheck = Infinity;
     let stopAt = words.length;
     let rescore: number[] = [];
+    let theta = -Infinity;
     for (let i = 0; i < words.length; i++) {
       const { term, classes, asTyped, bound } = words[i];
-      // A check reads the papers found so far: made only once as many postings were read since the
-      // last, and while more than that are left, so that checks cost at most the scoring they save.
-      const checkCost = clauseCount + totalCount;
-      if (i > 0 && !this.exhaustiveScoring && k > 0 && k <= clauseCount && sinceCheck >= checkCost && remaining > checkCost) {
-        sinceCheck = 0;
-        const theta = kthLargest(k, clauseCount, (n) => {
-          const doc = clauseIds[n];
-          return (flags[doc] & BANNED) === 0 && required[doc] + requiredHere === requiredCount ? total[doc] + best[doc] : -Infinity;
-        });
+      if (i > 0 && !this.exhaustiveScoring && k > 0) {
+        // θ is worked out from the papers found so far: only once as many postings were read since
+        // the last time, and while more than that are left, so that it costs at most the scoring it
+        // may save. Between times the last θ holds (totals only grow), and the bounds only fall.
+        const checkCost = clauseCount + totalCount;
+        const due = sinceCheck >= checkCost && remaining > checkCost;
+        if (due && k <= clauseCount) {
+          sinceCheck = 0;
+          theta = kthLargest(k, clauseCount, (n) => {
+            const doc = clauseIds[n];
+            return (flags[doc] & BANNED) === 0 && required[doc] + requiredHere === requiredCount ? total[doc] + best[doc] : -Infinity;
+          });
+          scratch.floor = theta;
+        }
         // (A bound of 0, a clause boosted by 0, lifts nothing: its papers' totals are already final, and stay candidates.)
-        if (bound > 0 && bound < theta) {
+        if (bound > 0 && bound < theta && (totalCount === 0 || due)) {
           // The papers whose total the remaining words may still lift to θ; too many, and scoring goes on.
           const afford = remaining / (8 * (words.length - i));
           const candidates: number[] = [];
@@ -1744,6 +1758,7 @@ export class SearchIndex {
         clauseIds: new Int32Array(capacity),
         markedIds: new Int32Array(capacity),
         marked: 0,
+        floor: -Infinity,
       };
     }
     return this.scratch;
