@@ -1254,8 +1254,9 @@ export class SearchIndex {
    * on scoring) get the remaining words from their own entries (countsOf), exactly as a full
    * scoring would; every other paper the remaining words find is only marked (MARKED, in
    * scratch.markedIds) and counted by search(), never ranked (its total is below θ), so that the
-   * number of matches stays exact. The results and their order
-   * are then those of scoring every word (a unit test compares the two).
+   * number of matches stays exact. θ is also search()'s floor: a candidate below it is counted
+   * without entering the top-k heap. The results, their scores and order are then those of scoring
+   * every word (test/unit/search/expansionPruning.test.ts compares the two).
    */
   private scoreExpansions(
     clause: QueryClause,

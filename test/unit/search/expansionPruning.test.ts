@@ -33,9 +33,17 @@ function library(count: number, seed: number): { documents: SearchDocument[]; wo
   const tags = ['favourite', 'toread', 'robotics', 'vision', 'planning', 'learning'];
   const documents: SearchDocument[] = [];
   for (let i = 0; i < count; i++) {
+    // A few titles say one word many times: their weight comes close to the bound (BM25's
+    // saturation), so that a bound too low or a stop a little early shows.
+    const repeated =
+      next() < 0.05
+        ? Array.from({ length: 20 + Math.floor(next() * 200) }, () => word())
+            .fill(word())
+            .join(' ')
+        : '';
     documents.push({
       key: `paper${i}`,
-      title: words(3 + Math.floor(next() * 8)),
+      title: repeated || words(3 + Math.floor(next() * 8)),
       abstract: words(20 + Math.floor(next() * 80)),
       tags: tags.filter(() => next() < 0.15),
       note: next() < 0.3 ? words(5 + Math.floor(next() * 30)) : '',
