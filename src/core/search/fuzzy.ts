@@ -38,12 +38,35 @@ export function withinEditDistance(a: string, b: string, max: number): boolean {
 export function wildcardMatcher(pattern: string): { prefix: string } | { test(word: string): boolean } {
   const star = pattern.indexOf('*');
   if (star === pattern.length - 1) return { prefix: pattern.slice(0, -1) };
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  const regex = new RegExp(`^${source}$`, 'u');
-  return { test: (word: string) => regex.test(word) };
+  const parts = pattern.split('*');
+  if (/[\ud800-\udfff]/.test(pattern)) {
+    // Outside the Basic Multilingual Plane a part could split a letter in two: the regex keeps letters whole.
+    const source = parts.map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+    const regex = new RegExp(`^${source}$`, 'u');
+    return { test: (word: string) => regex.test(word) };
+  }
+  // `*` is any run of letters (words hold no line breaks), so a word matches when it starts with the
+  // first part, ends with the last, and has the others in order between them, each found at its
+  // earliest place: what the regex ^first.*middle.*last$ answers, without a regex (an infix wildcard
+  // tests some 12,000 words at 100,000 papers).
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  const middle = parts.slice(1, -1).filter((part) => part !== '');
+  let least = first.length + last.length;
+  for (const part of middle) least += part.length;
+  return {
+    test: (word: string) => {
+      if (word.length < least || !word.startsWith(first) || !word.endsWith(last)) return false;
+      let at = first.length;
+      const end = word.length - last.length;
+      for (const part of middle) {
+        const found = word.indexOf(part, at);
+        if (found < 0 || found + part.length > end) return false;
+        at = found + part.length;
+      }
+      return true;
+    },
+  };
 }
 
 /** The index of the first word in `sorted` that is not less than `prefix`. */

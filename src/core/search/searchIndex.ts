@@ -172,11 +172,18 @@ interface Scratch {
   required: Uint8Array;
   totalIds: Int32Array;
   clauseIds: Int32Array;
+  /** The papers marked (MARKED) in this search, markedIds[0 .. marked). */
+  markedIds: Int32Array;
+  marked: number;
+  /** A score the `limit`-th result is known to reach (scoreExpansions' θ), or -Infinity: papers below it are counted, not ranked. */
+  floor: number;
 }
 
 const IN_TOTAL = 1;
 const IN_CLAUSE = 2;
 const BANNED = 4;
+/** Found only by the words a pruned clause left unscored (scoreExpansions): a match, below the results shown. */
+const MARKED = 8;
 
 export class SearchIndex {
   private readonly analyzer = new Analyzer();
@@ -215,8 +222,16 @@ export class SearchIndex {
   private extra = new Map<number, number[]>();
   private termSlot = new Int32Array(1024).fill(-1);
   private scratch: Scratch | null = null;
+  private marks = new Int32Array(0);
   /** Related papers' vectors: per term the square root of its idf, per document its vector's length; null when the index changed since. */
   private relatedWeights: { rootIdf: Float64Array; norm: Float64Array } | null = null;
+  /**
+   * Score every word of a wildcard or fuzzy clause, as if no word could be left out (see
+   * scoreExpansions): for the unit tests and benchmarks that compare the two.
+   */
+  exhaustiveScoring = false;
+  /** How many of its words the last search left unscored (see scoreExpansions), for the same tests. */
+  lastDeferred = 0;
   /** Equal scores rank by key, so that results do not depend on the order documents were added in. */
   private readonly keyOrder = (a: number, b: number) => this.keys[a] < this.keys[b];
 
@@ -391,8 +406,15 @@ export class SearchIndex {
     };
     // A phrase's papers so far: doc -> the sum of its words' scores and how many of its words it has.
     const phraseDocs = phrases.map(() => new Map<number, { score: number; words: number }>());
+    // The clause whose words may be left unscored once they cannot change the top `limit` (see
+    // scoreExpansions) is scored last, in either mode, so that pruned and exhaustive sums add alike.
+    const prunable = phrases.length === 0 ? this.prunableClause(clauses) : -1;
+    const scoringOrder = prunable < 0 ? clauses : [...clauses.filter((_, i) => i !== prunable), clauses[prunable]];
+    this.lastDeferred = 0;
+    scratch.marked = 0;
+    scratch.floor = -Infinity;
     let positive = false;
-    for (const { clause, expansions } of clauses) {
+    for (const { clause, expansions } of scoringOrder) {
       const inPhrase = clause.phrase !== undefined;
       if (inPhrase && !phrases[clause.phrase!].viable) continue;
       if (clause.presence === 'prohibited' && !inPhrase) {
@@ -400,25 +422,10 @@ export class SearchIndex {
         continue;
       }
       if (clause.presence !== 'prohibited') positive = true;
-      let clauseCount = 0;
-      // A misspelling's neighbours are no rarer than the word asked for: a rare neighbour ("closing"
-      // for cloning~1) must not outweigh the word because fewer papers have it.
-      const ownIdf = clause.editDistance > 0 && expansions.length > 0 && expansions[0].weight === 1 ? this.idf(expansions[0].term) : Infinity;
-      for (const { term, classes, weight: termWeight } of expansions) {
-        const asTyped = clause.boost * termWeight * Math.min(this.idf(term), ownIdf);
-        const asStem = STEM_WEIGHT * asTyped;
-        this.forEachWeight(term, clause.fields, (doc, weight, spellings) => {
-          const score = ((spellings & classes) !== 0 ? asTyped : asStem) * weight;
-          if ((scratch.flags[doc] & IN_CLAUSE) === 0) {
-            scratch.flags[doc] |= IN_CLAUSE;
-            scratch.clauseIds[clauseCount++] = doc;
-            scratch.clause[doc] = score;
-          } else if (score > scratch.clause[doc]) {
-            // A wildcard or fuzzy clause counts its best word once, as one word of the query.
-            scratch.clause[doc] = score;
-          }
-        });
-      }
+      const clauseCount =
+        prunable >= 0 && clause === clauses[prunable].clause
+          ? this.scoreExpansions(clause, expansions, scratch, totalCount, requiredCount, limit)
+          : this.scoreClause(clause, expansions, scratch);
       const docs = inPhrase ? phraseDocs[clause.phrase!] : undefined;
       for (let i = 0; i < clauseCount; i++) {
         const doc = scratch.clauseIds[i];
@@ -463,12 +470,17 @@ export class SearchIndex {
     // Candidates: every document of a positive clause, or every document when all clauses are -x.
     let candidates: Int32Array;
     let candidateCount = 0;
+    // Candidates below the floor cannot be among the top `limit`: counted, not ranked.
+    let below = 0;
     if (positive) {
       // Into clauseIds (free now): totalIds still lists what to reset below.
       candidates = scratch.clauseIds;
       for (let i = 0; i < totalCount; i++) {
         const doc = scratch.totalIds[i];
-        if ((scratch.flags[doc] & BANNED) === 0 && scratch.required[doc] === requiredCount) candidates[candidateCount++] = doc;
+        if ((scratch.flags[doc] & (BANNED | MARKED)) === 0 && scratch.required[doc] === requiredCount) {
+          if (scratch.total[doc] >= scratch.floor) candidates[candidateCount++] = doc;
+          else below++;
+        }
       }
     } else {
       candidates = new Int32Array(this.live);
@@ -477,6 +489,16 @@ export class SearchIndex {
       }
     }
     const best = topK(candidates, candidateCount, scratch.total, limit, this.keyOrder);
+    // The papers only the unscored words of the pruned clause found are matches below the results:
+    // counted, not ranked (scoreExpansions); the clause itself is not among their required clauses yet.
+    let total = candidateCount + below;
+    if (scratch.marked > 0) {
+      const requiredHere = clauses[prunable].clause.presence === 'required' ? 1 : 0;
+      for (let i = 0; i < scratch.marked; i++) {
+        const doc = scratch.markedIds[i];
+        if ((scratch.flags[doc] & BANNED) === 0 && scratch.required[doc] + requiredHere === requiredCount) total++;
+      }
+    }
     const spellings = new Map<number, string[]>();
     const hits = best.map((doc) => ({ key: this.keys[doc], score: scratch.total[doc], matches: this.matchesOf(doc, clauses, spellings) }));
 
@@ -488,8 +510,9 @@ export class SearchIndex {
       scratch.flags[doc] = 0;
     }
     for (const doc of banned) scratch.flags[doc] = 0;
-    if (candidateCount === 0 && hints.length === 0) hints.push('No paper matches. Try fewer words, a wildcard (imit*) or a misspelling allowance (cloning~1).');
-    return { hits, total: candidateCount, hints };
+    for (let i = 0; i < scratch.marked; i++) scratch.flags[scratch.markedIds[i]] = 0;
+    if (total === 0 && hints.length === 0) hints.push('No paper matches. Try fewer words, a wildcard (imit*) or a misspelling allowance (cloning~1).');
+    return { hits, total, hints };
   }
 
   /**
@@ -1040,28 +1063,361 @@ export class SearchIndex {
     const own = clause.wildcard ? undefined : typed();
     if (own) found.set(own.term, own);
     const weight = clause.wildcard ? WILDCARD_WEIGHT : FUZZY_WEIGHT;
+    // The words visited and their terms first; expansions are made only for the terms kept (an
+    // infix wildcard at 100,000 papers visits some 12,000 words to keep 64).
+    const visited: string[] = [];
+    const visitedTerms: number[] = [];
+    const order: number[] = [];
+    const slot = this.termMarks();
     const take = (word: string, term: number) => {
       if (this.df.data[term] === 0 || term === own?.term) return;
-      const classes = 1 << (this.wordTerm.get(word)! & CLASS_BITS);
-      const expansion = found.get(term);
-      if (expansion === undefined) {
-        found.set(term, { term, words: [word], classes, weight });
-      } else {
-        expansion.words.push(word);
-        expansion.classes |= classes;
+      visited.push(word);
+      visitedTerms.push(term);
+      if (slot[term] < 0) {
+        slot[term] = order.length;
+        order.push(term);
       }
     };
     if (clause.wildcard) vocabulary.matchWildcard(clause.word, take);
     else vocabulary.matchFuzzy(clause.word, clause.editDistance, take);
-    let expansions = [...found.values()];
-    if (expansions.length > MAX_EXPANSIONS) {
-      // The word asked for first (it is never cut), then the most common of the others.
-      expansions = expansions.sort((a, b) => b.weight - a.weight || this.df.data[b.term] - this.df.data[a.term]).slice(0, MAX_EXPANSIONS);
+    const room = own ? MAX_EXPANSIONS - 1 : MAX_EXPANSIONS;
+    let kept = order;
+    if (order.length > room) {
+      // The word asked for first (it is never cut), then the most common of the others, the first
+      // visited first among equals.
+      const df = this.df.data;
+      const counts = new Float64Array(order.length);
+      for (let i = 0; i < order.length; i++) counts[i] = df[order[i]];
+      counts.sort();
+      const least = counts[counts.length - room];
+      let equalRoom = room;
+      for (const term of order) if (df[term] > least) equalRoom--;
+      kept = order.filter((term) => df[term] > least || (df[term] === least && equalRoom-- > 0));
+      kept.sort((a, b) => df[b] - df[a]);
+      const found = order.length + (own ? 1 : 0);
       hints.push(
-        `"${clause.word}${clause.editDistance > 0 ? `~${clause.editDistance}` : ''}" matches ${found.size} words; searched the ${MAX_EXPANSIONS} most common.`,
+        `"${clause.word}${clause.editDistance > 0 ? `~${clause.editDistance}` : ''}" matches ${found} words; searched the ${MAX_EXPANSIONS} most common.`,
       );
     }
+    const byTerm = new Map<number, Expansion>();
+    const expansions: Expansion[] = own ? [own] : [];
+    for (const term of kept) {
+      const expansion: Expansion = { term, words: [], classes: 0, weight };
+      byTerm.set(term, expansion);
+      expansions.push(expansion);
+    }
+    for (let i = 0; i < visited.length; i++) {
+      const expansion = byTerm.get(visitedTerms[i]);
+      if (expansion === undefined) continue;
+      expansion.words.push(visited[i]);
+      expansion.classes |= 1 << (this.wordTerm.get(visited[i])! & CLASS_BITS);
+    }
+    for (const term of order) slot[term] = -1;
     return expansions;
+  }
+
+  /** A mark per term, all -1 between uses (resolve's), grown with the dictionary. */
+  private termMarks(): Int32Array {
+    if (this.marks.length < this.terms.length) this.marks = new Int32Array(this.terms.length + (this.terms.length >> 3)).fill(-1);
+    return this.marks;
+  }
+
+  /**
+   * The clause whose words scoreExpansions may leave unscored: of the wildcard and fuzzy clauses that
+   * add to the score (not prohibited, not in a phrase), the one with the most postings; -1 when none
+   * has more than one word.
+   */
+  private prunableClause(clauses: readonly { clause: QueryClause; expansions: Expansion[] }[]): number {
+    let best = -1;
+    let bestPostings = 0;
+    clauses.forEach(({ clause, expansions }, i) => {
+      if (expansions.length < 2 || clause.presence === 'prohibited' || clause.phrase !== undefined) return;
+      let postings = 0;
+      for (const { term } of expansions) postings += this.df.data[term];
+      if (postings > bestPostings) {
+        best = i;
+        bestPostings = postings;
+      }
+    });
+    return best;
+  }
+
+  /**
+   * What a misspelling's words are capped at: a misspelling's neighbours are no rarer than the word
+   * asked for, so a rare neighbour ("closing" for cloning~1) must not outweigh the word because fewer
+   * papers have it.
+   */
+  private ownIdf(clause: QueryClause, expansions: readonly Expansion[]): number {
+    return clause.editDistance > 0 && expansions.length > 0 && expansions[0].weight === 1 ? this.idf(expansions[0].term) : Infinity;
+  }
+
+  /**
+   * Scores every word of a clause into scratch.clause (a wildcard or fuzzy clause counts its best
+   * word once, as one word of the query), listing the papers in scratch.clauseIds; returns how many.
+   */
+  private scoreClause(clause: QueryClause, expansions: readonly Expansion[], scratch: Scratch): number {
+    const ownIdf = this.ownIdf(clause, expansions);
+    let clauseCount = 0;
+    for (const { term, classes, weight } of expansions) {
+      clauseCount = this.scoreWord(term, classes, clause.boost * weight * Math.min(this.idf(term), ownIdf), clause.fields, scratch, clauseCount);
+    }
+    return clauseCount;
+  }
+
+  /**
+   * Adds one word of a clause to scratch.clause (the best word of the clause counts); returns the new
+   * count of scratch.clauseIds. The postings are read by hand with the constants in locals, as
+   * forEachWeight reads them (the same weights to the bit): this loop is most of a query's time, and
+   * a callback per posting cost a third of it.
+   */
+  private scoreWord(term: number, classes: number, asTyped: number, fields: number, scratch: Scratch, clauseCount: number): number {
+    const asStem = STEM_WEIGHT * asTyped;
+    const { flags, clause, clauseIds } = scratch;
+    let count = clauseCount;
+    if (term < this.baseTerms) {
+      const average = this.averageLengths();
+      const fieldLen = this.fieldLen.data;
+      const alive = this.alive.data;
+      const docs = this.postDocs;
+      const counts = this.postCounts;
+      const [boost0, boost1, boost2, boost3] = FIELD_BOOST;
+      const [b0, b1, b2, b3] = FIELD_B;
+      const [avg0, avg1, avg2, avg3] = average;
+      const in0 = (fields & 1) !== 0;
+      const in1 = (fields & 2) !== 0;
+      const in2 = (fields & 4) !== 0;
+      const in3 = (fields & 8) !== 0;
+      for (let p = this.postOffset[term], end = this.postOffset[term + 1]; p < end; p++) {
+        const doc = docs[p];
+        if (alive[doc] !== 1) continue;
+        const at = FIELD_COUNT * p;
+        const base = FIELD_COUNT * doc;
+        let pseudo = 0;
+        const title = counts[at];
+        if (title !== 0 && in0) pseudo += (boost0 * title) / (1 - b0 + (b0 * fieldLen[base]) / avg0);
+        const abstract = counts[at + 1];
+        if (abstract !== 0 && in1) pseudo += (boost1 * abstract) / (1 - b1 + (b1 * fieldLen[base + 1]) / avg1);
+        const tagsByte = counts[at + TAGS_FIELD];
+        const tags = tagsByte & 0x0f;
+        if (tags !== 0 && in2) pseudo += (boost2 * tags) / (1 - b2 + (b2 * fieldLen[base + 2]) / avg2);
+        const noteByte = counts[at + NOTE_FIELD];
+        const note = noteByte & 0x0f;
+        if (note !== 0 && in3) pseudo += (boost3 * note) / (1 - b3 + (b3 * fieldLen[base + 3]) / avg3);
+        if (pseudo === 0) continue;
+        const weight = (pseudo * (K1 + 1)) / (pseudo + K1);
+        const score = ((((tagsByte >> 4) | (noteByte & 0xf0)) & classes) !== 0 ? asTyped : asStem) * weight;
+        if ((flags[doc] & IN_CLAUSE) === 0) {
+          flags[doc] |= IN_CLAUSE;
+          clauseIds[count++] = doc;
+          clause[doc] = score;
+        } else if (score > clause[doc]) {
+          clause[doc] = score;
+        }
+      }
+    }
+    const extra = this.extra.get(term);
+    if (extra) {
+      const average = this.averageLengths();
+      const fwdCounts = this.fwdCounts.data;
+      for (const doc of extra) {
+        if (this.alive.data[doc] !== 1) continue;
+        const entry = this.entryOf(doc, term);
+        if (entry < 0) continue;
+        const at = FIELD_COUNT * entry;
+        const weight = this.weightAt(doc, fwdCounts, at, fields, average);
+        if (weight === 0) continue;
+        const score = ((((fwdCounts[at + TAGS_FIELD] >> 4) | (fwdCounts[at + NOTE_FIELD] & 0xf0)) & classes) !== 0 ? asTyped : asStem) * weight;
+        if ((flags[doc] & IN_CLAUSE) === 0) {
+          flags[doc] |= IN_CLAUSE;
+          clauseIds[count++] = doc;
+          clause[doc] = score;
+        } else if (score > clause[doc]) {
+          clause[doc] = score;
+        }
+      }
+    }
+    return count;
+  }
+
+  /**
+   * scoreClause for a clause of many words (a wildcard's or misspelling's), scored last, with the
+   * same scores for every paper that can be among the top `limit`, but without scoring the words
+   * that cannot change them (MaxScore-style pruning, README "Search"):
+   *
+   * A word's score in a paper is below its bound, asTyped × (K1 + 1) (BM25's saturation), and the
+   * clause counts a paper's best word. The words are scored in decreasing bound (the rarest first).
+   * Before the next word, with bound R: let θ be the `limit`-th best total so far among the papers
+   * the clause found that can be results (totals only grow, so the final `limit`-th best is at least
+   * θ). If R < θ, a paper's final total is t + max(p, later), t its other clauses' (all scored), p
+   * its best word so far, later ≤ R; so it is exactly t + p when p ≥ R, and below θ when t + R < θ.
+   * The papers left (t + R ≥ θ, p < R, not banned, the other required clauses met: few, or we go
+   * on scoring) get the remaining words from their own entries (countsOf), exactly as a full
+   * scoring would; every other paper the remaining words find is only marked (MARKED, in
+   * scratch.markedIds) and counted by search(), never ranked (its total is below θ), so that the
+   * number of matches stays exact. θ is also search()'s floor: a candidate below it is counted
+   * without entering the top-k heap. The results, their scores and order are then those of scoring
+   * every word (test/unit/search/expansionPruning.test.ts compares the two).
+   */
+  private scoreExpansions(
+    clause: QueryClause,
+    expansions: readonly Expansion[],
+    scratch: Scratch,
+    totalCount: number,
+    requiredCount: number,
+    limit: number,
+  ): number {
+    const ownIdf = this.ownIdf(clause, expansions);
+    const words = expansions.map(({ term, classes, weight }) => {
+      const asTyped = clause.boost * weight * Math.min(this.idf(term), ownIdf);
+      return { term, classes, asTyped, bound: asTyped * (K1 + 1) };
+    });
+    words.sort((a, b) => b.bound - a.bound);
+    const { flags, clause: best, clauseIds, total, required, totalIds } = scratch;
+    const k = Math.ceil(limit);
+    const requiredHere = clause.presence === 'required' ? 1 : 0;
+    let remaining = 0;
+    for (const { term } of words) remaining += this.df.data[term];
+    let clauseCount = 0;
+    let sinceCheck = Infinity;
+    let stopAt = words.length;
+    let rescore: number[] = [];
+    let theta = -Infinity;
+    for (let i = 0; i < words.length; i++) {
+      const { term, classes, asTyped, bound } = words[i];
+      if (i > 0 && !this.exhaustiveScoring && k > 0) {
+        // θ is worked out from the papers found so far: only once as many postings were read since
+        // the last time, and while more than that are left, so that it costs at most the scoring it
+        // may save. Between times the last θ holds (totals only grow), and the bounds only fall.
+        const checkCost = clauseCount + totalCount;
+        const due = sinceCheck >= checkCost && remaining > checkCost;
+        if (due && k <= clauseCount) {
+          sinceCheck = 0;
+          theta = kthLargest(k, clauseCount, (n) => {
+            const doc = clauseIds[n];
+            return (flags[doc] & BANNED) === 0 && required[doc] + requiredHere === requiredCount ? total[doc] + best[doc] : -Infinity;
+          });
+          scratch.floor = theta;
+        }
+        // (A bound of 0, a clause boosted by 0, lifts nothing: its papers' totals are already final, and stay candidates.)
+        if (bound > 0 && bound < theta && (totalCount === 0 || due)) {
+          // The papers whose total the remaining words may still lift to θ; too many, and scoring goes on.
+          const afford = remaining / (8 * (words.length - i));
+          const candidates: number[] = [];
+          for (let n = 0; n < totalCount && candidates.length <= afford; n++) {
+            const doc = totalIds[n];
+            if ((flags[doc] & BANNED) !== 0 || required[doc] + requiredHere !== requiredCount) continue;
+            const p = (flags[doc] & IN_CLAUSE) !== 0 ? best[doc] : 0;
+            if (p < bound && total[doc] + bound >= theta) candidates.push(doc);
+          }
+          if (candidates.length <= afford) {
+            stopAt = i;
+            rescore = candidates;
+            break;
+          }
+        }
+      }
+      clauseCount = this.scoreWord(term, classes, asTyped, clause.fields, scratch, clauseCount);
+      const df = this.df.data[term];
+      sinceCheck += df;
+      remaining -= df;
+    }
+    if (stopAt === words.length) return clauseCount;
+    this.lastDeferred = words.length - stopAt;
+    const deferred = words.slice(stopAt);
+    const average = this.averageLengths();
+    for (const doc of rescore) {
+      for (const { term, classes, asTyped } of deferred) {
+        const found = this.countsOf(doc, term);
+        if (found === null) continue;
+        const weight = this.weightAt(doc, found[0], found[1], clause.fields, average);
+        if (weight === 0) continue;
+        const spellings = (found[0][found[1] + TAGS_FIELD] >> 4) | (found[0][found[1] + NOTE_FIELD] & 0xf0);
+        const score = ((spellings & classes) !== 0 ? asTyped : STEM_WEIGHT * asTyped) * weight;
+        if ((flags[doc] & IN_CLAUSE) === 0) {
+          flags[doc] |= IN_CLAUSE;
+          clauseIds[clauseCount++] = doc;
+          best[doc] = score;
+        } else if (score > best[doc]) {
+          best[doc] = score;
+        }
+      }
+    }
+    // The most common first: once every live paper is found, the rest cannot add one.
+    deferred.sort((a, b) => this.df.data[b.term] - this.df.data[a.term]);
+    for (const { term } of deferred) {
+      if (clauseCount + scratch.marked >= this.live) break;
+      this.markPostings(term, clause.fields, scratch);
+    }
+    return clauseCount;
+  }
+
+  /** A term's BM25F weight in `doc` from its field counts at counts[at ..], as forEachWeight computes it (0 when not in `fields`). */
+  private weightAt(doc: number, counts: Uint8Array, at: number, fields: number, average: Float64Array): number {
+    const fieldLen = this.fieldLen.data;
+    const base = FIELD_COUNT * doc;
+    const [boost0, boost1, boost2, boost3] = FIELD_BOOST;
+    const [b0, b1, b2, b3] = FIELD_B;
+    const [avg0, avg1, avg2, avg3] = average;
+    let pseudo = 0;
+    const title = counts[at];
+    if (title !== 0 && (fields & 1) !== 0) pseudo += (boost0 * title) / (1 - b0 + (b0 * fieldLen[base]) / avg0);
+    const abstract = counts[at + 1];
+    if (abstract !== 0 && (fields & 2) !== 0) pseudo += (boost1 * abstract) / (1 - b1 + (b1 * fieldLen[base + 1]) / avg1);
+    const tags = counts[at + TAGS_FIELD] & 0x0f;
+    if (tags !== 0 && (fields & 4) !== 0) pseudo += (boost2 * tags) / (1 - b2 + (b2 * fieldLen[base + 2]) / avg2);
+    const note = counts[at + NOTE_FIELD] & 0x0f;
+    if (note !== 0 && (fields & 8) !== 0) pseudo += (boost3 * note) / (1 - b3 + (b3 * fieldLen[base + 3]) / avg3);
+    return pseudo > 0 ? (pseudo * (K1 + 1)) / (pseudo + K1) : 0;
+  }
+
+  /**
+   * Lists in scratch.markedIds the live papers that have `term` in one of `fields` and that the
+   * clause has not found or marked yet (see scoreExpansions: counted as matches, never shown). Reads
+   * the postings' ids and counts only, without scoring.
+   */
+  private markPostings(term: number, fields: number, scratch: Scratch): void {
+    const { flags, markedIds } = scratch;
+    const alive = this.alive.data;
+    let count = scratch.marked;
+    if (term < this.baseTerms && (fields & 15) === 15) {
+      // The common case (every field), by hand: a posting is a match, and only its id is read.
+      const docs = this.postDocs;
+      for (let p = this.postOffset[term], end = this.postOffset[term + 1]; p < end; p++) {
+        const doc = docs[p];
+        if ((flags[doc] & (IN_CLAUSE | MARKED)) === 0 && alive[doc] === 1) {
+          flags[doc] |= MARKED;
+          markedIds[count++] = doc;
+        }
+      }
+    } else if (term < this.baseTerms) {
+      const mask = (fields & 1 ? 0xff : 0) | (fields & 2 ? 0xff00 : 0) | (fields & 4 ? 0x0f0000 : 0) | (fields & 8 ? 0x0f000000 : 0);
+      const docs = this.postDocs;
+      const counts = this.postCounts;
+      for (let p = this.postOffset[term], end = this.postOffset[term + 1]; p < end; p++) {
+        const doc = docs[p];
+        if ((flags[doc] & (IN_CLAUSE | MARKED)) !== 0 || alive[doc] !== 1) continue;
+        const at = FIELD_COUNT * p;
+        if (((counts[at] | (counts[at + 1] << 8) | (counts[at + 2] << 16) | (counts[at + 3] << 24)) & mask) === 0) continue;
+        flags[doc] |= MARKED;
+        markedIds[count++] = doc;
+      }
+    }
+    const extra = this.extra.get(term);
+    if (extra) {
+      for (const doc of extra) {
+        if ((flags[doc] & (IN_CLAUSE | MARKED)) !== 0 || alive[doc] !== 1) continue;
+        const entry = this.entryOf(doc, term);
+        if (entry < 0) continue;
+        const at = FIELD_COUNT * entry;
+        const counts = this.fwdCounts.data;
+        let has = false;
+        for (let f = 0; f < FIELD_COUNT; f++) if ((fields & (1 << f)) !== 0 && (counts[at + f] & COUNT_BITS[f]) !== 0) has = true;
+        if (!has) continue;
+        flags[doc] |= MARKED;
+        markedIds[count++] = doc;
+      }
+    }
+    scratch.marked = count;
   }
 
   /** The word index, built over the sorted words when there is none or too many words came since. */
@@ -1401,10 +1757,48 @@ export class SearchIndex {
         required: new Uint8Array(capacity),
         totalIds: new Int32Array(capacity),
         clauseIds: new Int32Array(capacity),
+        markedIds: new Int32Array(capacity),
+        marked: 0,
+        floor: -Infinity,
       };
     }
     return this.scratch;
   }
+}
+
+/**
+ * The k-th largest of value(0) .. value(count - 1) (a value of -Infinity does not count), or
+ * -Infinity when fewer than k count.
+ */
+function kthLargest(k: number, count: number, value: (n: number) => number): number {
+  const heap = new Float64Array(k);
+  let size = 0;
+  for (let n = 0; n < count; n++) {
+    const v = value(n);
+    if (v === -Infinity) continue;
+    if (size < k) {
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (heap[parent] <= v) break;
+        heap[i] = heap[parent];
+        i = parent;
+      }
+      heap[i] = v;
+    } else if (v > heap[0]) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= k) break;
+        const child = left + 1 < k && heap[left + 1] < heap[left] ? left + 1 : left;
+        if (heap[child] >= v) break;
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = v;
+    }
+  }
+  return size < k ? -Infinity : heap[0];
 }
 
 /** A cached index that cannot be read (another format version, a truncated file). */

@@ -110,6 +110,27 @@ describe('Vocabulary', () => {
     }
   });
 
+  test("a wildcard's test accepts exactly the words its regular expression does (^part.*part$, letters whole)", () => {
+    const regexOf = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .split('*')
+          .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+        'u',
+      );
+    for (const seed of [4, 5]) {
+      const { next, words } = randomVocabulary(seed, 3000);
+      const patterns = [...patternsFor(next, words), '*aa*a', 'a*a', '*a*a*a*', 'aa*aa', '*', 'a*b*', '*ab*ba*ab'];
+      for (const pattern of patterns) {
+        const matcher = wildcardMatcher(pattern);
+        if ('prefix' in matcher) continue;
+        const regex = regexOf(pattern);
+        for (const word of [...words, 'aa', 'aaa', 'aba', 'abba', 'abab']) assert.equal(matcher.test(word), regex.test(word), `${pattern} on ${word}`);
+      }
+    }
+  });
+
   test('misspellings at distance 1 and 2 find exactly the words, in the order, that a scan finds', () => {
     for (const seed of [4, 5]) {
       const { next, words, termOf } = randomVocabulary(seed, 4000);
