@@ -258,7 +258,7 @@ async function loadFromSnapshot(id: number, root: string, files: string[], cache
     );
     const result = await publish(id, false, { ...fromSnapshot(snapshot), records: null, summary });
     queue = queue
-      .then(() => adoptRecords(root, snapshot))
+      .then(() => adoptRecords(root, snapshot, summary, result))
       .catch((error: unknown) => log('warn', `library file: not read after the snapshot (${errorMessage(error)})`));
     return result;
   }
@@ -306,11 +306,14 @@ function fromSnapshot(snapshot: LibrarySnapshot) {
  * After a load from the snapshot and its records summary: the library file's records, read and
  * normalised under the lock as on every open, so that the next tag change finds them in memory. They
  * must give the papers the keys the summary vouched for; if they do not (a summary that lies), the
- * summary is dropped and the window's next load merges the digests.
+ * summary is dropped and the window's next load merges the digests. When the file still has the
+ * summary's bytes, the load's answer is what they say, and a load that finds nothing changed since
+ * (the watcher after this window's own tag write) is answered from memory, as after any load.
  */
-async function adoptRecords(root: string, snapshot: LibrarySnapshot): Promise<void> {
+async function adoptRecords(root: string, snapshot: LibrarySnapshot, summary: RecordsSummary, answer: LoadResult): Promise<void> {
   if (lastPapers !== snapshot.papers) return;
-  const records = await storeFor(root).update((current) => current);
+  const store = storeFor(root);
+  const records = await store.update((current) => current);
   if (lastPapers !== snapshot.papers) return;
   if (!keysAgree(snapshot, records)) {
     log('warn', 'library records summary: the library file does not give the snapshot its keys; reading everything again on the next change');
@@ -318,6 +321,8 @@ async function adoptRecords(root: string, snapshot: LibrarySnapshot): Promise<vo
     return;
   }
   lastRecords = records;
+  // A file changed since the summary was believed (a CLI write, a pull) keeps lastResult empty: its watcher load merges and sends it.
+  if (lastResult === null && store.fingerprint(records) === summary.fingerprint) lastResult = answer;
 }
 
 /** How long the library must be quiet before its records summary is written (after a load or a change). */

@@ -286,6 +286,10 @@ describe('the library snapshot between windows', () => {
       const onDisk = await new LibraryStore(root, { log: () => undefined }).read();
       assert.deepEqual(onDisk.get(first)?.tags, ['to-read']);
       assert.deepEqual(onDisk.get(second)?.tags, ['method']);
+      // The watcher's load after that write finds nothing changed, as after any other load: no merge of every digest.
+      const watched = await two.client.request({ type: 'load', root, files, reread: [], trusted: true, cacheDir, shown: true });
+      assert.equal(watched.value.unchanged, true);
+      assert.equal(watched.papers.length, 0);
       await summaryWritten(changedAt + 1000);
     } finally {
       two.client.dispose();
