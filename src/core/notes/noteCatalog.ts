@@ -67,10 +67,14 @@ export class NoteCatalog {
     if (files?.size === 0) this.byNamedKey.delete(key);
   }
 
-  /** The known files at `folder` or inside it (a folder deleted whole). */
-  filesUnder(folder: string): string[] {
-    const prefix = folder.endsWith(this.separator) ? folder : folder + this.separator;
-    return [...this.files.keys()].filter((file) => file === folder || file.startsWith(prefix));
+  /** Whether `file` is known (read, with or without a key). */
+  has(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  /** Every known file. */
+  knownFiles(): IterableIterator<string> {
+    return this.files.keys();
   }
 
   clear(): void {

@@ -66,7 +66,8 @@ export class WorkspaceCitations extends Disposable {
     this.register(watchFiles(FILE_GLOB, (uri) => this.scheduleFile(uri)));
     this.register(
       folders.onDidCreateFolders(async (created) => {
-        for (const uri of await filesIn(created, FILE_GLOB, IGNORED_FOLDERS_GLOB)) this.scheduleFile(uri);
+        // Files the watcher reported already are known: only the others are read.
+        for (const uri of await filesIn(created, FILE_GLOB, IGNORED_FOLDERS_GLOB)) if (!this.known.has(uri.toString())) this.scheduleFile(uri);
       }),
     );
     this.register(

@@ -514,7 +514,11 @@ export class WorkspaceLibrary extends Disposable implements Library {
   /** Folders that arrived whole: their digests are found and read like files the watcher reported. */
   private async foldersCreated(folders: readonly vscode.Uri[]): Promise<void> {
     if (this.watchers.length === 0) return;
-    for (const uri of await filesIn(folders, globPattern(this.globs()), IGNORED_FOLDERS_GLOB)) this.schedule(uri);
+    // Digests the watcher reported already are listed (or pending): read again, 30 digests of a pull cost a second's merge twice.
+    const listed = new Set(this.files);
+    for (const uri of await filesIn(folders, globPattern(this.globs()), IGNORED_FOLDERS_GLOB)) {
+      if (!listed.has(uri.fsPath) && !this.pending.has(uri.fsPath)) this.schedule(uri);
+    }
   }
 
   private disposeWatchers(): void {

@@ -12,7 +12,7 @@ import { mapLimited } from '../../node/concurrency';
 import { readHead } from '../../node/notes/noteFiles';
 import { NOTES_FOLDER_SETTING, notesFolder } from '../../node/notes/workspaceNotes';
 import { Disposable } from '../lifecycle';
-import { filesIn, type FolderEvents } from '../shared/fileWatching';
+import { filesIn, underAny, watchFiles, type FolderEvents } from '../shared/fileWatching';
 import type { NoteLookup } from './noteLookup';
 
 export class NoteIndex extends Disposable implements NoteLookup {
@@ -24,7 +24,6 @@ export class NoteIndex extends Disposable implements NoteLookup {
   private readonly updates = new Map<string, Promise<void>>();
   private readonly changed = this.register(new vscode.EventEmitter<string>());
   private scanning: Promise<void> | undefined;
-  private watcher: vscode.Disposable | undefined;
   private readonly decoder = new TextDecoder('utf-8');
 
   readonly onDidChangeNote = this.changed.event;
@@ -35,11 +34,13 @@ export class NoteIndex extends Disposable implements NoteLookup {
     folders: FolderEvents,
   ) {
     super();
-    this.register({ dispose: () => this.watcher?.dispose() });
+    // Every workspace folder's markdown files, as they change.
+    this.register(watchFiles(NOTE_FILE_GLOB, (uri) => void this.update(uri)));
     this.register(folders.onDidCreateFolders((created) => void this.scanCreated(created)));
     this.register(
       folders.onDidDelete((deleted) => {
-        for (const folder of deleted) for (const file of this.catalog.filesUnder(folder.fsPath)) void this.update(vscode.Uri.file(file));
+        const inside = underAny(deleted);
+        for (const file of [...this.catalog.knownFiles()]) if (inside(file)) void this.update(vscode.Uri.file(file));
       }),
     );
     this.register(
@@ -63,19 +64,8 @@ export class NoteIndex extends Disposable implements NoteLookup {
     );
   }
 
-  /** Reads the front matter of every markdown file in the workspace, and watches them. */
+  /** Reads the front matter of every markdown file in the workspace (the watcher keeps them current). */
   rescan(): Promise<void> {
-    this.watcher?.dispose();
-    this.watcher = undefined;
-    const folder = vscode.workspace.workspaceFolders?.find((candidate) => candidate.uri.scheme === 'file');
-    if (folder) {
-      // A RelativePattern: a bare glob string is not reliably watched by every VS Code host.
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, NOTE_FILE_GLOB));
-      watcher.onDidCreate((uri) => void this.update(uri));
-      watcher.onDidChange((uri) => void this.update(uri));
-      watcher.onDidDelete((uri) => void this.update(uri));
-      this.watcher = watcher;
-    }
     this.scanning = (async () => {
       const uris = (await vscode.workspace.findFiles(NOTE_FILE_GLOB, IGNORED_FOLDERS_GLOB, MAX_MARKDOWN_FILES)).filter((uri) => uri.scheme === 'file');
       // Read 16 at a time: one after another, 2,000 notes took seconds of round trips.
@@ -177,7 +167,8 @@ export class NoteIndex extends Disposable implements NoteLookup {
   }
 
   private async scanCreated(folders: readonly vscode.Uri[]): Promise<void> {
-    const found = (await filesIn(folders, NOTE_FILE_GLOB, IGNORED_FOLDERS_GLOB)).slice(0, MAX_MARKDOWN_FILES);
+    // Files the watcher reported already are known: read again, they would only fire their keys twice.
+    const found = (await filesIn(folders, NOTE_FILE_GLOB, IGNORED_FOLDERS_GLOB)).filter((uri) => !this.catalog.has(uri.fsPath)).slice(0, MAX_MARKDOWN_FILES);
     await Promise.all(found.map((file) => this.update(file)));
   }
 

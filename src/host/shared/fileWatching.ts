@@ -20,6 +20,8 @@ import { Disposable } from '../lifecycle';
 
 /** Events are gathered for this long, so that a checkout of thousands of files is one batch. */
 const BATCH_MS = 200;
+/** A batch is given out once its first event is this old, even while events keep coming (a watch build). */
+const MAX_BATCH_WAIT_MS = 1000;
 /** Created paths whose kind is asked at once. */
 const STATS_IN_FLIGHT = 16;
 
@@ -35,6 +37,8 @@ export class FolderEvents extends Disposable {
   private readonly pendingCreated = new Map<string, vscode.Uri>();
   private readonly pendingDeleted = new Map<string, vscode.Uri>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the first event of the pending batch came. */
+  private batchStart = 0;
 
   /** Folders were created (none inside another of the batch); the files in them may not be reported one by one. */
   readonly onDidCreateFolders = this.created.event;
@@ -59,11 +63,15 @@ export class FolderEvents extends Disposable {
   private pend(into: Map<string, vscode.Uri>, uri: vscode.Uri): void {
     if (!ours(uri)) return;
     into.set(uri.fsPath, uri);
+    const now = Date.now();
+    if (this.timer === undefined) this.batchStart = now;
+    else if (now - this.batchStart >= MAX_BATCH_WAIT_MS) return; // due already: a steady stream must not hold it back
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.flush(), BATCH_MS);
+    this.timer = setTimeout(() => void this.flush(), Math.min(BATCH_MS, this.batchStart + MAX_BATCH_WAIT_MS - now));
   }
 
   private async flush(): Promise<void> {
+    this.timer = undefined;
     const deleted = outermost([...this.pendingDeleted.values()]);
     const created = outermost([...this.pendingCreated.values()]);
     this.pendingDeleted.clear();

@@ -61,11 +61,13 @@ describe('note catalog', () => {
     assert.equal(new NoteCatalog('\\', () => 'C:\\ws\\notes').defaultNoteFile('pasta'), 'C:\\ws\\notes\\pasta.md');
   });
 
-  test('the files under a folder deleted whole: that folder and its subfolders, not a sibling that shares its name as a prefix', () => {
-    const notes = catalog({ '/ws/notes/a.md': 'a', '/ws/notes/deep/b.md': 'b', '/ws/notes-old/c.md': 'c', '/ws/x.md': undefined });
-    assert.deepEqual(notes.filesUnder('/ws/notes').sort(), ['/ws/notes/a.md', '/ws/notes/deep/b.md']);
-    assert.deepEqual(notes.filesUnder('/ws/notes/'), notes.filesUnder('/ws/notes'));
-    assert.deepEqual(notes.filesUnder('/ws/x.md'), ['/ws/x.md']);
-    assert.deepEqual(notes.filesUnder('/elsewhere'), []);
+  test('knows which files it has read, with or without a key', () => {
+    const notes = catalog({ '/ws/notes/a.md': 'a', '/ws/x.md': undefined });
+    assert.equal(notes.has('/ws/notes/a.md'), true);
+    assert.equal(notes.has('/ws/x.md'), true);
+    assert.equal(notes.has('/ws/notes/b.md'), false);
+    assert.deepEqual([...notes.knownFiles()].sort(), ['/ws/notes/a.md', '/ws/x.md']);
+    notes.delete('/ws/x.md');
+    assert.deepEqual([...notes.knownFiles()], ['/ws/notes/a.md']);
   });
 });
