@@ -178,13 +178,16 @@ const MAX_WORD_LENGTH = 40;
 interface RelatedWeights {
   /** Per term, the square root of its idf. */
   rootIdf: Float64Array;
-  /** Per document, the length of its word vector, and of its whole vector (words and pairs). */
+  /** Per document, the length of its word vector. */
   norm: Float64Array;
+  /** Per document, the length of its whole vector (words and pairs), or -1 until first needed (fullNormOf). */
   fullNorm: Float64Array;
   /** Per pair bucket, how many live papers have a pair in it. */
   pairDf: Uint32Array;
   /** √idf of a pair by its df (index: df, 0 under 2). */
   rootIdfOfDf: Float64Array;
+  /** The library's words of a stem, by term, as reasons have needed them (SearchIndex.wordsOfTerm). */
+  spellings: Map<number, string[]>;
 }
 
 /** What Related looks for: word weights (unit length over the words), the words' length, pair entries (sorted) and the whole length. */
@@ -588,7 +591,7 @@ export class SearchIndex {
     const id = this.docIds.get(key);
     if (id === undefined) return [];
     this.ensureForward();
-    const { rootIdf, norm, fullNorm } = this.relatedWeightsOf();
+    const { rootIdf, norm } = this.relatedWeightsOf();
     const query = new Map<number, number>();
     if (norm[id] > 0) {
       for (let i = this.fwdOffset.data[id]; i < this.fwdOffset.data[id + 1]; i++) {
@@ -598,7 +601,7 @@ export class SearchIndex {
       }
     }
     const pairs = this.pairEntries.data.subarray(this.pairOffset.data[id], this.pairOffset.data[id + 1]);
-    return this.relatedTo({ words: query, wordNorm: norm[id], pairs, norm: fullNorm[id] }, limit, id);
+    return this.relatedTo({ words: query, wordNorm: norm[id], pairs, norm: this.fullNormOf(id) }, limit, id);
   }
 
   /**
@@ -1407,8 +1410,8 @@ export class SearchIndex {
   }
 
   /**
-   * Related papers' weights, computed on the first request after the index changed (two passes over
-   * the forward entries and the pair entries). A word of count c in a paper (title ×3, tags ×2,
+   * Related papers' weights, computed on the first request after the index changed (one pass over
+   * the forward entries and one over the pair entries; the whole lengths wait for fullNormOf). A word of count c in a paper (title ×3, tags ×2,
    * abstract and note ×1) weighs (1 + ln c) × √idf, idf = ln(N / df): sublinear, so that a word said
    * ten times is not ten words, and √idf on each side, so that a shared word counts idf once in the
    * cosine (with idf on both sides a name two papers happen to share outweighs their whole topic). A
@@ -1437,7 +1440,7 @@ export class SearchIndex {
     // √idf of a pair by its bucket's df (0 for a df under 2), looked up rather than computed per entry.
     const rootIdfOfDf = Float64Array.from({ length: this.live + 1 }, (_, df) => (df < 2 ? 0 : Math.sqrt(Math.log(this.live / df))));
     const norm = new Float64Array(docCount);
-    const fullNorm = new Float64Array(docCount);
+    const fullNorm = new Float64Array(docCount).fill(-1);
     const { data: offsets } = this.fwdOffset;
     const { data: terms } = this.fwdTerms;
     const { data: counts } = this.fwdCounts;
@@ -1450,17 +1453,27 @@ export class SearchIndex {
         const weight = relatedTf(counts, FIELD_COUNT * i) * rootIdf[term];
         sum += weight * weight;
       }
-      let pairSum = 0;
-      for (let i = pairOffset[doc]; i < pairOffset[doc + 1]; i++) {
-        const entry = pairEntries[i];
-        const weight = RELATED_TF[entry & PAIR_MAX_COUNT] * rootIdfOfDf[Math.min(pairDf[entry >>> PAIR_BUCKET_SHIFT], this.live)];
-        pairSum += weight * weight;
-      }
       norm[doc] = Math.sqrt(sum);
-      fullNorm[doc] = Math.sqrt(sum + pairSum);
     }
-    this.relatedWeights = { rootIdf, norm, fullNorm, pairDf, rootIdfOfDf };
+    this.relatedWeights = { rootIdf, norm, fullNorm, pairDf, rootIdfOfDf, spellings: new Map() };
     return this.relatedWeights;
+  }
+
+  /**
+   * The length of document `doc`'s whole vector, words and pairs, computed when first asked (only
+   * the papers Related scores again need it, and a pass over every pair entry would cost the first
+   * request some 0.3 s at 100,000 papers).
+   */
+  private fullNormOf(doc: number): number {
+    const weights = this.relatedWeightsOf();
+    let length = weights.fullNorm[doc];
+    if (length < 0) {
+      let sum = weights.norm[doc] ** 2;
+      for (let i = this.pairOffset.data[doc]; i < this.pairOffset.data[doc + 1]; i++) sum += this.pairWeight(this.pairEntries.data[i], weights) ** 2;
+      length = Math.sqrt(sum);
+      weights.fullNorm[doc] = length;
+    }
+    return length;
   }
 
   /** A pair entry's weight in its paper's vector (see relatedWeightsOf). */
@@ -1509,7 +1522,7 @@ export class SearchIndex {
    */
   private relatedTo(query: RelatedQuery, limit: number, exclude: number): SearchHit[] {
     if (query.words.size === 0) return [];
-    const { rootIdf, norm, fullNorm } = this.relatedWeightsOf();
+    const { rootIdf, norm } = this.relatedWeightsOf();
     const scratch = this.scratchSpace();
     const { total, flags, totalIds } = scratch;
     let count = 0;
@@ -1558,7 +1571,8 @@ export class SearchIndex {
     const rescored = new Float64Array(byWords.length);
     byWords.forEach((doc, i) => {
       const words = total[doc] * query.wordNorm * norm[doc];
-      rescored[i] = query.norm > 0 && fullNorm[doc] > 0 ? (words + this.pairDot(query.pairs, doc)) / (query.norm * fullNorm[doc]) : 0;
+      const length = this.fullNormOf(doc);
+      rescored[i] = query.norm > 0 && length > 0 ? (words + this.pairDot(query.pairs, doc)) / (query.norm * length) : 0;
     });
     for (let i = 0; i < count; i++) {
       const doc = scratch.totalIds[i];
@@ -1566,7 +1580,8 @@ export class SearchIndex {
       scratch.flags[doc] = 0;
     }
     const best = topK(Int32Array.from(byWords.keys()), byWords.length, rescored, limit, (a, b) => this.keys[byWords[a]] < this.keys[byWords[b]]);
-    const spellings = new Map<number, string[]>();
+    // The library's words per stem, kept with the weights: the index cannot change under them.
+    const { spellings } = this.relatedWeightsOf();
     return best.map((i) => ({ key: this.keys[byWords[i]], score: rescored[i], matches: this.relatedReasons(byWords[i], query, spellings) }));
   }
 
@@ -1603,19 +1618,27 @@ export class SearchIndex {
       const found = this.countsOf(doc, term);
       if (found !== null) shared.push({ terms: [term], weight: weight * query.wordNorm * rootIdf[term] * relatedTf(found[0], found[1]) });
     }
-    // A shared pair's hash names two of the shared words: found by hashing the shared words two by two.
-    const pairParts = new Map<number, number>();
-    this.pairDot(query.pairs, doc, (hash, part) => pairParts.set(hash, part));
+    // A shared pair's hash names two of the shared words: found by hashing the shared words two by
+    // two, for the few heaviest pairs only (no other can be among the reasons shown).
+    const parts: { hash: number; part: number }[] = [];
+    this.pairDot(query.pairs, doc, (hash, part) => parts.push({ hash, part }));
+    const pairParts = new Map(
+      parts
+        .sort((x, y) => y.part - x.part || x.hash - y.hash)
+        .slice(0, RELATED_REASONS)
+        .map(({ hash, part }) => [hash, part]),
+    );
     if (pairParts.size > 0) {
       this.ensureTermHashes();
       const words = shared.map(({ terms }) => terms[0]);
-      for (const a of words) {
-        for (const b of words) {
-          if (a === b) continue;
-          const hash = pairHash(this.termHash.data[a], this.termHash.data[b]);
+      const hashes = Uint32Array.from(words, (term) => this.termHash.data[term]);
+      for (let i = 0; i < words.length && pairParts.size > 0; i++) {
+        for (let j = 0; j < words.length; j++) {
+          if (i === j) continue;
+          const hash = pairHash(hashes[i], hashes[j]);
           const part = pairParts.get(hash);
           if (part !== undefined) {
-            shared.push({ terms: [a, b], weight: part });
+            shared.push({ terms: [words[i], words[j]], weight: part });
             pairParts.delete(hash);
           }
         }
