@@ -433,6 +433,13 @@ describe('incremental updates', () => {
     const rebuilt = SearchIndex.build(after.slice(100));
     for (const query of ['kalo', 'ka*', 'note:ka*', '+kalo -mine', documents[200].title])
       assert.deepEqual(outcome(index, query), outcome(rebuilt, query), query);
+    // Related's words and word pairs too: the pairs of the papers kept are carried through the compaction.
+    for (const key of [after[150].key, after[301].key, after[2999].key])
+      assert.deepEqual(
+        index.related(key).map((hit) => [hit.key, hit.score.toFixed(9), hit.matches.map((match) => match.word).join(', ')]),
+        rebuilt.related(key).map((hit) => [hit.key, hit.score.toFixed(9), hit.matches.map((match) => match.word).join(', ')]),
+        key,
+      );
   });
 
   test('upsert reports an unchanged document as unchanged', () => {
