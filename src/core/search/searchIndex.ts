@@ -265,7 +265,9 @@ export class SearchIndex {
   // Word pairs: document d's pair entries (hash << PAIR_COUNT_BITS | weighted count, ascending) are pairEntries[pairOffset[d] .. pairOffset[d + 1]).
   private pairOffset = U32List.from(Uint32Array.of(0));
   private pairEntries = new U32List();
-  /** Scratch for one document's pairs while it is added. */
+  /** Documents below this id have their pair entries sorted and summed (sortPairs); those after, one entry per occurrence. */
+  private sortedPairDocs = 0;
+  /** Scratch for a text's pairs (relatedToText). */
   private pairScratch = new Uint32Array(256);
   /** Related papers' weights (see relatedWeightsOf); null when the index changed since. */
   private relatedWeights: RelatedWeights | null = null;
@@ -718,6 +720,7 @@ export class SearchIndex {
   serialize(): Uint8Array {
     if (this.live !== this.keys.length || this.extra.size > 0 || this.baseDocs !== this.keys.length || this.baseTerms !== this.terms.length) this.compact();
     this.sortWords();
+    this.sortPairs();
     if (!this.vocabulary?.isExactly(this.sortedWords)) this.vocabulary = Vocabulary.build(this.sortedWords!, this.sortedWordTerms!);
     const grams = this.vocabulary.sections();
     const encoder = new TextEncoder();
@@ -851,6 +854,7 @@ export class SearchIndex {
     for (let doc = 0; doc < n; doc++) if (pairOffset[doc + 1] < pairOffset[doc]) fail('the word pairs are out of order');
     index.pairOffset = U32List.adopt(pairOffset);
     index.pairEntries = U32List.adopt(u32Of(sections[13]));
+    index.sortedPairDocs = n;
     index.termHash = new U32List(0);
     index.baseDocs = n;
     index.baseTerms = t;
@@ -882,7 +886,6 @@ export class SearchIndex {
     const spellings: number[] = [];
     const texts = documentFields(document);
     this.ensureTermHashes();
-    let pairs = 0;
     for (let field = 0; field < FIELD_COUNT; field++) {
       let length = 0;
       const cap = FIELD_MAX_COUNT[field];
@@ -895,12 +898,10 @@ export class SearchIndex {
         if (entry < 0) return;
         const term = entry >> CLASS_SHIFT;
         if (previous >= 0 && previous !== term) {
-          if (pairs === this.pairScratch.length) {
-            const grown = new Uint32Array(2 * pairs);
-            grown.set(this.pairScratch);
-            this.pairScratch = grown;
-          }
-          this.pairScratch[pairs++] = pairEntry(this.termHash.data[previous], this.termHash.data[term], pairBoost);
+          // Into the array itself, not through push(): a uint32 passed to a call is boxed, one allocation per pair.
+          const list = this.pairEntries;
+          if (list.length === list.data.length) list.grow(list.length + 1);
+          list.data[list.length++] = pairEntry(this.termHash.data[previous], this.termHash.data[term], pairBoost);
         }
         previous = term;
         length++;
@@ -939,21 +940,39 @@ export class SearchIndex {
       }
     }
     this.fwdOffset.push(this.fwdTerms.length);
-    this.appendPairs(pairs);
+    // The pairs as they came (one entry per occurrence): sortPairs orders and sums them when Related or the cache first needs them.
+    this.pairOffset.push(this.pairEntries.length);
     this.live++;
   }
 
-  /** Appends the document's pair entries from the first `count` of pairScratch: sorted, one per pair with its counts summed. */
-  private appendPairs(count: number): void {
-    const scratch = this.pairScratch.subarray(0, count).sort();
-    this.pairEntries.grow(this.pairEntries.length + count);
-    for (let i = 0; i < count;) {
-      const hash = scratch[i] >>> PAIR_COUNT_BITS;
-      let weight = 0;
-      for (; i < count && scratch[i] >>> PAIR_COUNT_BITS === hash; i++) weight += scratch[i] & PAIR_MAX_COUNT;
-      this.pairEntries.push(((hash << PAIR_COUNT_BITS) | Math.min(weight, PAIR_MAX_COUNT)) >>> 0);
+  /**
+   * Puts the pair entries of the documents added since the last call in order, one entry per pair
+   * with its counts summed (capped at PAIR_MAX_COUNT), in place: an added document's entries are
+   * one per occurrence, and sorting them is left out of the build (it would cost the build some 4 %),
+   * for the first Related request or serialize.
+   */
+  private sortPairs(): void {
+    const docCount = this.keys.length;
+    if (this.sortedPairDocs === docCount) return;
+    const offsets = this.pairOffset.data;
+    const entries = this.pairEntries.data;
+    let write = offsets[this.sortedPairDocs];
+    for (let doc = this.sortedPairDocs; doc < docCount; doc++) {
+      const start = offsets[doc];
+      const end = offsets[doc + 1];
+      entries.subarray(start, end).sort();
+      // Writing never overtakes reading: each entry written sums one or more read.
+      offsets[doc] = write;
+      for (let i = start; i < end;) {
+        const hash = entries[i] >>> PAIR_COUNT_BITS;
+        let count = 0;
+        for (; i < end && entries[i] >>> PAIR_COUNT_BITS === hash; i++) count += entries[i] & PAIR_MAX_COUNT;
+        entries[write++] = ((hash << PAIR_COUNT_BITS) | Math.min(count, PAIR_MAX_COUNT)) >>> 0;
+      }
     }
-    this.pairOffset.push(this.pairEntries.length);
+    offsets[docCount] = write;
+    this.pairEntries.length = write;
+    this.sortedPairDocs = docCount;
   }
 
   /** The stems' hashes (termHash) for every term, computed after a deserialize when first needed. */
@@ -1047,6 +1066,7 @@ export class SearchIndex {
   /** Renumbers the live documents and the used terms, dropping the rest. */
   private dropDead(): void {
     this.relatedWeights = null;
+    this.sortPairs();
     const termMap = new Int32Array(this.terms.length).fill(-1);
     const terms: string[] = [];
     for (let t = 0; t < this.terms.length; t++) {
@@ -1088,6 +1108,7 @@ export class SearchIndex {
     this.termHash = termHash;
     this.pairOffset = pairOffset;
     this.pairEntries = pairEntries;
+    this.sortedPairDocs = keys.length;
     for (const [word, entry] of this.wordTerm) {
       if (entry < 0) continue;
       const term = termMap[entry >> CLASS_SHIFT];
@@ -1422,6 +1443,7 @@ export class SearchIndex {
   private relatedWeightsOf(): RelatedWeights {
     if (this.relatedWeights) return this.relatedWeights;
     this.ensureForward();
+    this.sortPairs();
     const termCount = this.terms.length;
     const rootIdf = new Float64Array(termCount);
     for (let term = 0; term < termCount; term++) {
