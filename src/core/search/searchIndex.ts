@@ -129,6 +129,24 @@ const COMMON_SHARE = 0.01;
 const COMMON_MIN = 32;
 /** How many of the words a related paper shares with the paper are shown as the reason. */
 const RELATED_REASONS = 6;
+/**
+ * Related papers' word pairs: two significant words side by side in one field ("behavior cloning",
+ * "autonomous driving"; stop words between them skipped, punctuation breaking the pair), each kept
+ * per paper as a PAIR_HASH_BITS hash of the two stems with the pair's weighted count (title ×3, as a
+ * word's) in the low PAIR_COUNT_BITS bits of one 32-bit entry, sorted. A pair counts in the cosine
+ * as a word does, with its own idf (computed from PAIR_BUCKET_BITS buckets of the hashes).
+ */
+const PAIR_COUNT_BITS = 5;
+const PAIR_MAX_COUNT = (1 << PAIR_COUNT_BITS) - 1;
+const PAIR_BUCKET_BITS = 22;
+const PAIR_BUCKET_SHIFT = 32 - PAIR_BUCKET_BITS;
+/**
+ * The order in which a reason's word prefers the spelling classes a paper has (analyzer.ts): -ion and
+ * -ment, -ing, the base form, -al, -er, -ize, -ed, other; a pair then reads "imitation learning".
+ */
+const REASON_CLASSES = [4, 1, 0, 3, 5, 6, 2, 7];
+/** The word cosine's best this many (or `limit`, when larger) are scored again with the pairs; the harness found no gain beyond 30. */
+const PAIR_RESCORED = 100;
 /** The side table is folded into the postings when it holds this share of the documents. */
 const COMPACT_RATIO = 0.1;
 const COMPACT_MIN = 512;
@@ -149,9 +167,36 @@ const NOTE_FIELD = 3;
 const CLASS_SHIFT = 3;
 const CLASS_BITS = 7;
 
-const WORD = /[\p{L}\p{N}]+/gu;
+/** A word, or (group 1) a mark that ends a word pair. */
+const WORD_OR_BREAK = /[\p{L}\p{N}]+|([.,;:!?()[\]])/gu;
+/** The marks that end a word pair, by ASCII code. */
+const PAIR_BREAK_ASCII = Uint8Array.from({ length: 128 }, (_, c) => ('.,;:!?()[]'.includes(String.fromCharCode(c)) ? 1 : 0));
 const NON_ASCII = /[\u0080-\uffff]/;
 const MAX_WORD_LENGTH = 40;
+
+/** Related papers' weights (SearchIndex.relatedWeightsOf). */
+interface RelatedWeights {
+  /** Per term, the square root of its idf. */
+  rootIdf: Float64Array;
+  /** Per document, the length of its word vector. */
+  norm: Float64Array;
+  /** Per document, the length of its whole vector (words and pairs), or -1 until first needed (fullNormOf). */
+  fullNorm: Float64Array;
+  /** Per pair bucket, how many live papers have a pair in it. */
+  pairDf: Uint32Array;
+  /** √idf of a pair by its df (index: df, 0 under 2). */
+  rootIdfOfDf: Float64Array;
+  /** The library's words of a stem, by term, as reasons have needed them (SearchIndex.wordsOfTerm). */
+  spellings: Map<number, string[]>;
+}
+
+/** What Related looks for: word weights (unit length over the words), the words' length, pair entries (sorted) and the whole length. */
+interface RelatedQuery {
+  words: Map<number, number>;
+  wordNorm: number;
+  pairs: Uint32Array;
+  norm: number;
+}
 
 /** A term of a query resolved against the dictionary. */
 interface Expansion {
@@ -223,8 +268,6 @@ export class SearchIndex {
   private termSlot = new Int32Array(1024).fill(-1);
   private scratch: Scratch | null = null;
   private marks = new Int32Array(0);
-  /** Related papers' vectors: per term the square root of its idf, per document its vector's length; null when the index changed since. */
-  private relatedWeights: { rootIdf: Float64Array; norm: Float64Array } | null = null;
   /**
    * Score every word of a wildcard or fuzzy clause, as if no word could be left out (see
    * scoreExpansions): for the unit tests and benchmarks that compare the two.
@@ -232,6 +275,17 @@ export class SearchIndex {
   exhaustiveScoring = false;
   /** How many of its words the last search left unscored (see scoreExpansions), for the same tests. */
   lastDeferred = 0;
+  /** Per term a hash of its stem (for word pairs, so that a pair's hash survives renumbering); filled on demand after deserialize. */
+  private termHash = new U32List();
+  // Word pairs: document d's pair entries (hash << PAIR_COUNT_BITS | weighted count, ascending) are pairEntries[pairOffset[d] .. pairOffset[d + 1]).
+  private pairOffset = U32List.from(Uint32Array.of(0));
+  private pairEntries = new U32List();
+  /** Documents below this id have their pair entries sorted and summed (sortPairs); those after, one entry per occurrence. */
+  private sortedPairDocs = 0;
+  /** Scratch for a text's pairs (relatedToText). */
+  private pairScratch = new Uint32Array(256);
+  /** Related papers' weights (see relatedWeightsOf); null when the index changed since. */
+  private relatedWeights: RelatedWeights | null = null;
   /** Equal scores rank by key, so that results do not depend on the order documents were added in. */
   private readonly keyOrder = (a: number, b: number) => this.keys[a] < this.keys[b];
 
@@ -553,10 +607,10 @@ export class SearchIndex {
   }
 
   /**
-   * The papers most related to the paper `key`, by the cosine of their word vectors (see
-   * relatedWeightsOf): every word the paper shares with another counts, a common word little and a
-   * rare one more. Each hit's matches are the shared words that weigh most in its score. Empty when
-   * the index does not hold `key`.
+   * The papers most related to the paper `key`, by the cosine of their vectors of words and word
+   * pairs (see relatedWeightsOf): every word and pair the paper shares with another counts, a common
+   * one little and a rare one more. Each hit's matches are the shared pairs and words that weigh most
+   * in its score. Empty when the index does not hold `key`.
    */
   related(key: string, limit = 10): SearchHit[] {
     const id = this.docIds.get(key);
@@ -571,22 +625,43 @@ export class SearchIndex {
         query.set(term, (relatedTf(this.fwdCounts.data, FIELD_COUNT * i) * rootIdf[term]) / norm[id]);
       }
     }
-    return this.relatedTo(query, limit, id);
+    const pairs = this.pairEntries.data.subarray(this.pairOffset.data[id], this.pairOffset.data[id + 1]);
+    return this.relatedTo({ words: query, wordNorm: norm[id], pairs, norm: this.fullNormOf(id) }, limit, id);
   }
 
   /**
    * The papers most related to a piece of text (an editor selection, a note): the cosine of its known
-   * words' vector (camelCase and snake_case split into words) with each paper's. `excludeKey` leaves
-   * one paper out (the note's own paper).
+   * words' and word pairs' vector (camelCase and snake_case split into words) with each paper's.
+   * `excludeKey` leaves one paper out (the note's own paper).
    */
   relatedToText(text: string, limit = 10, excludeKey?: string): SearchHit[] {
+    this.ensureForward();
+    this.ensureTermHashes();
     const counts = new Map<number, number>();
-    this.forEachWord(splitIdentifiers(text).toLowerCase(), (word) => {
+    let pairCount = 0;
+    let previous = -1;
+    this.forEachWord(splitIdentifiers(text).toLowerCase(), (word, broken) => {
+      if (broken) previous = -1;
       const entry = this.wordTerm.get(word);
       const term = entry === undefined ? this.termIds.get(this.analyzer.stem(word)) : entry < 0 ? -1 : entry >> CLASS_SHIFT;
-      if (term !== undefined && term >= 0 && this.df.data[term] > 0) counts.set(term, (counts.get(term) ?? 0) + 1);
+      if (term === -1) return; // a stop word, skipped as the index skips it between the words of a pair
+      if (term === undefined || this.df.data[term] === 0) {
+        // A word no paper has: no pair of the library spans it.
+        previous = -1;
+        return;
+      }
+      counts.set(term, (counts.get(term) ?? 0) + 1);
+      if (previous >= 0 && previous !== term) {
+        if (pairCount === this.pairScratch.length) {
+          const grown = new Uint32Array(2 * pairCount);
+          grown.set(this.pairScratch);
+          this.pairScratch = grown;
+        }
+        this.pairScratch[pairCount++] = pairEntry(this.termHash.data[previous], this.termHash.data[term], 1);
+      }
+      previous = term;
     });
-    this.ensureForward();
+    const pairs = sumPairs(this.pairScratch.subarray(0, pairCount).sort());
     const { rootIdf } = this.relatedWeightsOf();
     const query = new Map<number, number>();
     let length = 0;
@@ -596,9 +671,11 @@ export class SearchIndex {
       query.set(term, weight);
       length += weight * weight;
     }
-    for (const [term, weight] of query) query.set(term, weight / Math.sqrt(length));
+    const wordNorm = Math.sqrt(length);
+    for (const [term, weight] of query) query.set(term, weight / wordNorm);
+    const pairLength = this.pairLength(pairs);
     const exclude = excludeKey === undefined ? -1 : (this.docIds.get(excludeKey) ?? -1);
-    return this.relatedTo(query, limit, exclude);
+    return this.relatedTo({ words: query, wordNorm, pairs, norm: Math.sqrt(length + pairLength * pairLength) }, limit, exclude);
   }
 
   /**
@@ -626,7 +703,18 @@ export class SearchIndex {
     let words = 0;
     for (const term of this.wordTerm.values()) if (term >= 0) words++;
     const typedArrayBytes =
-      [this.df, this.fieldLen, this.docHash, this.fwdOffset, this.fwdTerms, this.fwdCounts, this.alive].reduce((sum, list) => sum + list.data.byteLength, 0) +
+      [
+        this.df,
+        this.fieldLen,
+        this.docHash,
+        this.fwdOffset,
+        this.fwdTerms,
+        this.fwdCounts,
+        this.alive,
+        this.pairOffset,
+        this.pairEntries,
+        this.termHash,
+      ].reduce((sum, list) => sum + list.data.byteLength, 0) +
       this.postOffset.byteLength +
       this.postDocs.byteLength +
       this.postCounts.byteLength;
@@ -655,6 +743,7 @@ export class SearchIndex {
   serialize(): Uint8Array {
     if (this.live !== this.keys.length || this.extra.size > 0 || this.baseDocs !== this.keys.length || this.baseTerms !== this.terms.length) this.compact();
     this.sortWords();
+    this.sortPairs();
     if (!this.vocabulary?.isExactly(this.sortedWords)) this.vocabulary = Vocabulary.build(this.sortedWords!, this.sortedWordTerms!);
     const grams = this.vocabulary.sections();
     const encoder = new TextEncoder();
@@ -671,6 +760,8 @@ export class SearchIndex {
       bytesOf(grams.gramKeys),
       bytesOf(grams.gramOffsets),
       bytesOf(grams.gramWords),
+      bytesOf(this.pairOffset.toArray()),
+      bytesOf(this.pairEntries.toArray()),
     ];
     const header = encoder.encode(
       JSON.stringify({
@@ -680,6 +771,7 @@ export class SearchIndex {
         terms: this.terms.length,
         words: this.sortedWords!.length,
         entries: this.postDocs.length,
+        pairs: this.pairEntries.length,
         sections: sections.map((s) => s.byteLength),
       }),
     );
@@ -708,15 +800,16 @@ export class SearchIndex {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const headerLength = view.getUint32(0, true);
     if (headerLength > 4096 || 4 + headerLength > bytes.byteLength) fail('the header is damaged');
-    let header: { format?: unknown; version?: unknown; documents: number; terms: number; words: number; entries: number; sections: number[] };
+    let header: { format?: unknown; version?: unknown; documents: number; terms: number; words: number; entries: number; pairs: number; sections: number[] };
     try {
       header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as typeof header;
     } catch {
       return fail('the header is not JSON');
     }
     if (header.format !== FORMAT_NAME || header.version !== FORMAT_VERSION) fail(`it is not a version ${FORMAT_VERSION} index`);
-    const { documents: n, terms: t, words: w, entries: p, sections: lengths } = header;
-    const expected = [-1, -1, -1, 4 * w, 8 * n, 4 * FIELD_COUNT * n, 4 * (t + 1), 4 * p, FIELD_COUNT * p, -1, -1, -1];
+    const { documents: n, terms: t, words: w, entries: p, pairs: q, sections: lengths } = header;
+    if (!Number.isSafeInteger(q) || q < 0) fail('its sections have the wrong sizes');
+    const expected = [-1, -1, -1, 4 * w, 8 * n, 4 * FIELD_COUNT * n, 4 * (t + 1), 4 * p, FIELD_COUNT * p, -1, -1, -1, 4 * (n + 1), 4 * q];
     if (
       !Array.isArray(lengths) ||
       lengths.length !== expected.length ||
@@ -779,6 +872,13 @@ export class SearchIndex {
     index.fwdOffset = new U32List(0);
     index.fwdTerms = new U32List(0);
     index.fwdCounts = new U8List(0);
+    const pairOffset = u32Of(sections[12]);
+    if (pairOffset[0] !== 0 || pairOffset[n] !== q) fail('the word pairs do not add up');
+    for (let doc = 0; doc < n; doc++) if (pairOffset[doc + 1] < pairOffset[doc]) fail('the word pairs are out of order');
+    index.pairOffset = U32List.adopt(pairOffset);
+    index.pairEntries = U32List.adopt(u32Of(sections[13]));
+    index.sortedPairDocs = n;
+    index.termHash = new U32List(0);
     index.baseDocs = n;
     index.baseTerms = t;
     index.termSlot = new Int32Array(Math.max(t, 1024)).fill(-1);
@@ -808,13 +908,25 @@ export class SearchIndex {
     const counts: number[] = [];
     const spellings: number[] = [];
     const texts = documentFields(document);
+    this.ensureTermHashes();
     for (let field = 0; field < FIELD_COUNT; field++) {
       let length = 0;
       const cap = FIELD_MAX_COUNT[field];
-      this.forEachWord(texts[field].toLowerCase(), (word) => {
+      const pairBoost = RELATED_FIELD_BOOST[field];
+      // The significant word before this one in the field, for its pair (-1 after punctuation).
+      let previous = -1;
+      this.forEachWord(texts[field].toLowerCase(), (word, broken) => {
+        if (broken) previous = -1;
         const entry = this.entryOfWord(word);
         if (entry < 0) return;
         const term = entry >> CLASS_SHIFT;
+        if (previous >= 0 && previous !== term) {
+          // Into the array itself, not through push(): a uint32 passed to a call is boxed, one allocation per pair.
+          const list = this.pairEntries;
+          if (list.length === list.data.length) list.grow(list.length + 1);
+          list.data[list.length++] = pairEntry(this.termHash.data[previous], this.termHash.data[term], pairBoost);
+        }
+        previous = term;
         length++;
         let slot = this.termSlot[term];
         if (slot < 0) {
@@ -851,7 +963,44 @@ export class SearchIndex {
       }
     }
     this.fwdOffset.push(this.fwdTerms.length);
+    // The pairs as they came (one entry per occurrence): sortPairs orders and sums them when Related or the cache first needs them.
+    this.pairOffset.push(this.pairEntries.length);
     this.live++;
+  }
+
+  /**
+   * Puts the pair entries of the documents added since the last call in order, one entry per pair
+   * with its counts summed (capped at PAIR_MAX_COUNT), in place: an added document's entries are
+   * one per occurrence, and sorting them is left out of the build (it would cost the build some 4 %),
+   * for the first Related request or serialize.
+   */
+  private sortPairs(): void {
+    const docCount = this.keys.length;
+    if (this.sortedPairDocs === docCount) return;
+    const offsets = this.pairOffset.data;
+    const entries = this.pairEntries.data;
+    let write = offsets[this.sortedPairDocs];
+    for (let doc = this.sortedPairDocs; doc < docCount; doc++) {
+      const start = offsets[doc];
+      const end = offsets[doc + 1];
+      entries.subarray(start, end).sort();
+      // Writing never overtakes reading: each entry written sums one or more read.
+      offsets[doc] = write;
+      for (let i = start; i < end;) {
+        const hash = entries[i] >>> PAIR_COUNT_BITS;
+        let count = 0;
+        for (; i < end && entries[i] >>> PAIR_COUNT_BITS === hash; i++) count += entries[i] & PAIR_MAX_COUNT;
+        entries[write++] = ((hash << PAIR_COUNT_BITS) | Math.min(count, PAIR_MAX_COUNT)) >>> 0;
+      }
+    }
+    offsets[docCount] = write;
+    this.pairEntries.length = write;
+    this.sortedPairDocs = docCount;
+  }
+
+  /** The stems' hashes (termHash) for every term, computed after a deserialize when first needed. */
+  private ensureTermHashes(): void {
+    for (let term = this.termHash.length; term < this.terms.length; term++) this.termHash.push(stemHash(this.terms[term]));
   }
 
   /** The word map's entry of a lower-cased word (term × 8 + spelling class), adding it to the dictionary; -1 for a stop word. */
@@ -868,6 +1017,7 @@ export class SearchIndex {
         this.terms.push(stem);
         this.termIds.set(stem, term);
         this.df.push(0);
+        this.ensureTermHashes();
         if (term >= this.termSlot.length) {
           const slots = new Int32Array(this.termSlot.length * 2).fill(-1);
           slots.set(this.termSlot);
@@ -883,25 +1033,40 @@ export class SearchIndex {
     return entry;
   }
 
-  private forEachWord(lowerCaseText: string, each: (word: string) => void): void {
+  /**
+   * Calls `each(word, broken)` for every word of the text, in order; `broken` says that a mark which
+   * ends a word pair (PAIR_BREAK: . , ; : ! ? and brackets) stands between it and the word before.
+   */
+  private forEachWord(lowerCaseText: string, each: (word: string, broken: boolean) => void): void {
     if (!NON_ASCII.test(lowerCaseText)) {
       // The common case, scanned by hand: the same words as WORD finds, without a match object per word.
       let start = -1;
+      let broken = false;
       for (let i = 0; i <= lowerCaseText.length; i++) {
         const c = i < lowerCaseText.length ? lowerCaseText.charCodeAt(i) : 32;
         if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 65 && c <= 90)) {
           if (start < 0) start = i;
-        } else if (start >= 0) {
-          each(lowerCaseText.slice(start, Math.min(i, start + MAX_WORD_LENGTH)));
-          start = -1;
+        } else {
+          if (start >= 0) {
+            each(lowerCaseText.slice(start, Math.min(i, start + MAX_WORD_LENGTH)), broken);
+            start = -1;
+            broken = false;
+          }
+          if (c < 128 && PAIR_BREAK_ASCII[c] === 1) broken = true;
         }
       }
       return;
     }
-    WORD.lastIndex = 0;
-    for (let match = WORD.exec(lowerCaseText); match !== null; match = WORD.exec(lowerCaseText)) {
+    WORD_OR_BREAK.lastIndex = 0;
+    let broken = false;
+    for (let match = WORD_OR_BREAK.exec(lowerCaseText); match !== null; match = WORD_OR_BREAK.exec(lowerCaseText)) {
       const word = match[0];
-      each(word.length > MAX_WORD_LENGTH ? word.slice(0, MAX_WORD_LENGTH) : word);
+      if (match[1] !== undefined) {
+        broken = true;
+        continue;
+      }
+      each(word.length > MAX_WORD_LENGTH ? word.slice(0, MAX_WORD_LENGTH) : word, broken);
+      broken = false;
     }
   }
 
@@ -924,6 +1089,7 @@ export class SearchIndex {
   /** Renumbers the live documents and the used terms, dropping the rest. */
   private dropDead(): void {
     this.relatedWeights = null;
+    this.sortPairs();
     const termMap = new Int32Array(this.terms.length).fill(-1);
     const terms: string[] = [];
     for (let t = 0; t < this.terms.length; t++) {
@@ -939,8 +1105,14 @@ export class SearchIndex {
     fwdOffset.push(0);
     const fwdTerms = new U32List(this.fwdTerms.length);
     const fwdCounts = new U8List(this.fwdCounts.length);
+    const pairOffset = new U32List(this.live + 1);
+    pairOffset.push(0);
+    const pairEntries = new U32List(this.pairEntries.length);
     for (let id = 0; id < this.keys.length; id++) {
       if (this.alive.data[id] !== 1) continue;
+      // Pairs are hashes of stems, not of term ids: they stay as they are.
+      for (let i = this.pairOffset.data[id]; i < this.pairOffset.data[id + 1]; i++) pairEntries.push(this.pairEntries.data[i]);
+      pairOffset.push(pairEntries.length);
       keys.push(this.keys[id]);
       for (let f = 0; f < FIELD_COUNT; f++) fieldLen.push(this.fieldLen.data[FIELD_COUNT * id + f]);
       docHash.push(this.docHash.data[2 * id]);
@@ -953,6 +1125,13 @@ export class SearchIndex {
     }
     const df = new U32List(terms.length);
     for (let t = 0; t < this.terms.length; t++) if (termMap[t] >= 0) df.push(this.df.data[t]);
+    this.ensureTermHashes();
+    const termHash = new U32List(terms.length);
+    for (let t = 0; t < this.terms.length; t++) if (termMap[t] >= 0) termHash.push(this.termHash.data[t]);
+    this.termHash = termHash;
+    this.pairOffset = pairOffset;
+    this.pairEntries = pairEntries;
+    this.sortedPairDocs = keys.length;
     for (const [word, entry] of this.wordTerm) {
       if (entry < 0) continue;
       const term = termMap[entry >> CLASS_SHIFT];
@@ -1003,7 +1182,19 @@ export class SearchIndex {
         counts[to + 3] = fwdCounts[from + 3];
       }
     }
-    for (const list of [this.fwdOffset, this.fwdTerms, this.fwdCounts, this.fieldLen, this.docHash, this.df, this.alive]) list.trim();
+    for (const list of [
+      this.fwdOffset,
+      this.fwdTerms,
+      this.fwdCounts,
+      this.fieldLen,
+      this.docHash,
+      this.df,
+      this.alive,
+      this.pairOffset,
+      this.pairEntries,
+      this.termHash,
+    ])
+      list.trim();
     this.postOffset = offsets;
     this.postDocs = docs;
     this.postCounts = counts;
@@ -1596,16 +1787,19 @@ export class SearchIndex {
   }
 
   /**
-   * Related papers' weights, computed on the first request after the index changed (one pass over the
-   * forward entries). A word of count c in a paper (title ×3, tags ×2, abstract and note ×1) weighs
-   * (1 + ln c) × √idf, idf = ln(N / df): sublinear, so that a word said ten times is not ten words,
-   * and √idf on each side, so that a shared word counts idf once in the cosine (with idf on both sides
-   * a name two papers happen to share outweighs their whole topic). A word only one paper has links
-   * no two papers and is left out of its length.
+   * Related papers' weights, computed on the first request after the index changed (one pass over
+   * the forward entries and one over the pair entries; the whole lengths wait for fullNormOf). A word of count c in a paper (title ×3, tags ×2,
+   * abstract and note ×1) weighs (1 + ln c) × √idf, idf = ln(N / df): sublinear, so that a word said
+   * ten times is not ten words, and √idf on each side, so that a shared word counts idf once in the
+   * cosine (with idf on both sides a name two papers happen to share outweighs their whole topic). A
+   * word pair weighs the same way with its own df, counted per hash bucket (PAIR_BUCKET_BITS: two
+   * pairs that share a bucket add up, which makes a rare pair a little commoner than it is). A word or
+   * pair only one paper has links no two papers and is left out of that paper's length.
    */
-  private relatedWeightsOf(): { rootIdf: Float64Array; norm: Float64Array } {
+  private relatedWeightsOf(): RelatedWeights {
     if (this.relatedWeights) return this.relatedWeights;
     this.ensureForward();
+    this.sortPairs();
     const termCount = this.terms.length;
     const rootIdf = new Float64Array(termCount);
     for (let term = 0; term < termCount; term++) {
@@ -1613,12 +1807,23 @@ export class SearchIndex {
       if (df > 0) rootIdf[term] = Math.sqrt(Math.log(this.live / df));
     }
     const docCount = this.keys.length;
+    const alive = this.alive.data;
+    const { data: pairOffset } = this.pairOffset;
+    const { data: pairEntries } = this.pairEntries;
+    const pairDf = new Uint32Array(1 << PAIR_BUCKET_BITS);
+    for (let doc = 0; doc < docCount; doc++) {
+      if (alive[doc] !== 1) continue;
+      for (let i = pairOffset[doc]; i < pairOffset[doc + 1]; i++) pairDf[pairEntries[i] >>> PAIR_BUCKET_SHIFT]++;
+    }
+    // √idf of a pair by its bucket's df (0 for a df under 2), looked up rather than computed per entry.
+    const rootIdfOfDf = Float64Array.from({ length: this.live + 1 }, (_, df) => (df < 2 ? 0 : Math.sqrt(Math.log(this.live / df))));
     const norm = new Float64Array(docCount);
+    const fullNorm = new Float64Array(docCount).fill(-1);
     const { data: offsets } = this.fwdOffset;
     const { data: terms } = this.fwdTerms;
     const { data: counts } = this.fwdCounts;
     for (let doc = 0; doc < docCount; doc++) {
-      if (this.alive.data[doc] !== 1) continue;
+      if (alive[doc] !== 1) continue;
       let sum = 0;
       for (let i = offsets[doc]; i < offsets[doc + 1]; i++) {
         const term = terms[i];
@@ -1628,13 +1833,73 @@ export class SearchIndex {
       }
       norm[doc] = Math.sqrt(sum);
     }
-    this.relatedWeights = { rootIdf, norm };
+    this.relatedWeights = { rootIdf, norm, fullNorm, pairDf, rootIdfOfDf, spellings: new Map() };
     return this.relatedWeights;
   }
 
-  /** Ranks the live papers (but `exclude`) by the dot product of `query` (term -> weight, unit length) with their unit vectors. */
-  private relatedTo(query: Map<number, number>, limit: number, exclude: number): SearchHit[] {
-    if (query.size === 0) return [];
+  /**
+   * The length of document `doc`'s whole vector, words and pairs, computed when first asked (only
+   * the papers Related scores again need it, and a pass over every pair entry would cost the first
+   * request some 0.3 s at 100,000 papers).
+   */
+  private fullNormOf(doc: number): number {
+    const weights = this.relatedWeightsOf();
+    let length = weights.fullNorm[doc];
+    if (length < 0) {
+      let sum = weights.norm[doc] ** 2;
+      for (let i = this.pairOffset.data[doc]; i < this.pairOffset.data[doc + 1]; i++) sum += this.pairWeight(this.pairEntries.data[i], weights) ** 2;
+      length = Math.sqrt(sum);
+      weights.fullNorm[doc] = length;
+    }
+    return length;
+  }
+
+  /** A pair entry's weight in its paper's vector (see relatedWeightsOf). */
+  private pairWeight(entry: number, weights: RelatedWeights): number {
+    return RELATED_TF[entry & PAIR_MAX_COUNT] * weights.rootIdfOfDf[Math.min(weights.pairDf[entry >>> PAIR_BUCKET_SHIFT], this.live)];
+  }
+
+  /** The length of the vector of pair entries `pairs`. */
+  private pairLength(pairs: Uint32Array): number {
+    const weights = this.relatedWeightsOf();
+    let sum = 0;
+    for (const entry of pairs) sum += this.pairWeight(entry, weights) ** 2;
+    return Math.sqrt(sum);
+  }
+
+  /** The dot product of the pair entries `pairs` (sorted) with document `doc`'s pair vector; `each` sees every shared pair's part. */
+  private pairDot(pairs: Uint32Array, doc: number, each?: (hash: number, part: number) => void): number {
+    const weights = this.relatedWeightsOf();
+    const { data: entries } = this.pairEntries;
+    let i = 0;
+    let j = this.pairOffset.data[doc];
+    const end = this.pairOffset.data[doc + 1];
+    let sum = 0;
+    while (i < pairs.length && j < end) {
+      const a = pairs[i] >>> PAIR_COUNT_BITS;
+      const b = entries[j] >>> PAIR_COUNT_BITS;
+      if (a < b) i++;
+      else if (a > b) j++;
+      else {
+        const part = this.pairWeight(pairs[i], weights) * this.pairWeight(entries[j], weights);
+        if (part > 0) {
+          sum += part;
+          each?.(a, part);
+        }
+        i++;
+        j++;
+      }
+    }
+    return sum;
+  }
+
+  /**
+   * Ranks the live papers (but `exclude`) by the cosine of `query` with their vectors. The words find
+   * the papers and rank them by the words' cosine; the best PAIR_RESCORED of those are then scored by
+   * the whole cosine, words and pairs (a paper that shares no word of the query shares no pair).
+   */
+  private relatedTo(query: RelatedQuery, limit: number, exclude: number): SearchHit[] {
+    if (query.words.size === 0) return [];
     const { rootIdf, norm } = this.relatedWeightsOf();
     const scratch = this.scratchSpace();
     const { total, flags, totalIds } = scratch;
@@ -1652,7 +1917,7 @@ export class SearchIndex {
     // nothing but common words is not a candidate, unless no paper shares anything else.
     const common: { term: number; factor: number }[] = [];
     const commonDf = Math.max(COMMON_MIN, this.live * COMMON_SHARE);
-    for (const [term, weight] of query) {
+    for (const [term, weight] of query.words) {
       const factor = weight * rootIdf[term];
       if (factor === 0) continue;
       if (this.df.data[term] > commonDf) common.push({ term, factor });
@@ -1679,15 +1944,23 @@ export class SearchIndex {
         total[doc] += sum / norm[doc];
       }
     }
-    const best = topK(scratch.totalIds, count, scratch.total, limit, this.keyOrder);
-    const words = this.displayWordList();
-    const hits = best.map((doc) => ({ key: this.keys[doc], score: scratch.total[doc], matches: this.relatedReasons(doc, query, words) }));
+    const byWords = topK(scratch.totalIds, count, scratch.total, Math.max(limit, PAIR_RESCORED), this.keyOrder);
+    // total[doc] is the words' cosine: back to their dot product, plus the pairs', over both whole lengths.
+    const rescored = new Float64Array(byWords.length);
+    byWords.forEach((doc, i) => {
+      const words = total[doc] * query.wordNorm * norm[doc];
+      const length = this.fullNormOf(doc);
+      rescored[i] = query.norm > 0 && length > 0 ? (words + this.pairDot(query.pairs, doc)) / (query.norm * length) : 0;
+    });
     for (let i = 0; i < count; i++) {
       const doc = scratch.totalIds[i];
       scratch.total[doc] = 0;
       scratch.flags[doc] = 0;
     }
-    return hits;
+    const best = topK(Int32Array.from(byWords.keys()), byWords.length, rescored, limit, (a, b) => this.keys[byWords[a]] < this.keys[byWords[b]]);
+    // The library's words per stem, kept with the weights: the index cannot change under them.
+    const { spellings } = this.relatedWeightsOf();
+    return best.map((i) => ({ key: this.keys[byWords[i]], score: rescored[i], matches: this.relatedReasons(byWords[i], query, spellings) }));
   }
 
   /** Calls `each(doc, tf)` for every live paper but `exclude` with a word vector that has `term`, with its relatedTf. */
@@ -1711,16 +1984,87 @@ export class SearchIndex {
     }
   }
 
-  /** The words `doc` shares with the query that add most to its score, most first, with the fields they are in. */
-  private relatedReasons(doc: number, query: Map<number, number>, words: readonly string[]): SearchMatch[] {
+  /**
+   * The pairs and words `doc` shares with the query that add most to its score, most first, with the
+   * fields they are in, spelt as the paper has them: a pair as its two words ("behavior cloning"), and
+   * a word that a pair shown before holds is not shown again.
+   */
+  private relatedReasons(doc: number, query: RelatedQuery, spellings: Map<number, string[]>): SearchMatch[] {
     const { rootIdf } = this.relatedWeightsOf();
-    const shared: { term: number; weight: number }[] = [];
-    for (const [term, weight] of query) {
+    const shared: { terms: number[]; weight: number }[] = [];
+    for (const [term, weight] of query.words) {
       const found = this.countsOf(doc, term);
-      if (found !== null) shared.push({ term, weight: weight * rootIdf[term] * relatedTf(found[0], found[1]) });
+      if (found !== null) shared.push({ terms: [term], weight: weight * query.wordNorm * rootIdf[term] * relatedTf(found[0], found[1]) });
     }
-    shared.sort((a, b) => b.weight - a.weight || a.term - b.term);
-    return shared.slice(0, RELATED_REASONS).map(({ term }) => ({ word: words[term], fields: this.fieldsOf(doc, term) }));
+    // A shared pair's hash names two of the shared words: found by hashing the shared words two by
+    // two, for the few heaviest pairs only (no other can be among the reasons shown).
+    const parts: { hash: number; part: number }[] = [];
+    this.pairDot(query.pairs, doc, (hash, part) => parts.push({ hash, part }));
+    const pairParts = new Map(
+      parts
+        .sort((x, y) => y.part - x.part || x.hash - y.hash)
+        .slice(0, RELATED_REASONS)
+        .map(({ hash, part }) => [hash, part]),
+    );
+    if (pairParts.size > 0) {
+      this.ensureTermHashes();
+      const words = shared.map(({ terms }) => terms[0]);
+      const hashes = Uint32Array.from(words, (term) => this.termHash.data[term]);
+      for (let i = 0; i < words.length && pairParts.size > 0; i++) {
+        for (let j = 0; j < words.length; j++) {
+          if (i === j) continue;
+          const hash = pairHash(hashes[i], hashes[j]);
+          const part = pairParts.get(hash);
+          if (part !== undefined) {
+            shared.push({ terms: [words[i], words[j]], weight: part });
+            pairParts.delete(hash);
+          }
+        }
+      }
+    }
+    shared.sort((x, y) => y.weight - x.weight || x.terms.length - y.terms.length || x.terms[0] - y.terms[0] || (x.terms[1] ?? 0) - (y.terms[1] ?? 0));
+    // A pair takes the place of a word of it shown before ("autonomous driving" for "driving").
+    const chosen: number[][] = [];
+    for (const { terms } of shared) {
+      if (chosen.length === RELATED_REASONS) break;
+      if (terms.every((term) => chosen.some((other) => other.includes(term)))) continue;
+      const words = terms.length === 2 ? chosen.findIndex((other) => other.length === 1 && terms.includes(other[0])) : -1;
+      if (words < 0) {
+        chosen.push(terms);
+        continue;
+      }
+      chosen[words] = terms;
+      for (let i = chosen.length - 1; i > words; i--) if (chosen[i].length === 1 && terms.includes(chosen[i][0])) chosen.splice(i, 1);
+    }
+    return chosen.map((terms) => ({
+      word: terms.map((term) => this.spelt(doc, term, spellings)).join(' '),
+      fields: terms.map((term) => this.fieldsOf(doc, term)).reduce((a, b) => a.filter((field) => b.includes(field))),
+    }));
+  }
+
+  /**
+   * Term `term` as paper `doc` spells it: of the spelling classes the paper has, the first in
+   * REASON_CLASSES ("imitation" and "learning" before "imitated" and "learned"), and in it the shortest
+   * of the library's words of the stem. The mask records classes, not words, so a paper with
+   * "mechanisms" may read "mechanics" when the library has both.
+   */
+  private spelt(doc: number, term: number, spellings: Map<number, string[]>): string {
+    const found = this.countsOf(doc, term);
+    const fallback = this.displayWordList()[term];
+    if (found === null) return fallback;
+    const [counts, at] = found;
+    const has = (counts[at + TAGS_FIELD] >> 4) | (counts[at + NOTE_FIELD] & 0xf0);
+    const rank = (word: string) => REASON_CLASSES.indexOf((this.wordTerm.get(word) ?? 0) & CLASS_BITS);
+    let best: string | undefined;
+    for (const word of this.wordsOfTerm(term, spellings)) {
+      if (((1 << ((this.wordTerm.get(word) ?? 0) & CLASS_BITS)) & has) === 0) continue;
+      if (best === undefined) best = word;
+      else {
+        const order = rank(word) - rank(best) || word.length - best.length;
+        if (order < 0 || (order === 0 && word < best)) best = word;
+      }
+    }
+    return best ?? fallback;
   }
 
   private fieldsOf(doc: number, term: number): SearchField[] {
@@ -1811,11 +2155,12 @@ export class SearchIndexFormatError extends Error {
 
 const FORMAT_NAME = 'marginalia-search-index';
 /** Bump when the layout, the analyzer or the scoring changes: old caches are then rebuilt. */
-const FORMAT_VERSION = 5;
+const FORMAT_VERSION = 6;
 
 /** The text of each field of `document` as the index reads it (SEARCH_FIELDS order): the note without its front matter and quoted abstract. */
 function documentFields(document: SearchDocument): string[] {
-  return [document.title, document.abstract, document.tags.join(' '), noteBodyForIndex(document.note, document.title, document.abstract)];
+  // Tags apart, so that two tags make no word pair.
+  return [document.title, document.abstract, document.tags.join(', '), noteBodyForIndex(document.note, document.title, document.abstract)];
 }
 
 /** Two 32-bit hashes of a document's key and fields (FNV-1a and a multiply-rotate hash, side by side). */
@@ -1867,3 +2212,35 @@ function relatedTf(counts: Uint8Array, at: number): number {
 const RELATED_TF = Float64Array.from({ length: MAX_COUNT * RELATED_FIELD_BOOST.reduce((sum, boost) => sum + boost, 0) + 1 }, (_, c) =>
   c === 0 ? 0 : 1 + Math.log(c),
 );
+
+/** A 32-bit hash of a stem (FNV-1a), for word pairs: it depends on the stem alone, not on term ids. */
+function stemHash(stem: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < stem.length; i++) hash = Math.imul(hash ^ stem.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** The hash of the pair "a b" (in that order) of two stems' hashes, PAIR_HASH_BITS (32 - PAIR_COUNT_BITS) bits. */
+function pairHash(a: number, b: number): number {
+  let hash = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ b;
+  hash = Math.imul(hash ^ (hash >>> 16), 0x7feb352d);
+  hash = Math.imul(hash ^ (hash >>> 15), 0x846ca68b);
+  return (hash ^ (hash >>> 16)) >>> PAIR_COUNT_BITS;
+}
+
+/** A pair entry: the pair's hash and a count. */
+function pairEntry(a: number, b: number, count: number): number {
+  return ((pairHash(a, b) << PAIR_COUNT_BITS) | count) >>> 0;
+}
+
+/** A document's pair entries from `sorted` (ascending, several per pair possibly): one per pair, counts summed and capped. */
+function sumPairs(sorted: Uint32Array): Uint32Array {
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length;) {
+    const hash = sorted[i] >>> PAIR_COUNT_BITS;
+    let weight = 0;
+    for (; i < sorted.length && sorted[i] >>> PAIR_COUNT_BITS === hash; i++) weight += sorted[i] & PAIR_MAX_COUNT;
+    out.push(((hash << PAIR_COUNT_BITS) | Math.min(weight, PAIR_MAX_COUNT)) >>> 0);
+  }
+  return Uint32Array.from(out);
+}
