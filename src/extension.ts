@@ -39,6 +39,7 @@ import { SearchService } from './host/search/searchService';
 import { SearchWorkerClient } from './node/search/searchWorkerClient';
 import { NoteFiles } from './node/notes/noteFiles';
 import { FolderEvents } from './host/shared/fileWatching';
+import { WalkthroughButtons } from './host/shared/walkthroughButton';
 import { CommandPapers } from './host/shared/commandPapers';
 import { RelatedSection } from './host/paperView/related';
 import { PaperTools } from './host/lm/paperTools';
@@ -131,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
       log,
     });
   const firstStart = createFirstStart();
-  context.subscriptions.push(firstStart);
+  context.subscriptions.push(firstStart, new WalkthroughButtons(log));
   const noteIndex = new NoteIndex(log, folderEvents);
   const notes = new Notes(noteIndex, new NoteFiles(), library, log);
   const noteCommands = new NoteCommands(notes, panels, commandPapers, log);

@@ -13,6 +13,8 @@ export const CommandIds = {
   revealPaper: 'marginalia.revealPaper',
   /** Opens the Papers view; the walkthrough's first step counts it as the reader opening the library. */
   showPapers: 'marginalia.showPapers',
+  /** Internal: a walkthrough button's command, run once the walkthrough has focused its step (walkthroughButton.ts). */
+  walkthroughButton: 'marginalia.walkthroughButton',
   revealInDigest: 'marginalia.revealInDigest',
   copyKey: 'marginalia.copyKey',
   groupByDigest: 'marginalia.groupByDigest',
@@ -81,6 +83,12 @@ export const ContextKeys = {
   statusFilter: 'marginalia.statusFilter',
   /** True once the Papers view was visible with papers in it: completes the walkthrough's first step. */
   papersShown: 'marginalia.papersShown',
+  /**
+   * True once a paper view showed a paper in this window: completes the walkthrough's "Open a
+   * paper" step when a paper is open, not when Open Paper's picker opens (the walkthrough moving on
+   * then took the focus and closed the picker).
+   */
+  paperShown: 'marginalia.paperShown',
   /** True while the Papers tree's selection is papers only (no group): Enter and Space open them. */
   paperSelected: 'marginalia.paperSelected',
 } as const;

@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { buildPaperViewModel, panelTitle } from '../../core/paperView/viewModel';
 import { parsePaperViewState, type HostMessage, type SectionName } from '../../protocol';
+import { ContextKeys } from '../commandIds';
 import { Disposable } from '../lifecycle';
 import type { Library } from '../library/library';
 import { paperViewHtml, paperViewOptions } from './html';
@@ -42,6 +43,8 @@ export class PaperPanels extends Disposable {
   /** The sections in the order they were added, which is the order their messages are sent in. */
   private readonly sections = new Map<SectionName, AnySection>();
   private previewPanel: PaperPanel | undefined;
+  /** Whether the paperShown context key was set (once per window). */
+  private paperShown = false;
   private lastActiveKey: string | undefined;
   private readonly activeChanged = this.register(new vscode.EventEmitter<string | undefined>());
   private readonly hooks: PanelHooks = {
@@ -84,6 +87,10 @@ export class PaperPanels extends Disposable {
 
   /** Opens the paper: into the preview panel (replacing its paper) when preview, else a panel of its own (reusing one already showing that paper). */
   show(key: string, options: ShowPaperOptions): void {
+    if (!this.paperShown) {
+      this.paperShown = true;
+      void vscode.commands.executeCommand('setContext', ContextKeys.paperShown, true);
+    }
     const existing = this.panelShowing(key);
     if (existing) {
       // Opening for good what the preview shows keeps the preview, as a double click does for editors.
