@@ -432,6 +432,8 @@ const HOST_STEPS = [
   'expandUntagged',
   'filter',
   'clearFilter',
+  'sortByDate',
+  'showTags',
   'warmActivation',
   'warmActivationIdle',
 ] as const;
@@ -680,6 +682,8 @@ const LABELS: Record<CliStep | HostStep | 'floor', string> = {
   expandUntagged: 'host: open Untagged (reveal a paper in it)',
   filter: 'host: Filter Papers "imitation"',
   clearFilter: 'host: Clear Filter',
+  sortByDate: 'host: Sort by Date',
+  showTags: 'host: open the Tags view (1,000 tags)',
 };
 
 function cells(m: Measure | undefined, floorMs: number): string[] {

@@ -4,9 +4,9 @@
 //   activation: activate() with the Papers view open, until the first full tree (api.ready);
 //   tagWrite:   the Add Tag command on one paper, until the library's change event shows the tag;
 //   digestChange: a new digest of 50 papers written into the workspace, until the library has them;
-//   groupByTag, expandUntagged, filter, clearFilter: the Papers tree grouped by tag, its Untagged
-//   group opened (a paper in it revealed), filtered by a word and the filter cleared, each until the
-//   command is done; the result carries the epoch times of the step and of a second after it, in
+//   groupByTag, expandUntagged, filter, clearFilter, sortByDate, showTags: the Papers tree grouped by
+//   tag, its Untagged group opened (a paper in it revealed), filtered by a word, the filter cleared,
+//   sorted by date, and the Tags view opened, each until the command is done; the result carries the epoch times of the step and of a second after it, in
 //   which the runner looks for the window's longest task (the host cannot see the window draw).
 // Each step prints `BENCH-PROGRESS {"step"}` when it starts and `BENCH-RESULT {json}` when it ends,
 // which reach the runner through the workbench's codeAutomationLog. The probe reads its settings
@@ -282,6 +282,9 @@ export async function run(): Promise<void> {
       ['expandUntagged', () => Promise.resolve(untagged && api.papersView?.reveal ? api.papersView.reveal(untagged) : undefined)],
       ['filter', () => vscode.commands.executeCommand('marginalia.filter', 'imitation')],
       ['clearFilter', () => vscode.commands.executeCommand('marginalia.clearFilter')],
+      ['sortByDate', () => vscode.commands.executeCommand('marginalia.sortByDate')],
+      // The Tags view opened: VS Code asks it for its 1,000 tags' rows and counts.
+      ['showTags', () => vscode.commands.executeCommand('marginalia.tags.focus')],
     ];
     for (const [step, run] of viewSteps) {
       report('BENCH-PROGRESS', { step });
@@ -293,8 +296,10 @@ export async function run(): Promise<void> {
       const drawn = monitor.snapshot();
       report('BENCH-RESULT', { step, ...done, maxBlockMs: drawn.maxBlockMs, blocksOver100: drawn.blocksOver100, startEpoch, endEpoch: Date.now() });
     }
-    // The next window (reopened) starts grouped by digest again, as the earlier runs did.
+    // The next window (reopened) starts grouped by digest and sorted by title again, as the earlier runs did.
     await vscode.commands.executeCommand('marginalia.groupByDigest');
+    await vscode.commands.executeCommand('marginalia.sortByTitle');
+    await vscode.commands.executeCommand('marginalia.papers.focus');
   } finally {
     await profile?.stop('all-steps');
     monitor.dispose();
