@@ -125,8 +125,13 @@ describe('Citations', { timeout: 300_000 }, () => {
     await details.filter({ hasText: 'Daily paper newsletters' }).waitFor();
     await screenshot(page, 'citation-completion');
 
+    // Enter accepts the focused row; the editor renders the accepted key a frame or two later (CI once
+    // read the line before it did), so wait for the line rather than reading it once.
+    await widget.locator('.monaco-list-row.focused', { hasText: 'digestToLibrary' }).waitFor();
     await page.keyboard.press('Enter');
-    const lineText = await page.locator('.part.editor .monaco-editor .view-line', { hasText: 'Parsers' }).innerText();
-    assert.match(lineText.replace(/\u00a0/g, ' '), /Parsers \[@digestToLibrary/);
+    await widget.waitFor({ state: 'hidden' });
+    const line = page.locator('.part.editor .monaco-editor .view-line', { hasText: /Parsers\s\[@digestToLibrary/ });
+    await line.waitFor({ timeout: 10_000 });
+    assert.match((await line.innerText()).replace(/\u00a0/g, ' '), /Parsers \[@digestToLibrary/);
   });
 });
