@@ -34,6 +34,7 @@
 import { PANDOC_KEY_PATTERN, keyCandidates } from './citationKey';
 import { MAX_POSITION_LENGTH, QUEUE_POSITION, isReadingStatus, positionBetween, spreadPositions, statusRank, type ReadingStatus } from './readingStatus';
 import { titleIdentity } from '../text';
+import { sameList } from '../sameList';
 
 /** Where the library file lives, relative to the workspace root. */
 export const LIBRARY_FILE_PATH = '.marginalia/library.jsonl';
@@ -642,10 +643,6 @@ function saysExactly(raw: RawRecord, record: PaperRecord): boolean {
   if (!sameList(raw.aliases ?? EMPTY, record.aliases) || !sameList(raw.retired ?? EMPTY, record.retired)) return false;
   if (raw.tags && raw.removedTags) for (const tag in raw.tags) if (tag in raw.removedTags) return false;
   return true;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
 function addOnce(list: string[], value: string): void {

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../lifecycle';
 import type { WorkspaceLibrary } from '../library/workspaceLibrary';
 import { SYNC_TAGS_SETTING, type Notes } from './notes';
+import { sameList } from '../../core/sameList';
 
 export class NoteTagSync extends Disposable {
   /** The tags last seen while the library was ready; undefined until then (and while it is not). */
@@ -41,7 +42,7 @@ export class NoteTagSync extends Disposable {
     if (!before || before === now) return;
     if (vscode.workspace.getConfiguration('marginalia').get<boolean>(SYNC_TAGS_SETTING) === false) return;
     const keys = new Set<string>();
-    for (const [key, tags] of now) if (!sameTags(before.get(key), tags)) keys.add(key);
+    for (const [key, tags] of now) if (!sameList(before.get(key), tags)) keys.add(key);
     for (const key of before.keys()) if (!now.has(key)) keys.add(key);
     for (const key of keys) {
       if (!this.notes.index.hasNote(key)) continue;
@@ -52,8 +53,4 @@ export class NoteTagSync extends Disposable {
       );
     }
   }
-}
-
-function sameTags(a: readonly string[] | undefined, b: readonly string[]): boolean {
-  return a !== undefined && a.length === b.length && a.every((tag, i) => tag === b[i]);
 }

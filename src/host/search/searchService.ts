@@ -12,6 +12,7 @@ import type { Library } from '../library/library';
 import { Disposable } from '../lifecycle';
 import type { NoteLookup } from '../notes/noteLookup';
 import { yieldTurn } from '../shared/turns';
+import { sameList } from '../../core/sameList';
 
 /** What the index follows of the library (a test indexes a library of its own making). */
 export type IndexedLibrary = Pick<Library, 'papers' | 'state' | 'get' | 'tagsOf' | 'onDidChange'>;
@@ -211,7 +212,7 @@ export class SearchService extends Disposable {
         previous.title === paper.title &&
         previous.abstract === paper.abstract &&
         previous.note === note &&
-        sameTags(previous.tags, tags);
+        sameList(previous.tags, tags);
       documents.set(paper.key, same ? previous : { key: paper.key, title: paper.title, abstract: paper.abstract, tags: [...tags], note });
       if (performance.now() - slice > SLICE_MS) {
         await yieldTurn();
@@ -255,9 +256,5 @@ export class SearchService extends Disposable {
 }
 
 function sameDocument(a: SearchDocument | undefined, b: SearchDocument): boolean {
-  return a === b || (a !== undefined && a.title === b.title && a.abstract === b.abstract && a.note === b.note && sameTags(a.tags, b.tags));
-}
-
-function sameTags(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((tag, i) => tag === b[i]);
+  return a === b || (a !== undefined && a.title === b.title && a.abstract === b.abstract && a.note === b.note && sameList(a.tags, b.tags));
 }

@@ -26,6 +26,7 @@ import { buildStamp } from '../buildStamp';
 import { checksum } from '../checksum';
 import { sameStamp, stampOf, statBigInt, type StampedFile } from '../fileStamp';
 import type { DigestFileReport } from './libraryWorkerProtocol';
+import { sameList } from '../../core/sameList';
 
 /** The layout and meaning of the file. Bump it when either changes in a way the build stamp would not catch. */
 export const SNAPSHOT_FORMAT = 2;
@@ -277,12 +278,6 @@ export function keysAgree(snapshot: Pick<LibrarySnapshot, 'papers' | 'identities
     if (!record) return false;
     if (record.key !== papers[i].key || !sameList(record.aliases, papers[i].aliases)) return false;
   }
-  return true;
-}
-
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

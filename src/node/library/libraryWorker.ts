@@ -46,6 +46,7 @@ import type {
   TagResult,
   WorkerErrorKind,
 } from './libraryWorkerProtocol';
+import { sameList } from '../../core/sameList';
 
 /** Papers per message: about 1.5 MB of text, a few milliseconds for the host to clone. */
 const CHUNK = 1000;
@@ -366,10 +367,6 @@ function tagsToSend(tagged: [string, string[]][], shown: boolean): [string, stri
   if (shown && hostTags && hostTags.size === tagged.length && tagged.every(([key, tags]) => sameList(hostTags!.get(key), tags))) return null;
   hostTags = new Map(tagged);
   return tagged;
-}
-
-function sameList(a: readonly string[] | undefined, b: readonly string[]): boolean {
-  return a !== undefined && a.length === b.length && a.every((value, i) => value === b[i]);
 }
 
 /** Drops what the worker knows of a digest file that is no longer in the library. */
