@@ -101,6 +101,27 @@ export interface DocumentTerms {
 const FIELD_BOOST = [8, 1, 2, 1];
 const FIELD_B = [0, 0.75, 0.75, 0.75];
 const K1 = 2;
+const [BOOST0, BOOST1, BOOST2, BOOST3] = FIELD_BOOST;
+const [B0, B1, B2, B3] = FIELD_B;
+
+/**
+ * BM25F: a term's weight in one paper (idf not applied), from its field counts at counts[at ..] and
+ * the paper's field lengths at fieldLen[base ..]; 0 when the term is in none of `fields`. The one copy
+ * of the arithmetic: scoreWord, weightAt and forEachWeight call it for every posting they read, and V8
+ * inlines it there (rankingAb.bench.ts measures those loops against a tree that wrote it out by hand).
+ */
+function fieldWeight(counts: Uint8Array, at: number, fieldLen: Uint32Array, base: number, fields: number, average: Float64Array): number {
+  let pseudo = 0;
+  const title = counts[at];
+  if (title !== 0 && (fields & 1) !== 0) pseudo += (BOOST0 * title) / (1 - B0 + (B0 * fieldLen[base]) / average[0]);
+  const abstract = counts[at + 1];
+  if (abstract !== 0 && (fields & 2) !== 0) pseudo += (BOOST1 * abstract) / (1 - B1 + (B1 * fieldLen[base + 1]) / average[1]);
+  const tags = counts[at + TAGS_FIELD] & 0x0f;
+  if (tags !== 0 && (fields & 4) !== 0) pseudo += (BOOST2 * tags) / (1 - B2 + (B2 * fieldLen[base + 2]) / average[2]);
+  const note = counts[at + NOTE_FIELD] & 0x0f;
+  if (note !== 0 && (fields & 8) !== 0) pseudo += (BOOST3 * note) / (1 - B3 + (B3 * fieldLen[base + 3]) / average[3]);
+  return pseudo === 0 ? 0 : (pseudo * (K1 + 1)) / (pseudo + K1);
+}
 const FIELD_COUNT = SEARCH_FIELDS.length;
 /** A word's count in a paper, for Related: a title says what a paper is about better than any abstract sentence. */
 const RELATED_FIELD_BOOST = [3, 1, 2, 1];
@@ -1357,9 +1378,9 @@ export class SearchIndex {
 
   /**
    * Adds one word of a clause to scratch.clause (the best word of the clause counts); returns the new
-   * count of scratch.clauseIds. The postings are read by hand with the constants in locals, as
-   * forEachWeight reads them (the same weights to the bit): this loop is most of a query's time, and
-   * a callback per posting cost a third of it.
+   * count of scratch.clauseIds. The postings are read in a loop of its own, not through
+   * forEachWeight's callback (fieldWeight gives both the same weights to the bit): this loop is most
+   * of a query's time, and a callback per posting cost a third of it.
    */
   private scoreWord(term: number, classes: number, asTyped: number, fields: number, scratch: Scratch, clauseCount: number): number {
     const asStem = STEM_WEIGHT * asTyped;
@@ -1371,31 +1392,14 @@ export class SearchIndex {
       const alive = this.alive.data;
       const docs = this.postDocs;
       const counts = this.postCounts;
-      const [boost0, boost1, boost2, boost3] = FIELD_BOOST;
-      const [b0, b1, b2, b3] = FIELD_B;
-      const [avg0, avg1, avg2, avg3] = average;
-      const in0 = (fields & 1) !== 0;
-      const in1 = (fields & 2) !== 0;
-      const in2 = (fields & 4) !== 0;
-      const in3 = (fields & 8) !== 0;
       for (let p = this.postOffset[term], end = this.postOffset[term + 1]; p < end; p++) {
         const doc = docs[p];
         if (alive[doc] !== 1) continue;
         const at = FIELD_COUNT * p;
-        const base = FIELD_COUNT * doc;
-        let pseudo = 0;
-        const title = counts[at];
-        if (title !== 0 && in0) pseudo += (boost0 * title) / (1 - b0 + (b0 * fieldLen[base]) / avg0);
-        const abstract = counts[at + 1];
-        if (abstract !== 0 && in1) pseudo += (boost1 * abstract) / (1 - b1 + (b1 * fieldLen[base + 1]) / avg1);
+        const weight = fieldWeight(counts, at, fieldLen, FIELD_COUNT * doc, fields, average);
+        if (weight === 0) continue;
         const tagsByte = counts[at + TAGS_FIELD];
-        const tags = tagsByte & 0x0f;
-        if (tags !== 0 && in2) pseudo += (boost2 * tags) / (1 - b2 + (b2 * fieldLen[base + 2]) / avg2);
         const noteByte = counts[at + NOTE_FIELD];
-        const note = noteByte & 0x0f;
-        if (note !== 0 && in3) pseudo += (boost3 * note) / (1 - b3 + (b3 * fieldLen[base + 3]) / avg3);
-        if (pseudo === 0) continue;
-        const weight = (pseudo * (K1 + 1)) / (pseudo + K1);
         const score = ((((tagsByte >> 4) | (noteByte & 0xf0)) & classes) !== 0 ? asTyped : asStem) * weight;
         if ((flags[doc] & IN_CLAUSE) === 0) {
           flags[doc] |= IN_CLAUSE;
@@ -1544,21 +1548,7 @@ export class SearchIndex {
 
   /** A term's BM25F weight in `doc` from its field counts at counts[at ..], as forEachWeight computes it (0 when not in `fields`). */
   private weightAt(doc: number, counts: Uint8Array, at: number, fields: number, average: Float64Array): number {
-    const fieldLen = this.fieldLen.data;
-    const base = FIELD_COUNT * doc;
-    const [boost0, boost1, boost2, boost3] = FIELD_BOOST;
-    const [b0, b1, b2, b3] = FIELD_B;
-    const [avg0, avg1, avg2, avg3] = average;
-    let pseudo = 0;
-    const title = counts[at];
-    if (title !== 0 && (fields & 1) !== 0) pseudo += (boost0 * title) / (1 - b0 + (b0 * fieldLen[base]) / avg0);
-    const abstract = counts[at + 1];
-    if (abstract !== 0 && (fields & 2) !== 0) pseudo += (boost1 * abstract) / (1 - b1 + (b1 * fieldLen[base + 1]) / avg1);
-    const tags = counts[at + TAGS_FIELD] & 0x0f;
-    if (tags !== 0 && (fields & 4) !== 0) pseudo += (boost2 * tags) / (1 - b2 + (b2 * fieldLen[base + 2]) / avg2);
-    const note = counts[at + NOTE_FIELD] & 0x0f;
-    if (note !== 0 && (fields & 8) !== 0) pseudo += (boost3 * note) / (1 - b3 + (b3 * fieldLen[base + 3]) / avg3);
-    return pseudo > 0 ? (pseudo * (K1 + 1)) / (pseudo + K1) : 0;
+    return fieldWeight(counts, at, this.fieldLen.data, FIELD_COUNT * doc, fields, average);
   }
 
   /**
@@ -1648,28 +1638,9 @@ export class SearchIndex {
   private forEachWeight(term: number, fields: number, each: (doc: number, weight: number, spellings: number) => void): void {
     const average = this.averageLengths();
     const fieldLen = this.fieldLen.data;
-    // The four fields by hand, with their constants in locals: this loop is most of a query's time.
-    const [boost0, boost1, boost2, boost3] = FIELD_BOOST;
-    const [b0, b1, b2, b3] = FIELD_B;
-    const [avg0, avg1, avg2, avg3] = average;
-    const in0 = (fields & 1) !== 0;
-    const in1 = (fields & 2) !== 0;
-    const in2 = (fields & 4) !== 0;
-    const in3 = (fields & 8) !== 0;
     this.forEachEntry(term, (doc, counts, at) => {
-      const base = FIELD_COUNT * doc;
-      let pseudo = 0;
-      const title = counts[at];
-      if (title !== 0 && in0) pseudo += (boost0 * title) / (1 - b0 + (b0 * fieldLen[base]) / avg0);
-      const abstract = counts[at + 1];
-      if (abstract !== 0 && in1) pseudo += (boost1 * abstract) / (1 - b1 + (b1 * fieldLen[base + 1]) / avg1);
-      const tagsByte = counts[at + TAGS_FIELD];
-      const tags = tagsByte & 0x0f;
-      if (tags !== 0 && in2) pseudo += (boost2 * tags) / (1 - b2 + (b2 * fieldLen[base + 2]) / avg2);
-      const noteByte = counts[at + NOTE_FIELD];
-      const note = noteByte & 0x0f;
-      if (note !== 0 && in3) pseudo += (boost3 * note) / (1 - b3 + (b3 * fieldLen[base + 3]) / avg3);
-      if (pseudo > 0) each(doc, (pseudo * (K1 + 1)) / (pseudo + K1), (tagsByte >> 4) | (noteByte & 0xf0));
+      const weight = fieldWeight(counts, at, fieldLen, FIELD_COUNT * doc, fields, average);
+      if (weight !== 0) each(doc, weight, (counts[at + TAGS_FIELD] >> 4) | (counts[at + NOTE_FIELD] & 0xf0));
     });
   }
 
