@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -324,6 +325,49 @@ describe('the library snapshot between windows', () => {
       assert.ok(fromSnapshot(two.logs), two.logs.join('\n'));
       assert.ok(!fromSummary(two.logs), two.logs.join('\n'));
       assert.deepEqual(new Map(two.first.value.tags).get(key), ['read-later']);
+    } finally {
+      two.client.dispose();
+    }
+  });
+
+  test("a library file changed by a real git merge of another clone is read before the papers are shown: both clones' tags, not the summary's", async () => {
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], {
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    git(root, 'init', '-q');
+    const one = await openWindow();
+    const [first, second, third] = one.first.value.order;
+    await one.client.request({ type: 'tag', operation: { kind: 'add', keys: [first], tag: 'to-read' } });
+    git(root, 'add', '-A');
+    git(root, 'commit', '-q', '-m', 'base');
+    const other = path.join(tempFolder('worker-snapshot-clone'), 'other');
+    git(path.dirname(other), 'clone', '-q', root, other);
+    // Here, after the clone: one more tag, which the summary holds.
+    await one.client.request({ type: 'tag', operation: { kind: 'add', keys: [third], tag: 'survey' } });
+    await snapshotWritten(0);
+    await summaryWritten(Date.now() - 500);
+    one.client.dispose();
+    git(root, 'commit', '-q', '-am', 'here');
+    // There: the other clone tags another paper and removes this one's first tag.
+    await new LibraryStore(other, { log: () => undefined }).update((records) => {
+      records.addTag([second], 'method');
+      records.removeTag([first], 'to-read');
+    });
+    git(other, 'commit', '-q', '-am', 'there');
+    git(root, 'pull', '-q', '--no-rebase', '--no-edit', other, 'main');
+    assert.equal(git(root, 'diff', '--name-only', '--diff-filter=U'), '');
+
+    const two = await openWindow();
+    try {
+      assert.ok(fromSnapshot(two.logs), two.logs.join('\n'));
+      assert.ok(!fromSummary(two.logs), two.logs.join('\n'));
+      const tags = new Map(two.first.value.tags);
+      assert.equal(tags.get(first), undefined);
+      assert.deepEqual(tags.get(second), ['method']);
+      assert.deepEqual(tags.get(third), ['survey']);
     } finally {
       two.client.dispose();
     }
