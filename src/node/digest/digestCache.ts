@@ -121,6 +121,13 @@ export interface DigestCacheOptions {
    * ignored. For tests, and for callers that want to share a cache between builds they know agree.
    */
   version?: string;
+  /**
+   * Leaves the cache's writes to the caller: the result's `save` encodes and writes the new entries
+   * when called. For a caller that shows the digests first (the library worker: encoding 100,000
+   * papers is seconds of CPU that a first window need not wait for). Without it, they are written
+   * before readDigestsCached returns.
+   */
+  deferSave?: boolean;
 }
 
 /** What readDigestsCached gives: readDigest's results for every file, and what the cache did. */
@@ -133,6 +140,8 @@ export interface CachedDigests {
   stats: { reused: number; parsed: number };
   /** Each file's stamp, taken before it was read, in the order of the files; null where it could not be stat'ed. */
   fileStamps: (StampedFile | null)[];
+  /** With `deferSave`: writes the cache's new entries and removes the unwanted ones; never throws. Without it, a no-op. */
+  save: () => Promise<void>;
 }
 
 /** The outcome of readDigest, which is what a payload holds. */
@@ -184,8 +193,8 @@ interface Outcome {
   name: string | null;
   /** The name of the cache file of a listed digest that is not cached: its entry, if any, is dropped. */
   drop?: string;
-  /** The cache file to write for this digest, if any. */
-  write?: Buffer;
+  /** The cache file to write for this digest, if any: encoded when the cache is saved; null if it cannot be. */
+  write?: () => Buffer | null;
   /** The digest's stamp, taken before it was read; absent when it could not be stat'ed. */
   fileStamp?: StampedFile;
 }
@@ -233,8 +242,13 @@ export async function readDigestsCached(files: readonly string[], cacheDir: stri
     else stats.parsed++;
   }
 
-  await save(context, outcomes);
-  return { digests, problems, stats, fileStamps: outcomes.map((outcome) => outcome.fileStamp ?? null) };
+  const fileStamps = outcomes.map((outcome) => outcome.fileStamp ?? null);
+  if (options.deferSave) {
+    let saving: Promise<void> | null = null;
+    return { digests, problems, stats, fileStamps, save: () => (saving ??= saveQuietly(context, outcomes)) };
+  }
+  await saveQuietly(context, outcomes);
+  return { digests, problems, stats, fileStamps, save: () => Promise.resolve() };
 }
 
 async function readOne(file: string, context: Context): Promise<Outcome> {
@@ -275,7 +289,7 @@ async function readOne(file: string, context: Context): Promise<Outcome> {
         reused: true,
         name,
         fileStamp,
-        write: old && !racy ? encodeEntry({ ...usable.header, stamp: context.stamp, given: file, storedAtMs }, usable.payloadBytes) : undefined,
+        write: old && !racy ? () => encodeEntry({ ...usable.header, stamp: context.stamp, given: file, storedAtMs }, usable.payloadBytes) : undefined,
       };
     }
   }
@@ -293,25 +307,28 @@ async function readOne(file: string, context: Context): Promise<Outcome> {
     const payload = cachedPayload();
     if (payload) {
       // Stored again under the new stat, unless it would still be racy: then nothing is gained.
-      return { payload, reused: true, name, fileStamp, write: racy ? undefined : encodeEntry(header, usable.payloadBytes) };
+      return { payload, reused: true, name, fileStamp, write: racy ? undefined : () => encodeEntry(header, usable.payloadBytes) };
     }
   }
 
   // The same steps as readDigest, on the bytes already read.
   const decoded = decodeDigest(bytes, file);
   const payload: Payload = decoded.ok ? parseDigestText(decoded.text, file, decoded.warnings) : { digest: null, problems: [decoded.problem] };
-  let payloadBytes: Buffer;
-  try {
-    // Through JSON first: the parser's strings are slices of the whole text, and in a digest with
-    // one character outside Latin-1 every one of them is UTF-16, which v8.serialize writes as it is
-    // (twice the bytes, and twice the heap once read back). JSON.parse makes Latin-1 strings
-    // again; the types are plain JSON data (see core/types.ts), so nothing else changes.
-    payloadBytes = v8.serialize(JSON.parse(JSON.stringify(payload)));
-  } catch (error) {
-    context.log(`digest cache: cannot serialize ${absolute} (${describe(error)}); not cached`);
-    return { payload, reused: false, name: null, drop: name, fileStamp };
-  }
-  return { payload, reused: false, name, fileStamp, write: encodeEntry(header, payloadBytes) };
+  // Encoded when the cache is saved, which may be after the caller has shown the digest: the
+  // payload is plain data that nothing changes once parsed (see core/types.ts).
+  const write = (): Buffer | null => {
+    try {
+      // Through JSON first: the parser's strings are slices of the whole text, and in a digest with
+      // one character outside Latin-1 every one of them is UTF-16, which v8.serialize writes as it is
+      // (twice the bytes, and twice the heap once read back). JSON.parse makes Latin-1 strings
+      // again; the types are plain JSON data (see core/types.ts), so nothing else changes.
+      return encodeEntry(header, v8.serialize(JSON.parse(JSON.stringify(payload))));
+    } catch (error) {
+      context.log(`digest cache: cannot serialize ${absolute} (${describe(error)}); not cached`);
+      return null;
+    }
+  };
+  return { payload, reused: false, name, fileStamp, write };
 }
 
 async function uncached(file: string, drop: string): Promise<Outcome> {
@@ -402,10 +419,21 @@ function encodeEntry(header: EntryHeader, payloadBytes: Buffer): Buffer {
   return Buffer.concat([line, payloadBytes]);
 }
 
+/** save, which logs rather than throws: the digests were read whatever became of their cache. */
+async function saveQuietly(context: Context, outcomes: readonly Outcome[]): Promise<void> {
+  try {
+    await save(context, outcomes);
+  } catch (error) {
+    context.log(`digest cache: cannot save ${context.folder} (${describe(error)}); the next run parses these digests again`);
+  }
+}
+
 /** Writes the new entries, then deletes the entries that are no longer wanted (see "Eviction") and dead writers' temporary files. */
 async function save(context: Context, outcomes: readonly Outcome[]): Promise<void> {
-  const writes = outcomes.flatMap(({ name, write }) => (name && write ? [{ name, bytes: write }] : []));
   if (!context.writable) return;
+  const writes = outcomes.flatMap(({ name, write }) => (name && write ? [{ name, encode: write }] : []));
+  // An entry that could not be encoded is not cached: its old file, if any, goes.
+  const unencodable = new Set<string>();
   if (writes.length > 0 && !context.folderMade) {
     try {
       await fs.mkdir(context.folder, { recursive: true });
@@ -415,11 +443,16 @@ async function save(context: Context, outcomes: readonly Outcome[]): Promise<voi
       return;
     }
   }
-  await mapLimited(writes, CONCURRENCY, (write) => writeEntry(context, write.name, write.bytes));
+  await mapLimited(writes, CONCURRENCY, async (write) => {
+    if (!context.writable) return;
+    const bytes = write.encode();
+    if (bytes) await writeEntry(context, write.name, bytes);
+    else unencodable.add(write.name);
+  });
   if (!context.writable) return;
 
-  const kept = new Set(outcomes.flatMap((outcome) => (outcome.name ? [outcome.name] : [])));
-  const dropped = new Set(outcomes.flatMap((outcome) => (outcome.drop ? [outcome.drop] : [])));
+  const kept = new Set(outcomes.flatMap((outcome) => (outcome.name && !unencodable.has(outcome.name) ? [outcome.name] : [])));
+  const dropped = new Set([...outcomes.flatMap((outcome) => (outcome.drop ? [outcome.drop] : [])), ...unencodable]);
   const now = Date.now();
   // Unlisted entries are checked a bounded number at a time, picked at random: a run naming one
   // digest in a cache of thousands costs milliseconds, and a few such runs check them all.

@@ -94,6 +94,17 @@ class WorkerError extends Error {
 
 // One request at a time, in order: a tag change never runs in the middle of a load.
 let queue: Promise<void> = Promise.resolve();
+/**
+ * The digest cache's writes from a window's first load, started once that load's reply is posted
+ * (readDigestsCached's deferSave): at 100,000 papers, encoding them is seconds of CPU that the first
+ * window need not wait for. They run beside later requests, which never touch the cache's files.
+ */
+let cacheSave: (() => Promise<void>) | null = null;
+function startCacheSave(): void {
+  const save = cacheSave;
+  cacheSave = null;
+  void save?.();
+}
 port.on('message', (request: LibraryWorkerRequest | PapersReceipt) => {
   if (request.type === 'received') return receipts.received();
   if (request.type === 'find') return answerFind(request);
@@ -102,7 +113,8 @@ port.on('message', (request: LibraryWorkerRequest | PapersReceipt) => {
     .then(
       (value) => post({ id: request.id, type: 'ok', value }),
       (error: unknown) => post({ id: request.id, type: 'error', kind: errorKind(error), message: errorMessage(error) }),
-    );
+    )
+    .then(startCacheSave);
 });
 
 function post(reply: LibraryWorkerReply): void {
@@ -453,7 +465,8 @@ async function readFiles(files: string[], cacheDir: string | null): Promise<Dige
   };
   if (cachedRead) {
     // The first load of a window: parsed digests come from the cache where their files are unchanged.
-    const cached = await readDigestsCached(files, cacheDir, { log: (line) => log('info', line) });
+    const cached = await readDigestsCached(files, cacheDir, { log: (line) => log('info', line), deferSave: true });
+    cacheSave = cached.save;
     if (last?.cacheDir) keepStats(cached.fileStamps);
     const byFile = new Map(cached.digests.map((digest) => [digest.file, digest]));
     const problemsOf = new Map<string, ParsedDigest['diagnostics']>();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, test } from 'node:test';
@@ -90,6 +90,21 @@ describe('readDigestsCached', () => {
     assert.deepEqual(second.stats, { reused: files.length, parsed: 0 });
     await assertSameAsUncached(files, second);
     assert.deepEqual(second.log, []);
+  });
+
+  test('with deferSave, nothing is written until save is called, and then the same entries as without it', async () => {
+    const { files, cacheDir } = workspace();
+    const first = await cached(files, cacheDir, { deferSave: true });
+    assert.deepEqual(first.stats, { reused: 0, parsed: files.length });
+    await assertSameAsUncached(files, first);
+    const folder = path.join(cacheDir, 'digests');
+    assert.deepEqual(existsSync(folder) ? readdirSync(folder) : [], []);
+    // Called twice (a caller that is not sure it did): one save.
+    await Promise.all([first.save(), first.save()]);
+    assert.equal(entryFiles(cacheDir).length, files.length);
+    const second = await cached(files, cacheDir);
+    assert.deepEqual(second.stats, { reused: files.length, parsed: 0 });
+    await assertSameAsUncached(files, second);
   });
 
   test('the four seeds deep-equal readDigest, in the order given', async () => {
