@@ -95,15 +95,17 @@ class WorkerError extends Error {
 // One request at a time, in order: a tag change never runs in the middle of a load.
 let queue: Promise<void> = Promise.resolve();
 /**
- * The digest cache's writes from a window's first load, started once that load's reply is posted
- * (readDigestsCached's deferSave): at 100,000 papers, encoding them is seconds of CPU that the first
- * window need not wait for. They run beside later requests, which never touch the cache's files.
+ * The digest cache's writes from a cached read (readDigestsCached's deferSave), started once the
+ * load's reply is posted: at 100,000 papers, encoding them is seconds of CPU that the first window
+ * need not wait for. They run beside later requests; the next cached read (a load of every digest)
+ * waits for them first, so that it finds their entries rather than parsing those digests again.
  */
 let cacheSave: (() => Promise<void>) | null = null;
+let cacheSaving: Promise<void> | null = null;
 function startCacheSave(): void {
   const save = cacheSave;
   cacheSave = null;
-  void save?.();
+  if (save) cacheSaving = save();
 }
 port.on('message', (request: LibraryWorkerRequest | PapersReceipt) => {
   if (request.type === 'received') return receipts.received();
@@ -465,6 +467,7 @@ async function readFiles(files: string[], cacheDir: string | null): Promise<Dige
   };
   if (cachedRead) {
     // The first load of a window: parsed digests come from the cache where their files are unchanged.
+    await cacheSaving;
     const cached = await readDigestsCached(files, cacheDir, { log: (line) => log('info', line), deferSave: true });
     cacheSave = cached.save;
     if (last?.cacheDir) keepStats(cached.fileStamps);

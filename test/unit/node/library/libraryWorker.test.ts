@@ -223,6 +223,25 @@ describe('the library snapshot between windows', () => {
     assert.fail('the records summary was not written within 20 s');
   }
 
+  test("a load of every digest right after the first finds the first load's cache entries (written after its reply), and parses none", async () => {
+    const one = await openWindow();
+    try {
+      assert.ok(
+        one.logs.some((line) => line === `Read ${files.length} digest(s): 0 from the cache, ${files.length} parsed`),
+        one.logs.join('\n'),
+      );
+      // Sent at once, as a reload of the library does: it waits for the first load's cache writes.
+      const again = await one.client.request({ type: 'load', root, files, reread: 'all', trusted: true, cacheDir });
+      assert.deepEqual(again.value.order, one.first.value.order);
+      assert.ok(
+        one.logs.some((line) => line === `Read ${files.length} digest(s): ${files.length} from the cache, 0 parsed`),
+        one.logs.join('\n'),
+      );
+    } finally {
+      one.client.dispose();
+    }
+  });
+
   test('a second window on the same digests and library file shows exactly the papers, keys, tags and problems of the first, from the snapshot', async () => {
     const one = await openWindow();
     const key = one.first.value.order[0];
