@@ -12,23 +12,16 @@
  * fresh copy. OTHER_TREE: a checkout with its own built dist/. Run `node esbuild.mjs` here first.
  * A benchmark, not a test; it leaves out VS Code, the host's thread and the other workers.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { findDigestFiles } from '../../src/node/digest/digestFiles.js';
 import { LibraryWorkerClient } from '../../src/node/library/libraryWorkerClient.js';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '../vscode/paths.mjs';
 
 const [workspace, otherTree, runsText = '4'] = process.argv.slice(2);
 if (!workspace || !otherTree) throw new Error('usage: workerFirstLoad.bench.mts WORKSPACE OTHER_TREE [RUNS]');
-const here = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const trees = [here, path.resolve(otherTree)];
-
-function digestsUnder(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.txt'))
-    .map((entry) => path.join(entry.parentPath, entry.name))
-    .sort();
-}
+const trees = [repoRoot, path.resolve(otherTree)];
 
 interface Run {
   wall: number;
@@ -41,7 +34,7 @@ async function firstLoad(tree: string): Promise<Run> {
   try {
     const root = path.join(scratch, 'ws');
     cpSync(path.resolve(workspace), root, { recursive: true });
-    const files = digestsUnder(path.join(root, 'daily-papers'));
+    const files = (await findDigestFiles([path.join(root, 'daily-papers')])).files.sort();
     const client = new LibraryWorkerClient(path.join(tree, 'dist', 'libraryWorker.js'), () => undefined);
     try {
       const cpuBefore = process.cpuUsage();
