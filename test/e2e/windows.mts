@@ -119,3 +119,52 @@ export const MARGINALIA_CONTAINER = '.part.sidebar .composite[id="workbench.view
 export function marginaliaIcon(page: Page) {
   return page.locator('.part.activitybar .action-label[aria-label^="Marginalia"]');
 }
+
+/**
+ * What a failed test's window showed and what its extension host logged, for the test output: CI
+ * keeps no screenshots, so a failure has to explain itself in text. The newest extension host is
+ * the failed window's (a suite opens its windows one at a time).
+ */
+export async function failureReport(page: Page | undefined, server: VsCodeServer): Promise<string> {
+  const lines: string[] = [];
+  if (page) {
+    const seen = await page
+      .evaluate((container) => {
+        // No named helpers in here (see marginalia.mts): each text is squeezed where it is read.
+        const sidebar = document.querySelector('.part.sidebar');
+        const active = sidebar ? `"${(sidebar.querySelector('.composite.title .title-label')?.textContent ?? '').trim()}"` : '(no sidebar)';
+        const marginalia = document.querySelector(container);
+        const panes = [...(marginalia?.querySelectorAll('.pane') ?? [])].map((pane) => {
+          const header = pane.querySelector('.pane-header');
+          const title = (header?.querySelector('h3')?.textContent ?? '').trim();
+          const body = pane.querySelector('.pane-body') as HTMLElement | null;
+          const message = (pane.querySelector('.message, .welcome-view')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+          const rows = [...pane.querySelectorAll('.monaco-list-row')]
+            .slice(0, 8)
+            .map((row) => `      [${row.getAttribute('aria-level')}] ${(row.textContent ?? '').replace(/\s+/g, ' ').trim()}`);
+          const state = header?.getAttribute('aria-expanded') === 'true' ? 'expanded' : 'collapsed';
+          return [`  pane "${title}" ${state}, body ${body?.offsetHeight ?? 0} px${message ? `, message "${message}"` : ''}`, ...rows].join('\n');
+        });
+        const notifications = [...document.querySelectorAll('.notifications-toasts .notification-list-item-message')].map(
+          (item) => `  notification: ${(item.textContent ?? '').trim()}`,
+        );
+        return [`sidebar: ${active}; Marginalia container ${marginalia ? 'present' : 'absent'}`, ...panes, ...notifications].join('\n');
+      }, MARGINALIA_CONTAINER)
+      .catch((error: unknown) => `(the page could not be read: ${(error as Error).message})`);
+    lines.push('--- the window ---', seen);
+  }
+  const logs = path.join(server.userDataDir, 'logs');
+  const hosts = fs.existsSync(logs)
+    ? fs.readdirSync(logs).flatMap((session) =>
+        fs
+          .readdirSync(path.join(logs, session))
+          .filter((name) => /^exthost\d+$/.test(name))
+          .map((name) => ({ dir: path.join(logs, session, name), n: Number(name.slice(7)) })),
+      )
+    : [];
+  const newest = hosts.sort((a, b) => a.n - b.n).at(-1);
+  const log = newest && path.join(newest.dir, 'marginalia.marginalia', 'Marginalia.log');
+  lines.push(`--- Marginalia's log in ${newest ? path.basename(newest.dir) : 'no extension host'} ---`);
+  lines.push(log && fs.existsSync(log) ? fs.readFileSync(log, 'utf8').split('\n').slice(-60).join('\n') : '(none)');
+  return lines.join('\n');
+}

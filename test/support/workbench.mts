@@ -3,7 +3,7 @@
 import { after, afterEach, before } from 'node:test';
 import type { SuiteContext, TestContext } from 'node:test';
 import { screenshotOnFailure } from '../e2e/ui.mjs';
-import { startWorkbenches } from '../e2e/windows.mjs';
+import { failureReport, startWorkbenches } from '../e2e/windows.mjs';
 import type { TestWindow, Workbenches, WorkspaceKind } from '../e2e/windows.mjs';
 
 /** The suite's workbenches, as its tests see them. */
@@ -14,8 +14,8 @@ export interface SuiteWorkbenches {
 
 /**
  * Registers, in the `describe` it is called in, the hooks that start the server and Chromium before
- * the first test, screenshot (as FAILED-<prefix>-<test>.png) and close the window of each test after
- * it, and stop everything after the last test.
+ * the first test, screenshot (as FAILED-<prefix>-<test>.png) and describe on stderr (failureReport)
+ * a window whose test failed, close the window of each test after it, and stop everything after the last test.
  */
 export function useWorkbenches(screenshotPrefix: string): SuiteWorkbenches {
   let workbenches: Workbenches | undefined;
@@ -27,6 +27,10 @@ export function useWorkbenches(screenshotPrefix: string): SuiteWorkbenches {
 
   afterEach(async (context: TestContext | SuiteContext) => {
     await screenshotOnFailure(() => window?.page, screenshotPrefix)(context);
+    // `passed` is on the test context since Node 20.12, but not yet in @types/node 20.
+    if ((context as { passed?: boolean }).passed === false && workbenches) {
+      process.stderr.write(`\n=== ${context.name}: what the window showed ===\n${await failureReport(window?.page, workbenches.server)}\n\n`);
+    }
     await window?.close();
     window = undefined;
   });

@@ -16,6 +16,8 @@ export interface VsCodeServer {
   origin: string;
   /** The extensions folder it loads installed extensions from. */
   extensionsDir: string;
+  /** Its user-data folder, whose logs/ holds each extension host's logs (for diagnosing a failure). */
+  userDataDir: string;
   /** Everything the server printed so far (for diagnosing a failure). */
   output(): string;
   /** Ends the server and all its children, and deletes its fresh folders. Safe to call twice. */
@@ -182,6 +184,7 @@ export async function startServer(options: StartOptions = {}): Promise<VsCodeSer
       port,
       origin: `http://127.0.0.1:${port}`,
       extensionsDir: dirs.extensions,
+      userDataDir: dirs.userData,
       output: () => output,
       stop,
     };
