@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { describePaper, digestGroupLabel, filterPapers, groupPapers, groupPapersInSlices, paperFilter, sortPapers } from '../../../src/core/papers/grouping';
+import {
+  compareTitles,
+  describePaper,
+  digestGroupLabel,
+  filterPapers,
+  groupPapers,
+  groupPapersInSlices,
+  paperFilter,
+  sortByTitle,
+  sortPapers,
+} from '../../../src/core/papers/grouping';
 import { formatPaperDate } from '../../../src/core/paperView/viewModel';
 import { parseDigest } from '../../../src/core/digest/parser';
 import { mergeDigests } from '../../../src/core/library/merge';
@@ -165,6 +175,71 @@ describe('digestGroupLabel', () => {
   test('a month the parser could not name keeps the file name', () => {
     assert.equal(digestGroupLabel('odd.txt', { month: 13, day: 1 }), 'odd.txt');
     assert.equal(digestGroupLabel('june.txt', { month: 6, day: 12 }), 'June 12');
+  });
+});
+
+describe('sortByTitle', () => {
+  /** What sortByTitle must equal: one stable sort with the collator. */
+  const reference = (titles: string[], tie: (a: string, b: string) => number = () => 0) =>
+    titles
+      .map((title, index) => ({ title, index }))
+      .sort((a, b) => compareTitles(a.title, b.title) || tie(a.title, b.title))
+      .map((entry) => entry.index);
+  const sorted = (titles: string[], tie?: (a: string, b: string) => number) =>
+    sortByTitle(
+      titles.map((title, index) => ({ title, index })),
+      (entry) => entry.title,
+      tie && ((a, b) => tie(a.title, b.title)),
+    ).map((entry) => entry.index);
+
+  test('orders as the collator does where lower-cased code units do not: accents, numbers by value, punctuation, other scripts', () => {
+    const titles = [
+      'Zeta',
+      'Über alles',
+      'uber alles',
+      'Uber alles',
+      'ABC',
+      'abc',
+      'Model 10',
+      'Model 2',
+      'model 2',
+      'a-b',
+      'a b',
+      'a_b',
+      'a.b',
+      '(A) note',
+      '"Quoted"',
+      'Éclair',
+      'eclair',
+      'ß',
+      'ss',
+      '数学',
+      'Ωmega',
+      'omega',
+      '🤖 robots',
+      '',
+      'Ⅻ',
+      'İstanbul',
+      'istanbul',
+    ];
+    assert.deepEqual(sorted(titles), reference(titles));
+  });
+
+  test('keeps titles the collator finds equal in the order given, unless the tie-break orders them', () => {
+    const titles = ['uber', 'Über', 'UBER', 'über'];
+    assert.deepEqual(sorted(titles), [0, 1, 2, 3]);
+    const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    assert.deepEqual(sorted(titles, byCodeUnits), reference(titles, byCodeUnits));
+  });
+
+  test('equals the collator sort on 5,000 random titles of mixed letters, cases, accents, digits and punctuation', () => {
+    const alphabet = [...'aAbBeEéÉèzZ0123456789 -_.,:()"\'ßøØåÅıİ数学Ω'];
+    let seed = 42;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const titles = Array.from({ length: 5000 }, () =>
+      Array.from({ length: 1 + Math.floor(random() * 8) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''),
+    );
+    assert.deepEqual(sorted(titles), reference(titles));
   });
 });
 
