@@ -48,7 +48,8 @@ async function firstLoad(tree: string): Promise<Run> {
       client.dispose();
     }
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    // The worker may still be writing the digest cache's deferred entries while it terminates.
+    rmSync(scratch, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }
 
