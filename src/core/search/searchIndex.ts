@@ -14,6 +14,7 @@
  * update equal those of a rebuild. `compact()` folds the side table in when it grows.
  */
 import { splitIdentifiers, spellingClass, Analyzer } from './analyzer';
+import { isGenericStem } from './genericWords';
 import { topK, U32List, U8List } from './buffers';
 import { noteBodyForIndex } from './noteBody';
 import { hasPhrases, parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
@@ -1994,9 +1995,12 @@ export class SearchIndex {
       }
     }
     shared.sort((x, y) => y.weight - x.weight || x.terms.length - y.terms.length || x.terms[0] - y.terms[0] || (x.terms[1] ?? 0) - (y.terms[1] ?? 0));
+    // Words of research prose ("novel", "paving the way", "first propose") count in the score but say
+    // nothing of a topic: they are shown only when the papers share nothing else.
+    const topical = shared.filter(({ terms }) => !terms.some((term) => isGenericStem(this.terms[term])));
     // A pair takes the place of a word of it shown before ("autonomous driving" for "driving").
     const chosen: number[][] = [];
-    for (const { terms } of shared) {
+    for (const { terms } of topical.length > 0 ? topical : shared) {
       if (chosen.length === RELATED_REASONS) break;
       if (terms.every((term) => chosen.some((other) => other.includes(term)))) continue;
       const words = terms.length === 2 ? chosen.findIndex((other) => other.length === 1 && terms.includes(other[0])) : -1;

@@ -3,6 +3,8 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { SearchIndex, SearchIndexFormatError, type SearchDocument, type SearchHit } from '../../../src/core/search/searchIndex';
 import { DEFAULT_NOTE_TEMPLATE, renderNote } from '../../../src/core/notes/noteText';
+import { Analyzer } from '../../../src/core/search/analyzer';
+import { isGenericStem } from '../../../src/core/search/genericWords';
 import { seedDocuments, seedPaper, seedPapers, toDocument, topicDocuments } from './searchDocuments';
 
 const titleOf = (key: string) => seedPapers().find((paper) => paper.key === key)?.title ?? key;
@@ -260,6 +262,66 @@ describe('related papers', () => {
         `the shared words say why: ${JSON.stringify(related[0].matches)}`,
       );
     }
+  });
+
+  test('the reasons leave out research prose, and keep it only when the papers share nothing else', () => {
+    const doc = (key: string, title: string, abstract: string): SearchDocument => ({ key, title, abstract, tags: [], note: '' });
+    const prose = 'We propose a novel approach, paving the way for significantly improved results.';
+    const filler = Array.from({ length: 12 }, (_, i) => doc(`filler${i}`, `Orbits of planets ${i}`, 'Planets orbit stars in galaxies.'));
+    const index = SearchIndex.build([
+      doc('a', 'Legged locomotion on rough terrain', `${prose} Quadruped robots walk on rough terrain.`),
+      doc('b', 'Quadruped locomotion from video', `${prose} Quadruped robots learn to walk from video.`),
+      doc('c', 'Sonnets of the Renaissance', prose),
+      doc('d', 'Baroque fugues', prose),
+      ...filler,
+    ]);
+    const words = (hits: SearchHit[], key: string) => hits.find((hit) => hit.key === key)!.matches.map((match) => match.word);
+    const ab = words(index.related('a'), 'b');
+    assert.ok(
+      ab.some((word) => /quadruped|locomotion|terrain|walk/.test(word)),
+      JSON.stringify(ab),
+    );
+    assert.ok(!ab.some((word) => /\b(propose|novel|approach|paving|way|significantly|improved|results)\b/.test(word)), JSON.stringify(ab));
+    // Two papers alike only in their phrasing still say what they share.
+    const cd = words(index.related('c'), 'd');
+    assert.ok(cd.length > 0 && cd.every((word) => /\b(propose|novel|approach|paving|way|significantly|improved|results)\b/.test(word)), JSON.stringify(cd));
+  });
+
+  test('no topic of machine learning is taken for research prose through a shared stem', () => {
+    const analyzer = new Analyzer();
+    for (const word of [
+      'demonstrations',
+      'experience',
+      'generation',
+      'generative',
+      'critic',
+      'following',
+      'making',
+      'prior',
+      'boosting',
+      'utility',
+      'comprehension',
+      'diversity',
+      'numerical',
+      'representation',
+      'world',
+      'model',
+      'learning',
+      'policy',
+      'reward',
+      'imitation',
+      'driving',
+      'state',
+      'time',
+      'source',
+      'code',
+      'language',
+      'data',
+      'agent',
+    ]) {
+      assert.equal(isGenericStem(analyzer.stem(word)), false, word);
+    }
+    for (const word of ['novel', 'propose', 'significantly', 'outperforms', 'paving', '2024']) assert.equal(isGenericStem(analyzer.stem(word)), true, word);
   });
 
   test('a note made from the default template leaves related papers as they were', () => {
