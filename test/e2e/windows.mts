@@ -143,7 +143,8 @@ export async function failureReport(page: Page | undefined, server: VsCodeServer
             .slice(0, 8)
             .map((row) => `      [${row.getAttribute('aria-level')}] ${(row.textContent ?? '').replace(/\s+/g, ' ').trim()}`);
           const state = header?.getAttribute('aria-expanded') === 'true' ? 'expanded' : 'collapsed';
-          return [`  pane "${title}" ${state}, body ${body?.offsetHeight ?? 0} px${message ? `, message "${message}"` : ''}`, ...rows].join('\n');
+          const busy = pane.querySelector('.monaco-progress-container.active') ? ', progress bar running' : '';
+          return [`  pane "${title}" ${state}, body ${body?.offsetHeight ?? 0} px${busy}${message ? `, message "${message}"` : ''}`, ...rows].join('\n');
         });
         const notifications = [...document.querySelectorAll('.notifications-toasts .notification-list-item-message')].map(
           (item) => `  notification: ${(item.textContent ?? '').trim()}`,
