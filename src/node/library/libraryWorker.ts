@@ -665,7 +665,11 @@ function sameData(a: unknown, b: unknown): boolean {
  * takes about 200 ms (sortByTitle), which is better spent here than on the host's thread.
  */
 function byTitle(papers: readonly Paper[]): string[] {
-  return sortByTitle(papers, (paper) => paper.title, (a, b) => comparePaths(a.key, b.key)).map((paper) => paper.key);
+  return sortByTitle(
+    papers,
+    (paper) => paper.title,
+    (a, b) => comparePaths(a.key, b.key),
+  ).map((paper) => paper.key);
 }
 
 function comparePaths(a: string, b: string): number {
