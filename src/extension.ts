@@ -116,7 +116,7 @@ export function activate(context: vscode.ExtensionContext): MarginaliaApi {
   const citable = new CitableLibrary(library, bibliographies);
   context.subscriptions.push(bibliographies, citable);
   const panels = new PaperPanels(context.extensionUri, citable, log);
-  const papersView = new PapersView(library, context.workspaceState, (key, options) => panels.show(key, options));
+  const papersView = new PapersView(library, context.workspaceState, (key, options) => panels.show(key, options), log);
   const statusBar = new LibraryStatusBar(library, CommandIds.searchPapers);
   // Which papers a command acts on, for every feature's commands: one rule, one owner.
   const commandPapers = new CommandPapers(citable, { selectedKeys: () => papersView.selectedKeys(), activePaperKey: () => panels.activePaperKey });

@@ -20,6 +20,7 @@ import {
 import { isCodeLink } from '../../core/digest/links';
 import { formatPaperDate } from '../../core/paperView/viewModel';
 import type { Paper } from '../../core/types';
+import { TreeRefetch } from '../../core/papers/treeRefetch';
 import { CommandIds, ContextKeys } from '../commandIds';
 import { paperResourceUri } from '../notes/noteDecorations';
 import { Disposable } from '../lifecycle';
@@ -135,6 +136,20 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
     this.children.clear();
     this.pages.reset();
     this.changed.fire(undefined);
+    this.refetch?.changed();
+  }
+
+  /** The groups as VS Code gets them, for the view's own use (getChildren is VS Code's: it counts as a fetch). */
+  get topLevel(): readonly GroupNode[] {
+    return this.groups;
+  }
+
+  /** Watches that VS Code fetches the top level after each change (see TreeRefetch); set by the view. */
+  refetch: TreeRefetch | undefined;
+
+  /** Tells VS Code again that the top level changed, the groups being as they are. */
+  refireRoot(): void {
+    this.changed.fire(undefined);
   }
 
   /** Shows the next page of the group `id`. */
@@ -150,7 +165,10 @@ class PapersTreeProvider implements vscode.TreeDataProvider<Node> {
   }
 
   getChildren(node?: Node): Node[] {
-    if (!node) return this.groups;
+    if (!node) {
+      this.refetch?.fetched();
+      return this.groups;
+    }
     if (node.kind !== 'group') return [];
     if (this.fetchWait?.group === node) {
       this.fetchWait.fetched();
@@ -366,6 +384,7 @@ export class PapersView extends Disposable {
     private readonly library: WorkspaceLibrary,
     private readonly state: vscode.Memento,
     private readonly openPaper: OpenPaper,
+    log?: vscode.LogOutputChannel,
   ) {
     super();
     this.provider = this.register(
@@ -376,6 +395,13 @@ export class PapersView extends Disposable {
     this.view = this.register(
       vscode.window.createTreeView(PAPERS_VIEW_ID, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true, dragAndDropController }),
     );
+    const refetch = new TreeRefetch({
+      visible: () => this.view.visible,
+      refire: () => this.provider.refireRoot(),
+      onRefire: (attempt) => log?.info(`Papers view: VS Code did not fetch the changed papers; told it again (${attempt})`),
+    });
+    this.register({ dispose: () => refetch.dispose() });
+    this.provider.refetch = refetch;
     // A library change is followed in a turn of its own: the library's other listeners run first,
     // so that no one task of the host does all their work at 100,000 papers.
     let pending: ReturnType<typeof setImmediate> | undefined;
@@ -400,6 +426,7 @@ export class PapersView extends Disposable {
     this.register(
       this.view.onDidChangeVisibility(({ visible }) => {
         if (!visible) this.shownByRevealer = false;
+        else refetch.shown();
         this.notePapersShown();
       }),
     );
@@ -502,7 +529,7 @@ export class PapersView extends Disposable {
 
   /** For tests: the top-level groups with their paper counts, and the keys of a group in order. */
   snapshot(): { label: string; file: string | undefined; description: string | undefined; keys: string[] }[] {
-    return this.provider.getChildren().map((node) => ({
+    return this.provider.topLevel.map((node) => ({
       label: (node as GroupNode).group.label,
       file: (node as GroupNode).group.file,
       description: this.provider.getTreeItem(node).description as string | undefined,
@@ -518,7 +545,7 @@ export class PapersView extends Disposable {
 
   /** For tests: the rows the tree shows under the group labelled `label` (papers' keys, and "more" for a Show More item). */
   shownRows(label: string): string[] {
-    const group = this.provider.getChildren().find((node) => node.kind === 'group' && node.group.label === label);
+    const group = this.provider.topLevel.find((node) => node.group.label === label);
     return group ? this.provider.getChildren(group).map((node) => (node.kind === 'paper' ? node.paper.key : 'more')) : [];
   }
 
