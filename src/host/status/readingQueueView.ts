@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { describePaper } from '../../core/papers/grouping';
+import { TreeRefetch } from '../../core/papers/treeRefetch';
 import { STATUS_LABELS } from '../../core/library/readingStatus';
 import type { Paper } from '../../core/types';
 import { CommandIds } from '../commandIds';
@@ -39,6 +40,7 @@ export class ReadingQueueView extends Disposable implements vscode.TreeDataProvi
   readonly dropMimeTypes = [QUEUE_MIME, PAPERS_MIME];
   private readonly view: vscode.TreeView<QueueNode>;
   private nodes: QueueNode[] = [];
+  private readonly refetch: TreeRefetch;
 
   constructor(
     private readonly library: WorkspaceLibrary,
@@ -48,6 +50,10 @@ export class ReadingQueueView extends Disposable implements vscode.TreeDataProvi
     this.view = this.register(
       vscode.window.createTreeView(READING_QUEUE_VIEW_ID, { treeDataProvider: this, dragAndDropController: this, canSelectMany: true }),
     );
+    // As the Papers view does: a refresh VS Code lost while showing the view for the first time is made again.
+    this.refetch = new TreeRefetch({ visible: () => this.view.visible, refire: () => this.changed.fire(undefined) });
+    this.register({ dispose: () => this.refetch.dispose() });
+    this.register(this.view.onDidChangeVisibility(({ visible }) => visible && this.refetch.shown()));
     this.register(library.onDidChange(() => this.refresh()));
     this.refresh();
   }
@@ -58,7 +64,9 @@ export class ReadingQueueView extends Disposable implements vscode.TreeDataProvi
   }
 
   getChildren(node?: QueueNode): QueueNode[] {
-    return node ? [] : this.nodes;
+    if (node) return [];
+    this.refetch.fetched();
+    return this.nodes;
   }
 
   getParent(): undefined {
@@ -121,5 +129,6 @@ export class ReadingQueueView extends Disposable implements vscode.TreeDataProvi
       .map((paper, index) => ({ kind: 'paper', paper, index }));
     this.view.description = this.nodes.length > 0 ? countOf(this.nodes.length, 'paper') : undefined;
     this.changed.fire(undefined);
+    this.refetch.changed();
   }
 }
