@@ -3,12 +3,11 @@
  * new rows. The Papers view was seen empty with the library loaded (once in some 40 e2e runs here,
  * twice in one CI run), a view that VS Code shows while the library is loading often fetching the
  * empty top level just before the papers arrive. VS Code's code suggests how the change that follows
- * can go unfetched: its tree view ignores a refresh that
- * comes before its tree widget exists, and one that comes while the view is visible by one of its
- * two visibility flags but not yet the other. The provider reports each change of its top level and
- * each fetch of it; a change that no fetch followed within `delayMs` while the view shows (or within
- * `delayMs` of its being shown) is fired again, a few times at most. Firing sooner would cancel the
- * fetch VS Code is about to make.
+ * can go unfetched: its tree view ignores a refresh that comes before its tree widget exists, and
+ * one that comes while the view is visible by one of its two visibility flags but not yet the other.
+ * The provider reports each change of its top level and each fetch of it; a change that no fetch
+ * followed within `delayMs` while the view shows (or within `delayMs` of its being shown) is fired
+ * again, a few times at most. Firing sooner would cancel the fetch VS Code is about to make.
  */
 export interface TreeRefetchOptions {
   /** Whether the view shows now (VS Code fetches nothing for a hidden or collapsed view). */
