@@ -172,6 +172,9 @@ function storeFor(root: string): LibraryStore {
   return store;
 }
 
+/** The most digests read again that a load compares with what was read before (see load). */
+const MAX_COMPARED_REREADS = 16;
+
 async function load(id: number, reread: string[] | 'all', shown = false): Promise<LoadResult> {
   const { root, files, trusted, cacheDir } = last!;
   // The first load of a window: the library as the last window left it, when nothing changed since.
@@ -192,20 +195,25 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   // Our own tag write makes the watcher ask for a load: nothing to read and the file as we wrote it
   // means the library is as we last sent it, so 100,000 papers are not merged and sent again.
   // Tag changes made since went into those same records (the store reuses them), so their tags are current.
-  if (
-    reread !== 'all' &&
-    toRead.length === 0 &&
-    dropped.length === 0 &&
-    root &&
-    lastResult &&
-    lastRecords &&
-    trusted &&
-    (await storeFor(root).isUnchanged(lastRecords))
-  ) {
+  const unchanged = async (): Promise<LoadResult | null> => {
+    if (reread === 'all' || dropped.length > 0 || !root || !lastResult || !lastRecords || !trusted || !(await storeFor(root).isUnchanged(lastRecords)))
+      return null;
     const nothing = { removed: [], sent: 0, files: [], dropped: [], newDisputes: [], warning: undefined, unchanged: true, fromSnapshot: false };
     if (shown) return { ...lastResult, ...nothing, order: [], tags: [], statuses: [], queue: [], disputes: [] };
     return { ...lastResult, ...nothing, tags: tagsToSend(lastRecords.tagged(), false), statuses: lastRecords.statuses(), queue: lastRecords.queue() };
+  };
+  if (toRead.length === 0) {
+    const same = await unchanged();
+    if (same) return same;
   }
+  // A digest the watcher reports again often holds what was read (a save's create and change
+  // events, one after the other, or a touch): when every digest read again is as it was, the
+  // library is as last sent, and 100,000 papers are not merged and sent again for it.
+  // (A few files at most: many changed digests, as a pull brings, are a change.)
+  const readBefore =
+    servedFiles === null && reread !== 'all' && toRead.length <= MAX_COMPARED_REREADS && toRead.every((file) => digests.has(file) || reportsByFile.has(file));
+  const asRead = (file: string) => JSON.stringify([digests.get(file) ?? null, reportsByFile.get(file) ?? null]);
+  const before = readBefore ? toRead.map(asRead) : null;
   // The papers came from the snapshot and now must be merged: the parsed digests are read first,
   // from the digest cache (the changed ones are parsed).
   if (servedFiles) {
@@ -215,6 +223,10 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   const started = performance.now();
   const reports = await readFiles(toRead, digests.size === 0 ? cacheDir : null);
   timings.readMs = performance.now() - started;
+  if (before && toRead.every((file, i) => asRead(file) === before[i])) {
+    const same = await unchanged();
+    if (same) return same;
+  }
 
   const ordered = [...files].sort(comparePaths).flatMap((file) => digests.get(file) ?? []);
   const base = { removed: [] as string[], files: reports, dropped };

@@ -52,6 +52,32 @@ describe('the library worker', () => {
     assert.deepEqual(new Map(whole.value.tags).get(key), ['to-read']);
   });
 
+  test("a digest reported again as it was read (a save's create and change events) is read, and nothing is merged or sent for it; a real change is", async (t) => {
+    const client = new LibraryWorkerClient(script, () => undefined);
+    t.after(() => client.dispose());
+    const folder = tempFolder('worker-reread');
+    cpSync(path.join(root, 'seeds'), path.join(folder, 'seeds'), { recursive: true });
+    const mine = files.map((file) => path.join(folder, 'seeds', path.basename(file)));
+    const request = (listed: string[], reread: string[] | 'all') =>
+      client.request({ type: 'load', root: folder, files: listed, reread, trusted: true, cacheDir: null, shown: true });
+    await request(mine, 'all');
+    const added = path.join(folder, 'seeds', 'added.txt');
+    writeFileSync(added, readFileSync(path.join(repoRoot, 'test', 'fixtures', 'workspace', 'digests', '2024-03-11_daily-papers.txt')));
+    const withAdded = [...mine, added].sort();
+    const grown = await request(withAdded, [added]);
+    assert.ok(!grown.value.unchanged);
+    assert.equal(grown.papers.length, 4, "the new digest's papers are sent");
+    // The same file reported again, unchanged: the library is as last sent.
+    const again = await request(withAdded, [added]);
+    assert.equal(again.value.unchanged, true);
+    assert.deepEqual([again.papers, again.value.order], [[], []]);
+    // Changed for real: merged and sent.
+    writeFileSync(added, readFileSync(added, 'utf8').replace('Marginal Notes:', 'Marginal Notes, Again:'));
+    const edited = await request(withAdded, [added]);
+    assert.ok(!edited.value.unchanged);
+    assert.ok(edited.papers.length >= 1);
+  });
+
   test('a load for a host that shows the library carries no tags when they are the ones it was told; any other change sends them all', async (t) => {
     const client = new LibraryWorkerClient(script, () => undefined);
     t.after(() => client.dispose());
