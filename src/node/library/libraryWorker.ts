@@ -67,6 +67,12 @@ const readStats = new Map<string, DigestStat>();
 const reportsByFile = new Map<string, DigestFileReport>();
 /** The papers of the last publish, in merge order, and their keys in title order. */
 let lastPapers: Paper[] | null = null;
+/**
+ * Each digest's parse and report as the last published load had them: a digest re-read since
+ * without a publish (the snapshot's check of a racy digest, a load whose merge failed) is compared
+ * with these, not with what the worker holds now (see load).
+ */
+let publishedDigests = new Map<string, { digest: ParsedDigest | undefined; report: DigestFileReport | undefined }>();
 let lastOrder: string[] = [];
 /** Each paper as last sent, to send only what changed. */
 let sent = new Map<string, Paper>();
@@ -210,10 +216,10 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   // events, one after the other, or a touch): when every digest read again is as it was, the
   // library is as last sent, and 100,000 papers are not merged and sent again for it.
   // (A few files at most: many changed digests, as a pull brings, are a change.)
-  const readBefore =
-    servedFiles === null && reread !== 'all' && toRead.length <= MAX_COMPARED_REREADS && toRead.every((file) => digests.has(file) || reportsByFile.has(file));
+  const readBefore = servedFiles === null && reread !== 'all' && toRead.length <= MAX_COMPARED_REREADS && toRead.every((file) => publishedDigests.has(file));
   const asRead = (file: string) => JSON.stringify([digests.get(file) ?? null, reportsByFile.get(file) ?? null]);
-  const before = readBefore ? toRead.map(asRead) : null;
+  const asPublished = (file: string) => JSON.stringify([publishedDigests.get(file)?.digest ?? null, publishedDigests.get(file)?.report ?? null]);
+  const before = readBefore ? toRead.map(asPublished) : null;
   // The papers came from the snapshot and now must be merged: the parsed digests are read first,
   // from the digest cache (the changed ones are parsed).
   if (servedFiles) {
@@ -225,7 +231,11 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   timings.readMs = performance.now() - started;
   if (before && toRead.every((file, i) => asRead(file) === before[i])) {
     const same = await unchanged();
-    if (same) return same;
+    if (same) {
+      // A touch changed the digests' stats: the snapshot must have them, or the next window will not trust it.
+      if (cacheDir && lastPapers && same.state === 'ready' && !same.warning) scheduleSnapshot(root!, lastPapers);
+      return same;
+    }
   }
 
   const ordered = [...files].sort(comparePaths).flatMap((file) => digests.get(file) ?? []);
@@ -550,6 +560,9 @@ async function publish(
   const publishing = performance.now();
   const { papers, records, order = byTitle(papers), summary, ...rest } = result;
   lastPapers = papers;
+  publishedDigests = new Map(
+    [...new Set([...digests.keys(), ...reportsByFile.keys()])].map((file) => [file, { digest: digests.get(file), report: reportsByFile.get(file) }]),
+  );
   lastOrder = order;
   const next = new Map<string, Paper>();
   let chunk: Paper[] = [];
