@@ -48,7 +48,9 @@ export class TreeRefetch {
 
   /** The view was shown: it fetches then, and a change it has not fetched within `delayMs` is fired again. */
   shown(): void {
-    if (this.stale()) this.arm();
+    if (!this.stale()) return;
+    this.refires = 0;
+    this.arm();
   }
 
   dispose(): void {

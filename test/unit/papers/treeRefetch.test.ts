@@ -52,6 +52,16 @@ describe('TreeRefetch', () => {
     assert.deepEqual(state.attempts, [1, 2, 3, 1]);
   });
 
+  test('a view shown again gets its tries again, for a change it still has not fetched', () => {
+    const { state, watch } = view();
+    watch.changed();
+    for (let i = 0; i < 10; i++) mock.timers.tick(1000);
+    assert.equal(state.refires, 3);
+    watch.shown();
+    mock.timers.tick(1000);
+    assert.equal(state.refires, 4);
+  });
+
   test('a fetch of an older version does not count for a newer change', () => {
     const { state, watch } = view();
     watch.changed();
