@@ -9,7 +9,8 @@
  * whose stem is a topic's is left out: "demonstrate" (demonstrations), "experiment" (experience),
  * "generally" (generation), "critical" (critic), "follow" (instruction following), "make" (decision
  * making), "prior", "boost", "utilize" (utility), "comprehensive" (comprehension), "diverse"
- * (diversity), "numerous" (numerical).
+ * (diversity), "numerous" (numerical); and so are words that name a topic beside another: "high"
+ * and "low" (low rank), "order" (second order), "key" (key-value), "current", "evaluation".
  */
 import { Analyzer } from './analyzer';
 
@@ -19,19 +20,19 @@ const WORDS = `
   propose proposes proposed proposing present presents presented presenting introduce introduces introduced introducing
   novel new first second third finally
   show shows shown showing
-  result results empirical empirically evaluate evaluates evaluated evaluation evaluations
+  result results empirical empirically
   outperform outperforms outperformed outperforming surpass surpasses surpassing
   achieve achieves achieved achieving improve improves improved improving improvement improvements
   enhance enhances enhanced enhancing
   significant significantly substantial substantially considerable considerably notable notably remarkable remarkably
   effective effectively effectiveness superior
-  existing previous previously recent recently current currently
+  existing previous previously recent recently
   based using use used uses via toward towards
   provide provides provided providing offer offers offered enable enables enabled enabling allow allows allowed allowing
   leverage leverages leveraged leveraging employ employs employed employing
   address addresses addressed addressing tackle tackles
   challenge challenges challenging problem problems issue issues limitation limitations difficulty difficult
-  key important importance crucial essential fundamental
+  important importance crucial essential fundamental
   highlight highlights highlighted highlighting finding findings insight insights contribution contributions
   extensive extensively thorough
   however moreover furthermore additionally also further thus hence therefore consequently
@@ -45,11 +46,11 @@ const WORDS = `
   perform performs performed performing available
   one two three four five
   well better best good strong stronger simple simply straightforward
-  high higher highly low lower large larger small smaller
+  large larger small smaller
   et al
   overall remain remains remaining still yet while whereas despite
   require requires required requiring without
-  given respect order
+  given respect
 `;
 
 let stems: Set<string> | undefined;
@@ -68,7 +69,12 @@ export function genericStems(): ReadonlySet<string> {
   return stems;
 }
 
-/** Whether a stem is generic: one of the words above, or a number ("100", "2024"). */
+/** Whether a stem says nothing of a topic as a reason by itself: one of the words above, or a number ("100", "2024"). */
 export function isGenericStem(stem: string): boolean {
   return genericStems().has(stem) || /^\p{N}+$/u.test(stem);
+}
+
+/** Whether a pair holding this stem says nothing of a topic: one of the words above (a number beside a name, "gpt 4", says something). */
+export function isGenericInPair(stem: string): boolean {
+  return genericStems().has(stem);
 }

@@ -14,7 +14,7 @@
  * update equal those of a rebuild. `compact()` folds the side table in when it grows.
  */
 import { splitIdentifiers, spellingClass, Analyzer } from './analyzer';
-import { isGenericStem } from './genericWords';
+import { isGenericInPair, isGenericStem } from './genericWords';
 import { topK, U32List, U8List } from './buffers';
 import { noteBodyForIndex } from './noteBody';
 import { hasPhrases, parseQuery, SEARCH_FIELDS, type QueryClause, type SearchField } from './query';
@@ -1969,13 +1969,14 @@ export class SearchIndex {
       if (found !== null) shared.push({ terms: [term], weight: weight * query.wordNorm * rootIdf[term] * relatedTf(found[0], found[1]) });
     }
     // A shared pair's hash names two of the shared words: found by hashing the shared words two by
-    // two, for the few heaviest pairs only (no other can be among the reasons shown).
+    // two, for the heaviest pairs only (three times as many as are shown, since pairs of research
+    // prose are left out below and a pair of words shown already is not shown again).
     const parts: { hash: number; part: number }[] = [];
     this.pairDot(query.pairs, doc, (hash, part) => parts.push({ hash, part }));
     const pairParts = new Map(
       parts
         .sort((x, y) => y.part - x.part || x.hash - y.hash)
-        .slice(0, RELATED_REASONS)
+        .slice(0, 3 * RELATED_REASONS)
         .map(({ hash, part }) => [hash, part]),
     );
     if (pairParts.size > 0) {
@@ -1997,7 +1998,9 @@ export class SearchIndex {
     shared.sort((x, y) => y.weight - x.weight || x.terms.length - y.terms.length || x.terms[0] - y.terms[0] || (x.terms[1] ?? 0) - (y.terms[1] ?? 0));
     // Words of research prose ("novel", "paving the way", "first propose") count in the score but say
     // nothing of a topic: they are shown only when the papers share nothing else.
-    const topical = shared.filter(({ terms }) => !terms.some((term) => isGenericStem(this.terms[term])));
+    const topical = shared.filter(({ terms }) =>
+      terms.length === 1 ? !isGenericStem(this.terms[terms[0]]) : !terms.some((term) => isGenericInPair(this.terms[term])),
+    );
     // A pair takes the place of a word of it shown before ("autonomous driving" for "driving").
     const chosen: number[][] = [];
     for (const { terms } of topical.length > 0 ? topical : shared) {

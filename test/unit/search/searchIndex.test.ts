@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { SearchIndex, SearchIndexFormatError, type SearchDocument, type SearchHit } from '../../../src/core/search/searchIndex';
 import { DEFAULT_NOTE_TEMPLATE, renderNote } from '../../../src/core/notes/noteText';
 import { Analyzer } from '../../../src/core/search/analyzer';
-import { isGenericStem } from '../../../src/core/search/genericWords';
+import { isGenericInPair, isGenericStem } from '../../../src/core/search/genericWords';
 import { seedDocuments, seedPaper, seedPapers, toDocument, topicDocuments } from './searchDocuments';
 
 const titleOf = (key: string) => seedPapers().find((paper) => paper.key === key)?.title ?? key;
@@ -318,10 +318,19 @@ describe('related papers', () => {
       'language',
       'data',
       'agent',
+      'evaluation',
+      'low',
+      'high',
+      'order',
+      'key',
+      'current',
     ]) {
       assert.equal(isGenericStem(analyzer.stem(word)), false, word);
     }
     for (const word of ['novel', 'propose', 'significantly', 'outperforms', 'paving', '2024']) assert.equal(isGenericStem(analyzer.stem(word)), true, word);
+    // A number says nothing alone, but does beside a name ("GPT 4").
+    assert.equal(isGenericInPair(analyzer.stem('4')), false);
+    assert.equal(isGenericInPair(analyzer.stem('novel')), true);
   });
 
   test('a note made from the default template leaves related papers as they were', () => {
