@@ -216,10 +216,7 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   // events, one after the other, or a touch): when every digest read again is as it was, the
   // library is as last sent, and 100,000 papers are not merged and sent again for it.
   // (A few files at most: many changed digests, as a pull brings, are a change.)
-  const readBefore = servedFiles === null && reread !== 'all' && toRead.length <= MAX_COMPARED_REREADS && toRead.every((file) => publishedDigests.has(file));
-  const asRead = (file: string) => JSON.stringify([digests.get(file) ?? null, reportsByFile.get(file) ?? null]);
-  const asPublished = (file: string) => JSON.stringify([publishedDigests.get(file)?.digest ?? null, publishedDigests.get(file)?.report ?? null]);
-  const before = readBefore ? toRead.map(asPublished) : null;
+  const compared = servedFiles === null && reread !== 'all' && toRead.length <= MAX_COMPARED_REREADS && toRead.every((file) => publishedDigests.has(file));
   // The papers came from the snapshot and now must be merged: the parsed digests are read first,
   // from the digest cache (the changed ones are parsed).
   if (servedFiles) {
@@ -229,7 +226,11 @@ async function load(id: number, reread: string[] | 'all', shown = false): Promis
   const started = performance.now();
   const reports = await readFiles(toRead, digests.size === 0 ? cacheDir : null);
   timings.readMs = performance.now() - started;
-  if (before && toRead.every((file, i) => asRead(file) === before[i])) {
+  const asPublished = (file: string) => {
+    const published = publishedDigests.get(file)!;
+    return sameData(digests.get(file), published.digest) && sameData(reportsByFile.get(file), published.report);
+  };
+  if (compared && toRead.every(asPublished)) {
     const same = await unchanged();
     if (same) {
       // A touch changed the digests' stats: the snapshot must have them, or the next window will not trust it.
