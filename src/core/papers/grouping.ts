@@ -219,7 +219,9 @@ export function sortPapers(papers: readonly Paper[], by: SortBy): Paper[] {
   const sorted = [...papers];
   switch (by) {
     case 'title':
-      return sortByTitle(papers, (paper) => paper.title);
+      // The host's papers come in title order already: the collator's own sort finds them sorted in
+      // one pass, where sortByTitle (for lists in no order) would sort them twice.
+      return sorted.sort(byTitle);
     case 'date':
       return sorted.sort((a, b) => dateOrder(b.date) - dateOrder(a.date) || byTitle(a, b));
     case 'upvotes':
